@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+
+	"sitrep/search"
+	"sitrep/seeds"
+)
+
+// usageError marks a mistake in how sitrep was called (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// errHelp is returned after printing help that was asked for.
+var errHelp = errors.New("help shown")
+
+// env is what a command gets: its arguments and the process's streams.
+type env struct {
+	args   []string
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// command is one entry of the CLI's command table.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e env) error
+}
+
+func commands() []command {
+	return []command{
+		{"ask", "answer questions with quotes from the library", runAsk},
+		{"import", "import articles from a JSON Lines file", runImport},
+		{"add", "add one article from a file", runAdd},
+		{"sources", "list the sources in the library", runSources},
+		{"remove", "remove a source and its passages", runRemove},
+		{"reindex", "rebuild the search index from the stored sources", runReindex},
+	}
+}
+
+// run is the whole CLI: main only adds the process around it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stdout)
+		if len(args) == 0 {
+			return usagef("no command given")
+		}
+		return errHelp
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, env{args: args[1:], getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr})
+		}
+	}
+	return usagef("unknown command %q (run 'sitrep --help' for the list)", args[0])
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "Sitrep answers questions about an incident with exact quotes from its sources.")
+	fmt.Fprintln(w, "\nUsage: sitrep <command> [flags] [arguments]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'sitrep <command> --help' for a command's flags.")
+	fmt.Fprintln(w, "The data directory is --data, else $SITREP_DATA, else ./data; a new one starts with the seed articles.")
+}
+
+// flags builds a command's flag set with the flags every command shares.
+type flags struct {
+	*flag.FlagSet
+	data  *string
+	scope *string
+	usage string
+}
+
+func newFlags(e env, name, usage string) *flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	f := &flags{FlagSet: fs, usage: usage}
+	f.data = fs.String("data", "", "data directory (default $SITREP_DATA, else ./data)")
+	f.scope = fs.String("scope", "", "guild id whose library to use (default: the shared library)")
+	return f
+}
+
+// parse parses flags anywhere among the arguments ("ask 'q' --json" works)
+// and returns the positional ones.
+func (f *flags) parse(e env) ([]string, error) {
+	var positional []string
+	args := e.args
+	for {
+		if err := f.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				f.printHelp(e.stdout)
+				return nil, errHelp
+			}
+			return nil, usagef("%s: %v", f.Name(), err)
+		}
+		args = f.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+func (f *flags) printHelp(w io.Writer) {
+	fmt.Fprintf(w, "Usage: sitrep %s\n\nFlags:\n", f.usage)
+	f.SetOutput(w)
+	f.PrintDefaults()
+	f.SetOutput(io.Discard)
+}
+
+func (f *flags) dataDir(e env) string {
+	if *f.data != "" {
+		return *f.data
+	}
+	if d := e.getenv("SITREP_DATA"); d != "" {
+		return d
+	}
+	return "data"
+}
+
+// open opens the library of the command's data directory, seeding it with
+// the embedded articles when it is new.
+func (f *flags) open(ctx context.Context, e env) (*search.Library, error) {
+	srcs, err := seeds.Sources()
+	if err != nil {
+		return nil, err
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return search.Open(ctx, f.dataDir(e), search.Options{Seeds: srcs, Logger: logger})
+}
+
+// isTerminal reports whether w is a terminal, for colour and progress.
+func isTerminal(w io.Writer, getenv func(string) string) bool {
+	f, ok := w.(*os.File)
+	if !ok || getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+var _ = strings.TrimSpace
+var _ = sortedKeys[int]

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"sitrep/search"
+)
+
+// importLine is one line of an import file; only text is required.
+type importLine struct {
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	Outlet    string `json:"outlet"`
+	URL       string `json:"url"`
+	Published string `json:"published"`
+	Text      string `json:"text"`
+}
+
+// importChunk is how many lines are read before they are handed to the
+// library, which batches them again for the index.
+const importChunk = 2048
+
+// parseImportLine decodes one JSON Lines record into a source.
+func parseImportLine(line []byte) (search.Source, error) {
+	var rec importLine
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if err := dec.Decode(&rec); err != nil {
+		return search.Source{}, fmt.Errorf("not a JSON object: %w", err)
+	}
+	if dec.More() {
+		return search.Source{}, errors.New("more than one JSON value on the line")
+	}
+	if rec.Text == "" {
+		return search.Source{}, errors.New(`"text" is missing or empty`)
+	}
+	return search.Source{ID: rec.ID, Title: rec.Title, Outlet: rec.Outlet, URL: rec.URL, Published: rec.Published, Text: rec.Text}, nil
+}
+
+func runImport(ctx context.Context, e env) error {
+	f := newFlags(e, "import", "import [--data DIR] FILE.jsonl\n\nOne article a line: {\"id\",\"title\",\"outlet\",\"url\",\"published\",\"text\"}; only text is required.\nA given id is kept; an existing id is replaced; a bad line is reported and the rest imported.\nFILE may be - for standard input.")
+	args, err := f.parse(e)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return usagef("import: want one FILE.jsonl, got %d arguments", len(args))
+	}
+	in := e.stdin
+	if args[0] != "-" {
+		file, err := os.Open(args[0])
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		defer file.Close()
+		in = file
+	}
+	lib, err := f.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+	progress := isTerminal(e.stderr, e.getenv)
+	r := bufio.NewReaderSize(in, 1<<20)
+	var total search.ImportResult
+	bad := 0
+	lineNo := 0
+	var batch []search.Source
+	var lines []int
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		res, err := lib.Import(ctx, batch, search.ImportOptions{Actor: "cli"})
+		total.Added += res.Added
+		total.Replaced += res.Replaced
+		for _, fe := range res.Failed {
+			bad++
+			fmt.Fprintf(e.stderr, "line %d: %v\n", lines[fe.Index], fe.Err)
+		}
+		for _, i := range res.Superseded {
+			fmt.Fprintf(e.stderr, "line %d: id %q comes again later; the later line wins\n", lines[i], batch[i].ID)
+		}
+		if progress {
+			fmt.Fprintf(e.stderr, "\r%d lines read, %d sources stored", lineNo, total.Added+total.Replaced)
+		}
+		batch, lines = batch[:0], lines[:0]
+		return err
+	}
+	for {
+		line, readErr := r.ReadBytes('\n')
+		if len(bytes.TrimSpace(line)) > 0 {
+			lineNo++
+			src, err := parseImportLine(line)
+			if err != nil {
+				bad++
+				fmt.Fprintf(e.stderr, "line %d: %v\n", lineNo, err)
+			} else {
+				batch = append(batch, src)
+				lines = append(lines, lineNo)
+			}
+		} else if readErr == nil {
+			lineNo++
+		}
+		if len(batch) >= importChunk {
+			if err := flush(); err != nil {
+				return fmt.Errorf("import: %w", err)
+			}
+		}
+		if readErr == io.EOF {
+			break
+		}
+		if readErr != nil {
+			return fmt.Errorf("import: reading line %d: %w", lineNo+1, readErr)
+		}
+	}
+	if err := flush(); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if progress {
+		fmt.Fprintln(e.stderr)
+	}
+	fmt.Fprintf(e.stdout, "imported %d new and %d replaced sources", total.Added, total.Replaced)
+	if bad > 0 {
+		fmt.Fprintf(e.stdout, "; %d lines skipped (see above)", bad)
+	}
+	fmt.Fprintln(e.stdout)
+	if bad > 0 && total.Added+total.Replaced == 0 {
+		return errors.New("import: no line could be imported")
+	}
+	return nil
+}

@@ -1,0 +1,374 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// importBatch is how many sources share one store transaction and one pair
+// of index batches during an import.
+const importBatch = 256
+
+// ImportOptions tune Import.
+type ImportOptions struct {
+	Actor string // recorded in the audit log as who added the sources
+	// Progress, when set, is called after each batch with the number of
+	// sources handled so far and the total.
+	Progress func(done, total int)
+}
+
+// ItemError is a source that Import could not store, by its position in
+// the input.
+type ItemError struct {
+	Index int    // position in the slice given to Import
+	ID    string // the source's id, when it had one
+	Err   error
+}
+
+func (e ItemError) Error() string { return e.Err.Error() }
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	Added    int         `json:"added"`
+	Replaced int         `json:"replaced"`
+	Failed   []ItemError `json:"-"`
+	// Superseded lists positions whose id came again later in the same
+	// import: the later one won.
+	Superseded []int `json:"-"`
+}
+
+// Import stores many sources at once, in batches: a given id is kept, an
+// existing id is replaced (within the same scope), and a source that fails
+// validation is reported in the result while the rest are stored. The
+// returned error is for failures of the store or index, which stop the
+// import; sources of earlier batches stay stored.
+func (l *Library) Import(ctx context.Context, srcs []Source, opts ImportOptions) (ImportResult, error) {
+	var res ImportResult
+	if err := l.checkOpen(); err != nil {
+		return res, err
+	}
+	type item struct {
+		i     int
+		s     Source
+		spans []Span
+	}
+	last := make(map[string]int)
+	items := make([]item, 0, len(srcs))
+	for i, s := range srcs {
+		if s.AddedBy == "" {
+			s.AddedBy = opts.Actor
+		}
+		spans, err := s.normalize()
+		if err != nil {
+			res.Failed = append(res.Failed, ItemError{Index: i, ID: s.ID, Err: err})
+			continue
+		}
+		if j, ok := last[s.ID]; ok {
+			res.Superseded = append(res.Superseded, items[j].i)
+			items[j].s.ID = "" // dropped below
+		}
+		last[s.ID] = len(items)
+		items = append(items, item{i, s, spans})
+	}
+	kept := items[:0]
+	for _, it := range items {
+		if it.s.ID != "" {
+			kept = append(kept, it)
+		}
+	}
+	for start := 0; start < len(kept); start += importBatch {
+		chunk := kept[start:min(start+importBatch, len(kept))]
+		batch := make([]storedSource, len(chunk))
+		for k, it := range chunk {
+			batch[k] = storedSource{Source: it.s, Spans: it.spans}
+		}
+		added, replaced, failed, err := l.write(ctx, batch, false)
+		if err != nil {
+			return res, err
+		}
+		for _, f := range failed {
+			f.Index = chunk[f.Index].i
+			res.Failed = append(res.Failed, f)
+		}
+		res.Added += added
+		res.Replaced += replaced
+		if opts.Progress != nil {
+			opts.Progress(start+len(chunk), len(kept))
+		}
+	}
+	sort.Slice(res.Failed, func(i, j int) bool { return res.Failed[i].Index < res.Failed[j].Index })
+	return res, nil
+}
+
+// Add stores one new source and indexes it. The same article already in
+// the library (same text or same URL, in the source's scope or the shared
+// one) is refused with a *DuplicateError; so is an id already in use.
+// Validation failures wrap ErrInvalid, ErrEmptyText or ErrTooLarge.
+func (l *Library) Add(ctx context.Context, s Source) (Source, error) {
+	if err := l.checkOpen(); err != nil {
+		return Source{}, err
+	}
+	spans, err := s.normalize()
+	if err != nil {
+		return Source{}, err
+	}
+	stored := storedSource{Source: s, Spans: spans}
+	_, _, failed, err := l.write(ctx, []storedSource{stored}, true)
+	if err != nil {
+		return Source{}, err
+	}
+	if len(failed) > 0 {
+		return Source{}, failed[0].Err
+	}
+	return stored.Source, nil
+}
+
+// write commits srcs to the store (with their audit entries and pending
+// marks), then indexes them, then clears the marks. With refuseDuplicates,
+// a source matching an existing one is reported instead of stored.
+func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicates bool) (added, replaced int, failed []ItemError, err error) {
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	if err := l.checkOpen(); err != nil {
+		return 0, 0, nil, err
+	}
+	now := l.now().UTC()
+	b := l.ix.newBatches()
+	var ids []string
+	var guildDelta int64
+	err = l.db.Update(func(tx *bolt.Tx) error {
+		for k := range srcs {
+			s := &srcs[k]
+			s.AddedAt = now
+			old, exists, err := getSource(tx, s.ID)
+			if err != nil {
+				return err
+			}
+			if exists && old.Scope != s.Scope {
+				failed = append(failed, ItemError{Index: k, ID: s.ID, Err: fmt.Errorf("%w: id %s is used by another scope", ErrInvalid, s.ID)})
+				continue
+			}
+			if refuseDuplicates {
+				if dup := findDuplicate(tx, s.Source, exists); dup != nil {
+					failed = append(failed, ItemError{Index: k, ID: s.ID, Err: dup})
+					continue
+				}
+			}
+			var oldp *storedSource
+			action := "add"
+			if exists {
+				oldp, action = &old, "replace"
+				replaced++
+			} else {
+				added++
+				if s.Scope != SharedScope {
+					guildDelta++
+				}
+			}
+			if err := putSource(tx, *s, oldp); err != nil {
+				return err
+			}
+			if err := putAudit(tx, AuditEntry{At: now, Actor: s.AddedBy, Action: action, SourceID: s.ID, Scope: s.Scope, Title: s.Title}); err != nil {
+				return err
+			}
+			stale := 0
+			if exists {
+				stale = len(old.Spans)
+			}
+			if err := l.ix.add(b, *s, s.Text, stale); err != nil {
+				return err
+			}
+			ids = append(ids, s.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, nil, errorf("store sources: %w", err)
+	}
+	l.guildSources.Add(guildDelta)
+	for _, id := range ids {
+		l.cache.forget(id)
+	}
+	// The store holds the sources now; if indexing fails or we crash, the
+	// pending marks make the next Open finish the work.
+	if err := l.ix.apply(b); err != nil {
+		return 0, 0, nil, errorf("%w", err)
+	}
+	if err := l.clearPending(ids); err != nil {
+		return 0, 0, nil, err
+	}
+	return added, replaced, failed, ctx.Err()
+}
+
+// findDuplicate looks for s's text or URL in its scope and the shared one.
+func findDuplicate(tx *bolt.Tx, s Source, sameID bool) error {
+	if sameID {
+		old, _, _ := getSource(tx, s.ID)
+		return &DuplicateError{Existing: old.Source, By: "id"}
+	}
+	scopes := []string{s.Scope}
+	if s.Scope != SharedScope {
+		scopes = append(scopes, SharedScope)
+	}
+	for _, scope := range scopes {
+		for _, k := range []struct {
+			bucket []byte
+			key    string
+			by     string
+		}{{bucketHashes, s.Hash, "text"}, {bucketURLs, s.URL, "url"}} {
+			if k.key == "" {
+				continue
+			}
+			id := tx.Bucket(k.bucket).Get(scopedKey(scope, k.key))
+			if id == nil {
+				continue
+			}
+			if old, ok, err := getSource(tx, string(id)); err == nil && ok {
+				return &DuplicateError{Existing: old.Source, By: k.by}
+			}
+		}
+	}
+	return nil
+}
+
+// Remove deletes the source id and all its passages. Only a source of the
+// caller's own scope can be removed (a guild cannot remove the shared
+// seeds); anything else is ErrNotFound.
+func (l *Library) Remove(ctx context.Context, scope, id, actor string) (Source, error) {
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	if err := l.checkOpen(); err != nil {
+		return Source{}, err
+	}
+	var removed storedSource
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		s, ok, err := getSource(tx, id)
+		if err != nil {
+			return err
+		}
+		if !ok || s.Scope != scope {
+			return ErrNotFound
+		}
+		removed = s
+		if err := deleteKeys(tx, s); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketSources).Delete([]byte(id)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketTexts).Delete([]byte(id)); err != nil {
+			return err
+		}
+		if err := putPending(tx, id, pendingOp{Remove: true, Stale: len(s.Spans)}); err != nil {
+			return err
+		}
+		return putAudit(tx, AuditEntry{At: l.now().UTC(), Actor: actor, Action: "remove", SourceID: id, Scope: scope, Title: s.Title})
+	})
+	if err == ErrNotFound {
+		return Source{}, fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	if err != nil {
+		return Source{}, errorf("remove %s: %w", id, err)
+	}
+	if scope != SharedScope {
+		l.guildSources.Add(-1)
+	}
+	l.cache.forget(id)
+	b := l.ix.newBatches()
+	l.ix.remove(b, id, len(removed.Spans))
+	if err := l.ix.apply(b); err != nil {
+		return Source{}, errorf("%w", err)
+	}
+	if err := l.clearPending([]string{id}); err != nil {
+		return Source{}, err
+	}
+	return removed.Source, nil
+}
+
+// Sources lists the sources visible from scope (its own and the shared
+// ones), newest first, without their text.
+func (l *Library) Sources(scope string) ([]Source, error) {
+	if err := l.checkOpen(); err != nil {
+		return nil, err
+	}
+	var out []Source
+	err := l.db.View(func(tx *bolt.Tx) error {
+		scopes := []string{SharedScope}
+		if scope != SharedScope {
+			scopes = append(scopes, scope)
+		}
+		for _, sc := range scopes {
+			prefix := scopedKey(sc, "")
+			c := tx.Bucket(bucketByScope).Cursor()
+			for k, _ := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, _ = c.Next() {
+				s, ok, err := getSource(tx, string(k[len(prefix):]))
+				if err != nil {
+					return err
+				}
+				if ok {
+					out = append(out, s.Source)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, errorf("list sources: %w", err)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].AddedAt.Equal(out[j].AddedAt) {
+			return out[i].AddedAt.After(out[j].AddedAt)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
+// Source returns one source visible from scope, with its text, or
+// ErrNotFound.
+func (l *Library) Source(scope, id string) (Source, error) {
+	s, text, err := l.load(id)
+	if err != nil {
+		return Source{}, err
+	}
+	if s.Scope != SharedScope && s.Scope != scope {
+		return Source{}, fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	src := s.Source
+	src.Text = text
+	return src, nil
+}
+
+// load returns a source and its text, through the cache.
+func (l *Library) load(id string) (storedSource, string, error) {
+	if e, ok := l.cache.get(id); ok {
+		return e.s, e.text, nil
+	}
+	if err := l.checkOpen(); err != nil {
+		return storedSource{}, "", err
+	}
+	gen := l.cache.generation()
+	var s storedSource
+	var text string
+	var found bool
+	err := l.db.View(func(tx *bolt.Tx) error {
+		var err error
+		s, found, err = getSource(tx, id)
+		if found {
+			text = strings.Clone(getText(tx, id))
+		}
+		return err
+	})
+	if err != nil {
+		return storedSource{}, "", errorf("load %s: %w", id, err)
+	}
+	if !found {
+		return storedSource{}, "", fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	l.cache.put(id, cached{s: s, text: text}, gen)
+	return s, text, nil
+}

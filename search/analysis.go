@@ -1,0 +1,115 @@
+package search
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+)
+
+// textAnalyzer is the analyzer of every text field: Unicode words,
+// possessives removed, lower case, English stop words, Porter stems.
+const textAnalyzer = en.AnalyzerName
+
+// questionWords are dropped from questions on top of the English stop
+// words: they say what kind of answer is wanted, not what it is about.
+var questionWords = map[string]bool{
+	"many": true, "much": true, "tell": true, "know": true, "please": true,
+	"anyone": true, "anything": true, "exactly": true, "happen": true, "happened": true,
+}
+
+// analyzer turns text into index terms the same way the index does.
+type analyzer struct {
+	a analysis.Analyzer
+}
+
+func newAnalyzer() (analyzer, error) {
+	a := bleve.NewIndexMapping().AnalyzerNamed(textAnalyzer)
+	if a == nil {
+		return analyzer{}, errorf("analyzer %q is not registered", textAnalyzer)
+	}
+	return analyzer{a: a}, nil
+}
+
+// token is one analysed word: its index term and its byte range in the input.
+type token struct {
+	Term       string
+	Start, End int
+}
+
+func (z analyzer) tokens(text string) []token {
+	stream := z.a.Analyze([]byte(text))
+	out := make([]token, 0, len(stream))
+	for _, t := range stream {
+		out = append(out, token{Term: string(t.Term), Start: t.Start, End: t.End})
+	}
+	return out
+}
+
+// terms returns the distinct index terms of text.
+func (z analyzer) terms(text string) map[string]bool {
+	set := make(map[string]bool)
+	for _, t := range z.a.Analyze([]byte(text)) {
+		set[string(t.Term)] = true
+	}
+	return set
+}
+
+// queryTerm is one distinct term of a question, in question order.
+type queryTerm struct {
+	Term string // index term (stemmed)
+	Word string // the word as typed, lower case
+}
+
+// questionTerms analyses a question: stop words and question words go,
+// duplicates collapse, order stays (for phrase evidence).
+func (z analyzer) questionTerms(question string) []queryTerm {
+	var out []queryTerm
+	seen := make(map[string]bool)
+	for _, t := range z.a.Analyze([]byte(question)) {
+		word := strings.ToLower(question[t.Start:t.End])
+		term := string(t.Term)
+		if questionWords[word] || questionWords[term] || seen[term] || term == "" {
+			continue
+		}
+		seen[term] = true
+		out = append(out, queryTerm{Term: term, Word: word})
+	}
+	return out
+}
+
+// Highlight is a byte range [Start, End) of a quote that matched the question.
+type Highlight struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+// highlights returns the ranges of text whose terms are in want, sorted and
+// merged where only white space separates them.
+func (z analyzer) highlights(text string, want map[string]bool) []Highlight {
+	var hs []Highlight
+	for _, t := range z.tokens(text) {
+		if !want[t.Term] {
+			continue
+		}
+		if n := len(hs); n > 0 && strings.TrimSpace(text[hs[n-1].End:t.Start]) == "" {
+			hs[n-1].End = t.End
+			continue
+		}
+		hs = append(hs, Highlight{Start: t.Start, End: t.End})
+	}
+	sort.Slice(hs, func(i, j int) bool { return hs[i].Start < hs[j].Start })
+	return hs
+}
+
+// clip shortens s to at most n runes, on a rune boundary, marking the cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	runes := []rune(s)
+	return string(runes[:n-1]) + "…"
+}

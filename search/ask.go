@@ -1,0 +1,484 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// MaxQuestionBytes bounds a question; longer ones are cut at a rune
+// boundary before analysis (a question is not an article).
+const MaxQuestionBytes = 1000
+
+// DefaultLimit is how many quotes an answer holds unless asked otherwise.
+const DefaultLimit = 5
+
+// Query is a question put to the library.
+type Query struct {
+	Question string
+	Scope    string // the caller's guild, or SharedScope
+	SourceID string // when set, quotes come from this source only
+	Limit    int    // quotes wanted; DefaultLimit when 0
+	Offset   int    // quotes to skip, for paging
+	// Asker, when set, records the question in the scope's log (for the
+	// digest and for follow-ups when a new source answers it).
+	Asker *Asker
+}
+
+// Asker says who asked a question and where, for the question log.
+type Asker struct {
+	UserID    string `json:"user_id,omitempty"`
+	ChannelID string `json:"channel_id,omitempty"`
+}
+
+// Reporter is another source that says the same thing as a quote, in its
+// own words.
+type Reporter struct {
+	Ref
+	Quote string `json:"quote"`
+}
+
+// Quote is one answer: whole sentences of a source, verbatim.
+type Quote struct {
+	Text           string      `json:"quote"`
+	Source         Ref         `json:"source"`
+	Score          float64     `json:"score"`
+	AlsoReportedBy []Reporter  `json:"also_reported_by"`
+	Highlights     []Highlight `json:"highlights,omitempty"` // byte ranges of Text that matched
+	sentence       int
+	terms          map[string]bool
+}
+
+// Answer is what the library says to a question.
+type Answer struct {
+	Question string  `json:"question"`
+	Answered bool    `json:"answered"`
+	Quotes   []Quote `json:"results"`
+	// Total is how many quotes the library had for the question, for paging.
+	Total int `json:"total"`
+	// Corrected is the question as searched, when a typo was corrected.
+	Corrected string `json:"corrected,omitempty"`
+	// QuestionID identifies the logged question (when Query.Asker was set).
+	QuestionID string `json:"question_id,omitempty"`
+}
+
+// Ranking weights. They were tuned on the seed question set and checked on
+// the TIME and BBC collections (see eval_test.go and the README).
+const (
+	sentenceCandidates = 200  // sentence hits considered per question
+	articleCandidates  = 100  // article hits considered per question
+	articleWeight      = 0.45 // share of a quote's score from its article
+	coverageWeight     = 0.35 // bonus for covering the question's rare terms
+	adjacencyWeight    = 0.10 // bonus for question words side by side
+	rerankDepth        = 40   // candidates analysed for coverage and adjacency
+	sameStoryJaccard   = 0.55 // term overlap above which two quotes are one story
+	// answeredCoverage is the IDF-weighted share of the question that the
+	// best quote must cover for the question to count as answered.
+	answeredCoverage = 0.6
+)
+
+// Ask answers a question with the best matching quotes visible from the
+// query's scope. An answer with Answered false means no source answers
+// well: its quotes, if any, are weak. Errors come from the index or store.
+func (l *Library) Ask(ctx context.Context, q Query) (Answer, error) {
+	if err := l.checkOpen(); err != nil {
+		return Answer{}, err
+	}
+	ans, err := l.ask(ctx, q)
+	if err != nil {
+		return Answer{}, err
+	}
+	if q.Asker != nil {
+		id, err := l.logQuestion(q, ans)
+		if err != nil {
+			return Answer{}, err
+		}
+		ans.QuestionID = id
+	}
+	return ans, nil
+}
+
+func cleanQuestion(s string) string {
+	s = strings.ToValidUTF8(s, " ")
+	s = strings.ReplaceAll(s, "\x00", " ")
+	if len(s) > MaxQuestionBytes {
+		cut := MaxQuestionBytes
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut]
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// prepared is a question analysed against the index.
+type prepared struct {
+	terms     []queryTerm
+	weight    map[string]float64 // IDF weight per term
+	total     float64
+	corrected string
+}
+
+func (l *Library) prepare(ctx context.Context, question string) (prepared, error) {
+	p := prepared{terms: l.an.questionTerms(question), weight: make(map[string]float64)}
+	if len(p.terms) == 0 {
+		return p, nil
+	}
+	n, err := l.ix.sentences.DocCount()
+	if err != nil {
+		return p, err
+	}
+	changed := false
+	for i, t := range p.terms {
+		df, err := docFreq(ctx, l.ix.sentences, fieldText, t.Term)
+		if err != nil {
+			return p, err
+		}
+		if df == 0 && utf8.RuneCountInString(t.Term) >= 4 {
+			// A word the library has never seen: most likely a typo.
+			if fix, err := correction(l.ix.sentences, fieldText, t.Term); err == nil && fix != "" {
+				p.terms[i].Term = fix
+				changed = true
+				if df, err = docFreq(ctx, l.ix.sentences, fieldText, fix); err != nil {
+					return p, err
+				}
+			}
+		}
+		w := math.Log((float64(n) + 1) / (float64(df) + 0.5))
+		if w < 0.1 {
+			w = 0.1
+		}
+		p.weight[p.terms[i].Term] = w
+		p.total += w
+	}
+	if changed {
+		words := make([]string, len(p.terms))
+		for i, t := range p.terms {
+			words[i] = t.Term
+		}
+		p.corrected = strings.Join(words, " ")
+	}
+	return p, nil
+}
+
+func termsQuery(p prepared, field string, boost float64) query.Query {
+	var qs []query.Query
+	for _, t := range p.terms {
+		tq := bleve.NewTermQuery(t.Term)
+		tq.SetField(field)
+		tq.SetBoost(boost)
+		qs = append(qs, tq)
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+func (l *Library) filtered(q query.Query, scope, sourceID string) query.Query {
+	var filters []query.Query
+	if scope != SharedScope || l.guildSources.Load() > 0 {
+		filters = append(filters, scopeFilter(scope))
+	}
+	if sourceID != "" {
+		f := bleve.NewTermQuery(sourceID)
+		f.SetField(fieldSource)
+		f.SetBoost(0)
+		filters = append(filters, f)
+	}
+	if len(filters) == 0 {
+		return q
+	}
+	return bleve.NewConjunctionQuery(append([]query.Query{q}, filters...)...)
+}
+
+// articleScores runs the article-level search: how on-topic each source is,
+// normalised to the best article (1.0).
+func (l *Library) articleScores(ctx context.Context, p prepared, scope, sourceID string, size int) (map[string]float64, error) {
+	body := bleve.NewDisjunctionQuery(termsQuery(p, fieldText, 1), termsQuery(p, fieldTitle, 0.5))
+	var q query.Query = body
+	if sourceID != "" {
+		ids := bleve.NewDocIDQuery([]string{sourceID})
+		ids.SetBoost(0)
+		q = bleve.NewConjunctionQuery(q, ids)
+	}
+	q = l.filtered(q, scope, "")
+	req := bleve.NewSearchRequestOptions(q, size, 0, false)
+	res, err := l.ix.articles.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, errorf("search articles: %w", err)
+	}
+	out := make(map[string]float64, len(res.Hits))
+	if len(res.Hits) == 0 || res.MaxScore <= 0 {
+		return out, nil
+	}
+	for _, h := range res.Hits {
+		out[h.ID] = h.Score / res.MaxScore
+	}
+	return out, nil
+}
+
+// candidate is a sentence being ranked.
+type candidate struct {
+	source   string
+	sentence int
+	sscore   float64 // sentence score, normalised
+	ascore   float64 // its article's score, normalised
+	score    float64
+	coverage float64
+	text     string
+	ref      Ref
+	terms    map[string]bool
+	hl       []Highlight
+}
+
+// rank retrieves and scores sentence candidates, best first.
+func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]candidate, error) {
+	size := max(sentenceCandidates, want*10)
+	req := bleve.NewSearchRequestOptions(l.filtered(termsQuery(p, fieldText, 1), q.Scope, q.SourceID), size, 0, false)
+	res, err := l.ix.sentences.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, errorf("search sentences: %w", err)
+	}
+	if len(res.Hits) == 0 {
+		return nil, nil
+	}
+	articles, err := l.articleScores(ctx, p, q.Scope, q.SourceID, articleCandidates)
+	if err != nil {
+		return nil, err
+	}
+	cands := make([]candidate, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		src, n, ok := parseSentenceID(h.ID)
+		if !ok {
+			continue
+		}
+		c := candidate{source: src, sentence: n, sscore: h.Score / res.MaxScore, ascore: articles[src]}
+		c.score = (1-articleWeight)*c.sscore + articleWeight*c.ascore
+		cands = append(cands, c)
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	depth := min(len(cands), max(rerankDepth, want*3))
+	cands = cands[:depth]
+	kept := cands[:0]
+	for _, c := range cands {
+		s, text, err := l.load(c.source)
+		if errors.Is(err, ErrNotFound) {
+			continue // removed between search and load
+		}
+		if err != nil {
+			return nil, err
+		}
+		if c.sentence >= len(s.Spans) {
+			continue
+		}
+		sp := s.Spans[c.sentence]
+		c.text = text[sp.Start:sp.End]
+		c.ref = s.Ref()
+		l.evidence(&c, p)
+		c.score += coverageWeight*c.coverage + adjacencyWeight*adjacency(c.text, p, l.an)
+		kept = append(kept, c)
+	}
+	sort.SliceStable(kept, func(i, j int) bool { return kept[i].score > kept[j].score })
+	return kept, nil
+}
+
+// evidence fills a candidate's terms, highlights and IDF-weighted coverage
+// of the question.
+func (l *Library) evidence(c *candidate, p prepared) {
+	want := make(map[string]bool, len(p.terms))
+	for _, t := range p.terms {
+		want[t.Term] = true
+	}
+	c.terms = l.an.terms(c.text)
+	c.hl = l.an.highlights(c.text, want)
+	covered := 0.0
+	for t := range want {
+		if c.terms[t] {
+			covered += p.weight[t]
+		}
+	}
+	if p.total > 0 {
+		c.coverage = covered / p.total
+	}
+}
+
+// adjacency is the share of the question's consecutive term pairs that
+// stand side by side in text: phrase and proximity evidence.
+func adjacency(text string, p prepared, an analyzer) float64 {
+	if len(p.terms) < 2 {
+		return 0
+	}
+	toks := an.tokens(text)
+	next := make(map[string]bool, len(toks))
+	for i := 1; i < len(toks); i++ {
+		next[toks[i-1].Term+" "+toks[i].Term] = true
+	}
+	hits := 0
+	for i := 1; i < len(p.terms); i++ {
+		if next[p.terms[i-1].Term+" "+p.terms[i].Term] {
+			hits++
+		}
+	}
+	return float64(hits) / float64(len(p.terms)-1)
+}
+
+func (l *Library) ask(ctx context.Context, q Query) (Answer, error) {
+	question := cleanQuestion(q.Question)
+	ans := Answer{Question: question, Quotes: []Quote{}}
+	if q.Limit <= 0 {
+		q.Limit = DefaultLimit
+	}
+	q.Offset = max(q.Offset, 0)
+	p, err := l.prepare(ctx, question)
+	if err != nil {
+		return ans, errorf("analyse question: %w", err)
+	}
+	if len(p.terms) == 0 {
+		return ans, nil
+	}
+	ans.Corrected = p.corrected
+	cands, err := l.rank(ctx, p, q, q.Offset+q.Limit)
+	if err != nil {
+		return ans, err
+	}
+	ans.Answered = len(cands) > 0 && cands[0].coverage >= answeredCoverage
+	if !ans.Answered {
+		// Weak matches would read as answers; saying plainly that the
+		// library has none is more useful to an incident team.
+		return ans, nil
+	}
+	quotes := group(cands)
+	ans.Total = len(quotes)
+	if q.Offset < len(quotes) {
+		quotes = quotes[q.Offset:min(len(quotes), q.Offset+q.Limit)]
+	} else {
+		quotes = nil
+	}
+	ans.Quotes = append(ans.Quotes, quotes...)
+	return ans, nil
+}
+
+// group turns ranked candidates into quotes, folding near-identical
+// sentences from other sources into the better one's AlsoReportedBy, and
+// dropping repeats within a source.
+func group(cands []candidate) []Quote {
+	var quotes []Quote
+	for _, c := range cands {
+		merged := false
+		for i := range quotes {
+			if jaccard(quotes[i].terms, c.terms) < sameStoryJaccard {
+				continue
+			}
+			merged = true
+			if quotes[i].Source.ID == c.ref.ID || quotes[i].reportedBy(c.ref.ID) {
+				break
+			}
+			quotes[i].AlsoReportedBy = append(quotes[i].AlsoReportedBy, Reporter{Ref: c.ref, Quote: c.text})
+			break
+		}
+		if merged {
+			continue
+		}
+		quotes = append(quotes, Quote{
+			Text: c.text, Source: c.ref, Score: round(c.score), AlsoReportedBy: []Reporter{},
+			Highlights: c.hl, sentence: c.sentence, terms: c.terms,
+		})
+	}
+	return quotes
+}
+
+func (q Quote) reportedBy(id string) bool {
+	for _, r := range q.AlsoReportedBy {
+		if r.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func jaccard(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter := 0
+	for t := range a {
+		if b[t] {
+			inter++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+func round(f float64) float64 { return math.Round(f*1000) / 1000 }
+
+// SourceHit is a source ranked for a question.
+type SourceHit struct {
+	ID    string  `json:"id"`
+	Score float64 `json:"score"`
+}
+
+// RankSources ranks whole sources for a question by combining their
+// article-level score with their best sentence: the ordering behind Ask,
+// one entry per source. The retrieval evaluation uses it.
+func (l *Library) RankSources(ctx context.Context, q Query) ([]SourceHit, error) {
+	if err := l.checkOpen(); err != nil {
+		return nil, err
+	}
+	if q.Limit <= 0 {
+		q.Limit = 10
+	}
+	p, err := l.prepare(ctx, cleanQuestion(q.Question))
+	if err != nil || len(p.terms) == 0 {
+		return nil, err
+	}
+	articles, err := l.articleScores(ctx, p, q.Scope, q.SourceID, max(articleCandidates, q.Limit*5))
+	if err != nil {
+		return nil, err
+	}
+	req := bleve.NewSearchRequestOptions(l.filtered(termsQuery(p, fieldText, 1), q.Scope, q.SourceID), sentenceCandidates*5, 0, false)
+	res, err := l.ix.sentences.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, errorf("search sentences: %w", err)
+	}
+	best := make(map[string]float64)
+	for _, h := range res.Hits {
+		src, _, ok := parseSentenceID(h.ID)
+		if ok && res.MaxScore > 0 {
+			best[src] = math.Max(best[src], h.Score/res.MaxScore)
+		}
+	}
+	scores := make(map[string]float64, len(articles)+len(best))
+	for id, a := range articles {
+		scores[id] = sourceArticleWeight*a + (1-sourceArticleWeight)*best[id]
+	}
+	for id, s := range best {
+		if _, ok := articles[id]; !ok {
+			scores[id] = (1 - sourceArticleWeight) * s
+		}
+	}
+	hits := make([]SourceHit, 0, len(scores))
+	for id, s := range scores {
+		hits = append(hits, SourceHit{ID: id, Score: s})
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return hits[i].ID < hits[j].ID
+	})
+	if len(hits) > q.Limit {
+		hits = hits[:q.Limit]
+	}
+	return hits, nil
+}
+
+// sourceArticleWeight is the share of a source's rank that comes from the
+// article as a whole; the rest from its best sentence.
+const sourceArticleWeight = 0.7
+
+var _ = fmt.Sprint

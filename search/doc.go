@@ -1,0 +1,14 @@
+// Package search is Sitrep's question-answering core: the library of
+// sources (articles), their sentence passages, the Bleve index over both,
+// the ranking that turns a question into verbatim quotes, and the digest.
+//
+// The bbolt store is the source of truth; the Bleve indexes are derived
+// from it and can always be rebuilt (see Library.Reindex). A source is
+// committed to the store before it is indexed, and opening a Library
+// finishes whatever a crash interrupted, so what the store holds is what
+// search finds.
+//
+// Every read and write is scoped: a source belongs to a guild, or to the
+// shared scope (the empty string) that every guild sees. The package knows
+// nothing of Discord; the bot and the CLI are two doors into it.
+package search

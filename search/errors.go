@@ -1,0 +1,41 @@
+package search
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Callers test them with errors.Is; the messages are fit
+// to show a user as they are.
+var (
+	// ErrNotFound: no source with that id in the caller's scope.
+	ErrNotFound = errors.New("search: no such source")
+	// ErrDuplicate: the same article (same text, or same URL) is already
+	// in the library; the error wraps it as a *DuplicateError.
+	ErrDuplicate = errors.New("search: source already in the library")
+	// ErrEmptyText: a source with no sentence to quote.
+	ErrEmptyText = errors.New("search: source has no text")
+	// ErrTooLarge: a source text over MaxTextBytes.
+	ErrTooLarge = errors.New("search: source text too large")
+	// ErrInvalid: a field of a source is malformed (bad id, date, UTF-8…).
+	ErrInvalid = errors.New("search: invalid source")
+	// ErrClosed: the library was used after Close.
+	ErrClosed = errors.New("search: library closed")
+)
+
+// DuplicateError says which existing source an added one duplicates.
+type DuplicateError struct {
+	Existing Source // the source already stored (without its text)
+	By       string // "text" or "url"
+}
+
+func (e *DuplicateError) Error() string {
+	return fmt.Sprintf("search: the same %s is already in the library as %s (%q)", e.By, e.Existing.ID, e.Existing.Title)
+}
+
+// Unwrap makes errors.Is(err, ErrDuplicate) true.
+func (e *DuplicateError) Unwrap() error { return ErrDuplicate }
+
+func errorf(format string, args ...any) error {
+	return fmt.Errorf("search: "+format, args...)
+}

@@ -1,0 +1,248 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Field names in both Bleve indexes.
+const (
+	fieldText   = "text"
+	fieldTitle  = "title"
+	fieldScope  = "scope"
+	fieldSource = "source"
+)
+
+// indexes holds the two derived Bleve indexes: one document per article
+// (the evidence that a source is on topic) and one per sentence (the
+// quotable passages).
+type indexes struct {
+	articles  bleve.Index
+	sentences bleve.Index
+	text      analysis.Analyzer
+	keyword   analysis.Analyzer
+}
+
+func indexMapping() *mapping.IndexMappingImpl {
+	m := bleve.NewIndexMapping()
+	m.DefaultAnalyzer = textAnalyzer
+	m.DefaultMapping.Dynamic = false
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+	return m
+}
+
+// openIndex opens the Bleve index at path, creating it when missing. A
+// corrupt index is moved aside and created anew: it is derived data, and the
+// caller reindexes from the store.
+func openIndex(path string) (idx bleve.Index, created bool, err error) {
+	idx, err = bleve.Open(path)
+	if err == nil {
+		return idx, false, nil
+	}
+	if !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		if rmErr := os.RemoveAll(path); rmErr != nil {
+			return nil, false, fmt.Errorf("open index %s: %w (and could not remove it: %v)", path, err, rmErr)
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, false, err
+	}
+	idx, err = bleve.New(path, indexMapping())
+	if err != nil {
+		return nil, false, fmt.Errorf("create index %s: %w", path, err)
+	}
+	return idx, true, nil
+}
+
+func openIndexes(dir string) (*indexes, bool, error) {
+	m := indexMapping()
+	ix := &indexes{text: m.AnalyzerNamed(textAnalyzer), keyword: m.AnalyzerNamed(keyword.Name)}
+	var createdA, createdS bool
+	var err error
+	if ix.articles, createdA, err = openIndex(filepath.Join(dir, "articles.bleve")); err != nil {
+		return nil, false, err
+	}
+	if ix.sentences, createdS, err = openIndex(filepath.Join(dir, "sentences.bleve")); err != nil {
+		ix.articles.Close()
+		return nil, false, err
+	}
+	return ix, createdA || createdS, nil
+}
+
+func (ix *indexes) Close() error {
+	return errors.Join(ix.articles.Close(), ix.sentences.Close())
+}
+
+func sentenceID(sourceID string, n int) string {
+	return sourceID + "#" + strconv.Itoa(n)
+}
+
+// parseSentenceID splits a sentence document id into source id and number.
+func parseSentenceID(id string) (string, int, bool) {
+	i := strings.LastIndexByte(id, '#')
+	if i < 0 {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(id[i+1:])
+	return id[:i], n, err == nil
+}
+
+func (ix *indexes) keywordField(name, value string) *document.TextField {
+	return document.NewTextFieldCustom(name, nil, []byte(value), index.IndexField|index.SkipFreqNorm, ix.keyword)
+}
+
+func (ix *indexes) textField(name, value string) *document.TextField {
+	return document.NewTextFieldCustom(name, nil, []byte(value), index.IndexField, ix.text)
+}
+
+// batches holds one batch per index, filled together and applied together.
+type batches struct {
+	articles, sentences *bleve.Batch
+}
+
+func (ix *indexes) newBatches() batches {
+	return batches{articles: ix.articles.NewBatch(), sentences: ix.sentences.NewBatch()}
+}
+
+// add queues the documents of s: one article document and one per span.
+// stale sentence documents of an older version beyond the new count go.
+func (ix *indexes) add(b batches, s storedSource, text string, stale int) error {
+	art := document.NewDocument(s.ID)
+	art.AddField(ix.textField(fieldText, text))
+	art.AddField(ix.textField(fieldTitle, s.Title))
+	art.AddField(ix.keywordField(fieldScope, scopeKey(s.Scope)))
+	if err := b.articles.IndexAdvanced(art); err != nil {
+		return err
+	}
+	for n, sp := range s.Spans {
+		doc := document.NewDocument(sentenceID(s.ID, n))
+		doc.AddField(ix.textField(fieldText, text[sp.Start:sp.End]))
+		doc.AddField(ix.keywordField(fieldScope, scopeKey(s.Scope)))
+		doc.AddField(ix.keywordField(fieldSource, s.ID))
+		if err := b.sentences.IndexAdvanced(doc); err != nil {
+			return err
+		}
+	}
+	for n := len(s.Spans); n < stale; n++ {
+		b.sentences.Delete(sentenceID(s.ID, n))
+	}
+	return nil
+}
+
+// remove queues the deletion of a source's documents.
+func (ix *indexes) remove(b batches, id string, sentences int) {
+	b.articles.Delete(id)
+	for n := 0; n < sentences; n++ {
+		b.sentences.Delete(sentenceID(id, n))
+	}
+}
+
+// apply writes both batches. Bleve's default (safe) batches return once the
+// segment is persisted, so after apply the change survives a crash.
+func (ix *indexes) apply(b batches) error {
+	if b.sentences.Size() > 0 {
+		if err := ix.sentences.Batch(b.sentences); err != nil {
+			return fmt.Errorf("index sentences: %w", err)
+		}
+	}
+	if b.articles.Size() > 0 {
+		if err := ix.articles.Batch(b.articles); err != nil {
+			return fmt.Errorf("index articles: %w", err)
+		}
+	}
+	return nil
+}
+
+// docFreq returns how many documents of idx hold term in field.
+func docFreq(ctx context.Context, idx bleve.Index, field, term string) (uint64, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return 0, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, err
+	}
+	defer tfr.Close()
+	return tfr.Count(), nil
+}
+
+// correction finds the most frequent indexed term within edit distance of
+// term, for questions with a typo. It returns "" when there is none.
+func correction(idx bleve.Index, field, term string) (string, error) {
+	fuzziness := 1
+	if len(term) >= 8 {
+		fuzziness = 2
+	}
+	adv, err := idx.Advanced()
+	if err != nil {
+		return "", err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return "", err
+	}
+	defer r.Close()
+	fr, ok := r.(index.IndexReaderFuzzy)
+	if !ok {
+		return "", nil
+	}
+	// The first letter is rarely the typo; requiring it keeps the
+	// automaton small and the suggestions plausible.
+	dict, err := fr.FieldDictFuzzy(field, term, fuzziness, term[:1])
+	if err != nil {
+		return "", err
+	}
+	defer dict.Close()
+	best, bestCount := "", uint64(0)
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return "", err
+		}
+		if e == nil {
+			break
+		}
+		if e.Term != term && e.Count > bestCount {
+			best, bestCount = e.Term, e.Count
+		}
+	}
+	return best, nil
+}
+
+// scopeFilter matches documents visible from scope: the shared scope's and,
+// for a guild, the guild's own. Its boost is zero so it filters without
+// changing scores.
+func scopeFilter(scope string) query.Query {
+	shared := bleve.NewTermQuery(scopeKey(SharedScope))
+	shared.SetField(fieldScope)
+	if scope == SharedScope {
+		shared.SetBoost(0)
+		return shared
+	}
+	own := bleve.NewTermQuery(scopeKey(scope))
+	own.SetField(fieldScope)
+	either := bleve.NewDisjunctionQuery(shared, own)
+	either.SetBoost(0)
+	return either
+}

@@ -1,0 +1,343 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Options configure a Library. The zero value is usable.
+type Options struct {
+	// Now is the clock for audit and question times; time.Now when nil.
+	Now func() time.Time
+	// Logger receives progress and repair notes; discarded when nil.
+	Logger *slog.Logger
+	// Seeds are added to the shared scope the first time the data
+	// directory is opened (and never again, so a removed seed stays gone).
+	Seeds []Source
+}
+
+// Library is the collection of sources and the index over them. It is safe
+// for concurrent use; writes are serialised so the store and the index
+// change in the same order.
+type Library struct {
+	dir  string
+	db   *bolt.DB
+	ix   *indexes
+	an   analyzer
+	now  func() time.Time
+	log  *slog.Logger
+	wmu  sync.Mutex // serialises writers: store first, then index
+	quit atomic.Bool
+
+	// guildSources counts sources outside the shared scope; while it is
+	// zero, shared-scope searches skip the scope filter.
+	guildSources atomic.Int64
+	cache        *sourceCache
+}
+
+// Open opens (or creates) the library in dir. It finishes index work that a
+// crash interrupted, rebuilds a missing or damaged index from the store, and
+// adds opts.Seeds to a new library. Only one process may hold a library
+// open; another gets an error saying so.
+func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, errorf("create data directory: %w", err)
+	}
+	l := &Library{dir: dir, now: opts.Now, log: opts.Logger, cache: newSourceCache(256)}
+	if l.now == nil {
+		l.now = time.Now
+	}
+	if l.log == nil {
+		l.log = slog.New(slog.DiscardHandler)
+	}
+	var err error
+	if l.an, err = newAnalyzer(); err != nil {
+		return nil, err
+	}
+	dbPath := filepath.Join(dir, "library.db")
+	l.db, err = bolt.Open(dbPath, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, errorf("%s is in use by another sitrep process", dir)
+	}
+	if err != nil {
+		return nil, errorf("open store %s: %w", dbPath, err)
+	}
+	if err := l.db.Update(createBuckets); err != nil {
+		l.db.Close()
+		return nil, errorf("init store: %w", err)
+	}
+	ix, created, err := openIndexes(filepath.Join(dir, "index"))
+	if err != nil {
+		l.db.Close()
+		return nil, errorf("%w", err)
+	}
+	l.ix = ix
+	if err := l.reconcile(ctx, created); err != nil {
+		l.Close()
+		return nil, err
+	}
+	if err := l.seed(ctx, opts.Seeds); err != nil {
+		l.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// Close closes the index and then the store.
+func (l *Library) Close() error {
+	if l.quit.Swap(true) {
+		return nil
+	}
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	var errs []error
+	if l.ix != nil {
+		errs = append(errs, l.ix.Close())
+	}
+	errs = append(errs, l.db.Close())
+	if err := errors.Join(errs...); err != nil {
+		return errorf("close: %w", err)
+	}
+	return nil
+}
+
+// Dir returns the data directory.
+func (l *Library) Dir() string { return l.dir }
+
+func (l *Library) seed(ctx context.Context, seeds []Source) error {
+	var seeded bool
+	if err := l.db.View(func(tx *bolt.Tx) error {
+		seeded = tx.Bucket(bucketMeta).Get(metaSeeded) != nil
+		return nil
+	}); err != nil || seeded {
+		return err
+	}
+	for i := range seeds {
+		seeds[i].Scope = SharedScope
+	}
+	if _, err := l.Import(ctx, seeds, ImportOptions{Actor: "seed"}); err != nil {
+		return errorf("add seed articles: %w", err)
+	}
+	return l.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(metaSeeded, []byte(l.now().UTC().Format(time.RFC3339)))
+	})
+}
+
+// reconcile brings the index in line with the store: pending work first,
+// then, if the article count still disagrees (or the index is new), a full
+// comparison.
+func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	var guild int64
+	var total uint64
+	if err := l.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketByScope).Cursor()
+		shared := []byte(scopeKey(SharedScope) + "\x00")
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			total++
+			if !hasPrefix(k, shared) {
+				guild++
+			}
+		}
+		return nil
+	}); err != nil {
+		return errorf("count sources: %w", err)
+	}
+	l.guildSources.Store(guild)
+	if err := l.finishPending(ctx); err != nil {
+		return err
+	}
+	count, err := l.ix.articles.DocCount()
+	if err != nil {
+		return errorf("count indexed articles: %w", err)
+	}
+	if !rebuild && count == total {
+		return nil
+	}
+	l.log.Info("rebuilding the search index from the store", "sources", total, "indexed", count)
+	return l.rebuildLocked(ctx)
+}
+
+// finishPending applies the index work recorded in the pending bucket.
+func (l *Library) finishPending(ctx context.Context) error {
+	type job struct {
+		id string
+		op pendingOp
+	}
+	var jobs []job
+	if err := l.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketPending).ForEach(func(k, v []byte) error {
+			var op pendingOp
+			if err := json.Unmarshal(v, &op); err != nil {
+				return err
+			}
+			jobs = append(jobs, job{string(k), op})
+			return nil
+		})
+	}); err != nil {
+		return errorf("read pending work: %w", err)
+	}
+	if len(jobs) == 0 {
+		return nil
+	}
+	l.log.Info("finishing interrupted index work", "sources", len(jobs))
+	for start := 0; start < len(jobs); start += importBatch {
+		chunk := jobs[start:min(start+importBatch, len(jobs))]
+		b := l.ix.newBatches()
+		var ids []string
+		err := l.db.View(func(tx *bolt.Tx) error {
+			for _, j := range chunk {
+				s, ok, err := getSource(tx, j.id)
+				if err != nil {
+					return err
+				}
+				if !ok || j.op.Remove {
+					l.ix.remove(b, j.id, max(j.op.Stale, len(s.Spans)))
+				} else if err := l.ix.add(b, s, getText(tx, j.id), j.op.Stale); err != nil {
+					return err
+				}
+				ids = append(ids, j.id)
+			}
+			return nil
+		})
+		if err != nil {
+			return errorf("redo index work: %w", err)
+		}
+		if err := l.ix.apply(b); err != nil {
+			return errorf("%w", err)
+		}
+		if err := l.clearPending(ids); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *Library) clearPending(ids []string) error {
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketPending)
+		for _, id := range ids {
+			if err := b.Delete([]byte(id)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return errorf("clear pending work: %w", err)
+	}
+	return nil
+}
+
+// Reindex rebuilds both indexes from the store. Use it after changing the
+// analysis, or to repair an index by hand; Open does it by itself when the
+// index is missing or disagrees with the store.
+func (l *Library) Reindex(ctx context.Context) error {
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	return l.rebuildLocked(ctx)
+}
+
+func (l *Library) rebuildLocked(ctx context.Context) error {
+	dir := filepath.Join(l.dir, "index")
+	if err := l.ix.Close(); err != nil {
+		l.log.Warn("closing the old index", "err", err)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return errorf("remove old index: %w", err)
+	}
+	ix, _, err := openIndexes(dir)
+	if err != nil {
+		return errorf("%w", err)
+	}
+	l.ix = ix
+	var ids []string
+	if err := l.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSources).ForEach(func(k, _ []byte) error {
+			ids = append(ids, string(k))
+			return nil
+		})
+	}); err != nil {
+		return errorf("list sources: %w", err)
+	}
+	sort.Strings(ids)
+	for start := 0; start < len(ids); start += importBatch {
+		chunk := ids[start:min(start+importBatch, len(ids))]
+		b := l.ix.newBatches()
+		if err := l.db.View(func(tx *bolt.Tx) error {
+			for _, id := range chunk {
+				s, ok, err := getSource(tx, id)
+				if err != nil || !ok {
+					return err
+				}
+				if err := l.ix.add(b, s, getText(tx, id), 0); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return errorf("reindex: %w", err)
+		}
+		if err := l.ix.apply(b); err != nil {
+			return errorf("reindex: %w", err)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	// Everything in the store is indexed now; older debts are settled.
+	return l.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bucketPending); err != nil {
+			return err
+		}
+		_, err := tx.CreateBucket(bucketPending)
+		return err
+	})
+}
+
+func hasPrefix(b, prefix []byte) bool {
+	return len(b) >= len(prefix) && string(b[:len(prefix)]) == string(prefix)
+}
+
+func (l *Library) checkOpen() error {
+	if l.quit.Load() {
+		return ErrClosed
+	}
+	return nil
+}
+
+// Stats counts what the library holds in a scope.
+type Stats struct {
+	Sources   int `json:"sources"`
+	Sentences int `json:"sentences"`
+}
+
+// Stats returns the number of sources and sentences visible from scope.
+func (l *Library) Stats(scope string) (Stats, error) {
+	srcs, err := l.Sources(scope)
+	if err != nil {
+		return Stats{}, err
+	}
+	st := Stats{Sources: len(srcs)}
+	for _, s := range srcs {
+		st.Sentences += s.Sentences
+	}
+	return st, nil
+}
+
+var _ = fmt.Sprintf

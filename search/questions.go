@@ -1,0 +1,197 @@
+package search
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// QuestionRecord is one logged question.
+type QuestionRecord struct {
+	ID        string    `json:"id"`
+	Scope     string    `json:"scope,omitempty"`
+	Text      string    `json:"text"`
+	UserID    string    `json:"user_id,omitempty"`
+	ChannelID string    `json:"channel_id,omitempty"`
+	At        time.Time `json:"at"`
+	Answered  bool      `json:"answered"`
+	// FollowedUp is set once a later source answered the question and the
+	// asker was told.
+	FollowedUp bool `json:"followed_up,omitempty"`
+}
+
+// followUpWindow is how far back an unanswered question still deserves a
+// follow-up when a source that answers it arrives.
+const followUpWindow = 14 * 24 * time.Hour
+
+// questionKey orders a scope's questions by time: scope 0 nanos seq.
+func questionKey(scope string, at time.Time, seq uint64) []byte {
+	k := scopedKey(scope, "")
+	k = binary.BigEndian.AppendUint64(k, uint64(at.UnixNano()))
+	return binary.BigEndian.AppendUint64(k, seq)
+}
+
+func (l *Library) logQuestion(q Query, ans Answer) (string, error) {
+	var id string
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketQuestions)
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		at := l.now().UTC()
+		key := questionKey(q.Scope, at, seq)
+		id = encodeID(key[len(scopedKey(q.Scope, "")):])
+		rec := QuestionRecord{ID: id, Scope: q.Scope, Text: ans.Question, UserID: q.Asker.UserID,
+			ChannelID: q.Asker.ChannelID, At: at, Answered: ans.Answered}
+		raw, err := json.Marshal(rec)
+		if err != nil {
+			return err
+		}
+		return b.Put(key, raw)
+	})
+	if err != nil {
+		return "", errorf("log question: %w", err)
+	}
+	return id, nil
+}
+
+func encodeID(b []byte) string {
+	const hex = "0123456789abcdef"
+	var sb strings.Builder
+	for _, c := range b {
+		sb.WriteByte(hex[c>>4])
+		sb.WriteByte(hex[c&15])
+	}
+	return sb.String()
+}
+
+// Questions returns the questions asked in scope at or after since, oldest
+// first.
+func (l *Library) Questions(scope string, since time.Time) ([]QuestionRecord, error) {
+	if err := l.checkOpen(); err != nil {
+		return nil, err
+	}
+	var out []QuestionRecord
+	err := l.db.View(func(tx *bolt.Tx) error {
+		prefix := scopedKey(scope, "")
+		c := tx.Bucket(bucketQuestions).Cursor()
+		for k, v := c.Seek(questionKey(scope, since, 0)); k != nil && hasPrefix(k, prefix); k, v = c.Next() {
+			var r QuestionRecord
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, errorf("read questions: %w", err)
+	}
+	return out, nil
+}
+
+// Question returns one logged question of scope by id, or ErrNotFound.
+func (l *Library) Question(scope, id string) (QuestionRecord, error) {
+	var rec QuestionRecord
+	found := false
+	err := l.db.View(func(tx *bolt.Tx) error {
+		key := []byte(string(scopedKey(scope, "")) + decodeHex(id))
+		v := tx.Bucket(bucketQuestions).Get(key)
+		if v == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(v, &rec)
+	})
+	if err != nil {
+		return rec, errorf("read question: %w", err)
+	}
+	if !found {
+		return rec, ErrNotFound
+	}
+	return rec, nil
+}
+
+func decodeHex(s string) string {
+	if len(s)%2 != 0 {
+		return ""
+	}
+	out := make([]byte, len(s)/2)
+	for i := range out {
+		hi, lo := unhex(s[2*i]), unhex(s[2*i+1])
+		if hi < 0 || lo < 0 {
+			return ""
+		}
+		out[i] = byte(hi<<4 | lo)
+	}
+	return string(out)
+}
+
+func unhex(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	}
+	return -1
+}
+
+// FollowUp is an earlier unanswered question that a new source answers.
+type FollowUp struct {
+	Question QuestionRecord `json:"question"`
+	Quote    Quote          `json:"quote"`
+}
+
+// FollowUps finds the questions of the source's scope, asked within the
+// last two weeks and never answered, that the source now answers. Each is
+// returned at most once: the question is marked as followed up before it
+// is returned, so a crash loses a follow-up rather than sending it twice.
+func (l *Library) FollowUps(ctx context.Context, src Source) ([]FollowUp, error) {
+	since := l.now().Add(-followUpWindow)
+	qs, err := l.Questions(src.Scope, since)
+	if err != nil {
+		return nil, err
+	}
+	var out []FollowUp
+	for _, rec := range qs {
+		if rec.Answered || rec.FollowedUp {
+			continue
+		}
+		ans, err := l.ask(ctx, Query{Question: rec.Text, Scope: rec.Scope, SourceID: src.ID, Limit: 1})
+		if err != nil {
+			return nil, err
+		}
+		if !ans.Answered || len(ans.Quotes) == 0 {
+			continue
+		}
+		out = append(out, FollowUp{Question: rec, Quote: ans.Quotes[0]})
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	err = l.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketQuestions)
+		for i := range out {
+			out[i].Question.FollowedUp = true
+			key := []byte(string(scopedKey(src.Scope, "")) + decodeHex(out[i].Question.ID))
+			raw, err := json.Marshal(out[i].Question)
+			if err != nil {
+				return err
+			}
+			if err := b.Put(key, raw); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, errorf("mark follow-ups: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,103 @@
+package search
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// MaxTextBytes bounds a source's text. Longer texts are refused with
+// ErrTooLarge rather than silently cut: a quote from a truncated article
+// could mislead.
+const MaxTextBytes = 5 << 20
+
+// SharedScope is the scope of the seed articles and of the CLI: every guild
+// sees its sources.
+const SharedScope = ""
+
+// Source is one article in the library.
+type Source struct {
+	ID        string    `json:"id"`
+	Scope     string    `json:"scope,omitempty"` // guild id, or SharedScope
+	Title     string    `json:"title"`
+	Outlet    string    `json:"outlet,omitempty"`
+	URL       string    `json:"url,omitempty"`
+	Published string    `json:"published,omitempty"` // YYYY-MM-DD, or "" when unknown
+	AddedBy   string    `json:"added_by,omitempty"`
+	AddedAt   time.Time `json:"added_at"`
+	Hash      string    `json:"hash"`           // sha256 of the normalised text
+	Text      string    `json:"text,omitempty"` // empty in listings
+	Sentences int       `json:"sentences"`      // passage count
+}
+
+// Ref is what a quote says of its source.
+type Ref struct {
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	Outlet    string `json:"outlet"`
+	URL       string `json:"url"`
+	Published string `json:"published"`
+}
+
+// Ref returns the citation fields of s.
+func (s Source) Ref() Ref {
+	return Ref{ID: s.ID, Title: s.Title, Outlet: s.Outlet, URL: s.URL, Published: s.Published}
+}
+
+var (
+	idPattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$`)
+	datePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+)
+
+// normalize validates s and fills what derives from its text: the hash, a
+// title when none is given, and an id when none is given. It returns the
+// source's sentence spans.
+func (s *Source) normalize() ([]Span, error) {
+	if !utf8.ValidString(s.Text) {
+		return nil, fmt.Errorf("%w: text is not valid UTF-8", ErrInvalid)
+	}
+	s.Text = strings.ReplaceAll(strings.ReplaceAll(s.Text, "\r\n", "\n"), "\x00", "")
+	if len(s.Text) > MaxTextBytes {
+		return nil, fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, len(s.Text), MaxTextBytes)
+	}
+	spans := Split(s.Text)
+	if len(spans) == 0 {
+		return nil, ErrEmptyText
+	}
+	for _, f := range []*string{&s.ID, &s.Title, &s.Outlet, &s.URL, &s.Published, &s.AddedBy} {
+		if !utf8.ValidString(*f) {
+			return nil, fmt.Errorf("%w: a field is not valid UTF-8", ErrInvalid)
+		}
+		*f = strings.TrimSpace(strings.ReplaceAll(*f, "\x00", ""))
+	}
+	if s.Published != "" {
+		if !datePattern.MatchString(s.Published) {
+			return nil, fmt.Errorf("%w: published %q is not YYYY-MM-DD", ErrInvalid, s.Published)
+		}
+		if _, err := time.Parse(time.DateOnly, s.Published); err != nil {
+			return nil, fmt.Errorf("%w: published %q is not a date", ErrInvalid, s.Published)
+		}
+	}
+	sum := sha256.Sum256([]byte(strings.Join(strings.Fields(s.Text), " ")))
+	s.Hash = hex.EncodeToString(sum[:])
+	if s.ID == "" {
+		// Content-derived, so the same article re-added in the same scope
+		// gets the same id; short enough to type in /source remove.
+		id := sha256.Sum256([]byte(s.Scope + "\x00" + s.Hash))
+		s.ID = hex.EncodeToString(id[:5])
+	} else if !idPattern.MatchString(s.ID) {
+		return nil, fmt.Errorf("%w: id %q: use letters, digits and . _ : - (at most 128)", ErrInvalid, clip(s.ID, 40))
+	}
+	if s.Title == "" {
+		first := s.Text[spans[0].Start:spans[0].End]
+		s.Title = clip(first, 90)
+	}
+	s.Title = clip(s.Title, 250)
+	s.Outlet = clip(s.Outlet, 120)
+	s.Sentences = len(spans)
+	return spans, nil
+}
