@@ -1,0 +1,269 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"path"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Defaults used when a Fetcher field is zero.
+const (
+	DefaultMaxBytes       = 5 << 20
+	DefaultConnectTimeout = 10 * time.Second
+	DefaultTimeout        = 30 * time.Second
+	DefaultMaxRedirects   = 5
+	DefaultUserAgent      = "Sitrep/1.0 (news Q&A bot; fetches pages a moderator added)"
+)
+
+// Fetcher downloads web pages for the library. Its zero value is ready to
+// use with the defaults above and refuses internal addresses.
+//
+// The address check runs when each connection is made (in the dialer's
+// Control hook, on the IP actually dialled), so neither a redirect nor a
+// DNS name that resolves to an internal address can get around it.
+// Environment proxies are ignored for the same reason: through a proxy,
+// the address checked would be the proxy's.
+type Fetcher struct {
+	// AllowPrivate lets links reach loopback, private and link-local
+	// addresses, for intranet sources. Off by default.
+	AllowPrivate bool
+	// MaxBytes is the largest page accepted (after decompression);
+	// larger pages are refused with ErrTooLarge. 0 means DefaultMaxBytes.
+	MaxBytes int64
+	// ConnectTimeout bounds each TCP connect and TLS handshake.
+	// 0 means DefaultConnectTimeout.
+	ConnectTimeout time.Duration
+	// Timeout bounds the whole fetch, redirects and body included.
+	// 0 means DefaultTimeout.
+	Timeout time.Duration
+	// MaxRedirects is how many redirects are followed; 0 means
+	// DefaultMaxRedirects and a negative value means none.
+	MaxRedirects int
+	// UserAgent is sent with every request; "" means DefaultUserAgent.
+	UserAgent string
+
+	// dialAllowed lets tests reach chosen loopback listeners while the
+	// connect-time check stays in force for every other address.
+	dialAllowed func(netip.AddrPort) bool
+}
+
+// Fetch downloads rawURL and extracts its article (see FromHTML); a
+// text/plain or text/markdown page is read like an uploaded file.
+// Surrounding spaces and Discord's <...> link brackets are ignored.
+//
+// Errors wrap ErrScheme, ErrPrivateAddress, ErrTooManyRedirects,
+// ErrTooLarge, ErrContentType, ErrHTTPStatus or ErrNoText; a fetch that
+// runs out of time wraps context.DeadlineExceeded, and one whose ctx is
+// cancelled wraps ctx.Err().
+func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Article, error) {
+	link := strings.TrimSpace(rawURL)
+	link = strings.TrimSuffix(strings.TrimPrefix(link, "<"), ">")
+	u, err := url.Parse(link)
+	if err != nil {
+		return Article{}, &refusal{msg: fmt.Sprintf("ingest: refused: %q is not a valid link", link), err: ErrScheme}
+	}
+	if err := f.checkLink(u); err != nil {
+		return Article{}, err
+	}
+
+	timeout := orDefault(f.Timeout, DefaultTimeout)
+	fetchCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	client := f.client()
+	defer client.CloseIdleConnections()
+
+	req, err := http.NewRequestWithContext(fetchCtx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return Article{}, fmt.Errorf("ingest: fetch %s: %w", u.Redacted(), err)
+	}
+	req.Header.Set("User-Agent", firstNonEmpty(f.UserAgent, DefaultUserAgent))
+	req.Header.Set("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9")
+	resp, err := client.Do(req)
+	if err != nil {
+		return Article{}, f.explain(ctx, fetchCtx, u, err)
+	}
+	defer resp.Body.Close()
+
+	final := resp.Request.URL
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return Article{}, &refusal{
+			msg: fmt.Sprintf("ingest: %s answered %s", final.Redacted(), resp.Status),
+			err: ErrHTTPStatus,
+		}
+	}
+	declared := resp.Header.Get("Content-Type")
+	if declared != "" && kindOfMediaType(declared) == kindUnknown {
+		return Article{}, contentTypeError(final.Redacted(), declared)
+	}
+
+	limit := f.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxBytes
+	}
+	if resp.ContentLength > limit {
+		return Article{}, tooLargeError(final.Redacted(), limit)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return Article{}, f.explain(ctx, fetchCtx, final, err)
+	}
+	if int64(len(body)) > limit {
+		return Article{}, tooLargeError(final.Redacted(), limit)
+	}
+
+	kind := kindOfMediaType(declared)
+	if declared == "" {
+		declared = http.DetectContentType(body)
+		kind = kindOfMediaType(declared)
+		declared = "" // a sniffed charset is a guess; let the page's own declaration decide
+		if kind == kindUnknown {
+			return Article{}, contentTypeError(final.Redacted(), http.DetectContentType(body))
+		}
+	}
+	if kind == kindHTML {
+		a, err := extractHTML(body, declared, final.String())
+		if err != nil {
+			return Article{}, err
+		}
+		return a, nil
+	}
+	a, err := textArticle(path.Base(final.Path), kind, body, declared)
+	if err != nil {
+		return Article{}, err
+	}
+	a.URL = final.String()
+	a.Outlet = strings.TrimPrefix(strings.ToLower(final.Hostname()), "www.")
+	return a, nil
+}
+
+// client builds the HTTP client for one fetch. Keep-alives are off: a
+// fetch is a one-off, and no connection outlives it.
+func (f *Fetcher) client() *http.Client {
+	connect := orDefault(f.ConnectTimeout, DefaultConnectTimeout)
+	dialer := &net.Dialer{Timeout: connect, ControlContext: f.checkConnect}
+	maxRedirects := f.MaxRedirects
+	if maxRedirects == 0 {
+		maxRedirects = DefaultMaxRedirects
+	}
+	return &http.Client{
+		Transport: &http.Transport{
+			Proxy:                  nil,
+			DialContext:            dialer.DialContext,
+			TLSHandshakeTimeout:    connect,
+			DisableKeepAlives:      true,
+			MaxResponseHeaderBytes: 64 << 10,
+			ForceAttemptHTTP2:      true,
+		},
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) > maxRedirects {
+				return &refusal{
+					msg: fmt.Sprintf("ingest: refused: %s redirected more than %d times", via[0].URL.Redacted(), max(maxRedirects, 0)),
+					err: ErrTooManyRedirects,
+				}
+			}
+			return f.checkLink(req.URL)
+		},
+	}
+}
+
+// checkLink refuses links that are not http(s) and names that always mean
+// this machine; addresses are checked when connecting.
+func (f *Fetcher) checkLink(u *url.URL) error {
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return &refusal{
+			msg: fmt.Sprintf("ingest: refused: %q is not an http or https link", u.Redacted()),
+			err: ErrScheme,
+		}
+	}
+	if u.Hostname() == "" {
+		return &refusal{msg: fmt.Sprintf("ingest: refused: %q has no host", u.Redacted()), err: ErrScheme}
+	}
+	if !f.AllowPrivate && isLocalName(u.Hostname()) {
+		return privateAddressError(u.Hostname())
+	}
+	return nil
+}
+
+// checkConnect is the dialer's Control hook: it runs after DNS, on the
+// address about to be connected, before any packet is sent to it.
+func (f *Fetcher) checkConnect(_ context.Context, _, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return &refusal{msg: fmt.Sprintf("ingest: refused: cannot check address %q", address), err: ErrPrivateAddress}
+	}
+	if f.AllowPrivate || !isInternal(ap.Addr()) || (f.dialAllowed != nil && f.dialAllowed(ap)) {
+		return nil
+	}
+	return privateAddressError(ap.Addr().Unmap().WithZone("").String())
+}
+
+// explain turns a transport error into one a moderator can act on: our
+// own refusals without the net/http wrapping, and timeouts that say which
+// limit was hit.
+func (f *Fetcher) explain(callerCtx, fetchCtx context.Context, u *url.URL, err error) error {
+	var r *refusal
+	switch {
+	case errors.As(err, &r):
+		return r
+	case callerCtx.Err() != nil:
+		return fmt.Errorf("ingest: fetch %s: %w", u.Redacted(), callerCtx.Err())
+	case fetchCtx.Err() != nil:
+		return fmt.Errorf("ingest: %s did not answer within %s: %w",
+			u.Host, orDefault(f.Timeout, DefaultTimeout), context.DeadlineExceeded)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		var op *net.OpError
+		if errors.As(err, &op) && op.Op == "dial" {
+			return fmt.Errorf("ingest: could not connect to %s within %s: %w",
+				u.Host, orDefault(f.ConnectTimeout, DefaultConnectTimeout), context.DeadlineExceeded)
+		}
+		return fmt.Errorf("ingest: %s timed out: %w", u.Host, context.DeadlineExceeded)
+	}
+	return fmt.Errorf("ingest: fetch %s: %w", u.Redacted(), err)
+}
+
+func tooLargeError(what string, limit int64) error {
+	return &refusal{
+		msg: fmt.Sprintf("ingest: refused: %s is larger than the %s limit", what, formatSize(limit)),
+		err: ErrTooLarge,
+	}
+}
+
+func contentTypeError(what, contentType string) error {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		mt = contentType
+	}
+	return &refusal{
+		msg: fmt.Sprintf("ingest: refused: %s is %s, not a web page or text", what, mt),
+		err: ErrContentType,
+	}
+}
+
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
