@@ -116,8 +116,11 @@ type guildState struct {
 
 // New returns a Scheduler that reads settings from store, posts through
 // poster and tells time with clock (SystemClock in production). logger
-// receives every post, retry and miss.
+// receives every post, retry and miss; nil discards them.
 func New(store Store, poster Poster, clock Clock, logger *slog.Logger) *Scheduler {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	return &Scheduler{
 		store:       store,
 		poster:      poster,

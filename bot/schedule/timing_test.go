@@ -198,3 +198,14 @@ func FuzzDue(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkDueNext measures one server's timing decision, what the loop does
+// per server per wake-up.
+func BenchmarkDueNext(b *testing.B) {
+	s := schedule.Settings{GuildID: "g", ChannelID: "c", Time: clock(2, 30), Location: zone(b, "America/New_York"), Enabled: true, LastDay: "2026-03-07"}
+	now := utc(b, "2026-03-08T06:00:00Z")
+	for b.Loop() {
+		schedule.Due(s, now)
+		schedule.Next(s, now)
+	}
+}
