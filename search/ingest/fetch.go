@@ -55,6 +55,9 @@ type Fetcher struct {
 	// dialAllowed lets tests reach chosen loopback listeners while the
 	// connect-time check stays in force for every other address.
 	dialAllowed func(netip.AddrPort) bool
+	// resolver, when set, replaces the system resolver, so tests can give
+	// a name any address without leaving 127.0.0.1.
+	resolver *net.Resolver
 }
 
 // Fetch downloads rawURL and extracts its article (see FromHTML); a
@@ -150,7 +153,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Article, error) {
 // fetch is a one-off, and no connection outlives it.
 func (f *Fetcher) client() *http.Client {
 	connect := orDefault(f.ConnectTimeout, DefaultConnectTimeout)
-	dialer := &net.Dialer{Timeout: connect, ControlContext: f.checkConnect}
+	dialer := &net.Dialer{Timeout: connect, ControlContext: f.checkConnect, Resolver: f.resolver}
 	maxRedirects := f.MaxRedirects
 	if maxRedirects == 0 {
 		maxRedirects = DefaultMaxRedirects
@@ -167,7 +170,7 @@ func (f *Fetcher) client() *http.Client {
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) > maxRedirects {
 				return &refusal{
-					msg: fmt.Sprintf("ingest: refused: %s redirected more than %d times", via[0].URL.Redacted(), max(maxRedirects, 0)),
+					msg: fmt.Sprintf("ingest: refused: %s redirected too many times (limit %d)", via[0].URL.Redacted(), max(maxRedirects, 0)),
 					err: ErrTooManyRedirects,
 				}
 			}
