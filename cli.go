@@ -49,6 +49,7 @@ func commands() []command {
 		{"sources", "list the sources in the library", runSources},
 		{"remove", "remove a source and its passages", runRemove},
 		{"reindex", "rebuild the search index from the stored sources", runReindex},
+		{"serve", "run the Discord bot", runServe},
 	}
 }
 

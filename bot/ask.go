@@ -1,0 +1,256 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"sitrep/search"
+)
+
+// askPagePrefix starts the custom_id of /ask's paging buttons:
+// "ask:page:<questionID>:<offset>[:<source token>]".
+const askPagePrefix = "ask:page:"
+
+// sourceHashPrefix marks a source token that is a hash of the source id,
+// used where the id itself is too long (custom ids and choice values are
+// limited to 100 characters; source ids may have 128). Ids never start
+// with it.
+const sourceHashPrefix = "~"
+
+// errUnknownSource: the source option names no source in the scope.
+var errUnknownSource = errors.New("bot: no such source")
+
+func (b *Bot) askCommand() command {
+	return command{
+		name:        "ask",
+		description: "Answer a question with exact quotes from the library's sources",
+		options: []*discordgo.ApplicationCommandOption{
+			{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "What do you want to know?",
+				Required: true, MaxLength: search.MaxQuestionBytes},
+			{Type: discordgo.ApplicationCommandOptionString, Name: "source", Description: "Answer from this source only",
+				Autocomplete: true},
+			{Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: "Show the answer only to you"},
+		},
+		handle:       b.handleAsk,
+		autocomplete: b.autocompleteAsk,
+		components:   map[string]handlerFunc{askPagePrefix: b.handleAskPage},
+	}
+}
+
+// handleAsk answers /ask: the first page of quotes, or a no-answer card.
+// The question is logged with the asker (Query.Asker), for the digest and
+// for follow-ups.
+func (b *Bot) handleAsk(ctx context.Context, i *discordgo.Interaction) error {
+	opts := options(i)
+	question := stringOption(opts, "question")
+	private := boolOption(opts, "private")
+	if strings.TrimSpace(question) == "" {
+		return b.reply(ctx, i, plain("Please type a question, for example `/ask question: how many cameras were hacked?`", true))
+	}
+	scope := scopeOf(i)
+	var sourceID string
+	if v := strings.TrimSpace(stringOption(opts, "source")); v != "" {
+		id, err := b.resolveSource(scope, v)
+		if errors.Is(err, errUnknownSource) {
+			return b.reply(ctx, i, plain(fmt.Sprintf("I don't know a source called “%s”. Pick one from the list as you type.", escapeMarkdown(clip(oneLine(v), 100))), true))
+		}
+		if err != nil {
+			b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) //nolint:errcheck // the lookup error is the one to log
+			return err
+		}
+		sourceID = id
+	}
+	q := search.Query{
+		Question: question,
+		Scope:    scope,
+		SourceID: sourceID,
+		Limit:    b.opts.PageSize,
+		Asker:    &search.Asker{UserID: userID(i), ChannelID: i.ChannelID},
+	}
+	return b.answer(ctx, i, false, private, func(ctx context.Context) (message, error) {
+		ans, err := b.lib.Ask(ctx, q)
+		if err != nil {
+			return message{}, err
+		}
+		return renderAnswer(ans, page{QuestionID: ans.QuestionID, Source: sourceToken(sourceID), Limit: q.Limit}), nil
+	})
+}
+
+// handleAskPage answers a paging button: the same question asked again at
+// another offset, without logging it again, replacing the card.
+func (b *Bot) handleAskPage(ctx context.Context, i *discordgo.Interaction) error {
+	qid, offset, token, ok := parsePageCustomID(i.MessageComponentData().CustomID)
+	if !ok {
+		return b.reply(ctx, i, plain("This button no longer works. Ask again to get a fresh answer.", true))
+	}
+	scope := scopeOf(i)
+	rec, err := b.lib.Question(scope, qid)
+	if errors.Is(err, search.ErrNotFound) {
+		return b.reply(ctx, i, plain("I no longer have this question. Ask it again to get a fresh answer.", true))
+	}
+	if err != nil {
+		b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) //nolint:errcheck // the read error is the one to log
+		return err
+	}
+	var sourceID string
+	if token != "" {
+		if sourceID, err = b.resolveSource(scope, token); err != nil {
+			if errors.Is(err, errUnknownSource) {
+				return b.reply(ctx, i, plain("The source of this answer was removed from the library.", true))
+			}
+			b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) //nolint:errcheck // the lookup error is the one to log
+			return err
+		}
+	}
+	q := search.Query{Question: rec.Text, Scope: scope, SourceID: sourceID, Limit: b.opts.PageSize, Offset: offset}
+	return b.answer(ctx, i, true, false, func(ctx context.Context) (message, error) {
+		ans, err := b.lib.Ask(ctx, q)
+		if err != nil {
+			return message{}, err
+		}
+		return renderAnswer(ans, page{QuestionID: qid, Source: token, Offset: offset, Limit: q.Limit}), nil
+	})
+}
+
+// autocompleteAsk suggests sources for the source option: those whose
+// title, outlet or id contain what was typed (titles starting with it
+// first), at most 25.
+func (b *Bot) autocompleteAsk(ctx context.Context, i *discordgo.Interaction) error {
+	var typed string
+	for _, o := range i.ApplicationCommandData().Options {
+		if o.Focused {
+			typed, _ = o.Value.(string)
+		}
+	}
+	srcs, err := b.lib.Sources(scopeOf(i))
+	if err != nil {
+		b.respondChoices(ctx, i, nil) //nolint:errcheck // the listing error is the one to log
+		return err
+	}
+	return b.respondChoices(ctx, i, sourceChoices(srcs, typed))
+}
+
+// sourceChoices filters and ranks srcs for autocomplete.
+func sourceChoices(srcs []search.Source, typed string) []*discordgo.ApplicationCommandOptionChoice {
+	needle := strings.ToLower(strings.TrimSpace(typed))
+	type scored struct {
+		s    search.Source
+		rank int
+	}
+	var hits []scored
+	for _, s := range srcs {
+		title, outlet, id := strings.ToLower(s.Title), strings.ToLower(s.Outlet), strings.ToLower(s.ID)
+		rank := -1
+		switch {
+		case needle == "":
+			rank = 2
+		case strings.HasPrefix(title, needle) || strings.HasPrefix(outlet, needle) || strings.HasPrefix(id, needle):
+			rank = 0
+		case strings.Contains(title, needle) || strings.Contains(outlet, needle):
+			rank = 1
+		}
+		if rank >= 0 {
+			hits = append(hits, scored{s, rank})
+		}
+	}
+	sort.SliceStable(hits, func(a, b int) bool { return hits[a].rank < hits[b].rank })
+	choices := make([]*discordgo.ApplicationCommandOptionChoice, 0, min(len(hits), maxChoices))
+	for _, h := range hits {
+		if len(choices) == maxChoices {
+			break
+		}
+		name := oneLine(orDefault(h.s.Title, h.s.ID))
+		if o := oneLine(h.s.Outlet); o != "" {
+			name = clip(name, maxChoiceName-3-runes(clip(o, 30))) + " — " + clip(o, 30)
+		}
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{
+			Name:  clip(name, maxChoiceName),
+			Value: sourceToken(h.s.ID),
+		})
+	}
+	return choices
+}
+
+// sourceToken is how a source id travels in custom ids and choice values:
+// itself when short enough, else "~" and a hash of it.
+func sourceToken(id string) string {
+	if id == "" || len(id) <= 40 {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id))
+	return sourceHashPrefix + hex.EncodeToString(sum[:8])
+}
+
+// resolveSource turns what the source option (or a custom id) holds into
+// a source id visible from scope: a source token, an id, or a title or
+// outlet naming exactly one source. It returns errUnknownSource when
+// nothing matches.
+func (b *Bot) resolveSource(scope, v string) (string, error) {
+	srcs, err := b.lib.Sources(scope)
+	if err != nil {
+		return "", fmt.Errorf("bot: list sources: %w", err)
+	}
+	for _, s := range srcs {
+		if s.ID == v || sourceToken(s.ID) == v {
+			return s.ID, nil
+		}
+	}
+	lv := strings.ToLower(oneLine(v))
+	var byTitle, byPart []string
+	for _, s := range srcs {
+		title, outlet := strings.ToLower(oneLine(s.Title)), strings.ToLower(oneLine(s.Outlet))
+		if title == lv {
+			byTitle = append(byTitle, s.ID)
+		}
+		if strings.Contains(title, lv) || outlet == lv {
+			byPart = append(byPart, s.ID)
+		}
+	}
+	switch {
+	case len(byTitle) == 1:
+		return byTitle[0], nil
+	case len(byTitle) == 0 && len(byPart) == 1:
+		return byPart[0], nil
+	}
+	return "", errUnknownSource
+}
+
+// pageCustomID is the custom_id of a paging button.
+func pageCustomID(questionID string, offset int, token string) string {
+	id := askPagePrefix + questionID + ":" + strconv.Itoa(offset)
+	if token != "" {
+		id += ":" + token
+	}
+	return id
+}
+
+// parsePageCustomID reverses pageCustomID; ok is false for anything else.
+func parsePageCustomID(id string) (questionID string, offset int, token string, ok bool) {
+	rest, found := strings.CutPrefix(id, askPagePrefix)
+	if !found {
+		return "", 0, "", false
+	}
+	parts := strings.SplitN(rest, ":", 3)
+	if len(parts) < 2 || parts[0] == "" {
+		return "", 0, "", false
+	}
+	off, err := strconv.Atoi(parts[1])
+	if err != nil || off < 0 || off > 10000 {
+		return "", 0, "", false
+	}
+	if len(parts) == 3 {
+		if parts[2] == "" {
+			return "", 0, "", false
+		}
+		token = parts[2]
+	}
+	return parts[0], off, token, true
+}

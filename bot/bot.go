@@ -1,0 +1,328 @@
+// Package bot is Sitrep's Discord door: it registers the slash commands,
+// answers interactions from the command table (one file per command),
+// renders answers into embeds within Discord's limits, and defers replies
+// that may miss Discord's 3-second deadline. It is the only package that
+// speaks Discord; the questions are answered by package search.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"sitrep/search"
+)
+
+// Intents are the gateway intents the bot needs: interactions arrive
+// without any, and Guilds (not privileged) keeps discordgo's guild state.
+const Intents = discordgo.IntentsGuilds
+
+// Defaults for Options.
+const (
+	DefaultDeferAfter     = 1500 * time.Millisecond
+	DefaultShutdownGrace  = 5 * time.Second
+	DefaultHandlerTimeout = 60 * time.Second
+)
+
+// Session is the part of *discordgo.Session the bot uses. Tests pass a real
+// session talking to a fake Discord (package discordtest).
+type Session interface {
+	AddHandler(handler interface{}) func()
+	Open() error
+	Close() error
+	ApplicationCommandBulkOverwrite(appID, guildID string, commands []*discordgo.ApplicationCommand, options ...discordgo.RequestOption) ([]*discordgo.ApplicationCommand, error)
+	InteractionRespond(interaction *discordgo.Interaction, resp *discordgo.InteractionResponse, options ...discordgo.RequestOption) error
+	InteractionResponseEdit(interaction *discordgo.Interaction, newresp *discordgo.WebhookEdit, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	// FollowupMessageCreate and ChannelMessageSendComplex are for the
+	// commands and the digest that post more than one message.
+	FollowupMessageCreate(interaction *discordgo.Interaction, wait bool, data *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
+}
+
+// Library is the part of *search.Library the bot uses; commands that need
+// more add their methods here.
+type Library interface {
+	Ask(ctx context.Context, q search.Query) (search.Answer, error)
+	Question(scope, id string) (search.QuestionRecord, error)
+	Sources(scope string) ([]search.Source, error)
+}
+
+// Options configure a Bot. The zero value is usable.
+type Options struct {
+	// GuildID registers the commands in that guild only (instant, for
+	// development); "" registers them globally.
+	GuildID string
+	// ModRole is a role id whose members may use moderator commands in
+	// addition to members with Manage Messages; "" for none.
+	ModRole string
+	// DeferAfter is how long a reply may take before the bot acknowledges
+	// the interaction (type 5 or 6) and edits the reply in later; Discord
+	// invalidates an interaction not acknowledged within 3 s.
+	// DefaultDeferAfter when 0.
+	DeferAfter time.Duration
+	// PageSize is how many quotes a card shows; search.DefaultLimit when 0.
+	PageSize int
+	// ShutdownGrace is how long Run waits, once its context ends, for
+	// interactions being answered; DefaultShutdownGrace when 0.
+	ShutdownGrace time.Duration
+	// HandlerTimeout bounds the work for one interaction;
+	// DefaultHandlerTimeout when 0.
+	HandlerTimeout time.Duration
+}
+
+// Bot answers Discord interactions from its command table. Build it with
+// New and start it with Run.
+type Bot struct {
+	session  Session
+	lib      Library
+	log      *slog.Logger
+	opts     Options
+	commands []command
+
+	mu       sync.Mutex
+	stopping bool
+	base     context.Context // parent of the handlers' contexts
+	inflight sync.WaitGroup
+
+	registered atomic.Bool
+}
+
+// New returns a bot that answers interactions arriving on session from lib,
+// logging to logger (discarded when nil). Call Run to connect.
+func New(session Session, lib Library, logger *slog.Logger, opts Options) *Bot {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.DeferAfter <= 0 {
+		opts.DeferAfter = DefaultDeferAfter
+	}
+	if opts.PageSize <= 0 {
+		opts.PageSize = search.DefaultLimit
+	}
+	if opts.ShutdownGrace <= 0 {
+		opts.ShutdownGrace = DefaultShutdownGrace
+	}
+	if opts.HandlerTimeout <= 0 {
+		opts.HandlerTimeout = DefaultHandlerTimeout
+	}
+	b := &Bot{session: session, lib: lib, log: logger, opts: opts, base: context.Background()}
+	b.commands = b.commandTable()
+	return b
+}
+
+// Commands returns the definitions the bot registers, in table order.
+func (b *Bot) Commands() []*discordgo.ApplicationCommand {
+	defs := make([]*discordgo.ApplicationCommand, 0, len(b.commands))
+	for _, c := range b.commands {
+		defs = append(defs, c.definition())
+	}
+	return defs
+}
+
+// Run connects to the gateway, registers the commands on READY and answers
+// interactions until ctx ends. Then it stops taking interactions, waits up
+// to Options.ShutdownGrace for the ones being answered, and closes the
+// session. It returns nil after a clean shutdown, or an error wrapping the
+// session's when the gateway cannot be opened or closed.
+func (b *Bot) Run(ctx context.Context) error {
+	hctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	b.mu.Lock()
+	b.base = hctx
+	b.stopping = false
+	b.mu.Unlock()
+
+	removeReady := b.session.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) { b.onReady(r) })
+	removeInteraction := b.session.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { b.onInteraction(i) })
+	defer removeReady()
+	defer removeInteraction()
+
+	if err := b.session.Open(); err != nil {
+		return fmt.Errorf("bot: open gateway: %w", err)
+	}
+	b.log.Info("connected to the gateway", "commands", len(b.commands), "guild", b.opts.GuildID)
+	<-ctx.Done()
+
+	b.log.Info("shutting down", "grace", b.opts.ShutdownGrace)
+	b.mu.Lock()
+	b.stopping = true
+	b.mu.Unlock()
+	done := make(chan struct{})
+	go func() { b.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(b.opts.ShutdownGrace):
+		b.log.Warn("interactions still running at shutdown; cancelling them")
+		cancel()
+		<-done
+	}
+	if err := b.session.Close(); err != nil {
+		return fmt.Errorf("bot: close gateway: %w", err)
+	}
+	b.log.Info("disconnected")
+	return nil
+}
+
+// track registers one unit of handler work, or reports false when the bot
+// is shutting down. The returned context ends with the handler timeout.
+func (b *Bot) track() (context.Context, context.CancelFunc, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.stopping {
+		return nil, nil, false
+	}
+	b.inflight.Add(1)
+	ctx, cancel := context.WithTimeout(b.base, b.opts.HandlerTimeout)
+	return ctx, func() { cancel(); b.inflight.Done() }, true
+}
+
+// onReady registers the command table: in the configured guild, else
+// globally. It runs on every READY (after a reconnect that could not
+// resume too), so a failed registration is retried then.
+func (b *Bot) onReady(r *discordgo.Ready) {
+	ctx, done, ok := b.track()
+	if !ok {
+		return
+	}
+	defer done()
+	appID := ""
+	if r.Application != nil {
+		appID = r.Application.ID
+	}
+	if appID == "" && r.User != nil {
+		appID = r.User.ID
+	}
+	log := b.log.With("guild", b.opts.GuildID)
+	if r.User != nil {
+		log = log.With("bot_user", r.User.Username)
+	}
+	log.Info("ready", "guilds", len(r.Guilds))
+	if b.registered.Load() {
+		return
+	}
+	if err := b.register(ctx, appID); err != nil {
+		log.Error("registering commands failed", "err", err)
+		return
+	}
+	b.registered.Store(true)
+	log.Info("commands registered", "count", len(b.commands), "scope", scopeName(b.opts.GuildID))
+}
+
+// register overwrites the application's commands with the table's.
+func (b *Bot) register(ctx context.Context, appID string) error {
+	if appID == "" {
+		return errors.New("bot: READY carried no application id")
+	}
+	if _, err := b.session.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, b.Commands(), discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("bot: register commands: %w", err)
+	}
+	return nil
+}
+
+func scopeName(guildID string) string {
+	if guildID == "" {
+		return "global"
+	}
+	return "guild"
+}
+
+// onInteraction routes an interaction to its command's handler, logs the
+// outcome and keeps a handler's panic from taking the bot down.
+func (b *Bot) onInteraction(ic *discordgo.InteractionCreate) {
+	if ic == nil || ic.Interaction == nil {
+		return
+	}
+	i := ic.Interaction
+	ctx, done, ok := b.track()
+	if !ok {
+		return
+	}
+	defer done()
+	start := time.Now()
+	log := b.log.With("interaction", i.ID, "type", i.Type.String(), "guild", i.GuildID, "user", userID(i))
+	defer func() {
+		if p := recover(); p != nil {
+			log.Error("handler panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
+	name, err := b.dispatch(ctx, i)
+	log = log.With("command", name, "elapsed", time.Since(start).Round(time.Microsecond))
+	if err != nil {
+		log.Error("interaction failed", "err", err)
+		return
+	}
+	log.Debug("interaction answered")
+}
+
+// dispatch finds the handler for i in the command table and runs it. It
+// returns the command's name (for the log) and the handler's error.
+func (b *Bot) dispatch(ctx context.Context, i *discordgo.Interaction) (string, error) {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		name := i.ApplicationCommandData().Name
+		c, ok := b.command(name)
+		if !ok {
+			if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+				return name, b.respondChoices(ctx, i, nil)
+			}
+			return name, b.reply(ctx, i, plain("I don't know that command any more. Discord may still be showing an old list: try again in a minute.", true))
+		}
+		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+			if c.autocomplete == nil {
+				return name, b.respondChoices(ctx, i, nil)
+			}
+			return name, c.autocomplete(ctx, i)
+		}
+		if c.moderator {
+			if err := requireModerator(i, b.opts.ModRole); err != nil {
+				return name, b.reply(ctx, i, plain(refusal(err), true))
+			}
+		}
+		return name, c.handle(ctx, i)
+	case discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
+		var customID string
+		if i.Type == discordgo.InteractionMessageComponent {
+			customID = i.MessageComponentData().CustomID
+		} else {
+			customID = i.ModalSubmitData().CustomID
+		}
+		c, h, ok := b.component(customID)
+		if !ok {
+			return customID, b.reply(ctx, i, plain("This button no longer works. Ask again to get a fresh answer.", true))
+		}
+		if c.moderator {
+			if err := requireModerator(i, b.opts.ModRole); err != nil {
+				return c.name, b.reply(ctx, i, plain(refusal(err), true))
+			}
+		}
+		return c.name, h(ctx, i)
+	default:
+		return "", nil // pings are answered by Discord itself over the gateway
+	}
+}
+
+// userID is the id of whoever caused i, in a guild or a DM.
+func userID(i *discordgo.Interaction) string {
+	switch {
+	case i.Member != nil && i.Member.User != nil:
+		return i.Member.User.ID
+	case i.User != nil:
+		return i.User.ID
+	}
+	return ""
+}
+
+// scopeOf is the library scope of i: its guild, or the shared scope in DMs.
+func scopeOf(i *discordgo.Interaction) string {
+	if i.GuildID == "" {
+		return search.SharedScope
+	}
+	return i.GuildID
+}
