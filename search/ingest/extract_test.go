@@ -273,3 +273,37 @@ func TestFromHTMLDropsFurnitureInsideBody(t *testing.T) {
 		t.Errorf("text:\n got %q\nwant %q", got.Text, want)
 	}
 }
+
+func BenchmarkFromHTML(b *testing.B) {
+	for _, tc := range fixtureCases {
+		page := readFixture(b, tc.file)
+		b.Run(tc.file, func(b *testing.B) {
+			b.SetBytes(int64(len(page)))
+			for b.Loop() {
+				if _, err := FromHTML(page, tc.pageURL); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	// A page near the 5 MB fetch limit: a long article with many comments.
+	var big strings.Builder
+	big.WriteString("<html><head><title>Long read - Outlet</title></head><body><article>")
+	for big.Len() < 2<<20 {
+		big.WriteString("<p>The inquiry heard evidence from residents, engineers and council officers over several weeks of hearings.</p>")
+	}
+	big.WriteString("</article><section id=comments>")
+	for big.Len() < DefaultMaxBytes-1024 {
+		big.WriteString(`<div class="comment"><p>I agree with the inquiry, said a reader.</p></div>`)
+	}
+	big.WriteString("</section></body></html>")
+	page := []byte(big.String())
+	b.Run("5MB", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		for b.Loop() {
+			if _, err := FromHTML(page, ""); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

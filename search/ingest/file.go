@@ -75,10 +75,7 @@ func FromFile(name, contentType string, body []byte) (Article, error) {
 	if k == kindUnknown {
 		k = kindOfMediaType(contentType)
 	}
-	what := name
-	if what == "" {
-		what = "the text"
-	}
+	what := firstNonEmpty(collapse(name), "the text")
 	if k == kindUnknown {
 		shown := contentType
 		if shown == "" {
@@ -116,7 +113,7 @@ func FromFile(name, contentType string, body []byte) (Article, error) {
 
 // textArticle reads a plain text or markdown body.
 func textArticle(name string, k kind, body []byte, contentType string) (Article, error) {
-	what := firstNonEmpty(name, "the text")
+	what := firstNonEmpty(collapse(name), "the text")
 	text, err := decodeText(body, contentType)
 	if err != nil {
 		return Article{}, &refusal{
@@ -388,5 +385,5 @@ func baseName(name string) string {
 	if b == "." || b == "/" {
 		return ""
 	}
-	return strings.TrimSuffix(b, path.Ext(b))
+	return collapse(strings.TrimSuffix(b, path.Ext(b)))
 }
