@@ -127,9 +127,9 @@ func renderAnswer(ans search.Answer, p page) message {
 		p.Limit = search.DefaultLimit
 	}
 	var head strings.Builder
-	head.WriteString("**Q:** " + escapeMarkdown(oneLine(ans.Question)))
+	head.WriteString("**Q:** " + escapeMarkdown(clip(oneLine(ans.Question), 400)))
 	if ans.Corrected != "" {
-		head.WriteString("\n*Searched for: " + escapeMarkdown(oneLine(ans.Corrected)) + "*")
+		head.WriteString("\n*Searched for: " + escapeMarkdown(clip(oneLine(ans.Corrected), 400)) + "*")
 	}
 	if !ans.Answered || len(ans.Quotes) == 0 {
 		if ans.Answered || ans.Total > 0 {
@@ -149,7 +149,7 @@ func renderAnswer(ans search.Answer, p page) message {
 	}
 	first := p.Offset + 1
 	last := p.Offset + len(ans.Quotes)
-	if ans.Total > 0 {
+	if p.Offset > 0 || ans.Total > last {
 		fmt.Fprintf(&head, "\nQuotes %d–%d of %d", first, last, max(ans.Total, last))
 	}
 	// Share the embed budget evenly so one long quote cannot push the
@@ -199,23 +199,33 @@ func citationLine(r search.Ref) string {
 }
 
 // reporters lists other sources that say the same, one a line, within
-// limit characters.
+// limit characters. Lines are whole (a cut would break a link's
+// markdown); those that do not fit are counted in "and N more".
 func reporters(rs []search.Reporter, limit int) string {
 	var lines []string
+	used := 0
 	for i, r := range rs {
-		if i == maxReporters {
-			lines = append(lines, fmt.Sprintf("and %d more", len(rs)-i))
-			break
-		}
-		title := escapeMarkdown(oneLine(orDefault(r.Title, r.ID)))
-		if u := linkURL(r.URL); u != "" {
+		more := fmt.Sprintf("and %d more", len(rs)-i)
+		title := escapeMarkdown(clip(oneLine(orDefault(r.Title, r.ID)), 100))
+		if u := linkURL(r.URL); u != "" && len(u) <= 300 {
 			title = "[" + title + "](" + u + ")"
 		}
-		line := "**" + escapeMarkdown(oneLine(orDefault(r.Outlet, "outlet not stated"))) + "**: " + title
+		line := "**" + escapeMarkdown(clip(oneLine(orDefault(r.Outlet, "outlet not stated")), 60)) + "**: " + title
 		if r.Published != "" {
-			line += " (" + escapeMarkdown(oneLine(r.Published)) + ")"
+			line += " (" + escapeMarkdown(clip(oneLine(r.Published), 20)) + ")"
 		}
-		lines = append(lines, clip(line, 300))
+		room := limit - used
+		if i < len(rs)-1 {
+			room -= runes(more) + 1 // keep room to say how many are left out
+		}
+		if i == maxReporters || runes(line)+1 > room {
+			if runes(more)+1 <= limit-used {
+				lines = append(lines, more)
+			}
+			break
+		}
+		lines = append(lines, line)
+		used += runes(line) + 1
 	}
 	return clip(strings.Join(lines, "\n"), limit)
 }
@@ -284,12 +294,13 @@ func runeOffsets(s string) []int {
 func emphasize(text string, hs []search.Highlight) string {
 	var b strings.Builder
 	last := 0
+	lineStart := func(i int) bool { return i == 0 || text[i-1] == '\n' }
 	for _, h := range cleanHighlights(text, hs) {
-		b.WriteString(escapeMarkdown(text[last:h.Start]))
-		b.WriteString("**" + escapeMarkdown(text[h.Start:h.End]) + "**")
+		b.WriteString(escapeFrom(text[last:h.Start], lineStart(last)))
+		b.WriteString("**" + escapeFrom(text[h.Start:h.End], false) + "**")
 		last = h.End
 	}
-	b.WriteString(escapeMarkdown(text[last:]))
+	b.WriteString(escapeFrom(text[last:], lineStart(last)))
 	return b.String()
 }
 
@@ -332,25 +343,53 @@ func cleanHighlights(text string, hs []search.Highlight) []search.Highlight {
 	return out
 }
 
-// markdownSpecial are the characters Discord's markdown gives a meaning to
-// somewhere (emphasis, strike, code, spoilers, quotes, headings, lists,
-// links, mentions and custom emoji).
-const markdownSpecial = "\\*_~`|>#-+[]()<"
+// Characters Discord's markdown gives a meaning to: anywhere (emphasis,
+// strike, code, spoilers, links, mentions and custom emoji), and only at
+// the start of a line (quotes, headings, subtext, lists).
+const (
+	inlineSpecial    = "\\*_~`|[]()<"
+	lineStartSpecial = ">#-+"
+)
 
 // escapeMarkdown makes s display verbatim in Discord: every markdown
-// character is preceded by a backslash, and invalid UTF-8 is replaced.
-func escapeMarkdown(s string) string {
+// character is preceded by a backslash (the line-start ones only at the
+// start of a line, so "one-night" stays readable), and invalid UTF-8 is
+// replaced. s is taken to start a line.
+func escapeMarkdown(s string) string { return escapeFrom(s, true) }
+
+// escapeFrom is escapeMarkdown for a piece of text that starts a line or
+// not (lineStart), for escaping the segments between bold ranges.
+func escapeFrom(s string, lineStart bool) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	if !strings.ContainsAny(s, markdownSpecial) {
-		return s
-	}
 	var b strings.Builder
 	b.Grow(len(s) + 8)
-	for _, r := range s {
-		if strings.ContainsRune(markdownSpecial, r) {
+	atStart, dotAt := lineStart, -1
+	for i, r := range s {
+		switch {
+		case strings.ContainsRune(inlineSpecial, r):
+			b.WriteByte('\\')
+		case atStart && strings.ContainsRune(lineStartSpecial, r):
+			b.WriteByte('\\')
+		case atStart && r >= '0' && r <= '9':
+			// "1. item" is a list: escape the dot after the digits.
+			j := i
+			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+				j++
+			}
+			if j < len(s) && s[j] == '.' {
+				dotAt = j
+			}
+		case i == dotAt:
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
+		switch r {
+		case '\n':
+			atStart = true
+		case ' ', '\t':
+		default:
+			atStart = false
+		}
 	}
 	return b.String()
 }
