@@ -87,7 +87,7 @@ func extractHTML(body []byte, contentType, pageURL string) (Article, error) {
 	a.Text = strings.Join(paras, "\n")
 	a = a.clean()
 	if a.Text == "" {
-		return a, &refusal{msg: "ingest: no article text found on the page", err: ErrNoText}
+		return Article{}, &refusal{msg: "ingest: no article text found on the page", err: ErrNoText}
 	}
 	return a, nil
 }

@@ -26,7 +26,8 @@ const (
 )
 
 // Fetcher downloads web pages for the library. Its zero value is ready to
-// use with the defaults above and refuses internal addresses.
+// use with the defaults above and refuses internal addresses; a Fetcher is
+// safe for concurrent use and keeps no connections between fetches.
 //
 // The address check runs when each connection is made (in the dialer's
 // Control hook, on the IP actually dialled), so neither a redirect nor a
@@ -126,11 +127,11 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Article, error) {
 
 	kind := kindOfMediaType(declared)
 	if declared == "" {
-		declared = http.DetectContentType(body)
-		kind = kindOfMediaType(declared)
-		declared = "" // a sniffed charset is a guess; let the page's own declaration decide
-		if kind == kindUnknown {
-			return Article{}, contentTypeError(final.Redacted(), http.DetectContentType(body))
+		// declared stays "": a sniffed charset is a guess, the page's own
+		// declaration should decide.
+		sniffed := http.DetectContentType(body)
+		if kind = kindOfMediaType(sniffed); kind == kindUnknown {
+			return Article{}, contentTypeError(final.Redacted(), sniffed)
 		}
 	}
 	if kind == kindHTML {
@@ -232,6 +233,14 @@ func (f *Fetcher) explain(callerCtx, fetchCtx context.Context, u *url.URL, err e
 				u.Host, orDefault(f.ConnectTimeout, DefaultConnectTimeout), context.DeadlineExceeded)
 		}
 		return fmt.Errorf("ingest: %s timed out: %w", u.Host, context.DeadlineExceeded)
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return fmt.Errorf("ingest: could not find the site %s: %w", u.Hostname(), dnsErr)
+	}
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err // its text repeats the method and URL
 	}
 	return fmt.Errorf("ingest: fetch %s: %w", u.Redacted(), err)
 }

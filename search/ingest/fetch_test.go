@@ -368,3 +368,16 @@ func TestIsInternal(t *testing.T) {
 		}
 	}
 }
+
+func TestFetchConnectionRefusedIsReadable(t *testing.T) {
+	s := newServer(t, http.NotFoundHandler())
+	url := s.URL + "/"
+	s.Close() // nothing listens on the port any more
+	_, err := (&Fetcher{AllowPrivate: true}).Fetch(context.Background(), url)
+	if err == nil {
+		t.Fatal("fetch from a closed port succeeded")
+	}
+	if msg := err.Error(); !strings.HasPrefix(msg, "ingest: fetch "+url+": ") || strings.Contains(msg, `Get "`) {
+		t.Errorf("message %q should name the link once, without net/http's wrapping", msg)
+	}
+}
