@@ -48,6 +48,7 @@ func commands() []command {
 		{"add", "add one article from a file", runAdd},
 		{"sources", "list the sources in the library", runSources},
 		{"remove", "remove a source and its passages", runRemove},
+		{"digest", "print what is new and what was asked", runDigest},
 		{"reindex", "rebuild the search index from the stored sources", runReindex},
 		{"serve", "run the Discord bot", runServe},
 	}

@@ -208,7 +208,11 @@ func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicat
 func findDuplicate(tx *bolt.Tx, s Source, sameID bool) error {
 	if sameID {
 		old, _, _ := getSource(tx, s.ID)
-		return &DuplicateError{Existing: old.Source, By: "id"}
+		by := "id"
+		if old.Hash == s.Hash {
+			by = "text" // a content-derived id: the same article again
+		}
+		return &DuplicateError{Existing: old.Source, By: by}
 	}
 	scopes := []string{s.Scope}
 	if s.Scope != SharedScope {

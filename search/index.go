@@ -66,6 +66,12 @@ func openIndex(path string) (idx bleve.Index, created bool, err error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("create index %s: %w", path, err)
 	}
+	// Bleve writes its metadata file world-readable; the library's data is
+	// private to its user like everything else in the data directory.
+	if err := os.Chmod(filepath.Join(path, "index_meta.json"), 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+		idx.Close()
+		return nil, false, fmt.Errorf("create index %s: %w", path, err)
+	}
 	return idx, true, nil
 }
 

@@ -1,0 +1,460 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+const (
+	articleCameras = "An opposition group says it hacked more than 5,000 surveillance cameras in Tehran.\nThe municipality said its website was suspended for a few minutes. Officials blamed foreign enemies."
+	articleHospital = "FBI Director Christopher Wray said Iranian hackers tried to target a children's hospital in Boston.\nThe attack was stopped before it caused harm."
+	articleWeather = "Heavy rain flooded the northern districts on Monday.\nForecasters expect more storms this week."
+)
+
+// testClock is a settable clock for the library.
+type testClock struct{ t time.Time }
+
+func (c *testClock) now() time.Time { return c.t }
+
+func openTest(tb testing.TB, dir string, clock *testClock) *Library {
+	tb.Helper()
+	opts := Options{}
+	if clock != nil {
+		opts.Now = clock.now
+	}
+	lib, err := Open(context.Background(), dir, opts)
+	if err != nil {
+		tb.Fatalf("Open: %v", err)
+	}
+	tb.Cleanup(func() { lib.Close() })
+	return lib
+}
+
+func mustAdd(tb testing.TB, lib *Library, s Source) Source {
+	tb.Helper()
+	got, err := lib.Add(context.Background(), s)
+	if err != nil {
+		tb.Fatalf("Add(%q): %v", s.Title, err)
+	}
+	return got
+}
+
+func ask(tb testing.TB, lib *Library, q Query) Answer {
+	tb.Helper()
+	ans, err := lib.Ask(context.Background(), q)
+	if err != nil {
+		tb.Fatalf("Ask(%q): %v", q.Question, err)
+	}
+	return ans
+}
+
+func quotedFrom(ans Answer, id string) bool {
+	for _, q := range ans.Quotes {
+		if q.Source.ID == id || q.reportedBy(id) {
+			return true
+		}
+	}
+	return false
+}
+
+func sentenceDocs(tb testing.TB, lib *Library) uint64 {
+	tb.Helper()
+	n, err := lib.ix.sentences.DocCount()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+func TestAddAskRemove(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	cams := mustAdd(t, lib, Source{Title: "Cameras", Outlet: "Wire", URL: "https://example.com/cams", Published: "2022-06-03", Text: articleCameras})
+	mustAdd(t, lib, Source{Title: "Hospital", Text: articleHospital})
+
+	ans := ask(t, lib, Query{Question: "how many surveillance cameras were hacked?"})
+	if !ans.Answered || len(ans.Quotes) == 0 {
+		t.Fatalf("not answered: %+v", ans)
+	}
+	top := ans.Quotes[0]
+	if top.Text != "An opposition group says it hacked more than 5,000 surveillance cameras in Tehran." {
+		t.Errorf("top quote %q", top.Text)
+	}
+	if top.Source != cams.Ref() {
+		t.Errorf("source %+v, want %+v", top.Source, cams.Ref())
+	}
+	for _, h := range top.Highlights {
+		word := strings.ToLower(top.Text[h.Start:h.End])
+		if !strings.Contains(word, "camera") && !strings.Contains(word, "hack") && !strings.Contains(word, "surveillance") {
+			t.Errorf("highlighted %q, which the question did not ask about", word)
+		}
+	}
+	if len(top.Highlights) == 0 {
+		t.Error("no highlights")
+	}
+
+	before := sentenceDocs(t, lib)
+	removed, err := lib.Remove(context.Background(), SharedScope, cams.ID, "tester")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := before - sentenceDocs(t, lib); got != uint64(removed.Sentences) {
+		t.Errorf("removal dropped %d sentence documents, want %d", got, removed.Sentences)
+	}
+	if ans := ask(t, lib, Query{Question: "how many surveillance cameras were hacked?"}); quotedFrom(ans, cams.ID) {
+		t.Error("a removed source is still quoted")
+	}
+	if _, err := lib.Remove(context.Background(), SharedScope, cams.ID, "tester"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("second remove: %v, want ErrNotFound", err)
+	}
+	audit, err := lib.Audit(SharedScope, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(audit) != 3 || audit[2].Action != "remove" || audit[2].Actor != "tester" || audit[2].SourceID != cams.ID {
+		t.Errorf("audit log %+v", audit)
+	}
+}
+
+func TestOffTopicIsNotAnswered(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	mustAdd(t, lib, Source{Title: "Cameras", Text: articleCameras})
+	mustAdd(t, lib, Source{Title: "Hospital", Text: articleHospital})
+	for _, q := range []string{"Who wrote Hamlet?", "recipe for banana bread", "", "   ", "the and of", "???"} {
+		ans := ask(t, lib, Query{Question: q})
+		if ans.Answered || len(ans.Quotes) != 0 {
+			t.Errorf("%q: answered=%v with %d quotes, want a plain no", q, ans.Answered, len(ans.Quotes))
+		}
+	}
+}
+
+func TestTypoTolerance(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	mustAdd(t, lib, Source{Title: "Cameras", Text: articleCameras})
+	mustAdd(t, lib, Source{Title: "Weather", Text: articleWeather})
+	ans := ask(t, lib, Query{Question: "how many survelance camras in Tehrn?"})
+	if !ans.Answered || len(ans.Quotes) == 0 || !strings.Contains(ans.Quotes[0].Text, "5,000") {
+		t.Fatalf("typos not tolerated: %+v", ans)
+	}
+	if ans.Corrected == "" {
+		t.Error("the correction is not reported")
+	}
+}
+
+func TestDuplicatesRefused(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	first := mustAdd(t, lib, Source{Title: "Cameras", URL: "https://example.com/a", Text: articleCameras})
+	tests := []struct {
+		name string
+		src  Source
+		by   string
+	}{
+		{"same text", Source{Title: "Copy", Text: articleCameras + "\n"}, "text"},
+		{"same text, other white space", Source{Title: "Copy", Text: strings.ReplaceAll(articleCameras, " ", "  ")}, "text"},
+		{"same url", Source{Title: "Other", URL: "https://example.com/a", Text: articleHospital}, "url"},
+		{"same text in a guild as a shared source", Source{Scope: "111", Text: articleCameras}, "text"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := lib.Add(context.Background(), tt.src)
+			var dup *DuplicateError
+			if !errors.As(err, &dup) || !errors.Is(err, ErrDuplicate) {
+				t.Fatalf("err = %v, want a DuplicateError", err)
+			}
+			if dup.Existing.ID != first.ID || dup.By != tt.by {
+				t.Errorf("points at %s by %s, want %s by %s", dup.Existing.ID, dup.By, first.ID, tt.by)
+			}
+		})
+	}
+	if srcs, _ := lib.Sources(SharedScope); len(srcs) != 1 {
+		t.Errorf("%d sources after refused duplicates, want 1", len(srcs))
+	}
+}
+
+func TestBadSourcesRefused(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	tests := []struct {
+		name string
+		src  Source
+		want error
+	}{
+		{"empty", Source{Text: ""}, ErrEmptyText},
+		{"white space", Source{Text: " \n\t "}, ErrEmptyText},
+		{"punctuation only", Source{Text: "--- ... !!!"}, ErrEmptyText},
+		{"too large", Source{Text: strings.Repeat("A sentence. ", MaxTextBytes/12+1)}, ErrTooLarge},
+		{"invalid UTF-8", Source{Text: "bad \xff byte."}, ErrInvalid},
+		{"bad date", Source{Text: "Fine.", Published: "June 2022"}, ErrInvalid},
+		{"impossible date", Source{Text: "Fine.", Published: "2022-02-30"}, ErrInvalid},
+		{"bad id", Source{ID: "has space", Text: "Fine."}, ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := lib.Add(context.Background(), tt.src); !errors.Is(err, tt.want) {
+				t.Errorf("err = %v, want %v", err, tt.want)
+			}
+		})
+	}
+	if srcs, _ := lib.Sources(SharedScope); len(srcs) != 0 {
+		t.Errorf("refused sources were stored: %d", len(srcs))
+	}
+}
+
+func TestScopesAreIsolated(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	shared := mustAdd(t, lib, Source{Title: "Hospital", Text: articleHospital})
+	a := mustAdd(t, lib, Source{Scope: "1001", Title: "Cameras", Text: articleCameras})
+	q := "how many surveillance cameras were hacked?"
+
+	if ans := ask(t, lib, Query{Question: q, Scope: "1001"}); !quotedFrom(ans, a.ID) {
+		t.Error("guild A does not see its own source")
+	}
+	if ans := ask(t, lib, Query{Question: q, Scope: "2002"}); quotedFrom(ans, a.ID) || ans.Answered {
+		t.Errorf("guild B was answered from guild A's source: %+v", ans)
+	}
+	if ans := ask(t, lib, Query{Question: q}); quotedFrom(ans, a.ID) {
+		t.Error("the shared scope sees a guild's source")
+	}
+	if ans := ask(t, lib, Query{Question: "which hospital did hackers target?", Scope: "2002"}); !quotedFrom(ans, shared.ID) {
+		t.Error("guild B does not see the shared source")
+	}
+	if _, err := lib.Remove(context.Background(), "2002", a.ID, "b-mod"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("guild B removing A's source: %v, want ErrNotFound", err)
+	}
+	if _, err := lib.Remove(context.Background(), "1001", shared.ID, "a-mod"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a guild removing a shared source: %v, want ErrNotFound", err)
+	}
+	if _, err := lib.Source("2002", a.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("guild B reading A's source: %v", err)
+	}
+	srcsB, _ := lib.Sources("2002")
+	for _, s := range srcsB {
+		if s.ID == a.ID {
+			t.Error("guild B lists A's source")
+		}
+	}
+	// A source restricted by id from another guild is still invisible.
+	if ans := ask(t, lib, Query{Question: q, Scope: "2002", SourceID: a.ID}); len(ans.Quotes) != 0 {
+		t.Error("guild B got quotes by naming A's source id")
+	}
+}
+
+func TestImportReplacesAndReports(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	ctx := context.Background()
+	res, err := lib.Import(ctx, []Source{
+		{ID: "a", Text: articleCameras},
+		{ID: "b", Text: ""},
+		{ID: "c", Text: articleWeather},
+		{ID: "c", Text: articleHospital},
+	}, ImportOptions{Actor: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Added != 2 || len(res.Failed) != 1 || res.Failed[0].Index != 1 || len(res.Superseded) != 1 || res.Superseded[0] != 2 {
+		t.Fatalf("result %+v", res)
+	}
+	c, err := lib.Source(SharedScope, "c")
+	if err != nil || c.Text != articleHospital {
+		t.Fatalf("the later line of a repeated id did not win: %v %q", err, c.Text)
+	}
+	// Replacing a source with a shorter text leaves no stale sentences.
+	res, err = lib.Import(ctx, []Source{{ID: "a", Text: "Only one sentence now."}}, ImportOptions{})
+	if err != nil || res.Replaced != 1 {
+		t.Fatalf("replace: %+v %v", res, err)
+	}
+	want := uint64(1 + c.Sentences)
+	if got := sentenceDocs(t, lib); got != want {
+		t.Errorf("%d sentence documents after replace, want %d", got, want)
+	}
+	if ans := ask(t, lib, Query{Question: "surveillance cameras hacked"}); quotedFrom(ans, "a") {
+		t.Error("the replaced text is still quoted")
+	}
+}
+
+func TestQuotesAreVerbatim(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	text := "The *group* said_it [hacked] `5,000` cameras — “all of them.”\nسلام دنیا cameras 🙂 hacked too."
+	src := mustAdd(t, lib, Source{Title: "Marks", Text: text})
+	ans := ask(t, lib, Query{Question: "cameras hacked"})
+	if len(ans.Quotes) == 0 {
+		t.Fatal("no quotes")
+	}
+	for _, q := range ans.Quotes {
+		if !strings.Contains(src.Text, q.Text) {
+			t.Errorf("quote %q is not in the source text", q.Text)
+		}
+		for _, h := range q.Highlights {
+			if h.Start < 0 || h.End > len(q.Text) || h.Start >= h.End {
+				t.Errorf("highlight %+v out of range for %q", h, q.Text)
+			}
+		}
+	}
+}
+
+func TestNearDuplicatesAreGrouped(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	a := mustAdd(t, lib, Source{Title: "A", Outlet: "Wire One", Text: "The group hacked more than 5,000 surveillance cameras in Tehran on Thursday.\nIt also posted a video."})
+	b := mustAdd(t, lib, Source{Title: "B", Outlet: "Wire Two", Text: "On Thursday the group hacked more than 5,000 surveillance cameras in Tehran.\nOfficials denied it."})
+	ans := ask(t, lib, Query{Question: "how many surveillance cameras were hacked in Tehran?"})
+	if len(ans.Quotes) == 0 {
+		t.Fatal("no quotes")
+	}
+	top := ans.Quotes[0]
+	if len(top.AlsoReportedBy) != 1 {
+		t.Fatalf("top quote %q from %s has also_reported_by %+v, want the other wire", top.Text, top.Source.ID, top.AlsoReportedBy)
+	}
+	other := map[string]string{a.ID: b.ID, b.ID: a.ID}[top.Source.ID]
+	if top.AlsoReportedBy[0].ID != other || top.AlsoReportedBy[0].Outlet == "" || top.AlsoReportedBy[0].Quote == "" {
+		t.Errorf("also reported by %+v, want %s with its outlet and quote", top.AlsoReportedBy[0], other)
+	}
+	for _, q := range ans.Quotes[1:] {
+		if strings.Contains(q.Text, "5,000") {
+			t.Errorf("the same story is quoted twice: %q", q.Text)
+		}
+	}
+}
+
+func TestPaging(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	places := []string{"the airport terminal", "a metro station in the north", "the city council chamber",
+		"the main bazaar entrance", "a hospital car park", "the football stadium gates", "the central bank lobby",
+		"a university library", "the national museum roof", "the railway depot yard", "a busy ring road junction"}
+	var text strings.Builder
+	for _, p := range places {
+		text.WriteString("One camera hacked on Thursday watched " + p + ".\n")
+	}
+	mustAdd(t, lib, Source{Title: "Many", Text: text.String()})
+	first := ask(t, lib, Query{Question: "which camera was hacked", Limit: 5})
+	second := ask(t, lib, Query{Question: "which camera was hacked", Limit: 5, Offset: 5})
+	if len(first.Quotes) != 5 || len(second.Quotes) == 0 || first.Total != second.Total {
+		t.Fatalf("pages of %d and %d quotes, totals %d/%d", len(first.Quotes), len(second.Quotes), first.Total, second.Total)
+	}
+	seen := map[string]bool{}
+	for _, q := range append(first.Quotes, second.Quotes...) {
+		if seen[q.Text] {
+			t.Errorf("quote %q on two pages", q.Text)
+		}
+		seen[q.Text] = true
+	}
+}
+
+// TestReopenFinishesInterruptedWork simulates a crash after the store
+// commit and before the index batch: the pending mark is there, the index
+// is not. Opening again must make the source searchable.
+func TestReopenFinishesInterruptedWork(t *testing.T) {
+	dir := t.TempDir()
+	lib := openTest(t, dir, nil)
+	gone := mustAdd(t, lib, Source{Title: "Weather", Text: articleWeather})
+	src := Source{Title: "Cameras", Text: articleCameras}
+	spans, err := src.normalize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Store the source and remove another as a crashed process would have
+	// left them: committed, pending, not indexed.
+	err = lib.db.Update(func(tx *bolt.Tx) error {
+		if err := putSource(tx, storedSource{Source: src, Spans: spans}, nil); err != nil {
+			return err
+		}
+		old, _, _ := getSource(tx, gone.ID)
+		if err := deleteKeys(tx, old); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketSources).Delete([]byte(gone.ID)); err != nil {
+			return err
+		}
+		return putPending(tx, gone.ID, pendingOp{Remove: true, Stale: len(old.Spans)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib.Close()
+
+	lib = openTest(t, dir, nil)
+	ans := ask(t, lib, Query{Question: "how many surveillance cameras were hacked?"})
+	if !quotedFrom(ans, src.ID) {
+		t.Error("the stored source is not searchable after reopening")
+	}
+	if ans := ask(t, lib, Query{Question: "rain flooded districts forecasters storms"}); quotedFrom(ans, gone.ID) || len(ans.Quotes) > 0 {
+		t.Error("a removed source's passages survived reopening")
+	}
+	if n := sentenceDocs(t, lib); n != uint64(len(spans)) {
+		t.Errorf("%d sentence documents, want %d", n, len(spans))
+	}
+}
+
+func TestReopenRebuildsLostIndex(t *testing.T) {
+	for _, damage := range []string{"missing", "corrupt"} {
+		t.Run(damage, func(t *testing.T) {
+			dir := t.TempDir()
+			lib := openTest(t, dir, nil)
+			src := mustAdd(t, lib, Source{Title: "Cameras", Text: articleCameras})
+			lib.Close()
+			idx := filepath.Join(dir, "index", "sentences.bleve")
+			if damage == "missing" {
+				os.RemoveAll(filepath.Join(dir, "index"))
+			} else if err := os.WriteFile(filepath.Join(idx, "index_meta.json"), []byte("{not json"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			lib = openTest(t, dir, nil)
+			if ans := ask(t, lib, Query{Question: "surveillance cameras hacked"}); !quotedFrom(ans, src.ID) {
+				t.Error("not searchable after the index was rebuilt")
+			}
+		})
+	}
+}
+
+func TestDataIsPrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	lib := openTest(t, dir, nil)
+	mustAdd(t, lib, Source{Text: articleCameras})
+	lib.Close()
+	err := filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		if perm := info.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s has mode %v: readable by others", path, perm)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSecondProcessIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	openTest(t, dir, nil)
+	_, err := Open(context.Background(), dir, Options{})
+	if err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("second Open: %v, want an in-use error", err)
+	}
+}
+
+func TestSeedsOnlyOnce(t *testing.T) {
+	dir := t.TempDir()
+	seeds := []Source{{ID: "seed1", Title: "Cameras", Text: articleCameras, AddedBy: "seed"}}
+	lib, err := Open(context.Background(), dir, Options{Seeds: seeds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Remove(context.Background(), SharedScope, "seed1", "mod"); err != nil {
+		t.Fatal(err)
+	}
+	lib.Close()
+	lib, err = Open(context.Background(), dir, Options{Seeds: seeds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lib.Close()
+	if srcs, _ := lib.Sources(SharedScope); len(srcs) != 0 {
+		t.Errorf("a removed seed came back: %d sources", len(srcs))
+	}
+}

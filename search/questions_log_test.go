@@ -1,0 +1,163 @@
+package search
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+func TestFollowUpsOnce(t *testing.T) {
+	clock := &testClock{t: time.Date(2026, 6, 3, 9, 0, 0, 0, time.UTC)}
+	lib := openTest(t, t.TempDir(), clock)
+	ctx := context.Background()
+	mustAdd(t, lib, Source{Scope: "1001", Title: "Weather", Text: articleWeather})
+	asked := ask(t, lib, Query{Question: "Which hospital did the hackers target?", Scope: "1001",
+		Asker: &Asker{UserID: "42", ChannelID: "77"}})
+	if asked.Answered || asked.QuestionID == "" {
+		t.Fatalf("want an unanswered, logged question: %+v", asked)
+	}
+	ask(t, lib, Query{Question: "Which hospital did the hackers target?", Scope: "2002", Asker: &Asker{UserID: "9"}})
+
+	clock.t = clock.t.Add(time.Hour)
+	src := mustAdd(t, lib, Source{Scope: "1001", Title: "Hospital", Text: articleHospital})
+	fus, err := lib.FollowUps(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fus) != 1 {
+		t.Fatalf("%d follow-ups, want 1 (guild 2002's question is not guild 1001's business)", len(fus))
+	}
+	fu := fus[0]
+	if fu.Question.UserID != "42" || fu.Question.ChannelID != "77" || fu.Quote.Source.ID != src.ID || !strings.Contains(fu.Quote.Text, "hospital") {
+		t.Errorf("follow-up %+v", fu)
+	}
+	if again, err := lib.FollowUps(ctx, src); err != nil || len(again) != 0 {
+		t.Errorf("second call: %d follow-ups (%v), want none", len(again), err)
+	}
+	rec, err := lib.Question("1001", asked.QuestionID)
+	if err != nil || rec.Text != "Which hospital did the hackers target?" || !rec.FollowedUp {
+		t.Errorf("Question(%s) = %+v, %v", asked.QuestionID, rec, err)
+	}
+	if _, err := lib.Question("2002", asked.QuestionID); err == nil {
+		t.Error("guild 2002 read guild 1001's question")
+	}
+}
+
+func TestFollowUpsSkipOldQuestions(t *testing.T) {
+	clock := &testClock{t: time.Date(2026, 6, 3, 9, 0, 0, 0, time.UTC)}
+	lib := openTest(t, t.TempDir(), clock)
+	ask(t, lib, Query{Question: "Which hospital did the hackers target?", Scope: "1", Asker: &Asker{UserID: "42"}})
+	clock.t = clock.t.Add(followUpWindow + time.Hour)
+	src := mustAdd(t, lib, Source{Scope: "1", Text: articleHospital})
+	if fus, err := lib.FollowUps(context.Background(), src); err != nil || len(fus) != 0 {
+		t.Errorf("%d follow-ups for a question older than the window (%v)", len(fus), err)
+	}
+}
+
+func TestDigest(t *testing.T) {
+	clock := &testClock{t: time.Date(2026, 6, 3, 9, 0, 0, 0, time.UTC)}
+	lib := openTest(t, t.TempDir(), clock)
+	ctx := context.Background()
+	mustAdd(t, lib, Source{Scope: "1", Title: "Old", Text: articleWeather})
+	since := clock.t.Add(time.Minute)
+
+	empty, err := lib.Digest(ctx, "1", since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !empty.Empty() || empty.Counts.Sources != 1 {
+		t.Errorf("digest of a quiet day: %+v", empty)
+	}
+
+	clock.t = since.Add(time.Hour)
+	long := articleCameras + "\nThe cameras were hacked as the municipality's website went down.\nA group of hackers claimed the surveillance cameras were under its control.\nShort line."
+	added := mustAdd(t, lib, Source{Scope: "1", Title: "Cameras", Outlet: "Wire", Text: long})
+	for i := 0; i < 3; i++ {
+		ask(t, lib, Query{Question: "How many cameras were hacked?", Scope: "1", Asker: &Asker{UserID: "a"}})
+	}
+	ask(t, lib, Query{Question: "how many cameras were hacked", Scope: "1", Asker: &Asker{UserID: "b"}})
+	ask(t, lib, Query{Question: "Who wrote Hamlet?", Scope: "1", Asker: &Asker{UserID: "c"}})
+	ask(t, lib, Query{Question: "How many cameras were hacked?", Scope: "2", Asker: &Asker{UserID: "z"}})
+
+	d, err := lib.Digest(ctx, "1", since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.NewSources) != 1 || d.NewSources[0].Source.ID != added.ID {
+		t.Fatalf("new sources %+v", d.NewSources)
+	}
+	if n := len(d.NewSources[0].Summary); n == 0 || n > summarySentences {
+		t.Errorf("summary of %d sentences", n)
+	}
+	for _, s := range d.NewSources[0].Summary {
+		if !strings.Contains(long, s) || s == "Short line." {
+			t.Errorf("summary sentence %q is not a full sentence of the article", s)
+		}
+	}
+	if len(d.TopQuestions) != 1 || d.TopQuestions[0].Count != 4 || d.TopQuestions[0].Best == nil {
+		t.Errorf("top questions %+v: want the camera question, asked 4 times (two spellings), with a quote", d.TopQuestions)
+	}
+	if len(d.Unanswered) != 1 || d.Unanswered[0].Question != "Who wrote Hamlet?" {
+		t.Errorf("unanswered %+v", d.Unanswered)
+	}
+	if d.Counts.Questions != 5 || d.Counts.Answered != 4 || d.Counts.Sources != 2 {
+		t.Errorf("counts %+v: guild 2's question must not count", d.Counts)
+	}
+}
+
+func TestDigestSettingsKeepLastDay(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	at := time.Date(2026, 6, 3, 9, 0, 0, 0, time.UTC)
+	if err := lib.SetDigestSettings(DigestSettings{Scope: "1", ChannelID: "5", Time: "09:00", Timezone: "UTC", Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.MarkDigestPosted("1", "2026-06-03", at); err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.SetDigestSettings(DigestSettings{Scope: "1", ChannelID: "6", Time: "18:00", Timezone: "Europe/London", Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	s, ok, err := lib.DigestSettings("1")
+	if err != nil || !ok || s.LastDay != "2026-06-03" || !s.LastPostedAt.Equal(at) || s.ChannelID != "6" {
+		t.Errorf("settings %+v, %v, %v: a new time must keep the last posted day", s, ok, err)
+	}
+	all, err := lib.AllDigestSettings()
+	if err != nil || len(all) != 1 {
+		t.Errorf("AllDigestSettings: %+v, %v", all, err)
+	}
+}
+
+// FuzzAsk: any question is handled without panic; quotes are verbatim,
+// highlights in range, and the answer's question valid UTF-8.
+func FuzzAsk(f *testing.F) {
+	lib := openTest(f, f.TempDir(), nil)
+	mustAdd(f, lib, Source{Title: "Cameras", Text: articleCameras})
+	mustAdd(f, lib, Source{Title: "Hospital", Text: articleHospital})
+	for _, s := range []string{"how many cameras?", "+-:^*~\"()[]{}\\", "\x00\xff", "کی دوربین‌ها را هک کرد؟", "🙂 cameras", strings.Repeat("camera ", 900), "who wrote hamlet", "ca*", "\"hacked cameras\"~2"} {
+		f.Add(s, 0)
+	}
+	f.Fuzz(func(t *testing.T, question string, offset int) {
+		ans, err := lib.Ask(context.Background(), Query{Question: question, Offset: offset % 50})
+		if err != nil {
+			t.Fatalf("Ask(%q): %v", question, err)
+		}
+		if !utf8.ValidString(ans.Question) || len(ans.Question) > MaxQuestionBytes {
+			t.Fatalf("question echoed as %q", ans.Question)
+		}
+		if !ans.Answered && len(ans.Quotes) > 0 {
+			t.Fatalf("unanswered with %d quotes", len(ans.Quotes))
+		}
+		for _, q := range ans.Quotes {
+			if !strings.Contains(articleCameras+articleHospital, q.Text) {
+				t.Fatalf("quote %q is not verbatim", q.Text)
+			}
+			for _, h := range q.Highlights {
+				if h.Start < 0 || h.End > len(q.Text) || h.Start >= h.End {
+					t.Fatalf("highlight %+v out of range", h)
+				}
+			}
+		}
+	})
+}
