@@ -13,9 +13,9 @@ import (
 )
 
 const (
-	articleCameras = "An opposition group says it hacked more than 5,000 surveillance cameras in Tehran.\nThe municipality said its website was suspended for a few minutes. Officials blamed foreign enemies."
+	articleCameras  = "An opposition group says it hacked more than 5,000 surveillance cameras in Tehran.\nThe municipality said its website was suspended for a few minutes. Officials blamed foreign enemies."
 	articleHospital = "FBI Director Christopher Wray said Iranian hackers tried to target a children's hospital in Boston.\nThe attack was stopped before it caused harm."
-	articleWeather = "Heavy rain flooded the northern districts on Monday.\nForecasters expect more storms this week."
+	articleWeather  = "Heavy rain flooded the northern districts on Monday.\nForecasters expect more storms this week."
 )
 
 // testClock is a settable clock for the library.
