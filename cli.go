@@ -8,9 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"sort"
-	"strings"
 
+	"sitrep/config"
 	"sitrep/search"
 	"sitrep/seeds"
 )
@@ -130,25 +129,31 @@ func (f *flags) printHelp(w io.Writer) {
 	f.SetOutput(io.Discard)
 }
 
-func (f *flags) dataDir(e env) string {
+// config loads the environment; a bad variable is an error naming it.
+func (f *flags) config(e env) (config.Config, error) {
+	cfg, err := config.Load(e.getenv)
+	if err != nil {
+		return cfg, err
+	}
 	if *f.data != "" {
-		return *f.data
+		cfg.DataDir = *f.data
 	}
-	if d := e.getenv("SITREP_DATA"); d != "" {
-		return d
-	}
-	return "data"
+	return cfg, nil
 }
 
 // open opens the library of the command's data directory, seeding it with
 // the embedded articles when it is new.
 func (f *flags) open(ctx context.Context, e env) (*search.Library, error) {
+	cfg, err := f.config(e)
+	if err != nil {
+		return nil, err
+	}
 	srcs, err := seeds.Sources()
 	if err != nil {
 		return nil, err
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	return search.Open(ctx, f.dataDir(e), search.Options{Seeds: srcs, Logger: logger})
+	return search.Open(ctx, cfg.DataDir, search.Options{Seeds: srcs, Logger: logger})
 }
 
 // isTerminal reports whether w is a terminal, for colour and progress.
@@ -161,14 +166,3 @@ func isTerminal(w io.Writer, getenv func(string) string) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-var _ = strings.TrimSpace
-var _ = sortedKeys[int]

@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"net/url"
 	"path/filepath"
-	"strings"
 	"text/tabwriter"
 
 	"sitrep/search"
+	"sitrep/search/ingest"
 )
 
 func runSources(ctx context.Context, e env) error {
@@ -75,8 +76,8 @@ func runRemove(ctx context.Context, e env) error {
 }
 
 func runAdd(ctx context.Context, e env) error {
-	f := newFlags(e, "add", "add [--data DIR] FILE [--title T] [--outlet O] [--published YYYY-MM-DD] [--url U]")
-	title := f.String("title", "", "headline (default: from the file)")
+	f := newFlags(e, "add", "add [--data DIR] FILE|URL [--title T] [--outlet O] [--published YYYY-MM-DD] [--url U]\n\nFILE is text, Markdown or HTML; a URL is fetched (http/https, public addresses only unless\nSITREP_ALLOW_PRIVATE_URLS=1) and its article extracted. The flags override what was found.")
+	title := f.String("title", "", "headline (default: from the article)")
 	outlet := f.String("outlet", "", "who published it")
 	published := f.String("published", "", "publication date, YYYY-MM-DD")
 	link := f.String("url", "", "where it was published")
@@ -85,28 +86,53 @@ func runAdd(ctx context.Context, e env) error {
 		return err
 	}
 	if len(args) != 1 {
-		return usagef("add: want one FILE, got %d arguments", len(args))
+		return usagef("add: want one FILE or URL, got %d arguments", len(args))
 	}
-	raw, err := os.ReadFile(args[0])
+	cfg, err := f.config(e)
+	if err != nil {
+		return err
+	}
+	art, err := readArticle(ctx, args[0], cfg.AllowPrivateURLs)
 	if err != nil {
 		return fmt.Errorf("add: %w", err)
 	}
-	src := search.Source{Title: *title, Outlet: *outlet, Published: *published, URL: *link, Text: string(raw), AddedBy: "cli"}
-	if src.Title == "" {
-		src.Title = strings.TrimSuffix(filepath.Base(args[0]), filepath.Ext(args[0]))
+	src := search.Source{Title: art.Title, Outlet: art.Outlet, Published: art.Published, URL: art.URL, Text: art.Text, AddedBy: "cli", Scope: *f.scope}
+	for _, o := range []struct{ flag, field *string }{{title, &src.Title}, {outlet, &src.Outlet}, {published, &src.Published}, {link, &src.URL}} {
+		if *o.flag != "" {
+			*o.field = *o.flag
+		}
 	}
 	lib, err := f.open(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
-	src.Scope = *f.scope
 	stored, err := lib.Add(ctx, src)
 	if err != nil {
 		return fmt.Errorf("add: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "added %s (%q): %d sentences\n", stored.ID, stored.Title, stored.Sentences)
+	fmt.Fprintf(e.stdout, "added %s (%q, %s): %d sentences\n", stored.ID, stored.Title, outletName(stored.Outlet), stored.Sentences)
 	return nil
+}
+
+// readArticle fetches a URL or reads a file into an article.
+func readArticle(ctx context.Context, arg string, allowPrivate bool) (ingest.Article, error) {
+	if u, err := url.Parse(arg); err == nil && u.Scheme != "" && len(u.Scheme) > 1 {
+		fetcher := &ingest.Fetcher{AllowPrivate: allowPrivate}
+		return fetcher.Fetch(ctx, arg)
+	}
+	info, err := os.Stat(arg)
+	if err != nil {
+		return ingest.Article{}, err
+	}
+	if info.Size() > ingest.DefaultMaxBytes {
+		return ingest.Article{}, fmt.Errorf("%s is %d bytes; at most %d: %w", arg, info.Size(), ingest.DefaultMaxBytes, ingest.ErrTooLarge)
+	}
+	raw, err := os.ReadFile(arg)
+	if err != nil {
+		return ingest.Article{}, err
+	}
+	return ingest.FromFile(filepath.Base(arg), "", raw)
 }
 
 func runReindex(ctx context.Context, e env) error {
