@@ -165,4 +165,3 @@ func isTerminal(w io.Writer, getenv func(string) string) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
-

@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"net/url"
+	"os"
 	"path/filepath"
 	"text/tabwriter"
 
