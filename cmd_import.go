@@ -30,11 +30,20 @@ const importChunk = 2048
 // parseImportLine decodes one JSON Lines record into a source.
 func parseImportLine(line []byte) (search.Source, error) {
 	var rec importLine
+	if trimmed := bytes.TrimSpace(line); len(trimmed) == 0 || trimmed[0] != '{' {
+		return search.Source{}, errors.New("not a JSON object")
+	}
 	dec := json.NewDecoder(bytes.NewReader(line))
 	if err := dec.Decode(&rec); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return search.Source{}, fmt.Errorf("%q is a JSON %s; want a string", typeErr.Field, typeErr.Value)
+		}
 		return search.Source{}, fmt.Errorf("not a JSON object: %w", err)
 	}
-	if dec.More() {
+	// Decoder.More does not see a stray '}' or ']' after the object, so
+	// look at what is left of the line.
+	if rest := bytes.TrimSpace(line[dec.InputOffset():]); len(rest) > 0 {
 		return search.Source{}, errors.New("more than one JSON value on the line")
 	}
 	if rec.Text == "" {
