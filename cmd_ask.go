@@ -30,6 +30,9 @@ func runAsk(ctx context.Context, e env) error {
 	defer lib.Close()
 	color := !*asJSON && isTerminal(e.stdout, e.getenv)
 	answer := func(q string) error {
+		if len(q) > search.MaxQuestionBytes {
+			fmt.Fprintf(e.stderr, "sitrep: ask: the question is %d bytes; only its first %d bytes are searched\n", len(q), search.MaxQuestionBytes)
+		}
 		ans, err := lib.Ask(ctx, search.Query{Question: q, Scope: *f.scope, SourceID: *source, Limit: *limit})
 		if err != nil {
 			return err
@@ -41,7 +44,11 @@ func runAsk(ctx context.Context, e env) error {
 		return nil
 	}
 	if len(args) > 0 {
-		return answer(strings.Join(args, " "))
+		q := strings.Join(args, " ")
+		if strings.TrimSpace(q) == "" {
+			return usagef("ask: the question is empty")
+		}
+		return answer(q)
 	}
 	sc := bufio.NewScanner(e.stdin)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
