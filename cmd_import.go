@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"unicode/utf8"
 
 	"sitrep/search"
 )
@@ -30,6 +31,11 @@ const importChunk = 2048
 // parseImportLine decodes one JSON Lines record into a source.
 func parseImportLine(line []byte) (search.Source, error) {
 	var rec importLine
+	if !utf8.Valid(line) {
+		// encoding/json would quietly turn the bad bytes into U+FFFD,
+		// and the quotes would no longer be the article's words.
+		return search.Source{}, errors.New("the line is not valid UTF-8; save the file as UTF-8")
+	}
 	if trimmed := bytes.TrimSpace(line); len(trimmed) == 0 || trimmed[0] != '{' {
 		return search.Source{}, errors.New("not a JSON object")
 	}
