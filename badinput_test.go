@@ -1,15 +1,21 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"sitrep/search"
 )
 
 // FuzzParseImportLine: any line gives a source or an error, never a panic.
-// An accepted line is exactly one JSON object with a text, and says the
+// An accepted line is exactly one JSON object in UTF-8 with a text, and says the
 // same when written back; a refusal is one short, printable line (it is
 // shown as "line N: …").
 func FuzzParseImportLine(f *testing.F) {
@@ -46,7 +52,7 @@ func FuzzParseImportLine(f *testing.F) {
 			return
 		}
 		trimmed := bytes.TrimSpace(line)
-		if !json.Valid(trimmed) || trimmed[0] != '{' {
+		if !json.Valid(trimmed) || trimmed[0] != '{' || !utf8.Valid(line) {
 			t.Fatalf("accepted %q, which is not one JSON object", line)
 		}
 		if src.Text == "" {
@@ -61,4 +67,232 @@ func FuzzParseImportLine(f *testing.F) {
 			t.Fatalf("%q parsed as %+v; written back as %s it parses as %+v, %v", line, src, again, back, err)
 		}
 	})
+}
+
+// listing returns the library's sources as id → title.
+func (c *cli) listing() map[string]string {
+	c.tb.Helper()
+	code, out, errOut := c.run("", "sources", "--json")
+	if code != 0 {
+		c.tb.Fatalf("sources: exit %d: %s", code, errOut)
+	}
+	var l struct{ Sources []struct{ ID, Title string } }
+	if err := json.Unmarshal([]byte(out), &l); err != nil {
+		c.tb.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, s := range l.Sources {
+		m[s.ID] = s.Title
+	}
+	return m
+}
+
+// writeFile writes a file under dir and returns its path.
+func writeFile(tb testing.TB, dir, name, content string) string {
+	tb.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+// TestBadInput feeds the CLI what users and files get wrong. Each input
+// gets an exit status and a message that names the problem, and changes
+// the library only as much as it should: a refusal changes nothing, a
+// partly bad import stores exactly its good lines.
+func TestBadInput(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	long := strings.Repeat("how many surveillance cameras were hacked in Tehran ", 120)[:6000]
+	huge := filepath.Join(dir, "huge.txt")
+	if f, err := os.Create(huge); err != nil {
+		t.Fatal(err)
+	} else if err := errors.Join(f.Truncate(50<<20), f.Close()); err != nil { // sparse: 50 MB on disk for free
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name  string
+		args  func() []string
+		stdin string
+		code  int
+		want  []string // in stdout or stderr
+		added int      // sources the input should add
+		check func(t *testing.T, stdout, stderr string)
+	}{
+		{name: "empty question", args: func() []string { return []string{"ask", ""} }, code: 2, want: []string{"question is empty"}},
+		{name: "whitespace question", args: func() []string { return []string{"ask", " \t\n "} }, code: 2, want: []string{"question is empty"}},
+		{name: "empty lines on stdin are skipped", args: func() []string { return []string{"ask", "--json"} }, stdin: "\n  \n\t\n", code: 0,
+			check: func(t *testing.T, stdout, _ string) {
+				if stdout != "" {
+					t.Errorf("answers to blank lines: %q", stdout)
+				}
+			}},
+		{name: "6000-character question", args: func() []string { return []string{"ask", "--json", long} }, code: 0, want: []string{"1000 bytes"},
+			check: func(t *testing.T, stdout, _ string) {
+				a := decodeLines(t, stdout)
+				if len(a) != 1 || len(a[0].Question) > search.MaxQuestionBytes || !utf8.ValidString(a[0].Question) {
+					t.Errorf("long question: %.300s", stdout)
+				}
+			}},
+		{name: "query syntax alone", args: func() []string { return []string{"ask", `+-:^*~"()[]{}\`} }, code: 0, want: []string{"No source in the library answers this."}},
+		{name: "query syntax around words", args: func() []string {
+			return []string{"ask", "--json", `+surveillance -cameras "hacked"~ Tehran^2 hack* (5,000) [Iran] {opposition} \group`}
+		}, code: 0, check: answered(true)},
+		{name: "NUL bytes", args: func() []string { return []string{"ask", "--json"} }, stdin: "surveillance\x00cameras\x00 hacked\n", code: 0,
+			check: func(t *testing.T, stdout, _ string) {
+				answered(true)(t, stdout, "")
+				if strings.Contains(stdout, `\u0000`) {
+					t.Errorf("NUL echoed back: %s", stdout)
+				}
+			}},
+		{name: "invalid UTF-8", args: func() []string {
+			return []string{"ask", "--json", "\xff\xfe surveillance cameras \xc3 hacked \xed\xa0\x80"}
+		}, code: 0,
+			check: func(t *testing.T, stdout, _ string) {
+				if !utf8.ValidString(stdout) {
+					t.Errorf("invalid UTF-8 in the answer: %q", stdout)
+				}
+				answered(true)(t, stdout, "")
+			}},
+		{name: "Persian, not in the library", args: func() []string {
+			return []string{"ask", "--json", "چه کسی دوربین‌های تهران را هک کرد؟"}
+		}, code: 0, check: answered(false)},
+		{name: "emoji only", args: func() []string { return []string{"ask", "📷🔥🇮🇷"} }, code: 0, want: []string{"No source in the library answers this."}},
+		{name: "Persian and right-to-left article", args: func() []string {
+			return []string{"add", writeFile(t, dir, "fa.txt", "\u200fدوربین\u200cهای نظارتی در تهران هک شدند.\n\u202bگروه مخالف مسئولیت را پذیرفت.\u202c\n"), "--title", "گزارش"}
+		}, code: 0, want: []string{"added"}, added: 1,
+			check: func(t *testing.T, _, _ string) {
+				_, out, _ := c.run("", "ask", "--json", "دوربین‌های نظارتی")
+				a := decodeLines(t, out)
+				if len(a) != 1 || len(a[0].Results) == 0 || !strings.Contains(a[0].Results[0].Quote, "دوربین") || *a[0].Results[0].Source.Title != "گزارش" {
+					t.Errorf("Persian question on a Persian source: %s", out)
+				}
+			}},
+		{name: "emoji article", args: func() []string {
+			return []string{"add", writeFile(t, dir, "emoji.txt", "The harbour crane 🏗️ toppled in the storm 🌪️ overnight.\n")}
+		}, code: 0, want: []string{"added"}, added: 1,
+			check: func(t *testing.T, _, _ string) {
+				_, out, _ := c.run("", "ask", "--json", "🏗️ crane toppled")
+				a := decodeLines(t, out)
+				if len(a) != 1 || len(a[0].Results) == 0 || a[0].Results[0].Quote != "The harbour crane 🏗️ toppled in the storm 🌪️ overnight." {
+					t.Errorf("emoji quote not verbatim: %s", out)
+				}
+			}},
+		{name: "empty file", args: func() []string { return []string{"add", writeFile(t, dir, "empty.txt", "")} }, code: 1, want: []string{"empty.txt is empty"}},
+		{name: "white space file", args: func() []string { return []string{"add", writeFile(t, dir, "blank.md", " \n\t\n")} }, code: 1, want: []string{"blank.md"}},
+		{name: "invalid UTF-8 file", args: func() []string {
+			return []string{"add", writeFile(t, dir, "latin1.txt", "Caf\xe9 owners protested.\n")}
+		}, code: 1, want: []string{"not UTF-8"}},
+		{name: "NUL bytes in a file", args: func() []string { return []string{"add", writeFile(t, dir, "nul.txt", "Cameras\x00 were hacked.\n")} }, code: 1, want: []string{"binary"}},
+		{name: "50 MB article file", args: func() []string { return []string{"add", huge} }, code: 1, want: []string{"52428800 bytes", "at most 5242880"}},
+		{name: "bad date flag", args: func() []string {
+			return []string{"add", writeFile(t, dir, "date.txt", "The dam held through the night.\n"), "--published", "2024-13-45"}
+		}, code: 1, want: []string{`published "2024-13-45" is not a date`}},
+		{name: "empty import file", args: func() []string { return []string{"import", writeFile(t, dir, "empty.jsonl", "")} }, code: 0, want: []string{"imported 0 new and 0 replaced"}},
+		{name: "malformed JSON lines", args: func() []string {
+			return []string{"import", writeFile(t, dir, "mixed.jsonl", strings.Join([]string{
+				`{"id":"ok-1","text":"The first ferry left at six."}`,
+				`{"id":"broken","text":"unterminated`,
+				`not json at all`,
+				`{"id":"ok-2","text":"The second ferry was cancelled."}`,
+				`{"text":"stray brace."}}`,
+				`{"id":7,"text":"numeric id."}`,
+				`{"id":"bad id!","text":"Spaces are not allowed in ids."}`,
+				`{"id":"ok-3","published":"yesterday","text":"Bad date."}`,
+				"{\"id\":\"ok-4\",\"text\":\"Caf\xe9 line.\"}",
+				`{"id":"ok-5","text":"The third ferry ran late."}`,
+			}, "\n"))}
+		}, code: 0, added: 3, want: []string{"line 2:", "line 3:", "line 5:", `line 6: "id" is a JSON number`, "line 7:", `line 8:`, "not YYYY-MM-DD", "line 9: the line is not valid UTF-8", "imported 3 new", "7 lines skipped"},
+			check: func(t *testing.T, stdout, stderr string) {
+				for _, n := range []string{"line 1:", "line 4:", "line 10:"} {
+					if strings.Contains(stderr, n) {
+						t.Errorf("a good line is reported: %s", stderr)
+					}
+				}
+			}},
+		{name: "duplicate ids in one import", args: func() []string {
+			return []string{"import", writeFile(t, dir, "dups.jsonl",
+				`{"id":"dup-1","text":"The levee broke at noon."}`+"\n"+`{"id":"dup-1","text":"The levee broke at dawn."}`+"\n"+`{"id":"dup-1","text":"The levee held, the mayor said."}`+"\n")}
+		}, code: 0, added: 1, want: []string{`line 1: id "dup-1" comes again later`, `line 2: id "dup-1" comes again later`, "imported 1 new"},
+			check: func(t *testing.T, _, _ string) {
+				_, out, _ := c.run("", "ask", "--json", "did the levee hold")
+				if a := decodeLines(t, out); len(a) != 1 || len(a[0].Results) == 0 || !strings.Contains(a[0].Results[0].Quote, "held") {
+					t.Errorf("the last line should win: %s", out)
+				}
+			}},
+		{name: "50 MB import line", args: func() []string { return []string{"import", hugeImport(t, dir)} }, code: 0, added: 2,
+			want: []string{"line 2:", "too large", "imported 2 new", "1 lines skipped"}},
+		{name: "only bad import lines", args: func() []string { return []string{"import", writeFile(t, dir, "allbad.jsonl", "{\n[]\n")} }, code: 1,
+			want: []string{"line 1:", "line 2:", "no line could be imported"}},
+		{name: "remove an empty id", args: func() []string { return []string{"remove", ""} }, code: 1, want: []string{"no such source"}},
+		{name: "remove a path", args: func() []string { return []string{"remove", "../../etc/passwd"} }, code: 1, want: []string{"no such source"}},
+		{name: "remove with NUL and 6000 characters", args: func() []string { return []string{"remove", "a\x00" + long} }, code: 1, want: []string{"no such source"}},
+		{name: "ask a source that does not exist", args: func() []string { return []string{"ask", "--source", "nope\x00", "cameras"} }, code: 0, want: []string{"No source"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := c.listing()
+			code, stdout, stderr := c.run(tt.stdin, tt.args()...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout: %.500s\nstderr: %.500s", code, tt.code, stdout, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stdout+stderr, w) {
+					t.Errorf("output lacks %q\nstdout: %.500s\nstderr: %.500s", w, stdout, stderr)
+				}
+			}
+			if strings.Contains(stderr, "panic") || !utf8.ValidString(stdout) {
+				t.Errorf("bad output: %.500q %.500q", stdout, stderr)
+			}
+			if tt.check != nil {
+				tt.check(t, stdout, stderr)
+			}
+			after := c.listing()
+			if len(after) != len(before)+tt.added {
+				t.Errorf("%d sources before, %d after; want %d added", len(before), len(after), tt.added)
+			}
+			for id, title := range before {
+				if after[id] != title {
+					t.Errorf("source %s (%q) changed or went: now %q", id, title, after[id])
+				}
+			}
+		})
+	}
+}
+
+// answered checks a one-question --json answer's Answered flag, and that
+// an answered question has quotes.
+func answered(want bool) func(t *testing.T, stdout, stderr string) {
+	return func(t *testing.T, stdout, _ string) {
+		t.Helper()
+		a := decodeLines(t, stdout)
+		if len(a) != 1 || *a[0].Answered != want || (want && len(a[0].Results) == 0) {
+			t.Errorf("want answered=%v: %.500s", want, stdout)
+		}
+	}
+}
+
+// hugeImport writes a JSON Lines file whose second line holds a 50 MB
+// article, streaming it so the test does not hold it in memory.
+func hugeImport(tb testing.TB, dir string) string {
+	tb.Helper()
+	path := filepath.Join(dir, "huge.jsonl")
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	w.WriteString(`{"id":"before-huge","text":"The tide gauge failed before the storm."}` + "\n")
+	w.WriteString(`{"id":"huge","text":"`)
+	chunk := strings.Repeat("The pumps ran all night. ", 4096)
+	for n := 0; n < 50<<20; n += len(chunk) {
+		w.WriteString(chunk)
+	}
+	w.WriteString("\"}\n" + `{"id":"after-huge","text":"The tide gauge was repaired by noon."}` + "\n")
+	if err := errors.Join(w.Flush(), f.Close()); err != nil {
+		tb.Fatal(err)
+	}
+	return path
 }
