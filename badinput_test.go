@@ -3,14 +3,24 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"io/fs"
+	"maps"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
+	"sitrep/config"
 	"sitrep/search"
 )
 
@@ -295,4 +305,115 @@ func hugeImport(tb testing.TB, dir string) string {
 		tb.Fatal(err)
 	}
 	return path
+}
+
+// envRun runs the CLI in-process with exactly env as its environment.
+func envRun(ctx context.Context, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	err := run(ctx, args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+	code = exitCode(err, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// A token shaped like Discord's, whose last part must never be printed.
+const (
+	tokenSecret = "s3cr3tT0k3nPart"
+	fakeToken   = "MTA5ODc2NTQzMjEwOTg3NjU0.Gx1y2z." + tokenSecret
+)
+
+// TestBadEnvironment: every variable sitrep reads, set to a value it
+// cannot use, stops the command with an error that names the variable,
+// never shows the token, and creates nothing.
+func TestBadEnvironment(t *testing.T) {
+	bad := map[string]string{
+		config.EnvToken:            "Bot " + fakeToken + " pasted twice " + fakeToken,
+		config.EnvGuildID:          "my-server",
+		config.EnvAPIBase:          "ftp://discord.com/api/v10",
+		config.EnvDataDir:          "data\x07dir",
+		config.EnvModRole:          "@moderators",
+		config.EnvAllowPrivateURLs: "maybe",
+		config.EnvDigestChannel:    "#general",
+		config.EnvDigestTime:       "25:99",
+		config.EnvTimezone:         "Mars/Olympus_Mons",
+		config.EnvLogLevel:         "loud",
+		config.EnvLogFormat:        "xml",
+	}
+	type envCase struct {
+		name string
+		env  map[string]string
+		want []string
+	}
+	var tests []envCase
+	for _, name := range slices.Sorted(maps.Keys(bad)) {
+		tests = append(tests, envCase{name, map[string]string{name: bad[name]}, []string{name}})
+	}
+	tests = append(tests,
+		envCase{"all at once", bad, slices.Collect(maps.Keys(bad))},
+		envCase{"bearer token", map[string]string{config.EnvToken: "Bearer " + fakeToken}, []string{config.EnvToken}},
+		envCase{"valid token, bad guild", map[string]string{config.EnvToken: fakeToken, config.EnvGuildID: fakeToken}, []string{config.EnvGuildID}},
+		envCase{"credentials in the API base", map[string]string{config.EnvToken: fakeToken, config.EnvAPIBase: "https://bot:" + tokenSecret + "@discord.com/api/v10/"}, []string{config.EnvAPIBase}},
+	)
+	for _, tt := range tests {
+		for _, cmd := range [][]string{{"ask", "cameras"}, {"sources"}, {"serve"}} {
+			t.Run(tt.name+"/"+cmd[0], func(t *testing.T) {
+				data := filepath.Join(t.TempDir(), "data")
+				code, stdout, stderr := envRun(context.Background(), tt.env, append(cmd, "--data", data)...)
+				if code != 1 {
+					t.Errorf("exit %d, want 1; stderr %q", code, stderr)
+				}
+				for _, w := range tt.want {
+					if !strings.Contains(stderr, w) {
+						t.Errorf("the error does not name %s: %q", w, stderr)
+					}
+				}
+				if strings.Contains(stdout+stderr, tokenSecret) {
+					t.Errorf("the token is shown: %q %q", stdout, stderr)
+				}
+				if _, err := os.Stat(data); !errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("a bad environment still created the data directory (%v)", err)
+				}
+			})
+		}
+	}
+}
+
+// TestServeNeverLogsTheToken runs the bot against a Discord that refuses
+// it, with debug logging on: the token is sent to Discord and appears in
+// nothing sitrep prints.
+func TestServeNeverLogsTheToken(t *testing.T) {
+	var mu sync.Mutex
+	var auth []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		auth = append(auth, r.Header.Get("Authorization"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, `{"message": "401: Unauthorized", "code": 0}`)
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	env := map[string]string{
+		config.EnvToken:     fakeToken,
+		config.EnvAPIBase:   srv.URL + "/api/v9/",
+		config.EnvDataDir:   filepath.Join(t.TempDir(), "data"),
+		config.EnvLogLevel:  "debug",
+		config.EnvLogFormat: "json",
+	}
+	code, stdout, stderr := envRun(ctx, env, "serve")
+	if code != 1 {
+		t.Errorf("serve against a refusing Discord: exit %d, want 1\n%s", code, stderr)
+	}
+	if strings.Contains(stdout+stderr, tokenSecret) {
+		t.Errorf("the token is in the output:\n%s\n%s", stdout, stderr)
+	}
+	if !strings.Contains(stderr, "[redacted]") {
+		t.Errorf("the start-up log does not show the token redacted:\n%s", stderr)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Contains(auth, "Bot "+fakeToken) {
+		t.Errorf("the fake Discord never saw the token (%q), so this test proves nothing", auth)
+	}
 }

@@ -163,9 +163,9 @@ func sitrepBinary(tb testing.TB) string {
 func newCrashLab(t *testing.T) *crashLab {
 	t.Helper()
 	bin := sitrepBinary(t)
-	// With the usual umask a file created 0644 shows as 0644; under a
-	// strict umask (077) every mode would pass and the check prove nothing.
-	old := syscall.Umask(0o022)
+	// Under a strict umask (077) every mode would pass and the privacy
+	// check prove nothing; the children inherit this permissive one.
+	old := syscall.Umask(0o002)
 	t.Cleanup(func() { syscall.Umask(old) })
 	seed := *crashSeed
 	if seed == 0 {
@@ -732,4 +732,44 @@ func (lab *crashLab) report() {
 		"%d killed adds retried; %d restarts checked, all opened without repair; %d questions asked",
 		lab.seed, s.rounds, s.killed, s.finished, s.byKind["import"], s.byKind["add"], s.byKind["remove"],
 		s.importLanded, s.pendingFound, s.retries, s.checks, s.questions)
+}
+
+// TestDataDirIsPrivate: a new data directory and everything sitrep writes
+// in it, by ask, add and import, are private to the user: 0700 directories
+// and 0600 files, whatever a permissive umask would allow.
+func TestDataDirIsPrivate(t *testing.T) {
+	old := syscall.Umask(0o002)
+	defer syscall.Umask(old)
+	c := newCLI(t)
+	file := writeFile(t, t.TempDir(), "new.jsonl", `{"id":"priv-1","text":"The archive was moved to a private vault."}`+"\n")
+	for _, args := range [][]string{{"ask", "cameras"}, {"import", file}, {"add", writeFile(t, t.TempDir(), "a.txt", "The vault door was sealed at dusk.\n")}, {"reindex"}} {
+		if code, _, errOut := c.run("", args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+	}
+	n := 0
+	err := filepath.WalkDir(c.data, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		n++
+		want := fs.FileMode(0o600)
+		if d.IsDir() {
+			want = 0o700
+		}
+		if info.Mode().Perm() != want {
+			t.Errorf("%s has mode %v, want %v", path, info.Mode().Perm(), want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 5 {
+		t.Errorf("only %d entries in the data directory; the walk proves little", n)
+	}
 }
