@@ -178,6 +178,40 @@ func TestSessionRoundTrip(t *testing.T) {
 		}
 	})
 
+	t.Run("answered with a file", func(t *testing.T) {
+		ic := srv.NewInteraction()
+		srv.DispatchInteraction(t, ic.SlashCommand("export"))
+		got := receive(t, interactions, "INTERACTION_CREATE")
+		err := sess.InteractionRespond(got.Interaction, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{
+				Content: "export attached",
+				Files:   []*discordgo.File{{Name: "sources.csv", ContentType: "text/csv", Reader: strings.NewReader("id,title\n")}},
+			},
+		})
+		if err != nil {
+			t.Fatalf("respond with a file: %v", err)
+		}
+		req, err := srv.WaitRequest(timeout(t), "POST", "/interactions/"+ic.ID+"/"+ic.Token+"/callback")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var resp discordgo.InteractionResponse
+		if err := req.Decode(&resp); err != nil {
+			t.Fatal(err)
+		}
+		if resp.Data == nil || resp.Data.Content != "export attached" || len(req.Files) != 1 || req.Files[0].Name != "sources.csv" {
+			t.Errorf("recorded payload %s files %+v", req.Body, req.Files)
+		}
+		orig, err := sess.InteractionResponse(got.Interaction)
+		if err != nil {
+			t.Fatalf("get original: %v", err)
+		}
+		if len(orig.Attachments) != 1 || orig.Attachments[0].Filename != "sources.csv" {
+			t.Errorf("original message attachments = %+v", orig.Attachments)
+		}
+	})
+
 	t.Run("other interaction kinds reach the handler", func(t *testing.T) {
 		tests := []struct {
 			name    string
@@ -256,6 +290,10 @@ func TestSpecValidation(t *testing.T) {
 			_, err := s.ChannelMessageSend(discordtest.DefaultChannelID, strings.Repeat("x", 2001))
 			return err
 		}, "2000 or fewer"},
+		{"route the fake does not implement", func(s *discordgo.Session) error {
+			_, err := s.Channel(discordtest.DefaultChannelID)
+			return err
+		}, "does not implement"},
 		{"route Discord does not have", func(s *discordgo.Session) error {
 			_, err := s.RequestWithBucketID("GET", discordgo.EndpointAPI+"no/such/route", nil, "x")
 			return err
