@@ -75,6 +75,7 @@ const (
 	sentenceCandidates = 200  // sentence hits considered per question
 	articleCandidates  = 100  // article hits considered per question
 	articleWeight      = 0.45 // share of a quote's score from its article
+	titleBoost         = 0.2  // weight of title matches next to the text's
 	coverageWeight     = 0.35 // bonus for covering the question's rare terms
 	adjacencyWeight    = 0.10 // bonus for question words side by side
 	rerankDepth        = 40   // candidates analysed for coverage and adjacency
@@ -196,11 +197,22 @@ func (l *Library) filtered(q query.Query, scope, sourceID string) query.Query {
 	return bleve.NewConjunctionQuery(append([]query.Query{q}, filters...)...)
 }
 
+// articleQuery searches the article documents: the question's terms in
+// the text, and a small bonus for the same terms in the title. The bonus is
+// a "should" clause, so it adds to the text score; a plain disjunction would
+// multiply by its coordination factor and halve every article whose title
+// misses, which cost 0.09 nDCG@10 on TIME (see eval_test.go).
+func articleQuery(p prepared) query.Query {
+	b := bleve.NewBooleanQuery()
+	b.AddMust(termsQuery(p, fieldText, 1))
+	b.AddShould(termsQuery(p, fieldTitle, titleBoost))
+	return b
+}
+
 // articleScores runs the article-level search: how on-topic each source is,
 // normalised to the best article (1.0).
 func (l *Library) articleScores(ctx context.Context, p prepared, scope, sourceID string, size int) (map[string]float64, error) {
-	body := bleve.NewDisjunctionQuery(termsQuery(p, fieldText, 1), termsQuery(p, fieldTitle, 0.5))
-	var q query.Query = body
+	var q query.Query = articleQuery(p)
 	if sourceID != "" {
 		ids := bleve.NewDocIDQuery([]string{sourceID})
 		ids.SetBoost(0)
@@ -478,7 +490,9 @@ func (l *Library) RankSources(ctx context.Context, q Query) ([]SourceHit, error)
 }
 
 // sourceArticleWeight is the share of a source's rank that comes from the
-// article as a whole; the rest from its best sentence.
-const sourceArticleWeight = 0.7
+// article as a whole; the rest from its best sentence. The best sentence
+// adds little on TIME (0.9: 0.684 nDCG@10, 1.0: 0.684, 0.7: 0.66) but helps
+// a headline find its article on BBC (MRR@10 0.791 against 0.788).
+const sourceArticleWeight = 0.9
 
 var _ = fmt.Sprint
