@@ -57,7 +57,7 @@ func goldenAnswers() map[string]struct {
 				Question: "how many cameras were hacked?", Answered: true, Total: 19, QuestionID: "0000000000000001",
 				Quotes: []search.Quote{
 					{Text: camera, Highlights: highlight(camera, "hacked", "cameras"), Score: 0.91,
-						Source: seedRef("85a414cdecb060a4", "Iranian opposition group says it hacked 5,000 Tehran surveillance cameras", ""),
+						Source:         seedRef("85a414cdecb060a4", "Iranian opposition group says it hacked 5,000 Tehran surveillance cameras", ""),
 						AlsoReportedBy: []search.Reporter{{Ref: search.Ref{ID: "8e1e24bd0573ea10", Title: "How Iran's state media covered the hack", Outlet: "iranfocus", URL: "https://www.iranfocus.com/en/hack (2022)", Published: "2022-06-01"}, Quote: "…"}}},
 					{Text: "According to Fallahi, hacking is not a one-night or an immediate decision.", Highlights: highlight("According to Fallahi, hacking is not a one-night or an immediate decision.", "hacking"),
 						Source: search.Ref{ID: "8e1e24bd0573ea10", Title: "How Iran's state media covered the hack of Tehran's surveillance cameras", Outlet: "iranfocus", URL: "https://www.iranfocus.com/en/", Published: "2022-06-01"}},
