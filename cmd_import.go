@@ -28,6 +28,30 @@ type importLine struct {
 // library, which batches them again for the index.
 const importChunk = 2048
 
+// maxImportLine bounds one line of an import file. An article's text is at
+// most search.MaxTextBytes, and JSON written with every non-ASCII character
+// escaped (Python's default) is at most about three times its text; a
+// longer line is skipped without being held in memory.
+const maxImportLine = 3*search.MaxTextBytes + 64<<10
+
+// readLine reads one line, with its newline, like ReadBytes('\n'), but
+// keeps at most limit bytes: a longer line is read to its end and dropped,
+// and size says how long it was.
+func readLine(r *bufio.Reader, limit int) (line []byte, size int, err error) {
+	for {
+		frag, err := r.ReadSlice('\n')
+		size += len(frag)
+		if size <= limit {
+			line = append(line, frag...)
+		} else {
+			line = nil
+		}
+		if err != bufio.ErrBufferFull {
+			return line, size, err
+		}
+	}
+}
+
 // parseImportLine decodes one JSON Lines record into a source.
 func parseImportLine(line []byte) (search.Source, error) {
 	var rec importLine
@@ -109,8 +133,12 @@ func runImport(ctx context.Context, e env) error {
 		return err
 	}
 	for {
-		line, readErr := r.ReadBytes('\n')
-		if len(bytes.TrimSpace(line)) > 0 {
+		line, size, readErr := readLine(r, maxImportLine)
+		if size > maxImportLine {
+			lineNo++
+			bad++
+			fmt.Fprintf(e.stderr, "line %d: %d bytes, over the %d a line may have (an article's text is at most %d bytes)\n", lineNo, size, maxImportLine, search.MaxTextBytes)
+		} else if len(bytes.TrimSpace(line)) > 0 {
 			lineNo++
 			src, err := parseImportLine(line)
 			if err != nil {
