@@ -233,7 +233,7 @@ func TestBadInput(t *testing.T) {
 				}
 			}},
 		{name: "50 MB import line", args: func() []string { return []string{"import", hugeImport(t, dir)} }, code: 0, added: 2,
-			want: []string{"line 2:", "too large", "imported 2 new", "1 lines skipped"}},
+			want: []string{"line 2: 52428", "a line may have", "line 4:", "imported 2 new", "2 lines skipped"}},
 		{name: "only bad import lines", args: func() []string { return []string{"import", writeFile(t, dir, "allbad.jsonl", "{\n[]\n")} }, code: 1,
 			want: []string{"line 1:", "line 2:", "no line could be imported"}},
 		{name: "remove an empty id", args: func() []string { return []string{"remove", ""} }, code: 1, want: []string{"no such source"}},
@@ -285,7 +285,8 @@ func answered(want bool) func(t *testing.T, stdout, stderr string) {
 }
 
 // hugeImport writes a JSON Lines file whose second line holds a 50 MB
-// article, streaming it so the test does not hold it in memory.
+// article and whose fourth is broken (its number must still be right),
+// streaming it so the test does not hold it in memory.
 func hugeImport(tb testing.TB, dir string) string {
 	tb.Helper()
 	path := filepath.Join(dir, "huge.jsonl")
@@ -300,7 +301,7 @@ func hugeImport(tb testing.TB, dir string) string {
 	for n := 0; n < 50<<20; n += len(chunk) {
 		w.WriteString(chunk)
 	}
-	w.WriteString("\"}\n" + `{"id":"after-huge","text":"The tide gauge was repaired by noon."}` + "\n")
+	w.WriteString("\"}\n" + `{"id":"after-huge","text":"The tide gauge was repaired by noon."}` + "\n" + `{"id":"counted"` + "\n")
 	if err := errors.Join(w.Flush(), f.Close()); err != nil {
 		tb.Fatal(err)
 	}
@@ -415,5 +416,37 @@ func TestServeNeverLogsTheToken(t *testing.T) {
 	defer mu.Unlock()
 	if !slices.Contains(auth, "Bot "+fakeToken) {
 		t.Errorf("the fake Discord never saw the token (%q), so this test proves nothing", auth)
+	}
+}
+
+// TestReadLineLimit: lines up to the limit come back whole, across
+// buffer refills; longer ones are dropped but measured, and the next line
+// is read from its start.
+func TestReadLineLimit(t *testing.T) {
+	const limit = 40
+	tests := []struct {
+		name  string
+		input string
+		lines []string // "" for a dropped line
+		sizes []int
+	}{
+		{"short lines", "a\nbb\n", []string{"a\n", "bb\n", ""}, []int{2, 3, 0}},
+		{"at the limit", strings.Repeat("x", limit-1) + "\nz", []string{strings.Repeat("x", limit-1) + "\n", "z"}, []int{limit, 1}},
+		{"one over", strings.Repeat("x", limit) + "\nz\n", []string{"", "z\n", ""}, []int{limit + 1, 2, 0}},
+		{"far over, no newline", strings.Repeat("y", 10*limit), []string{""}, []int{10 * limit}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := bufio.NewReaderSize(strings.NewReader(tt.input), 16)
+			for i := range tt.lines {
+				line, size, err := readLine(r, limit)
+				if string(line) != tt.lines[i] || size != tt.sizes[i] {
+					t.Errorf("line %d: %q (%d bytes), want %q (%d)", i, line, size, tt.lines[i], tt.sizes[i])
+				}
+				if last := i == len(tt.lines)-1; last != (err == io.EOF) {
+					t.Errorf("line %d: err %v", i, err)
+				}
+			}
+		})
 	}
 }
