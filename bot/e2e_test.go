@@ -505,7 +505,9 @@ func TestAskEndToEnd(t *testing.T) {
 			{"unknown question", func(ic discordtest.Interaction) json.RawMessage {
 				return ic.Button("ask:page:00000000000000000000000000000000:5", "1100000000000099997")
 			}},
-			{"malformed custom id", func(ic discordtest.Interaction) json.RawMessage { return ic.Button("ask:page:x", "1100000000000099996") }},
+			{"malformed custom id", func(ic discordtest.Interaction) json.RawMessage {
+				return ic.Button("ask:page:x", "1100000000000099996")
+			}},
 			{"other prefix", func(ic discordtest.Interaction) json.RawMessage { return ic.Button("gone:1", "1100000000000099995") }},
 			{"blank question", func(ic discordtest.Interaction) json.RawMessage { return ic.SlashCommand("ask", ask("   ")...) }},
 		} {
