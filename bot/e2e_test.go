@@ -88,9 +88,9 @@ type harness struct {
 // startBot points discordgo at a new fake Discord, runs a bot on it with
 // lib and opts, and waits until its commands are registered. The bot
 // stops (and its session closes) when tb ends.
-func startBot(tb testing.TB, lib Library, opts Options) *harness {
+func startBot(tb testing.TB, lib Library, opts Options, srvOpts ...discordtest.Option) *harness {
 	tb.Helper()
-	srv := discordtest.New(tb)
+	srv := discordtest.New(tb, srvOpts...)
 	if err := SetAPIBase(srv.APIBase()); err != nil {
 		tb.Fatal(err)
 	}
