@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -19,7 +20,52 @@ const textAnalyzer = en.AnalyzerName
 var questionWords = map[string]bool{
 	"many": true, "much": true, "tell": true, "know": true, "please": true,
 	"anyone": true, "anything": true, "exactly": true, "happen": true, "happened": true,
+	"kind": true, "sort": true, "going": true,
 }
+
+// askingPhrases are words that, right after the phrase, ask for a kind of
+// answer rather than name a topic: "how long", "who's behind".
+var askingPhrases = map[string][]string{
+	"long": {"how"}, "often": {"how"}, "far": {"how"}, "soon": {"how"},
+	"behind": {"who's", "who’s", "who is", "who was", "who were", "who are"},
+}
+
+// incidentWords are the words an incident team asks with and the words
+// news reports tend to use instead ("are the systems back up?" — "the
+// systems were reactivated"). A question term also matches its
+// alternatives, with a lower weight (alternativeBoost). Keys are words as
+// typed, lower case.
+var incidentWords = map[string]string{
+	"petrol":        "gas fuel",
+	"feds":          "fbi",
+	"back":          "reactivated restored",
+	"restored":      "reactivated",
+	"offline":       "disrupted suspended",
+	"outage":        "disrupted suspended",
+	"unreachable":   "disrupted suspended reach",
+	"unavailable":   "disrupted suspended available",
+	"inside":        "infiltrated",
+	"breach":        "hacked infiltrated",
+	"breached":      "hacked infiltrated",
+	"compromised":   "hacked infiltrated",
+	"weakness":      "gap vulnerability",
+	"vulnerability": "gap weakness",
+	"flaw":          "gap vulnerability",
+	"struggle":      "conflict fight",
+	"start":         "launched began",
+	"begin":         "launched began",
+	"stop":          "thwarted prevented",
+	"stopped":       "thwarted prevented",
+	"photo":         "image picture",
+	"picture":       "image photo",
+	"tweet":         "twitter",
+	"tweeted":       "twitter",
+	"culprits":      "hackers group",
+	"perpetrators":  "hackers group",
+}
+
+// alternativeBoost is the weight of an alternative next to the word asked.
+const alternativeBoost = 0.7
 
 // analyzer turns text into index terms the same way the index does.
 type analyzer struct {
@@ -60,8 +106,9 @@ func (z analyzer) terms(text string) map[string]bool {
 
 // queryTerm is one distinct term of a question, in question order.
 type queryTerm struct {
-	Term string // index term (stemmed)
-	Word string // the word as typed, lower case
+	Term string   // index term (stemmed)
+	Word string   // the word as typed, lower case
+	Alts []string // index terms that count as this one (incidentWords)
 }
 
 // questionTerms analyses a question: stop words and question words go,
@@ -75,10 +122,32 @@ func (z analyzer) questionTerms(question string) []queryTerm {
 		if questionWords[word] || questionWords[term] || seen[term] || term == "" {
 			continue
 		}
+		if asking(question[:t.Start], askingPhrases[word]) {
+			continue
+		}
 		seen[term] = true
-		out = append(out, queryTerm{Term: term, Word: word})
+		qt := queryTerm{Term: term, Word: word}
+		if alts, ok := incidentWords[word]; ok {
+			for _, a := range z.a.Analyze([]byte(alts)) {
+				if alt := string(a.Term); alt != term && !slices.Contains(qt.Alts, alt) {
+					qt.Alts = append(qt.Alts, alt)
+				}
+			}
+		}
+		out = append(out, qt)
 	}
 	return out
+}
+
+// asking reports whether before ends with one of the phrases.
+func asking(before string, phrases []string) bool {
+	before = strings.ToLower(strings.TrimSpace(before))
+	for _, p := range phrases {
+		if before == p || strings.HasSuffix(before, " "+p) {
+			return true
+		}
+	}
+	return false
 }
 
 // Highlight is a byte range [Start, End) of a quote that matched the question.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -80,9 +81,21 @@ const (
 	adjacencyWeight    = 0.10 // bonus for question words side by side
 	rerankDepth        = 40   // candidates analysed for coverage and adjacency
 	sameStoryJaccard   = 0.55 // term overlap above which two quotes are one story
-	// answeredCoverage is the IDF-weighted share of the question that the
-	// best quote must cover for the question to count as answered.
-	answeredCoverage = 0.6
+	// A question counts as answered when the library knows most of it
+	// (answeredKnown: the IDF-weighted share of its terms found anywhere)
+	// and the best quote covers enough of what it knows
+	// (answeredCoverage). Words the library has never seen say little on
+	// their own: a paraphrase uses some ("petrol" for "gas"), an off-topic
+	// question is mostly made of them ("banana bread").
+	answeredKnown    = 0.5
+	answeredCoverage = 0.5
+	// A quote covering less, but at least answeredQuoteCoverage, still
+	// answers when the sentences around it make up the rest: news text
+	// names someone in one sentence and quotes "he said" in the next.
+	answeredQuoteCoverage = 0.25
+	// minCorrectable is the shortest word the typo correction touches:
+	// shorter ones ("date", "went", "full") are real words far too often.
+	minCorrectable = 5
 )
 
 // Ask answers a question with the best matching quotes visible from the
@@ -123,7 +136,8 @@ func cleanQuestion(s string) string {
 type prepared struct {
 	terms     []queryTerm
 	weight    map[string]float64 // IDF weight per term
-	total     float64
+	total     float64            // weight of all terms
+	known     float64            // weight of the terms the library holds
 	corrected string
 }
 
@@ -142,7 +156,7 @@ func (l *Library) prepare(ctx context.Context, question string) (prepared, error
 		if err != nil {
 			return p, err
 		}
-		if df == 0 && utf8.RuneCountInString(t.Term) >= 4 {
+		if df == 0 && len(t.Alts) == 0 && correctable(t) {
 			// A word the library has never seen: most likely a typo.
 			if fix, err := correction(l.ix.sentences, fieldText, t.Term); err == nil && fix != "" {
 				p.terms[i].Term = fix
@@ -152,12 +166,22 @@ func (l *Library) prepare(ctx context.Context, question string) (prepared, error
 				}
 			}
 		}
+		for _, alt := range t.Alts {
+			n, err := docFreq(ctx, l.ix.sentences, fieldText, alt)
+			if err != nil {
+				return p, err
+			}
+			df += n
+		}
 		w := math.Log((float64(n) + 1) / (float64(df) + 0.5))
 		if w < 0.1 {
 			w = 0.1
 		}
 		p.weight[p.terms[i].Term] = w
 		p.total += w
+		if df > 0 {
+			p.known += w
+		}
 	}
 	if changed {
 		words := make([]string, len(p.terms))
@@ -169,6 +193,16 @@ func (l *Library) prepare(ctx context.Context, question string) (prepared, error
 	return p, nil
 }
 
+// correctable reports whether a term unknown to the library may be a typo
+// worth correcting: a word long enough, and not a number (a year the
+// library lacks is not a typo of one it has).
+func correctable(t queryTerm) bool {
+	if utf8.RuneCountInString(t.Word) < minCorrectable || utf8.RuneCountInString(t.Term) < minCorrectable-1 {
+		return false
+	}
+	return strings.ContainsFunc(t.Term, func(r rune) bool { return r < '0' || r > '9' })
+}
+
 func termsQuery(p prepared, field string, boost float64) query.Query {
 	var qs []query.Query
 	for _, t := range p.terms {
@@ -176,6 +210,15 @@ func termsQuery(p prepared, field string, boost float64) query.Query {
 		tq.SetField(field)
 		tq.SetBoost(boost)
 		qs = append(qs, tq)
+		// Alternatives are clauses of their own, not a nested disjunction:
+		// Bleve scales a disjunction by the share of clauses matched, which
+		// would punish a sentence for using only the word asked.
+		for _, alt := range t.Alts {
+			aq := bleve.NewTermQuery(alt)
+			aq.SetField(field)
+			aq.SetBoost(boost * alternativeBoost)
+			qs = append(qs, aq)
+		}
 	}
 	return bleve.NewDisjunctionQuery(qs...)
 }
@@ -299,24 +342,51 @@ func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]ca
 	return kept, nil
 }
 
-// evidence fills a candidate's terms, highlights and IDF-weighted coverage
-// of the question.
+// evidence fills a candidate's terms, highlights and coverage: the
+// IDF-weighted share of the question's known terms that the sentence holds.
 func (l *Library) evidence(c *candidate, p prepared) {
 	want := make(map[string]bool, len(p.terms))
 	for _, t := range p.terms {
 		want[t.Term] = true
+		for _, alt := range t.Alts {
+			want[alt] = true
+		}
 	}
 	c.terms = l.an.terms(c.text)
 	c.hl = l.an.highlights(c.text, want)
 	covered := 0.0
-	for t := range want {
-		if c.terms[t] {
-			covered += p.weight[t]
+	for _, t := range p.terms {
+		if c.terms[t.Term] || slices.ContainsFunc(t.Alts, func(a string) bool { return c.terms[a] }) {
+			covered += p.weight[t.Term]
 		}
 	}
-	if p.total > 0 {
-		c.coverage = covered / p.total
+	if p.known > 0 {
+		c.coverage = covered / p.known
 	}
+}
+
+// answers reports whether the best candidate covers enough of the
+// question, alone or with the sentences on either side of it.
+func (l *Library) answers(c candidate, p prepared) bool {
+	if c.coverage >= answeredCoverage {
+		return true
+	}
+	if c.coverage < answeredQuoteCoverage || p.known == 0 {
+		return false
+	}
+	s, text, err := l.load(c.source)
+	if err != nil || c.sentence >= len(s.Spans) {
+		return false
+	}
+	from, to := max(c.sentence-1, 0), min(c.sentence+2, len(s.Spans))
+	around := l.an.terms(text[s.Spans[from].Start:s.Spans[to-1].End])
+	covered := 0.0
+	for _, t := range p.terms {
+		if around[t.Term] || slices.ContainsFunc(t.Alts, func(a string) bool { return around[a] }) {
+			covered += p.weight[t.Term]
+		}
+	}
+	return covered/p.known >= answeredCoverage
 }
 
 // adjacency is the share of the question's consecutive term pairs that
@@ -358,7 +428,7 @@ func (l *Library) ask(ctx context.Context, q Query) (Answer, error) {
 	if err != nil {
 		return ans, err
 	}
-	ans.Answered = len(cands) > 0 && cands[0].coverage >= answeredCoverage
+	ans.Answered = len(cands) > 0 && p.known >= answeredKnown*p.total && l.answers(cands[0], p)
 	if !ans.Answered {
 		// Weak matches would read as answers; saying plainly that the
 		// library has none is more useful to an incident team.
