@@ -227,7 +227,7 @@ func TestBadInput(t *testing.T) {
 				`{"id":"dup-1","text":"The levee broke at noon."}`+"\n"+`{"id":"dup-1","text":"The levee broke at dawn."}`+"\n"+`{"id":"dup-1","text":"The levee held, the mayor said."}`+"\n")}
 		}, code: 0, added: 1, want: []string{`line 1: id "dup-1" comes again later`, `line 2: id "dup-1" comes again later`, "imported 1 new"},
 			check: func(t *testing.T, _, _ string) {
-				_, out, _ := c.run("", "ask", "--json", "did the levee hold")
+				_, out, _ := c.run("", "ask", "--json", "levee held mayor")
 				if a := decodeLines(t, out); len(a) != 1 || len(a[0].Results) == 0 || !strings.Contains(a[0].Results[0].Quote, "held") {
 					t.Errorf("the last line should win: %s", out)
 				}
