@@ -3,8 +3,11 @@ package search
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -56,13 +59,11 @@ func (l *Library) Import(ctx context.Context, srcs []Source, opts ImportOptions)
 		s     Source
 		spans []Span
 	}
+	norm := normalizeAll(srcs, opts.Actor)
 	last := make(map[string]int)
 	items := make([]item, 0, len(srcs))
-	for i, s := range srcs {
-		if s.AddedBy == "" {
-			s.AddedBy = opts.Actor
-		}
-		spans, err := s.normalize()
+	for i, n := range norm {
+		s, spans, err := n.s, n.spans, n.err
 		if err != nil {
 			res.Failed = append(res.Failed, ItemError{Index: i, ID: s.ID, Err: err})
 			continue
@@ -102,6 +103,41 @@ func (l *Library) Import(ctx context.Context, srcs []Source, opts ImportOptions)
 	}
 	sort.Slice(res.Failed, func(i, j int) bool { return res.Failed[i].Index < res.Failed[j].Index })
 	return res, nil
+}
+
+type normalized struct {
+	s     Source
+	spans []Span
+	err   error
+}
+
+// normalizeAll validates and splits srcs on every core: sentence splitting
+// is the largest single cost of an import after indexing itself.
+func normalizeAll(srcs []Source, actor string) []normalized {
+	out := make([]normalized, len(srcs))
+	workers := min(runtime.GOMAXPROCS(0), (len(srcs)+15)/16)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(srcs) {
+					return
+				}
+				s := srcs[i]
+				if s.AddedBy == "" {
+					s.AddedBy = actor
+				}
+				spans, err := s.normalize()
+				out[i] = normalized{s, spans, err}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // Add stores one new source and indexes it. The same article already in
