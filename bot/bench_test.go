@@ -21,11 +21,31 @@ import (
 // swapLibrary lets one running bot (one fake Discord, one session) serve
 // several libraries in turn: discordgo's endpoints are process-wide, so two
 // fakes cannot run at once.
-type swapLibrary struct{ cur atomic.Pointer[Library] }
+// It also times Ask, to tell the library's share of the latency from the
+// bot's and Discord's.
+type swapLibrary struct {
+	cur atomic.Pointer[Library]
+	mu  sync.Mutex
+	ask []time.Duration
+}
 
 func (s *swapLibrary) set(l Library) { s.cur.Store(&l) }
 func (s *swapLibrary) Ask(ctx context.Context, q search.Query) (search.Answer, error) {
-	return (*s.cur.Load()).Ask(ctx, q)
+	start := time.Now()
+	ans, err := (*s.cur.Load()).Ask(ctx, q)
+	s.mu.Lock()
+	s.ask = append(s.ask, time.Since(start))
+	s.mu.Unlock()
+	return ans, err
+}
+
+// takeAskTimes returns the Ask durations recorded since the last call.
+func (s *swapLibrary) takeAskTimes() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.ask
+	s.ask = nil
+	return out
 }
 func (s *swapLibrary) Question(scope, id string) (search.QuestionRecord, error) {
 	return (*s.cur.Load()).Question(scope, id)
@@ -51,7 +71,7 @@ func BenchmarkAskEndToEnd(b *testing.B) {
 
 	b.Run("seeds", func(b *testing.B) {
 		lib.set(seeded)
-		benchAsk(b, h, []string{
+		benchAsk(b, h, lib, []string{
 			"how many cameras were hacked?",
 			"who hacked the Tehran municipality websites?",
 			"what did the council head say about Mossad?",
@@ -72,15 +92,17 @@ func BenchmarkAskEndToEnd(b *testing.B) {
 			b.Skip(skip)
 		}
 		lib.set(big)
-		benchAsk(b, h, queries)
+		benchAsk(b, h, lib, queries)
 	})
 }
 
 // benchAsk asks the questions in turn, b.N times in all, and reports the
-// latency percentiles.
-func benchAsk(b *testing.B, h *harness, questions []string) {
+// latency percentiles: end to end (p50-ms, p99-ms) and of Library.Ask
+// alone (ask-p50-ms, ask-p99-ms).
+func benchAsk(b *testing.B, h *harness, lib *swapLibrary, questions []string) {
 	b.Helper()
 	lat := make([]time.Duration, 0, b.N)
+	lib.takeAskTimes()
 	b.ResetTimer()
 	for n := range b.N {
 		ic := h.srv.NewInteraction()
@@ -94,12 +116,21 @@ func benchAsk(b *testing.B, h *harness, questions []string) {
 		lat = append(lat, r.Received.Sub(start))
 	}
 	b.StopTimer()
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	pct := func(p float64) float64 {
-		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))]) / float64(time.Millisecond)
+	b.ReportMetric(percentile(lat, 0.50), "p50-ms")
+	b.ReportMetric(percentile(lat, 0.99), "p99-ms")
+	asks := lib.takeAskTimes()
+	b.ReportMetric(percentile(asks, 0.50), "ask-p50-ms")
+	b.ReportMetric(percentile(asks, 0.99), "ask-p99-ms")
+}
+
+// percentile returns the p-th percentile of ds in milliseconds.
+func percentile(ds []time.Duration, p float64) float64 {
+	if len(ds) == 0 {
+		return 0
 	}
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
+	ds = append([]time.Duration(nil), ds...)
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return float64(ds[min(len(ds)-1, int(p*float64(len(ds))))]) / float64(time.Millisecond)
 }
 
 // buildBBC builds, in a temporary directory, a library from the BBC
@@ -137,8 +168,15 @@ func buildBBC(b, parent *testing.B, passages int) (lib *search.Library, queries 
 			b.Logf("BBC library: %d sources, %d passages, built in %v", st.Sources, st.Sentences, time.Since(start).Round(time.Millisecond))
 			break
 		}
-		srcs := make([]search.Source, len(docs))
-		for i, d := range docs {
+		take := docs
+		if st.Sources > 0 {
+			// The last copy only as far as needed, at the passages per
+			// source seen so far (plus a little, since it is an average).
+			perSource := max(1, st.Sentences/st.Sources)
+			take = docs[:min(len(docs), (passages-st.Sentences)/perSource*11/10+1)]
+		}
+		srcs := make([]search.Source, len(take))
+		for i, d := range take {
 			srcs[i] = search.Source{ID: fmt.Sprintf("%s-c%d", d.ID, copyN), Title: d.Title, Outlet: d.Outlet,
 				Text: d.Text + fmt.Sprintf("\n\nCopy %d.", copyN)} // the library refuses identical texts
 		}

@@ -157,6 +157,16 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, update, ephe
 		return fmt.Errorf("bot: defer (type %d): %w", kind, deferErr)
 	}
 	m := finish(r)
+	if update && r.err != nil {
+		// Editing would replace the card with the apology: tell the user
+		// privately instead and leave the card as it was.
+		d := m.responseData()
+		params := &discordgo.WebhookParams{Content: d.Content, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: d.AllowedMentions}
+		if _, err := b.session.FollowupMessageCreate(i, false, params, discordgo.WithContext(ctx)); err != nil {
+			return fmt.Errorf("bot: follow-up after deferred update: %w (after %w)", err, r.err)
+		}
+		return r.err
+	}
 	if _, err := b.session.InteractionResponseEdit(i, m.webhookEdit(), discordgo.WithContext(ctx)); err != nil {
 		return fmt.Errorf("bot: edit deferred response: %w", err)
 	}

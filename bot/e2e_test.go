@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -28,6 +29,7 @@ import (
 type gatedLibrary struct {
 	Library
 	delay atomic.Int64 // nanoseconds
+	fail  atomic.Bool  // Ask fails (after the delay)
 }
 
 func (g *gatedLibrary) Ask(ctx context.Context, q search.Query) (search.Answer, error) {
@@ -37,6 +39,9 @@ func (g *gatedLibrary) Ask(ctx context.Context, q search.Query) (search.Answer, 
 		case <-ctx.Done():
 			return search.Answer{}, ctx.Err()
 		}
+	}
+	if g.fail.Load() {
+		return search.Answer{}, errors.New("index unavailable")
 	}
 	return g.Library.Ask(ctx, q)
 }
@@ -467,6 +472,43 @@ func TestAskEndToEnd(t *testing.T) {
 		}
 		if m := h.edit(t, ic); !strings.Contains(m.Content, "Quotes 6–10") {
 			t.Errorf("edited page %q", m.Content)
+		}
+	})
+
+	t.Run("library errors are apologised for, privately", func(t *testing.T) {
+		gate.fail.Store(true)
+		defer gate.fail.Store(false)
+		ic := h.srv.NewInteraction()
+		cb, _ := h.dispatch(t, ic, ic.SlashCommand("ask", ask("how many cameras were hacked?")...))
+		if cb.Type != 4 || cb.Data.Flags&int(discordgo.MessageFlagsEphemeral) == 0 || !strings.Contains(cb.Data.Content, "Sorry") {
+			t.Errorf("reply %+v", cb)
+		}
+		// A slow failure on a page must not replace the card.
+		gate.delay.Store(int64(1300 * time.Millisecond))
+		defer gate.delay.Store(0)
+		next, _ := first.button(t, "Next")
+		ic = h.srv.NewInteraction()
+		if cb, _ := h.dispatch(t, ic, ic.Button(next, "1100000000000099994")); cb.Type != int(discordgo.InteractionResponseDeferredMessageUpdate) {
+			t.Fatalf("callback type %d, want 6", cb.Type)
+		}
+		r, err := h.srv.WaitRequest(waitCtx(t), "POST", "/webhooks/{app}/"+ic.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m sentMessage
+		if err := r.Decode(&m); err != nil {
+			t.Fatal(err)
+		}
+		if m.Flags&int(discordgo.MessageFlagsEphemeral) == 0 || !strings.Contains(m.Content, "Sorry") {
+			t.Errorf("follow-up %+v", m)
+		}
+		for _, req := range h.srv.Requests() {
+			if req.Method == "PATCH" && strings.Contains(req.Path, ic.Token) {
+				t.Errorf("the card was edited after a failure: %s", req.Path)
+			}
+		}
+		if !strings.Contains(h.logs.String(), "index unavailable") {
+			t.Error("the library's error was not logged")
 		}
 	})
 
