@@ -13,8 +13,11 @@ import (
 )
 
 // importBatch is how many sources share one store transaction and one pair
-// of index batches during an import.
-const importBatch = 256
+// of index batches during an import. Larger batches make fewer, larger
+// Bleve segments and so less merging: 1024 (about 19k sentences of news)
+// took a 100k-passage build from 11.5 to 10 s CPU, for about 100 MB more
+// peak memory while a batch is analysed.
+const importBatch = 1024
 
 // ImportOptions tune Import.
 type ImportOptions struct {
