@@ -109,7 +109,7 @@ func parseSentenceID(id string) (string, int, bool) {
 }
 
 func (ix *indexes) keywordField(name, value string) *document.TextField {
-	return document.NewTextFieldCustom(name, nil, []byte(value), index.IndexField|index.SkipFreqNorm, ix.keyword)
+	return document.NewTextFieldCustom(name, nil, []byte(value), index.IndexField, ix.keyword)
 }
 
 func (ix *indexes) textField(name, value string) *document.TextField {
@@ -240,14 +240,18 @@ func correction(idx bleve.Index, field, term string) (string, error) {
 // for a guild, the guild's own. Its boost is zero so it filters without
 // changing scores.
 func scopeFilter(scope string) query.Query {
+	// Bleve does not pass a disjunction's boost down to its clauses, so
+	// each term carries the zero boost itself. The keyword field keeps its
+	// norms: without them a zero-boost match scores 0 × ∞ = NaN.
 	shared := bleve.NewTermQuery(scopeKey(SharedScope))
 	shared.SetField(fieldScope)
+	shared.SetBoost(0)
 	if scope == SharedScope {
-		shared.SetBoost(0)
 		return shared
 	}
 	own := bleve.NewTermQuery(scopeKey(scope))
 	own.SetField(fieldScope)
+	own.SetBoost(0)
 	either := bleve.NewDisjunctionQuery(shared, own)
 	either.SetBoost(0)
 	return either

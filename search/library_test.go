@@ -458,3 +458,28 @@ func TestSeedsOnlyOnce(t *testing.T) {
 		t.Errorf("a removed seed came back: %d sources", len(srcs))
 	}
 }
+
+// TestScopeFilterDoesNotChangeScores guards the scope filter: it must
+// filter without scoring. A zero-boost match on a norm-less field once made
+// every guild answer NaN (so nothing was answered), and scope terms that
+// scored would favour one scope's sources over another's.
+func TestScopeFilterDoesNotChangeScores(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	mustAdd(t, lib, Source{Title: "Cameras", Text: articleCameras})
+	mustAdd(t, lib, Source{Title: "Hospital", Text: articleHospital})
+	mustAdd(t, lib, Source{Scope: "5", Title: "Weather", Text: articleWeather})
+	q := "how many surveillance cameras were hacked?"
+	shared := ask(t, lib, Query{Question: q})
+	for _, scope := range []string{"5", "123"} {
+		guild := ask(t, lib, Query{Question: q, Scope: scope})
+		if !guild.Answered || len(guild.Quotes) != len(shared.Quotes) {
+			t.Fatalf("scope %s: answered=%v with %d quotes; shared scope: %d", scope, guild.Answered, len(guild.Quotes), len(shared.Quotes))
+		}
+		for i := range guild.Quotes {
+			g, s := guild.Quotes[i], shared.Quotes[i]
+			if g.Text != s.Text || g.Score != s.Score {
+				t.Errorf("scope %s quote %d: %q %.3f, shared scope: %q %.3f", scope, i, g.Text, g.Score, s.Text, s.Score)
+			}
+		}
+	}
+}
