@@ -127,6 +127,11 @@ func cleanQuestion(s string) string {
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
 		}
+		// Cut at a word boundary: half a word would be "corrected" into
+		// another word.
+		if sp := strings.LastIndexAny(s[:cut], " \t\n"); sp > 0 {
+			cut = sp
+		}
 		s = s[:cut]
 	}
 	return strings.Join(strings.Fields(s), " ")

@@ -161,3 +161,20 @@ func FuzzAsk(f *testing.F) {
 		}
 	})
 }
+
+func TestQuestionsSinceZeroTime(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	ask(t, lib, Query{Question: "cameras?", Scope: "1", Asker: &Asker{UserID: "a"}})
+	qs, err := lib.Questions("1", time.Time{})
+	if err != nil || len(qs) != 1 {
+		t.Errorf("Questions since the zero time: %d, %v; want the one asked", len(qs), err)
+	}
+}
+
+func TestLongQuestionCutAtAWord(t *testing.T) {
+	q := strings.Repeat("cameras ", MaxQuestionBytes/8) + "Tehran"
+	got := cleanQuestion(q)
+	if len(got) > MaxQuestionBytes || strings.HasSuffix(got, "Teh") || !strings.HasSuffix(got, "cameras") {
+		t.Errorf("cut to %d bytes ending %q", len(got), got[len(got)-10:])
+	}
+}
