@@ -44,6 +44,7 @@ var (
 	scaleWork    = flag.String("scale.work", "", "directory for the indexes (default: a temporary directory)")
 	scaleProfile = flag.String("scale.profile", "", "directory for CPU profiles of each child phase (empty: none)")
 	scaleEngines = flag.String("scale.engines", "sitrep,fts5", "engines to run")
+	scaleBBC     = flag.String("scale.bbc", "", "the BBC collection (default: ../shared/eval/bbc next to the module)")
 )
 
 // jobEnv carries a child's job; the child is this test binary.
@@ -68,6 +69,7 @@ type measure struct {
 	Sources    int     `json:"sources"`
 	Passages   int     `json:"passages"`
 	ImportSec  float64 `json:"import_sec"`
+	ImportCPU  float64 `json:"import_cpu_sec"` // user+system time of the build child
 	BuildPeak  float64 `json:"build_peak_mb"`
 	DiskMB     float64 `json:"disk_mb"`
 	OpenSec    float64 `json:"open_sec"`
@@ -76,6 +78,7 @@ type measure struct {
 	P50ms      float64 `json:"p50_ms"`
 	P99ms      float64 `json:"p99_ms"`
 	MeanMs     float64 `json:"mean_ms"`
+	CPUMs      float64 `json:"cpu_ms"` // CPU time per question (all threads)
 	QueryPeak  float64 `json:"query_peak_mb"`
 	Answered   int     `json:"answered"`
 	ChildError string  `json:"error,omitempty"`
@@ -297,6 +300,7 @@ func runJob(ctx context.Context, j job) (measure, error) {
 			return m, err
 		}
 		m.ImportSec = time.Since(start).Seconds()
+		m.ImportCPU = cpuSeconds()
 		m.Passages = n
 		m.BuildPeak = peakMB()
 		m.DiskMB, err = diskMB(j.Dir)
@@ -329,6 +333,7 @@ func runJob(ctx context.Context, j job) (measure, error) {
 			}
 		}
 		lat := make([]float64, 0, len(qs))
+		cpu0 := cpuSeconds()
 		for _, q := range qs {
 			t0 := time.Now()
 			ok, err := a.ask(ctx, q)
@@ -340,6 +345,7 @@ func runJob(ctx context.Context, j job) (measure, error) {
 				m.Answered++
 			}
 		}
+		m.CPUMs = (cpuSeconds() - cpu0) * 1000 / float64(len(lat))
 		slices.Sort(lat)
 		m.Queries = len(lat)
 		m.P50ms, m.P99ms = quantile(lat, 0.50), quantile(lat, 0.99)
@@ -374,6 +380,13 @@ func peakMB() float64 {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return float64(ru.Maxrss) / 1024
+}
+
+// cpuSeconds is the user and system time the process has used.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // diskMB is the space the files under dir take (allocated blocks), in MiB.
@@ -462,7 +475,10 @@ func TestScale(t *testing.T) {
 	if *scaleSizes == "" {
 		t.Skip("the scale benchmark runs only with -scale SIZES (e.g. -scale 10k,100k)")
 	}
-	bbc := bbcDir(t)
+	bbc := *scaleBBC
+	if bbc == "" {
+		bbc = bbcDir(t)
+	}
 	work := *scaleWork
 	if work == "" {
 		work = t.TempDir()
@@ -489,8 +505,8 @@ func TestScale(t *testing.T) {
 				j := job{Engine: name, BBC: bbc, Passages: size, Seed: *scaleSeed, Dir: dir, Queries: *scaleQueries, Profile: *scaleProfile}
 				b := runChild(t, j, "build")
 				q := runChild(t, j, "query")
-				b.OpenSec, b.Queries, b.P50ms, b.P99ms, b.MeanMs, b.QueryPeak, b.Answered =
-					q.OpenSec, q.Queries, q.P50ms, q.P99ms, q.MeanMs, q.QueryPeak, q.Answered
+				b.OpenSec, b.Queries, b.P50ms, b.P99ms, b.MeanMs, b.CPUMs, b.QueryPeak, b.Answered =
+					q.OpenSec, q.Queries, q.P50ms, q.P99ms, q.MeanMs, q.CPUMs, q.QueryPeak, q.Answered
 				runs[name] = append(runs[name], b)
 				t.Logf("%s %d run %d: %s", name, size, rep+1, line(b))
 				os.RemoveAll(dir)
@@ -529,9 +545,9 @@ func runChild(t *testing.T, j job, phase string) measure {
 }
 
 func line(m measure) string {
-	return fmt.Sprintf("%d passages in %.1fs (%.0f/s), peak %.0f MB, disk %.0f MB; open %.3fs; %d questions p50 %.2f ms p99 %.2f ms mean %.2f ms, peak %.0f MB, %d answered",
-		m.Passages, m.ImportSec, float64(m.Passages)/m.ImportSec, m.BuildPeak, m.DiskMB, m.OpenSec,
-		m.Queries, m.P50ms, m.P99ms, m.MeanMs, m.QueryPeak, m.Answered)
+	return fmt.Sprintf("%d passages in %.1fs (%.0f/s, %.1fs CPU), peak %.0f MB, disk %.0f MB; open %.3fs; %d questions p50 %.2f ms p99 %.2f ms mean %.2f ms (%.2f ms CPU), peak %.0f MB, %d answered",
+		m.Passages, m.ImportSec, float64(m.Passages)/m.ImportSec, m.ImportCPU, m.BuildPeak, m.DiskMB, m.OpenSec,
+		m.Queries, m.P50ms, m.P99ms, m.MeanMs, m.CPUMs, m.QueryPeak, m.Answered)
 }
 
 // median of one field over runs.
