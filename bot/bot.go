@@ -17,7 +17,10 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"sitrep/bot/schedule"
+	"sitrep/config"
 	"sitrep/search"
+	"sitrep/search/ingest"
 )
 
 // Intents are the gateway intents the bot needs: interactions arrive
@@ -54,6 +57,21 @@ type Library interface {
 	Sources(scope string) ([]search.Source, error)
 }
 
+// Curator is the part of *search.Library that the moderator commands
+// (/source, /digest), the follow-ups and the daily digest use. New enables
+// them when its Library is also a Curator; otherwise the bot offers /ask
+// only (and logs so).
+type Curator interface {
+	Add(ctx context.Context, s search.Source) (search.Source, error)
+	Remove(ctx context.Context, scope, id, actor string) (search.Source, error)
+	FollowUps(ctx context.Context, src search.Source) ([]search.FollowUp, error)
+	Digest(ctx context.Context, scope string, since time.Time) (search.Digest, error)
+	DigestSettings(scope string) (search.DigestSettings, bool, error)
+	SetDigestSettings(s search.DigestSettings) error
+	MarkDigestPosted(scope, day string, at time.Time) error
+	AllDigestSettings() ([]search.DigestSettings, error)
+}
+
 // Options configure a Bot. The zero value is usable.
 type Options struct {
 	// GuildID registers the commands in that guild only (instant, for
@@ -75,6 +93,25 @@ type Options struct {
 	// HandlerTimeout bounds the work for one interaction;
 	// DefaultHandlerTimeout when 0.
 	HandlerTimeout time.Duration
+
+	// AllowPrivateURLs lets /source add fetch links and attachments on
+	// loopback and private-network addresses (intranet sources, tests);
+	// otherwise they are refused.
+	AllowPrivateURLs bool
+	// DigestChannel, DigestTime and Location are the digest settings of
+	// GuildID's server while its moderators have stored none (a
+	// one-server deployment's SITREP_DIGEST_CHANNEL, SITREP_DIGEST_TIME
+	// and SITREP_TIMEZONE). There is no default digest when GuildID or
+	// DigestChannel is "". DigestTime and Location are also what
+	// /digest set uses when given no time or timezone. The zero
+	// DigestTime is midnight (pass config.DefaultDigestTime for 09:00);
+	// Location is UTC when nil.
+	DigestChannel string
+	DigestTime    config.Clock
+	Location      *time.Location
+	// Clock drives the digest schedule and "since" of a first digest;
+	// schedule.SystemClock when nil.
+	Clock schedule.Clock
 }
 
 // Bot answers Discord interactions from its command table. Build it with
@@ -85,6 +122,12 @@ type Bot struct {
 	log      *slog.Logger
 	opts     Options
 	commands []command
+
+	// cur, sched and fetcher serve the moderator commands and the
+	// digest; cur and sched are nil when the library is no Curator.
+	cur     Curator
+	sched   *schedule.Scheduler
+	fetcher *ingest.Fetcher
 
 	mu       sync.Mutex
 	stopping bool
@@ -112,7 +155,20 @@ func New(session Session, lib Library, logger *slog.Logger, opts Options) *Bot {
 	if opts.HandlerTimeout <= 0 {
 		opts.HandlerTimeout = DefaultHandlerTimeout
 	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Clock == nil {
+		opts.Clock = schedule.SystemClock{}
+	}
 	b := &Bot{session: session, lib: lib, log: logger, opts: opts, base: context.Background()}
+	b.fetcher = &ingest.Fetcher{AllowPrivate: opts.AllowPrivateURLs, MaxBytes: ingest.DefaultMaxBytes}
+	if cur, ok := lib.(Curator); ok {
+		b.cur = cur
+		b.sched = schedule.New(digestStore{b}, digestPoster{b}, opts.Clock, logger.With("component", "digest"))
+	} else {
+		logger.Info("the library cannot curate: /source, /digest and follow-ups are off")
+	}
 	b.commands = b.commandTable()
 	return b
 }
@@ -126,9 +182,10 @@ func (b *Bot) Commands() []*discordgo.ApplicationCommand {
 	return defs
 }
 
-// Run connects to the gateway, registers the commands on READY and answers
-// interactions until ctx ends. Then it stops taking interactions, waits up
-// to Options.ShutdownGrace for the ones being answered, and closes the
+// Run connects to the gateway, registers the commands on READY, runs the
+// digest scheduler and answers interactions until ctx ends. Then it stops
+// the scheduler, stops taking interactions, waits up to
+// Options.ShutdownGrace for the ones being answered, and closes the
 // session. It returns nil after a clean shutdown, or an error wrapping the
 // session's when the gateway cannot be opened or closed.
 func (b *Bot) Run(ctx context.Context) error {
@@ -148,7 +205,17 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("bot: open gateway: %w", err)
 	}
 	b.log.Info("connected to the gateway", "commands", len(b.commands), "guild", b.opts.GuildID)
+	schedDone := make(chan struct{})
+	if b.sched != nil {
+		go func() {
+			defer close(schedDone)
+			b.sched.Run(ctx) //nolint:errcheck // Run logs its failures and returns nil
+		}()
+	} else {
+		close(schedDone)
+	}
 	<-ctx.Done()
+	<-schedDone // the scheduler posts through the session: stop it first
 
 	b.log.Info("shutting down", "grace", b.opts.ShutdownGrace)
 	b.mu.Lock()

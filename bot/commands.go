@@ -39,9 +39,13 @@ type command struct {
 // commandTable lists the bot's commands. Adding a command is adding a file
 // with its constructor and a line here.
 func (b *Bot) commandTable() []command {
-	return []command{
+	cmds := []command{
 		b.askCommand(),
 	}
+	if b.cur != nil {
+		cmds = append(cmds, b.sourceCommand(), b.digestCommand())
+	}
+	return cmds
 }
 
 // definition is what is registered with Discord for c.

@@ -1,0 +1,529 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"sitrep/search"
+	"sitrep/search/ingest"
+)
+
+// Custom ids of /source's components.
+const (
+	// sourceListPrefix starts a listing's paging buttons: "source:list:<offset>".
+	sourceListPrefix = "source:list:"
+	// sourceRemovePrefix starts the confirm button: "source:rm:<source token>".
+	sourceRemovePrefix = "source:rm:"
+	// sourceKeepID is the cancel button of a removal.
+	sourceKeepID = "source:keep"
+	// sourceModalID is the modal for pasting a source.
+	sourceModalID = "source:modal"
+)
+
+// Text inputs of the paste modal.
+const (
+	modalTitle     = "title"
+	modalOutlet    = "outlet"
+	modalURL       = "url"
+	modalPublished = "published"
+	modalText      = "text"
+	// maxModalText is Discord's limit on a text input.
+	maxModalText = 4000
+)
+
+// Rendering choices of /source.
+const (
+	// sourceListPage is how many sources a listing page shows.
+	sourceListPage = 10
+	// sourcePreviewRunes bounds the first sentences shown after an add.
+	sourcePreviewRunes = 700
+)
+
+func (b *Bot) sourceCommand() command {
+	return command{
+		name:        "source",
+		description: "Add, list or remove this server's sources",
+		moderator:   true,
+		options: []*discordgo.ApplicationCommandOption{
+			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "add",
+				Description: "Add an article by link or file; with neither, paste it",
+				Options: []*discordgo.ApplicationCommandOption{
+					{Type: discordgo.ApplicationCommandOptionString, Name: "url", Description: "Link to the article", MaxLength: 2048},
+					{Type: discordgo.ApplicationCommandOptionAttachment, Name: "file", Description: "A .txt, .md or .html file"},
+					{Type: discordgo.ApplicationCommandOptionString, Name: "title", Description: "Use this title instead of the page's", MaxLength: 250},
+					{Type: discordgo.ApplicationCommandOptionString, Name: "outlet", Description: "Use this outlet instead of the page's", MaxLength: 120},
+				}},
+			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "list", Description: "List the sources this server can quote"},
+			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "remove", Description: "Remove a source and all its passages",
+				Options: []*discordgo.ApplicationCommandOption{
+					{Type: discordgo.ApplicationCommandOptionString, Name: "id", Description: "The source to remove",
+						Required: true, Autocomplete: true},
+				}},
+		},
+		handle:       b.handleSource,
+		autocomplete: b.autocompleteOwnSource,
+		components: map[string]handlerFunc{
+			sourceListPrefix:   b.handleSourceListPage,
+			sourceRemovePrefix: b.handleSourceRemoveConfirm,
+			sourceKeepID:       b.handleSourceKeep,
+			sourceModalID:      b.handleSourceModal,
+		},
+	}
+}
+
+// handleSource answers /source add, list and remove.
+func (b *Bot) handleSource(ctx context.Context, i *discordgo.Interaction) error {
+	sub, opts := subcommand(i)
+	switch sub {
+	case "add":
+		return b.handleSourceAdd(ctx, i, opts)
+	case "list":
+		return b.reply(ctx, i, b.sourceList(i.GuildID, 0))
+	case "remove":
+		return b.handleSourceRemove(ctx, i, stringOption(opts, "id"))
+	}
+	return b.reply(ctx, i, plain("Use `/source add`, `/source list` or `/source remove`.", true))
+}
+
+// handleSourceAdd adds a source from a link or an attachment (deferred:
+// fetching takes time), or opens the paste modal when given neither.
+func (b *Bot) handleSourceAdd(ctx context.Context, i *discordgo.Interaction, opts map[string]*discordgo.ApplicationCommandInteractionDataOption) error {
+	link := strings.TrimSpace(stringOption(opts, "url"))
+	title := strings.TrimSpace(stringOption(opts, "title"))
+	outlet := strings.TrimSpace(stringOption(opts, "outlet"))
+	var att *discordgo.MessageAttachment
+	if id := stringOption(opts, "file"); id != "" {
+		if r := i.ApplicationCommandData().Resolved; r != nil {
+			att = r.Attachments[id]
+		}
+		if att == nil {
+			return b.reply(ctx, i, plain("I couldn't find the attached file. Please attach it again.", true))
+		}
+	}
+	switch {
+	case link != "" && att != nil:
+		return b.reply(ctx, i, plain("Give a link or a file, not both.", true))
+	case link == "" && att == nil:
+		return b.openSourceModal(ctx, i, title, outlet)
+	case att != nil && int64(att.Size) > ingest.DefaultMaxBytes:
+		return b.reply(ctx, i, plain(fmt.Sprintf("%s is too large: at most %d MB.", escapeMarkdown(clip(att.Filename, 100)), ingest.DefaultMaxBytes>>20), true))
+	}
+	return b.deferPrivately(ctx, i, func(ctx context.Context) (message, error) {
+		var (
+			a   ingest.Article
+			err error
+		)
+		if att != nil {
+			a, err = b.fetchAttachment(ctx, att)
+		} else {
+			a, err = b.fetcher.Fetch(ctx, link)
+		}
+		if err != nil {
+			return plain(ingestFailure(err), true), fmt.Errorf("bot: source add: %w", err)
+		}
+		src := search.Source{Scope: i.GuildID, Title: orDefault(title, a.Title), Outlet: orDefault(outlet, a.Outlet),
+			URL: a.URL, Published: a.Published, Text: a.Text, AddedBy: actor(i)}
+		return b.addSource(ctx, i, src)
+	})
+}
+
+// fetchAttachment downloads an attachment with the Fetcher's rules and
+// reads it as a file: the attachment's address is no article link, and
+// its host no outlet.
+func (b *Bot) fetchAttachment(ctx context.Context, att *discordgo.MessageAttachment) (ingest.Article, error) {
+	a, err := b.fetcher.Fetch(ctx, att.URL)
+	if err != nil {
+		return a, err
+	}
+	u, _ := url.Parse(att.URL)
+	if a.URL == att.URL || (u != nil && a.URL == u.String()) {
+		a.URL = ""
+	}
+	if u != nil && strings.EqualFold(a.Outlet, strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")) {
+		a.Outlet = ""
+	}
+	if a.Title == "" {
+		a.Title = strings.TrimSuffix(att.Filename, extOf(att.Filename))
+	}
+	return a, nil
+}
+
+func extOf(name string) string {
+	if k := strings.LastIndex(name, "."); k > 0 {
+		return name[k:]
+	}
+	return ""
+}
+
+// addSource adds src to the library and says what was stored, or why
+// not; then it follows up on the questions the new source answers.
+func (b *Bot) addSource(ctx context.Context, i *discordgo.Interaction, src search.Source) (message, error) {
+	stored, err := b.cur.Add(ctx, src)
+	var dup *search.DuplicateError
+	switch {
+	case errors.As(err, &dup):
+		return plain(duplicateText(dup, i.GuildID), true), nil
+	case errors.Is(err, search.ErrEmptyText):
+		return plain("I found no sentence to quote in it, so nothing was added.", true), nil
+	case errors.Is(err, search.ErrTooLarge):
+		return plain(fmt.Sprintf("The text is too long (at most %d MB), so nothing was added.", search.MaxTextBytes>>20), true), nil
+	case errors.Is(err, search.ErrInvalid):
+		return plain("I couldn't add it: "+strings.TrimPrefix(err.Error(), "search: invalid source: ")+".", true), nil
+	case err != nil:
+		return plain("Sorry, I couldn't store the source just now. Nothing was added; please try again in a moment.", true), err
+	}
+	b.log.Info("source added", "guild", i.GuildID, "source", stored.ID, "by", stored.AddedBy)
+	m := renderAdded(stored, src.Text)
+	// Follow-ups after the reply is rendered but before the handler ends,
+	// so a shutdown waits for them.
+	b.followUp(ctx, stored)
+	return m, nil
+}
+
+// renderAdded is the moderator's confirmation: what was stored and the
+// first sentences.
+func renderAdded(s search.Source, text string) message {
+	var preview []string
+	used := 0
+	for _, sp := range search.Split(text) {
+		sent := text[sp.Start:sp.End]
+		if used > 0 && used+len(sent) > sourcePreviewRunes {
+			break
+		}
+		preview = append(preview, sent)
+		used += len(sent) + 1
+		if len(preview) == 3 {
+			break
+		}
+	}
+	content := fmt.Sprintf("Added to this server's library as `%s`: %s.", s.ID, plural(s.Sentences, "sentence", "sentences"))
+	return message{
+		Content: content,
+		Embeds: []*discordgo.MessageEmbed{{
+			Title:       clip(escapeMarkdown(oneLine(s.Title)), maxEmbedTitle),
+			URL:         linkURL(s.URL),
+			Description: blockQuote(strings.Join(preview, " "), nil, sourcePreviewRunes+50),
+			Color:       embedColor,
+			Footer:      &discordgo.MessageEmbedFooter{Text: clip(citationLine(s.Ref()), 200)},
+		}},
+		Ephemeral: true,
+	}
+}
+
+// duplicateText points to the source an added one duplicates.
+func duplicateText(dup *search.DuplicateError, guild string) string {
+	e := dup.Existing
+	by := "the same text"
+	if dup.By == "url" {
+		by = "the same link"
+	}
+	where := "this server's library"
+	if e.Scope == search.SharedScope {
+		where = "the shared library"
+	}
+	text := fmt.Sprintf("Already in %s with %s: “%s”", where, by, escapeMarkdown(clip(oneLine(e.Title), 150)))
+	if e.Outlet != "" {
+		text += " (" + escapeMarkdown(clip(oneLine(e.Outlet), 60)) + ")"
+	}
+	text += fmt.Sprintf(", source `%s`", e.ID)
+	if e.AddedBy != "" && e.Scope == guild {
+		text += ", added by " + escapeMarkdown(clip(e.AddedBy, 80))
+	}
+	if !e.AddedAt.IsZero() {
+		text += fmt.Sprintf(" on <t:%d:d>", e.AddedAt.Unix())
+	}
+	return text + ". Nothing was added."
+}
+
+// ingestFailure words a fetch or extraction error for the moderator; the
+// ingest errors say what was refused and why already.
+func ingestFailure(err error) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "The page took too long to load, so nothing was added. Try again later, or paste the text with `/source add`."
+	case errors.Is(err, context.Canceled):
+		return "I stopped before the page was loaded; nothing was added."
+	case errors.Is(err, ingest.ErrScheme), errors.Is(err, ingest.ErrPrivateAddress), errors.Is(err, ingest.ErrTooManyRedirects),
+		errors.Is(err, ingest.ErrTooLarge), errors.Is(err, ingest.ErrContentType), errors.Is(err, ingest.ErrNoText),
+		errors.Is(err, ingest.ErrEncoding), errors.Is(err, ingest.ErrHTTPStatus):
+		msg := strings.TrimPrefix(err.Error(), "ingest: ")
+		return capitalize(clip(msg, 400)) + ". Nothing was added."
+	}
+	return "I couldn't fetch that page, so nothing was added. Check the link, or paste the text with `/source add`."
+}
+
+// openSourceModal asks for the source's parts (callback type 9), the
+// title and outlet given with the command filled in.
+func (b *Bot) openSourceModal(ctx context.Context, i *discordgo.Interaction, title, outlet string) error {
+	row := func(ti discordgo.TextInput) discordgo.MessageComponent {
+		return discordgo.ActionsRow{Components: []discordgo.MessageComponent{ti}}
+	}
+	err := b.session.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseModal,
+		Data: &discordgo.InteractionResponseData{
+			CustomID: sourceModalID,
+			Title:    "Add a source",
+			Components: []discordgo.MessageComponent{
+				row(discordgo.TextInput{CustomID: modalTitle, Label: "Title", Style: discordgo.TextInputShort,
+					Value: clip(title, 250), MaxLength: 250, Placeholder: "The headline"}),
+				row(discordgo.TextInput{CustomID: modalOutlet, Label: "Outlet", Style: discordgo.TextInputShort,
+					Value: clip(outlet, 120), MaxLength: 120, Placeholder: "Who published it"}),
+				row(discordgo.TextInput{CustomID: modalURL, Label: "Link (optional)", Style: discordgo.TextInputShort,
+					MaxLength: 2048, Placeholder: "https://…"}),
+				row(discordgo.TextInput{CustomID: modalPublished, Label: "Published (YYYY-MM-DD, optional)", Style: discordgo.TextInputShort,
+					MinLength: 10, MaxLength: 10, Placeholder: "2025-06-13"}),
+				row(discordgo.TextInput{CustomID: modalText, Label: "Text", Style: discordgo.TextInputParagraph,
+					Required: true, MaxLength: maxModalText, Placeholder: "Paste the article's text"}),
+			},
+		},
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("bot: open source modal: %w", err)
+	}
+	return nil
+}
+
+// modalValues maps a submitted modal's text inputs by custom id.
+func modalValues(i *discordgo.Interaction) map[string]string {
+	out := make(map[string]string)
+	var walk func(cs []discordgo.MessageComponent)
+	walk = func(cs []discordgo.MessageComponent) {
+		for _, c := range cs {
+			switch c := c.(type) {
+			case *discordgo.ActionsRow:
+				walk(c.Components)
+			case discordgo.ActionsRow:
+				walk(c.Components)
+			case *discordgo.TextInput:
+				out[c.CustomID] = c.Value
+			case discordgo.TextInput:
+				out[c.CustomID] = c.Value
+			}
+		}
+	}
+	walk(i.ModalSubmitData().Components)
+	return out
+}
+
+// handleSourceModal adds the pasted source.
+func (b *Bot) handleSourceModal(ctx context.Context, i *discordgo.Interaction) error {
+	v := modalValues(i)
+	link := strings.TrimSpace(v[modalURL])
+	if link != "" && linkURL(link) == "" {
+		return b.reply(ctx, i, plain("The link must start with http:// or https://. Nothing was added.", true))
+	}
+	if strings.TrimSpace(v[modalText]) == "" {
+		return b.reply(ctx, i, plain("Paste the article's text. Nothing was added.", true))
+	}
+	src := search.Source{Scope: i.GuildID, Title: v[modalTitle], Outlet: v[modalOutlet], URL: link,
+		Published: strings.TrimSpace(v[modalPublished]), Text: v[modalText], AddedBy: actor(i)}
+	return b.deferPrivately(ctx, i, func(ctx context.Context) (message, error) {
+		return b.addSource(ctx, i, src)
+	})
+}
+
+// ownSources lists the sources of guild itself (not the shared ones),
+// newest first.
+func (b *Bot) ownSources(guild string) ([]search.Source, error) {
+	all, err := b.lib.Sources(guild)
+	if err != nil {
+		return nil, fmt.Errorf("bot: list sources: %w", err)
+	}
+	own := all[:0]
+	for _, s := range all {
+		if s.Scope == guild && guild != search.SharedScope {
+			own = append(own, s)
+		}
+	}
+	return own, nil
+}
+
+// autocompleteOwnSource suggests the server's own sources for /source
+// remove: the shared ones cannot be removed.
+func (b *Bot) autocompleteOwnSource(ctx context.Context, i *discordgo.Interaction) error {
+	var typed string
+	if data := i.ApplicationCommandData(); len(data.Options) > 0 {
+		for _, o := range data.Options[0].Options {
+			if o.Focused {
+				typed, _ = o.Value.(string)
+			}
+		}
+	}
+	own, err := b.ownSources(i.GuildID)
+	if err != nil {
+		b.respondChoices(ctx, i, nil) //nolint:errcheck // the listing error is the one to log
+		return err
+	}
+	return b.respondChoices(ctx, i, sourceChoices(own, typed))
+}
+
+// findOwnSource resolves a source token, id or exact title among guild's
+// own sources; ok is false when none matches.
+func (b *Bot) findOwnSource(guild, v string) (search.Source, bool, error) {
+	own, err := b.ownSources(guild)
+	if err != nil {
+		return search.Source{}, false, err
+	}
+	v = strings.TrimSpace(v)
+	for _, s := range own {
+		if s.ID == v || sourceToken(s.ID) == v {
+			return s, true, nil
+		}
+	}
+	var match []search.Source
+	for _, s := range own {
+		if strings.EqualFold(oneLine(s.Title), oneLine(v)) {
+			match = append(match, s)
+		}
+	}
+	if len(match) == 1 {
+		return match[0], true, nil
+	}
+	return search.Source{}, false, nil
+}
+
+// handleSourceRemove asks to confirm the removal with a button.
+func (b *Bot) handleSourceRemove(ctx context.Context, i *discordgo.Interaction, v string) error {
+	s, ok, err := b.findOwnSource(i.GuildID, v)
+	if err != nil {
+		b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) //nolint:errcheck // the read error is the one to log
+		return err
+	}
+	if !ok {
+		return b.reply(ctx, i, plain(fmt.Sprintf("This server has no source “%s”. Pick one from the list as you type; shared sources can't be removed.",
+			escapeMarkdown(clip(oneLine(v), 100))), true))
+	}
+	return b.reply(ctx, i, message{
+		Content: fmt.Sprintf("Remove this source and its %s from this server's library?", plural(s.Sentences, "passage", "passages")),
+		Embeds:  []*discordgo.MessageEmbed{sourceEmbed(s)},
+		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.Button{Label: "Remove", Style: discordgo.DangerButton, CustomID: sourceRemovePrefix + sourceToken(s.ID)},
+			discordgo.Button{Label: "Keep it", Style: discordgo.SecondaryButton, CustomID: sourceKeepID},
+		}}},
+		Ephemeral: true,
+	})
+}
+
+// sourceEmbed describes one source: title, outlet, date, id, who added it.
+func sourceEmbed(s search.Source) *discordgo.MessageEmbed {
+	e := &discordgo.MessageEmbed{
+		Title:  clip(escapeMarkdown(oneLine(orDefault(s.Title, s.ID))), maxEmbedTitle),
+		URL:    linkURL(s.URL),
+		Color:  embedColor,
+		Footer: &discordgo.MessageEmbedFooter{Text: clip(citationLine(s.Ref()), 200)},
+	}
+	if s.AddedBy != "" {
+		e.Description = "Added by " + escapeMarkdown(clip(s.AddedBy, 100))
+		if !s.AddedAt.IsZero() {
+			e.Description += fmt.Sprintf(" on <t:%d:f>", s.AddedAt.Unix())
+		}
+	}
+	return e
+}
+
+// handleSourceRemoveConfirm removes the source once confirmed, replacing
+// the question with the outcome.
+func (b *Bot) handleSourceRemoveConfirm(ctx context.Context, i *discordgo.Interaction) error {
+	token := strings.TrimPrefix(i.MessageComponentData().CustomID, sourceRemovePrefix)
+	s, ok, err := b.findOwnSource(i.GuildID, token)
+	if err != nil {
+		b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) //nolint:errcheck // the read error is the one to log
+		return err
+	}
+	if !ok {
+		return b.respond(ctx, i, discordgo.InteractionResponseUpdateMessage, plain("That source is no longer in this server's library; nothing to remove.", true))
+	}
+	removed, err := b.cur.Remove(ctx, i.GuildID, s.ID, actor(i))
+	if errors.Is(err, search.ErrNotFound) {
+		return b.respond(ctx, i, discordgo.InteractionResponseUpdateMessage, plain("That source is no longer in this server's library; nothing to remove.", true))
+	}
+	if err != nil {
+		b.reply(ctx, i, plain("Sorry, I couldn't remove the source just now. Nothing changed; please try again.", true)) //nolint:errcheck // the write error is the one to log
+		return err
+	}
+	b.log.Info("source removed", "guild", i.GuildID, "source", removed.ID, "by", actor(i))
+	return b.respond(ctx, i, discordgo.InteractionResponseUpdateMessage, plain(fmt.Sprintf("Removed “%s” (`%s`) and its %s.",
+		escapeMarkdown(clip(oneLine(removed.Title), 150)), removed.ID, plural(removed.Sentences, "passage", "passages")), true))
+}
+
+// handleSourceKeep cancels a removal.
+func (b *Bot) handleSourceKeep(ctx context.Context, i *discordgo.Interaction) error {
+	return b.respond(ctx, i, discordgo.InteractionResponseUpdateMessage, plain("Nothing was removed.", true))
+}
+
+// handleSourceListPage shows another page of the listing.
+func (b *Bot) handleSourceListPage(ctx context.Context, i *discordgo.Interaction) error {
+	off, err := strconv.Atoi(strings.TrimPrefix(i.MessageComponentData().CustomID, sourceListPrefix))
+	if err != nil || off < 0 {
+		return b.reply(ctx, i, plain("This button no longer works. Use `/source list` again.", true))
+	}
+	return b.respond(ctx, i, discordgo.InteractionResponseUpdateMessage, b.sourceList(i.GuildID, off))
+}
+
+// sourceList renders one page of the sources visible in guild.
+func (b *Bot) sourceList(guild string, offset int) message {
+	srcs, err := b.lib.Sources(guild)
+	if err != nil {
+		b.log.Error("listing sources failed", "guild", guild, "err", err)
+		return plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)
+	}
+	return renderSourceList(srcs, guild, offset)
+}
+
+// renderSourceList is one page of a listing: id, title, outlet, who added
+// each source and when, with paging buttons.
+func renderSourceList(srcs []search.Source, guild string, offset int) message {
+	own := 0
+	for _, s := range srcs {
+		if s.Scope == guild {
+			own++
+		}
+	}
+	if len(srcs) == 0 {
+		return plain("The library is empty. Add a source with `/source add`.", true)
+	}
+	if offset >= len(srcs) {
+		offset = (len(srcs) - 1) / sourceListPage * sourceListPage
+	}
+	end := min(offset+sourceListPage, len(srcs))
+	var lines []string
+	for _, s := range srcs[offset:end] {
+		line := fmt.Sprintf("`%s` **%s**", s.ID, escapeMarkdown(clip(oneLine(orDefault(s.Title, s.ID)), 120)))
+		if s.Outlet != "" {
+			line += " — " + escapeMarkdown(clip(oneLine(s.Outlet), 50))
+		}
+		by := orDefault(s.AddedBy, "unknown")
+		if s.Scope != guild {
+			by += ", shared"
+		}
+		line += "\n  added by " + escapeMarkdown(clip(oneLine(by), 80))
+		if !s.AddedAt.IsZero() {
+			line += fmt.Sprintf(" <t:%d:d>", s.AddedAt.Unix())
+		}
+		lines = append(lines, line)
+	}
+	m := message{
+		Content: fmt.Sprintf("Sources %d–%d of %d (%d added in this server, %d shared)", offset+1, end, len(srcs), own, len(srcs)-own),
+		Embeds: []*discordgo.MessageEmbed{{
+			Title:       "Library",
+			Description: strings.Join(lines, "\n"),
+			Color:       embedColor,
+		}},
+		Ephemeral: true,
+	}
+	if len(srcs) > sourceListPage {
+		m.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.Button{Label: "◀ Previous", Style: discordgo.SecondaryButton, Disabled: offset == 0,
+				CustomID: sourceListPrefix + strconv.Itoa(max(0, offset-sourceListPage))},
+			discordgo.Button{Label: "Next ▶", Style: discordgo.PrimaryButton, Disabled: end >= len(srcs),
+				CustomID: sourceListPrefix + strconv.Itoa(end)},
+		}}}
+	}
+	return m
+}
