@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"sitrep/bot/schedule"
 	"sitrep/config"
 	"sitrep/search"
 )
@@ -211,5 +213,83 @@ func TestPostFailure(t *testing.T) {
 		if got := postFailure(tt.err, "42"); !strings.Contains(got, tt.want) || !strings.Contains(got, "<#42>") {
 			t.Errorf("postFailure(%v) = %q, want it to say %q about <#42>", tt.err, got, tt.want)
 		}
+	}
+}
+
+// TestDigestSchedules: the scheduler sees every server's stored settings,
+// and the environment's defaults for the configured server until its
+// moderators store their own, also after a digest was recorded for it.
+func TestDigestSchedules(t *testing.T) {
+	const home, other = "1000000000000000002", "1000000000000000012"
+	lib, err := search.Open(context.Background(), t.TempDir(), search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lib.Close() })
+	london, err := config.ParseTimezone("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := New(nil, lib, nil, Options{GuildID: home, DigestChannel: "1000000000000000007", DigestTime: config.Clock{Hour: 7, Minute: 30}, Location: london})
+	schedules := func(t *testing.T) map[string]schedule.Settings {
+		t.Helper()
+		list, err := digestStore{b}.Schedules(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]schedule.Settings{}
+		for _, s := range list {
+			out[s.GuildID] = s
+		}
+		return out
+	}
+	steps := []struct {
+		name   string
+		change func() error
+		check  func(t *testing.T, got map[string]schedule.Settings)
+	}{
+		{"defaults before anything is stored", func() error { return nil }, func(t *testing.T, got map[string]schedule.Settings) {
+			s, ok := got[home]
+			if len(got) != 1 || !ok || s.ChannelID != "1000000000000000007" || s.Time != (config.Clock{Hour: 7, Minute: 30}) || s.Location.String() != "Europe/London" || !s.Enabled {
+				t.Errorf("schedules %+v", got)
+			}
+		}},
+		{"defaults kept after a post is recorded", func() error { return lib.MarkDigestPosted(home, "2026-06-10", time.Now()) }, func(t *testing.T, got map[string]schedule.Settings) {
+			if s := got[home]; s.ChannelID != "1000000000000000007" || s.LastDay != "2026-06-10" || !s.Enabled {
+				t.Errorf("home %+v", s)
+			}
+		}},
+		{"another server's settings", func() error {
+			return lib.SetDigestSettings(search.DigestSettings{Scope: other, ChannelID: "1000000000000000009", Time: "18:00", Timezone: "Asia/Tehran", Enabled: true})
+		}, func(t *testing.T, got map[string]schedule.Settings) {
+			if s := got[other]; s.ChannelID != "1000000000000000009" || s.Time.Hour != 18 || s.Location.String() != "Asia/Tehran" {
+				t.Errorf("other %+v", s)
+			}
+		}},
+		{"stored settings replace the defaults", func() error {
+			return lib.SetDigestSettings(search.DigestSettings{Scope: home, ChannelID: "1000000000000000008", Time: "09:00", Timezone: "UTC", Enabled: false})
+		}, func(t *testing.T, got map[string]schedule.Settings) {
+			if s := got[home]; s.ChannelID != "1000000000000000008" || s.Enabled || s.LastDay != "2026-06-10" {
+				t.Errorf("home %+v", s)
+			}
+		}},
+		{"unusable settings are skipped", func() error {
+			return lib.SetDigestSettings(search.DigestSettings{Scope: other, ChannelID: "1000000000000000009", Time: "18:00", Timezone: "Mars/Olympus", Enabled: true})
+		}, func(t *testing.T, got map[string]schedule.Settings) {
+			if _, ok := got[other]; ok || len(got) != 1 {
+				t.Errorf("schedules %+v", got)
+			}
+		}},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			if err := st.change(); err != nil {
+				t.Fatal(err)
+			}
+			st.check(t, schedules(t))
+		})
+	}
+	if def, ok := b.inForce(other, search.DigestSettings{}, false); ok {
+		t.Errorf("defaults applied to a server other than GuildID: %+v", def)
 	}
 }
