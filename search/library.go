@@ -16,6 +16,10 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
+// sourceCacheBytes bounds the decoded sources kept for answering: about
+// 10,000 news articles.
+const sourceCacheBytes = 32 << 20
+
 // Options configure a Library. The zero value is usable.
 type Options struct {
 	// Now is the clock for audit and question times; time.Now when nil.
@@ -54,7 +58,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, errorf("create data directory: %w", err)
 	}
-	l := &Library{dir: dir, now: opts.Now, log: opts.Logger, cache: newSourceCache(256)}
+	l := &Library{dir: dir, now: opts.Now, log: opts.Logger, cache: newSourceCache(sourceCacheBytes)}
 	if l.now == nil {
 		l.now = time.Now
 	}
