@@ -13,7 +13,8 @@ import (
 )
 
 // runServe runs the Discord bot until the context ends (Ctrl-C or
-// SIGTERM), then shuts down in order: the bot's session, then the library.
+// SIGTERM), then shuts down in order: the digest scheduler, the bot's
+// session, then the library.
 func runServe(ctx context.Context, e env) error {
 	f := newFlags(e, "serve", "serve [--data DIR]\n\nRuns the Discord bot. It needs DISCORD_TOKEN; DISCORD_GUILD_ID registers the commands in one server\n(instant), else globally. See .env.example for the other variables.")
 	args, err := f.parse(e)
@@ -53,7 +54,12 @@ func runServe(ctx context.Context, e env) error {
 		return err
 	}
 	defer lib.Close()
-	b := bot.New(session, lib, logger, bot.Options{GuildID: cfg.GuildID, ModRole: cfg.ModRole})
+	// The bot owns the digest scheduler: Run stops it before the session
+	// closes, and the library closes after Run returns.
+	b := bot.New(session, lib, logger, bot.Options{
+		GuildID: cfg.GuildID, ModRole: cfg.ModRole, AllowPrivateURLs: cfg.AllowPrivateURLs,
+		DigestChannel: cfg.DigestChannel, DigestTime: cfg.DigestTime, Location: cfg.Location,
+	})
 	if err := b.Run(ctx); err != nil {
 		return err
 	}
