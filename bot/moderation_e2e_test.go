@@ -17,6 +17,7 @@ import (
 	"sitrep/bot/discordtest"
 	"sitrep/bot/schedule/schedtest"
 	"sitrep/search"
+	"sitrep/search/ingest"
 	"sitrep/seeds"
 )
 
@@ -284,6 +285,19 @@ func TestModerationEndToEnd(t *testing.T) {
 		}
 		if pages.hitCount("/attachments/1/fishing-notes.md") != 1 {
 			t.Error("the attachment was not downloaded once")
+		}
+	})
+
+	t.Run("an attachment over the limit is refused without downloading it", func(t *testing.T) {
+		ic := moderator(h)
+		url := pages.URL + "/attachments/2/huge.txt"
+		payload := withAttachment(t, ic.SlashCommand("source", sub("add",
+			&discordgo.ApplicationCommandInteractionDataOption{Name: "file", Type: discordgo.ApplicationCommandOptionAttachment, Value: attachmentID})),
+			attachmentID, "huge.txt", url, "text/plain", ingest.DefaultMaxBytes+1)
+		cb, _ := h.dispatch(t, ic, payload)
+		refusedPrivately(t, cb, "too large")
+		if pages.hitCount("/attachments/2/huge.txt") != 0 {
+			t.Error("the oversized attachment was downloaded")
 		}
 	})
 
