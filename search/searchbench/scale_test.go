@@ -578,6 +578,8 @@ func formatTable(size int, names []string, runs map[string][]measure) string {
 		{"query p50 ms", func(m measure) float64 { return m.P50ms }, "%.2f"},
 		{"query p99 ms", func(m measure) float64 { return m.P99ms }, "%.2f"},
 		{"query mean ms", func(m measure) float64 { return m.MeanMs }, "%.2f"},
+		{"query CPU ms", func(m measure) float64 { return m.CPUMs }, "%.2f"},
+		{"import CPU s", func(m measure) float64 { return m.ImportCPU }, "%.1f"},
 		{"peak MB build", func(m measure) float64 { return m.BuildPeak }, "%.0f"},
 		{"peak MB query", func(m measure) float64 { return m.QueryPeak }, "%.0f"},
 		{"disk MB", func(m measure) float64 { return m.DiskMB }, "%.0f"},
