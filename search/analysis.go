@@ -2,7 +2,6 @@ package search
 
 import (
 	"slices"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -156,11 +155,11 @@ type Highlight struct {
 	End   int `json:"end"`
 }
 
-// highlights returns the ranges of text whose terms are in want, sorted and
-// merged where only white space separates them.
-func (z analyzer) highlights(text string, want map[string]bool) []Highlight {
+// highlights returns the ranges of text (analysed into toks) whose terms
+// are in want, in order and merged where only white space separates them.
+func highlights(text string, toks []token, want map[string]bool) []Highlight {
 	var hs []Highlight
-	for _, t := range z.tokens(text) {
+	for _, t := range toks {
 		if !want[t.Term] {
 			continue
 		}
@@ -170,7 +169,6 @@ func (z analyzer) highlights(text string, want map[string]bool) []Highlight {
 		}
 		hs = append(hs, Highlight{Start: t.Start, End: t.End})
 	}
-	sort.Slice(hs, func(i, j int) bool { return hs[i].Start < hs[j].Start })
 	return hs
 }
 
