@@ -42,7 +42,8 @@ type Session interface {
 	Close() error
 	ApplicationCommandBulkOverwrite(appID, guildID string, commands []*discordgo.ApplicationCommand, options ...discordgo.RequestOption) ([]*discordgo.ApplicationCommand, error)
 	InteractionRespond(interaction *discordgo.Interaction, resp *discordgo.InteractionResponse, options ...discordgo.RequestOption) error
-	InteractionResponseEdit(interaction *discordgo.Interaction, newresp *discordgo.WebhookEdit, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	// RequestWithBucketID edits deferred replies (see editOriginal).
+	RequestWithBucketID(method, urlStr string, data interface{}, bucketID string, options ...discordgo.RequestOption) ([]byte, error)
 	// FollowupMessageCreate and ChannelMessageSendComplex are for the
 	// commands and the digest that post more than one message.
 	FollowupMessageCreate(interaction *discordgo.Interaction, wait bool, data *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error)
@@ -161,7 +162,7 @@ func New(session Session, lib Library, logger *slog.Logger, opts Options) *Bot {
 	if opts.Clock == nil {
 		opts.Clock = schedule.SystemClock{}
 	}
-	b := &Bot{session: session, lib: lib, log: logger, opts: opts, base: context.Background()}
+	b := &Bot{session: session, lib: limitAsks(lib, 0), log: logger, opts: opts, base: context.Background()}
 	b.fetcher = &ingest.Fetcher{AllowPrivate: opts.AllowPrivateURLs, MaxBytes: ingest.DefaultMaxBytes}
 	if cur, ok := lib.(Curator); ok {
 		b.cur = cur

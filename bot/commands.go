@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -163,6 +164,10 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, update, ephe
 		return fmt.Errorf("bot: defer (type %d): %w", kind, deferErr)
 	}
 	m := finish(r)
+	// The handler's context may have run out while the work waited (that is
+	// often why it failed): the reply still has to reach the user.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), replyTimeout)
+	defer cancel()
 	if update && r.err != nil {
 		// Editing would replace the card with the apology: tell the user
 		// privately instead and leave the card as it was.
@@ -173,10 +178,25 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, update, ephe
 		}
 		return r.err
 	}
-	if _, err := b.session.InteractionResponseEdit(i, m.webhookEdit(), discordgo.WithContext(ctx)); err != nil {
+	if err := b.editOriginal(ctx, i, m.webhookEdit()); err != nil {
 		return fmt.Errorf("bot: edit deferred response: %w", err)
 	}
 	return r.err
+}
+
+// replyTimeout bounds sending a reply whose work is done.
+const replyTimeout = 10 * time.Second
+
+// editOriginal replaces the reply to i. discordgo's InteractionResponseEdit
+// puts every webhook edit of the bot into one rate-limit bucket and holds
+// its lock for the whole round trip, so under load all deferred answers
+// queue behind each other (the 500-interaction load test waited minutes).
+// Discord limits these edits per interaction token, so the bucket here is
+// the message's own URL.
+func (b *Bot) editOriginal(ctx context.Context, i *discordgo.Interaction, edit *discordgo.WebhookEdit) error {
+	uri := discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original")
+	_, err := b.session.RequestWithBucketID(http.MethodPatch, uri, edit, uri, discordgo.WithContext(ctx))
+	return err
 }
 
 // respondChoices answers an autocomplete interaction (callback type 8).

@@ -231,7 +231,7 @@ func (b *Bot) deferPrivately(ctx context.Context, i *discordgo.Interaction, work
 		return fmt.Errorf("bot: defer: %w", err)
 	}
 	m, workErr := work(ctx)
-	if _, err := b.session.InteractionResponseEdit(i, m.webhookEdit(), discordgo.WithContext(ctx)); err != nil {
+	if err := b.editOriginal(ctx, i, m.webhookEdit()); err != nil {
 		return errors.Join(workErr, fmt.Errorf("bot: edit deferred response: %w", err))
 	}
 	return workErr
