@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -576,5 +575,3 @@ func (l *Library) RankSources(ctx context.Context, q Query) ([]SourceHit, error)
 // helps a headline find its article on BBC (MRR@10 0.791 at 0.9, 0.788 at
 // 1.0, 0.793 at 0.8).
 const sourceArticleWeight = 0.9
-
-var _ = fmt.Sprint

@@ -14,13 +14,11 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode"
 
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	_ "modernc.org/sqlite"
 
 	"sitrep/search"
+	"sitrep/search/searchbench"
 )
 
 // The retrieval evaluation ranks two public collections with Sitrep
@@ -237,10 +235,9 @@ func fts5Run(tb testing.TB, set evalSet) run {
 	}
 	tb.Logf("%s: indexed %d documents into FTS5 in %v", set.name, len(set.docs), time.Since(start).Round(time.Millisecond))
 	start = time.Now()
-	stop := stopWords(tb)
 	out := make(run, len(set.queries))
 	for _, q := range set.queries {
-		match := fts5Match(q.Text, stop)
+		match := searchbench.FTS5Query(q.Text)
 		if match == "" {
 			continue
 		}
@@ -261,33 +258,6 @@ func fts5Run(tb testing.TB, set evalSet) run {
 	}
 	tb.Logf("%s: ranked %d queries with FTS5 in %v", set.name, len(set.queries), time.Since(start).Round(time.Millisecond))
 	return out
-}
-
-// stopWords is Bleve's English stop list, the one Sitrep's analyzer uses.
-func stopWords(tb testing.TB) analysis.TokenMap {
-	tb.Helper()
-	m := analysis.NewTokenMap()
-	if err := m.LoadBytes(en.EnglishStopWords); err != nil {
-		tb.Fatal(err)
-	}
-	return m
-}
-
-// fts5Match builds `"w1" OR "w2" …` from the words of text (split as
-// unicode61 does), without stop words and possessive endings.
-func fts5Match(text string, stop analysis.TokenMap) string {
-	text = strings.NewReplacer("'s ", " ", "’s ", " ").Replace(strings.ToLower(text) + " ")
-	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	seen := make(map[string]bool)
-	var terms []string
-	for _, w := range words {
-		if stop[w] || seen[w] {
-			continue
-		}
-		seen[w] = true
-		terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
-	}
-	return strings.Join(terms, " OR ")
 }
 
 // metrics are a run's scores, averaged over the judged queries.
@@ -393,21 +363,6 @@ func TestMetrics(t *testing.T) {
 				t.Errorf("RR = %v, want %v", got, tt.rr)
 			}
 		})
-	}
-}
-
-func TestFTS5Match(t *testing.T) {
-	stop := stopWords(t)
-	tests := []struct{ in, want string }{
-		{"Who is behind the hack?", `"behind" OR "hack"`},
-		{`Viet Nam's "coup" of the year`, `"viet" OR "nam" OR "coup" OR "year"`},
-		{"the of and", ""},
-		{"hack hack HACK", `"hack"`},
-	}
-	for _, tt := range tests {
-		if got := fts5Match(tt.in, stop); got != tt.want {
-			t.Errorf("fts5Match(%q) = %s, want %s", tt.in, got, tt.want)
-		}
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -343,5 +342,3 @@ func (l *Library) Stats(scope string) (Stats, error) {
 	}
 	return st, nil
 }
-
-var _ = fmt.Sprintf

@@ -18,10 +18,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
-	"unicode"
 
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"golang.org/x/sys/unix"
 	_ "modernc.org/sqlite"
 
@@ -184,15 +181,10 @@ func (fts5Engine) build(ctx context.Context, dir string, c *Corpus) (int, error)
 }
 
 type fts5Asker struct {
-	db   *sql.DB
-	stop analysis.TokenMap
+	db *sql.DB
 }
 
 func (fts5Engine) open(ctx context.Context, dir string) (asker, error) {
-	stop := analysis.NewTokenMap()
-	if err := stop.LoadBytes(en.EnglishStopWords); err != nil {
-		return nil, err
-	}
 	db, err := sql.Open("sqlite", filepath.Join(dir, "fts5.db"))
 	if err != nil {
 		return nil, err
@@ -204,11 +196,11 @@ func (fts5Engine) open(ctx context.Context, dir string) (asker, error) {
 		db.Close()
 		return nil, err
 	}
-	return fts5Asker{db: db, stop: stop}, nil
+	return fts5Asker{db: db}, nil
 }
 
 func (a fts5Asker) ask(ctx context.Context, q string) (bool, error) {
-	match := fts5Match(q, a.stop)
+	match := FTS5Query(q)
 	if match == "" {
 		return false, nil
 	}
@@ -229,24 +221,6 @@ func (a fts5Asker) ask(ctx context.Context, q string) (bool, error) {
 }
 
 func (a fts5Asker) close() error { return a.db.Close() }
-
-// fts5Match builds `"w1" OR "w2" …` from the words of text (split as
-// unicode61 does), without stop words and possessive endings; the same as
-// the retrieval evaluation's.
-func fts5Match(text string, stop analysis.TokenMap) string {
-	text = strings.NewReplacer("'s ", " ", "’s ", " ").Replace(strings.ToLower(text) + " ")
-	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	seen := make(map[string]bool)
-	var terms []string
-	for _, w := range words {
-		if stop[w] || seen[w] {
-			continue
-		}
-		seen[w] = true
-		terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
-	}
-	return strings.Join(terms, " OR ")
-}
 
 // TestChild runs one job when this binary is started by TestScale.
 func TestChild(t *testing.T) {

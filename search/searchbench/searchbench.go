@@ -26,7 +26,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 
 	"sitrep/search"
 )
@@ -290,4 +294,35 @@ func Synthetic(n int, seed uint64) (srcs []search.Source, questions []string) {
 		questions = append(questions, strings.Join(words[i:i+k], " ")+"?")
 	}
 	return srcs, questions
+}
+
+// englishStopWords is Bleve's English stop list, the one Sitrep's analyzer
+// drops; the FTS5 baseline drops the same words from its queries.
+var englishStopWords = sync.OnceValue(func() analysis.TokenMap {
+	m := analysis.NewTokenMap()
+	if err := m.LoadBytes(en.EnglishStopWords); err != nil {
+		panic(fmt.Sprintf("searchbench: Bleve's embedded stop list: %v", err))
+	}
+	return m
+})
+
+// FTS5Query turns a question into the SQLite FTS5 baseline's MATCH
+// expression, `"w1" OR "w2" …`, over its words (split as unicode61 does)
+// without stop words and possessive endings. The retrieval evaluation and
+// the scale benchmark both use it, so their baselines are the same. An
+// empty result means the question has no searchable word.
+func FTS5Query(text string) string {
+	stop := englishStopWords()
+	text = strings.NewReplacer("'s ", " ", "’s ", " ").Replace(strings.ToLower(text) + " ")
+	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	seen := make(map[string]bool)
+	var terms []string
+	for _, w := range words {
+		if stop[w] || seen[w] {
+			continue
+		}
+		seen[w] = true
+		terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+	}
+	return strings.Join(terms, " OR ")
 }

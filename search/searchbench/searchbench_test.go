@@ -173,3 +173,17 @@ func TestParseSize(t *testing.T) {
 		t.Error("parseSize(lots) accepted")
 	}
 }
+
+func TestFTS5Query(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Who is behind the hack?", `"behind" OR "hack"`},
+		{`Viet Nam's "coup" of the year`, `"viet" OR "nam" OR "coup" OR "year"`},
+		{"the of and", ""},
+		{"hack hack HACK", `"hack"`},
+	}
+	for _, tt := range tests {
+		if got := FTS5Query(tt.in); got != tt.want {
+			t.Errorf("FTS5Query(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
