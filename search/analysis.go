@@ -108,24 +108,32 @@ type queryTerm struct {
 	Term string   // index term (stemmed)
 	Word string   // the word as typed, lower case
 	Alts []string // index terms that count as this one (incidentWords)
+	// Count is how many times the question says the term: a topic
+	// statement repeats what it is about ("the number of troops ... the
+	// number of troops").
+	Count int
 }
 
 // questionTerms analyses a question: stop words and question words go,
 // duplicates collapse, order stays (for phrase evidence).
 func (z analyzer) questionTerms(question string) []queryTerm {
 	var out []queryTerm
-	seen := make(map[string]bool)
+	seen := make(map[string]int) // term → index in out
 	for _, t := range z.a.Analyze([]byte(question)) {
 		word := strings.ToLower(question[t.Start:t.End])
 		term := string(t.Term)
-		if questionWords[word] || questionWords[term] || seen[term] || term == "" {
+		if i, ok := seen[term]; ok {
+			out[i].Count++
+			continue
+		}
+		if questionWords[word] || questionWords[term] || term == "" {
 			continue
 		}
 		if asking(question[:t.Start], askingPhrases[word]) {
 			continue
 		}
-		seen[term] = true
-		qt := queryTerm{Term: term, Word: word}
+		seen[term] = len(out)
+		qt := queryTerm{Term: term, Word: word, Count: 1}
 		if alts, ok := incidentWords[word]; ok {
 			for _, a := range z.a.Analyze([]byte(alts)) {
 				if alt := string(a.Term); alt != term && !slices.Contains(qt.Alts, alt) {
