@@ -16,6 +16,7 @@ import (
 
 	"sitrep/bot/discordtest"
 	"sitrep/search"
+	"sitrep/search/searchbench"
 )
 
 // swapLibrary lets one running bot (one fake Discord, one session) serve
@@ -141,7 +142,7 @@ func percentile(ds []time.Duration, p float64) float64 {
 // several times while b.N ramps up, and its own cleanups come too early.
 func buildBBC(b, parent *testing.B, passages int) (lib *search.Library, queries []string, skip string) {
 	b.Helper()
-	dir, err := sharedDir()
+	dir, err := searchbench.SharedDir()
 	if err != nil {
 		return nil, nil, err.Error()
 	}
@@ -225,26 +226,4 @@ func readQueries(path string) ([]string, error) {
 		}
 	}
 	return qs, nil
-}
-
-// sharedDir finds ../shared beside the directory holding go.mod.
-func sharedDir() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			shared := filepath.Join(dir, "..", "shared")
-			if _, err := os.Stat(shared); err != nil {
-				return "", fmt.Errorf("../shared is absent beside the module (%v): skipping the BBC benchmark", err)
-			}
-			return shared, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod above %s", dir)
-		}
-		dir = parent
-	}
 }

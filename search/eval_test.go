@@ -66,29 +66,14 @@ type evalSet struct {
 // run is a system's ranked doc ids per query id.
 type run map[string][]string
 
-// moduleRoot walks up from the test's directory to the one holding go.mod.
-func moduleRoot(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-}
-
 // loadEvalSet reads ../shared/eval/name, skipping the test when absent.
 func loadEvalSet(tb testing.TB, name string) evalSet {
 	tb.Helper()
-	dir := filepath.Join(moduleRoot(tb), "..", "shared", "eval", name)
+	shared, err := searchbench.SharedDir()
+	if err != nil {
+		tb.Skipf("evaluation collection %s is absent (%v): put the shared data next to the module to run it", name, err)
+	}
+	dir := filepath.Join(shared, "eval", name)
 	if _, err := os.Stat(filepath.Join(dir, "docs.jsonl")); err != nil {
 		tb.Skipf("evaluation collection %s is absent (%v): put the shared data next to the module to run it", dir, err)
 	}

@@ -420,26 +420,16 @@ func parseSize(s string) (int, error) {
 	return n * mult, nil
 }
 
-// bbcDir finds ../shared/eval/bbc from the module root, skipping when absent.
+// bbcDir finds ../shared/eval/bbc, skipping when absent.
 func bbcDir(tb testing.TB) string {
 	tb.Helper()
-	dir, err := os.Getwd()
+	shared, err := SharedDir()
+	bbc := filepath.Join(shared, "eval", "bbc")
+	if err == nil {
+		_, err = os.Stat(filepath.Join(bbc, "docs.jsonl"))
+	}
 	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	bbc := filepath.Join(dir, "..", "shared", "eval", "bbc")
-	if _, err := os.Stat(filepath.Join(bbc, "docs.jsonl")); err != nil {
-		tb.Skipf("the BBC collection %s is absent (%v): put the shared data next to the module to run the scale benchmark", bbc, err)
+		tb.Skipf("the BBC collection is absent (%v): put the shared data next to the module to run the scale benchmark", err)
 	}
 	return bbc
 }

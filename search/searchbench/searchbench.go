@@ -326,3 +326,28 @@ func FTS5Query(text string) string {
 	}
 	return strings.Join(terms, " OR ")
 }
+
+// SharedDir returns the shared data folder that stands beside the module
+// (../shared from the directory holding go.mod, found by walking up from
+// the working directory), or an error saying why there is none. Tests and
+// benchmarks that read its collections skip on the error.
+func SharedDir() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			shared := filepath.Join(dir, "..", "shared")
+			if _, err := os.Stat(shared); err != nil {
+				return "", fmt.Errorf("../shared is absent beside the module: %w", err)
+			}
+			return shared, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above %s, so no ../shared", dir)
+		}
+		dir = parent
+	}
+}
