@@ -34,7 +34,7 @@ const (
 	// sentence is cut with an ellipsis.
 	leadQuoteRunes = 900
 	// entryRunes bounds a compact entry's sentence, trimmed at a word.
-	entryRunes = 160
+	entryRunes = 120
 	// entrySourceRunes bounds the few words naming an entry's source.
 	entrySourceRunes = 40
 	// headlineRunes bounds a headline in the lead's source line.
