@@ -274,7 +274,7 @@ func entriesEmbed(title string, qs []search.Quote, first int, color int) *discor
 			line += " — " + src
 		}
 		if n := len(q.AlsoReportedBy); n > 0 {
-			line += fmt.Sprintf(" (+%s)", plural(n, "other", "others"))
+			line += fmt.Sprintf(" (+%s)", plural(n, "other source", "other sources"))
 		}
 		lines = append(lines, line)
 	}

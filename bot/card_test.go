@@ -240,7 +240,7 @@ func TestRenderAnswerContent(t *testing.T) {
 		}
 		entries := strings.Split(e.Description, "\n")
 		want := []string{
-			"**2.** “According to Fallahi, hacking is not a one-night or an immediate decision.” — [iranfocus](https://www.iranfocus.com/en/), 2022-06-01 (+1 other)",
+			"**2.** “According to Fallahi, hacking is not a one-night or an immediate decision.” — [iranfocus](https://www.iranfocus.com/en/), 2022-06-01 (+1 other source)",
 			"**3.** “In February, the Edalat Ali hacker group claimed that it had hacked the cameras of Iran’s Ghezel Hesar Prison, after…” — *Tehran council head blames Mossad for…*",
 			"**4.** “The agency said the municipality's website was suspended, adding that a group of hackers posted video recordings from…” — *Tehran municipality sites suspended as…*",
 			"**5.** “The Young Journalists Club acknowledged the hack.” — YJC",
