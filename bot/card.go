@@ -203,7 +203,8 @@ func sourceLine(q search.Quote) string {
 
 // shortSource names a compact entry's source in a few words: its outlet
 // (else the start of its headline) linked to the article, and its date
-// where known. "" when the source has neither.
+// where known. "" when the source has neither. A speaker's name (issue
+// 12) would lead these few words, as sourceLine's attribution does.
 func shortSource(r search.Ref) string {
 	name, style := oneLine(r.Outlet), ""
 	if name == "" {
