@@ -47,7 +47,7 @@ func printDigest(w io.Writer, d search.Digest) {
 	if len(d.NewSources) > 0 {
 		fmt.Fprintf(w, "\nNew sources (%d):\n", len(d.NewSources))
 		for _, s := range d.NewSources {
-			fmt.Fprintf(w, "\n• %s\n", citation(s.Source.Ref()))
+			fmt.Fprintf(w, "\n• %s\n", citation(s.Source.Ref(), true))
 			for _, line := range s.Summary {
 				fmt.Fprintf(w, "    “%s”\n", line)
 			}
@@ -58,7 +58,7 @@ func printDigest(w io.Writer, d search.Digest) {
 		for _, q := range d.TopQuestions {
 			fmt.Fprintf(w, "\n• %s (asked %d×)\n", q.Question, q.Count)
 			if q.Best != nil {
-				fmt.Fprintf(w, "    “%s”\n    — %s\n", q.Best.Text, citation(q.Best.Source))
+				fmt.Fprintf(w, "    “%s”\n    — %s\n", q.Best.Text, citation(q.Best.Source, true))
 			}
 		}
 	}

@@ -442,7 +442,7 @@ func digestSourceEmbed(s search.DigestSource) *discordgo.MessageEmbed {
 		URL:         linkURL(s.Source.URL),
 		Description: desc,
 		Color:       digestColor,
-		Footer:      &discordgo.MessageEmbedFooter{Text: clip(citationLine(s.Source.Ref()), 200)},
+		Footer:      footer(citationLine(s.Source.Ref())),
 	}
 }
 
@@ -455,7 +455,7 @@ func digestQuestionEmbed(q search.DigestQuestion) *discordgo.MessageEmbed {
 	if q.Best != nil {
 		e.Description = blockQuote(q.Best.Text, q.Best.Highlights, digestQuoteRunes)
 		e.URL = linkURL(q.Best.Source.URL)
-		e.Footer = &discordgo.MessageEmbedFooter{Text: clip(citationLine(q.Best.Source), 200)}
+		e.Footer = footer(citationLine(q.Best.Source))
 	}
 	return e
 }
