@@ -174,25 +174,6 @@ func (ix *indexes) apply(b batches) error {
 	return nil
 }
 
-// docFreq returns how many documents of idx hold term in field.
-func docFreq(ctx context.Context, idx bleve.Index, field, term string) (uint64, error) {
-	adv, err := idx.Advanced()
-	if err != nil {
-		return 0, err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return 0, err
-	}
-	defer r.Close()
-	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
-	if err != nil {
-		return 0, err
-	}
-	defer tfr.Close()
-	return tfr.Count(), nil
-}
-
 // correction finds the most frequent indexed term within edit distance of
 // term, for questions with a typo. It returns "" when there is none.
 func correction(idx bleve.Index, field, term string) (string, error) {
@@ -255,4 +236,24 @@ func scopeFilter(scope string) query.Query {
 	either := bleve.NewDisjunctionQuery(shared, own)
 	either.SetBoost(0)
 	return either
+}
+
+// openReader opens a reader on idx; the caller closes it. One reader serves
+// all of a question's term statistics.
+func openReader(idx bleve.Index) (index.IndexReader, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}
+
+// termFreq returns how many documents r holds term in field.
+func termFreq(ctx context.Context, r index.IndexReader, field, term string) (uint64, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, err
+	}
+	defer tfr.Close()
+	return tfr.Count(), nil
 }
