@@ -186,14 +186,7 @@ func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 		return nil
 	}
 	l.opened.rebuilt = true
-	// A new (or unreadable, so recreated) index is built quietly; an index
-	// that opened but disagrees with the store after the pending work is a
-	// repair the user should hear about: it can take minutes.
-	level := slog.LevelWarn
-	if rebuild {
-		level = slog.LevelInfo
-	}
-	l.log.Log(ctx, level, "rebuilding the search index from the store", "sources", total, "indexed", count)
+	l.log.Info("rebuilding the search index from the store", "sources", total, "indexed", count)
 	return l.rebuildLocked(ctx)
 }
 
