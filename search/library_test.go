@@ -537,6 +537,23 @@ func TestDataIsPrivate(t *testing.T) {
 	}
 }
 
+// A process killed between Bleve creating an index and the chmod that
+// follows leaves the metadata world-readable; the next open settles it.
+// (TestCrashSafety's privacy check caught this when a kill landed there.)
+func TestReopenMakesIndexMetaPrivate(t *testing.T) {
+	dir := t.TempDir()
+	lib := openTest(t, dir, nil)
+	lib.Close()
+	meta := filepath.Join(dir, "index", "sentences.bleve", "index_meta.json")
+	if err := os.Chmod(meta, 0o664); err != nil {
+		t.Fatal(err)
+	}
+	openTest(t, dir, nil)
+	if info, err := os.Stat(meta); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("after reopening, %s: %v, %v; want mode 0600: other users could read the index", meta, info.Mode().Perm(), err)
+	}
+}
+
 func TestSecondProcessIsRefused(t *testing.T) {
 	dir := t.TempDir()
 	openTest(t, dir, nil)
