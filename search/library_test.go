@@ -549,8 +549,12 @@ func TestReopenMakesIndexMetaPrivate(t *testing.T) {
 		t.Fatal(err)
 	}
 	openTest(t, dir, nil)
-	if info, err := os.Stat(meta); err != nil || info.Mode().Perm() != 0o600 {
-		t.Errorf("after reopening, %s: %v, %v; want mode 0600: other users could read the index", meta, info.Mode().Perm(), err)
+	info, err := os.Stat(meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("after reopening, %s has mode %v, want 0600: other users could read the index", meta, info.Mode().Perm())
 	}
 }
 
