@@ -218,6 +218,36 @@ func (h *harness) edit(tb testing.TB, ic discordtest.Interaction) sentMessage {
 	return m
 }
 
+// checkEditPingsNobody: the PATCH that fills a deferred reply must carry
+// "allowed_mentions":{"parse":[]} (and name no user or role). Without it
+// Discord parses mentions in the edited content, and a quote holding
+// @everyone or <@id> pings people.
+func (h *harness) checkEditPingsNobody(tb testing.TB, ic discordtest.Interaction) {
+	tb.Helper()
+	for _, r := range h.srv.Requests() {
+		if r.Method != "PATCH" || !strings.Contains(r.Path, "/"+ic.Token+"/") {
+			continue
+		}
+		var body struct {
+			AllowedMentions json.RawMessage `json:"allowed_mentions"`
+		}
+		var am struct {
+			Parse *[]string `json:"parse"`
+			Users []string  `json:"users"`
+			Roles []string  `json:"roles"`
+		}
+		if err := r.Decode(&body); err != nil {
+			tb.Fatal(err)
+		}
+		if len(body.AllowedMentions) == 0 || json.Unmarshal(body.AllowedMentions, &am) != nil ||
+			am.Parse == nil || len(*am.Parse) > 0 || len(am.Users) > 0 || len(am.Roles) > 0 {
+			tb.Errorf(`the edit filling a deferred answer sends allowed_mentions %q, want {"parse":[]}: a quote holding @everyone would ping the whole server`, body.AllowedMentions)
+		}
+		return
+	}
+	tb.Errorf("no PATCH for interaction %s", ic.Token)
+}
+
 func ask(question string, more ...*discordgo.ApplicationCommandInteractionDataOption) []*discordgo.ApplicationCommandInteractionDataOption {
 	return append([]*discordgo.ApplicationCommandInteractionDataOption{discordtest.StringOption("question", question)}, more...)
 }
@@ -471,6 +501,7 @@ func TestAskEndToEnd(t *testing.T) {
 				t.Errorf("edited answer %+v", m)
 			}
 			m.checkLimits(t)
+			h.checkEditPingsNobody(t, ic)
 		}
 		// A slow page is a deferred update (6), then the same edit.
 		next, _ := first.button(t, "More")

@@ -52,6 +52,12 @@ func indexMapping() *mapping.IndexMappingImpl {
 func openIndex(path string) (idx bleve.Index, created bool, err error) {
 	idx, err = bleve.Open(path)
 	if err == nil {
+		// A process killed between creating the index and the chmod below
+		// left the metadata world-readable: settle it on every open.
+		if err := privateMeta(path); err != nil {
+			idx.Close()
+			return nil, false, fmt.Errorf("open index %s: %w", path, err)
+		}
 		return idx, false, nil
 	}
 	if !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
@@ -66,13 +72,22 @@ func openIndex(path string) (idx bleve.Index, created bool, err error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("create index %s: %w", path, err)
 	}
-	// Bleve writes its metadata file world-readable; the library's data is
-	// private to its user like everything else in the data directory.
-	if err := os.Chmod(filepath.Join(path, "index_meta.json"), 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := privateMeta(path); err != nil {
 		idx.Close()
 		return nil, false, fmt.Errorf("create index %s: %w", path, err)
 	}
 	return idx, true, nil
+}
+
+// privateMeta makes the index's metadata file private. Bleve writes it
+// world-readable; the library's data is private to its user like
+// everything else in the data directory.
+func privateMeta(path string) error {
+	err := os.Chmod(filepath.Join(path, "index_meta.json"), 0o600)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
 }
 
 func openIndexes(dir string) (*indexes, bool, error) {

@@ -47,6 +47,20 @@ type Library struct {
 	// zero, shared-scope searches skip the scope filter.
 	guildSources atomic.Int64
 	cache        *sourceCache
+
+	// opened says what Open had to do to bring the index in line with
+	// the store; tests read it.
+	opened openReport
+	// commitHook, set only by tests, runs at the end of a write
+	// transaction, before its commit: an error fails the commit as a
+	// full disk would, and the transaction rolls back.
+	commitHook func() error
+}
+
+// openReport is what reconcile did when the library was opened.
+type openReport struct {
+	pending int  // sources whose interrupted index work was finished
+	rebuilt bool // the whole index was rebuilt from the store
 }
 
 // Open opens (or creates) the library in dir. It finishes index work that a
@@ -159,9 +173,11 @@ func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 		return errorf("count sources: %w", err)
 	}
 	l.guildSources.Store(guild)
-	if err := l.finishPending(ctx); err != nil {
+	pending, err := l.finishPending(ctx)
+	if err != nil {
 		return err
 	}
+	l.opened.pending = pending
 	count, err := l.ix.articles.DocCount()
 	if err != nil {
 		return errorf("count indexed articles: %w", err)
@@ -169,12 +185,14 @@ func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 	if !rebuild && count == total {
 		return nil
 	}
+	l.opened.rebuilt = true
 	l.log.Info("rebuilding the search index from the store", "sources", total, "indexed", count)
 	return l.rebuildLocked(ctx)
 }
 
-// finishPending applies the index work recorded in the pending bucket.
-func (l *Library) finishPending(ctx context.Context) error {
+// finishPending applies the index work recorded in the pending bucket and
+// returns how many sources it concerned.
+func (l *Library) finishPending(ctx context.Context) (int, error) {
 	type job struct {
 		id string
 		op pendingOp
@@ -190,10 +208,10 @@ func (l *Library) finishPending(ctx context.Context) error {
 			return nil
 		})
 	}); err != nil {
-		return errorf("read pending work: %w", err)
+		return 0, errorf("read pending work: %w", err)
 	}
 	if len(jobs) == 0 {
-		return nil
+		return 0, nil
 	}
 	l.log.Info("finishing interrupted index work", "sources", len(jobs))
 	for start := 0; start < len(jobs); start += importBatch {
@@ -216,19 +234,19 @@ func (l *Library) finishPending(ctx context.Context) error {
 			return nil
 		})
 		if err != nil {
-			return errorf("redo index work: %w", err)
+			return 0, errorf("redo index work: %w", err)
 		}
 		if err := l.ix.apply(b); err != nil {
-			return errorf("%w", err)
+			return 0, errorf("%w", err)
 		}
 		if err := l.clearPending(ids); err != nil {
-			return err
+			return 0, err
 		}
 		if err := ctx.Err(); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return len(jobs), nil
 }
 
 func (l *Library) clearPending(ids []string) error {
@@ -310,6 +328,19 @@ func (l *Library) rebuildLocked(ctx context.Context) error {
 		}
 		_, err := tx.CreateBucket(bucketPending)
 		return err
+	})
+}
+
+// update runs fn in a write transaction of the store and commits it.
+func (l *Library) update(fn func(*bolt.Tx) error) error {
+	return l.db.Update(func(tx *bolt.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if l.commitHook != nil {
+			return l.commitHook()
+		}
+		return nil
 	})
 }
 

@@ -59,6 +59,11 @@ type Fetcher struct {
 	// resolver, when set, replaces the system resolver, so tests can give
 	// a name any address without leaving 127.0.0.1.
 	resolver *net.Resolver
+	// beforeConnect, when set, runs after the address check has let an
+	// address through, just before the connect: tests refuse and record
+	// every address but loopback there, so a broken check fails a test
+	// instead of sending packets to a private or metadata address.
+	beforeConnect func(network, address string) error
 }
 
 // Fetch downloads rawURL and extracts its article (see FromHTML); a
@@ -154,7 +159,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Article, error) {
 // fetch is a one-off, and no connection outlives it.
 func (f *Fetcher) client() *http.Client {
 	connect := orDefault(f.ConnectTimeout, DefaultConnectTimeout)
-	dialer := &net.Dialer{Timeout: connect, ControlContext: f.checkConnect, Resolver: f.resolver}
+	dialer := &net.Dialer{Timeout: connect, ControlContext: f.control, Resolver: f.resolver}
 	maxRedirects := f.MaxRedirects
 	if maxRedirects == 0 {
 		maxRedirects = DefaultMaxRedirects
@@ -198,7 +203,19 @@ func (f *Fetcher) checkLink(u *url.URL) error {
 	return nil
 }
 
-// checkConnect is the dialer's Control hook: it runs after DNS, on the
+// control is the dialer's Control hook: the address check, then the
+// tests' guard, if any.
+func (f *Fetcher) control(ctx context.Context, network, address string, c syscall.RawConn) error {
+	if err := f.checkConnect(ctx, network, address, c); err != nil {
+		return err
+	}
+	if f.beforeConnect != nil {
+		return f.beforeConnect(network, address)
+	}
+	return nil
+}
+
+// checkConnect is the address check: it runs after DNS, on the
 // address about to be connected, before any packet is sent to it.
 func (f *Fetcher) checkConnect(_ context.Context, _, address string, _ syscall.RawConn) error {
 	ap, err := netip.ParseAddrPort(address)
