@@ -35,6 +35,7 @@ type site struct {
 	sinceSaw map[string]string // feed path → If-Modified-Since
 	got304   map[string]int
 	articles map[string]int // page path → fetches
+	requests map[string]int // feed path → requests
 }
 
 type entry struct {
@@ -43,7 +44,7 @@ type entry struct {
 
 func newSite(tb testing.TB) *site {
 	tb.Helper()
-	s := &site{etagSeen: map[string]string{}, sinceSaw: map[string]string{}, got304: map[string]int{}, articles: map[string]int{}}
+	s := &site{etagSeen: map[string]string{}, sinceSaw: map[string]string{}, got304: map[string]int{}, articles: map[string]int{}, requests: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/rss", func(w http.ResponseWriter, r *http.Request) { s.serveFeed(w, r, "/rss") })
 	mux.HandleFunc("/atom", func(w http.ResponseWriter, r *http.Request) { s.serveFeed(w, r, "/atom") })
@@ -108,6 +109,7 @@ func articlePage(n, footer string) string {
 func (s *site) serveFeed(w http.ResponseWriter, r *http.Request, path string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.requests[path]++
 	s.etagSeen[path] = r.Header.Get("If-None-Match")
 	s.sinceSaw[path] = r.Header.Get("If-Modified-Since")
 	if s.status != 0 {
