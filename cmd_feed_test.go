@@ -105,6 +105,10 @@ func TestFeedCommands(t *testing.T) {
 		t.Errorf("sources from the feed: %v, want /a/1..3 once each, without tracking parameters", fromFeed)
 	}
 
+	code, out, _ = c.run("", "digest", "--since", "1h")
+	if code != 0 || !strings.Contains(out, "From the feed Harbour Herald (3):") {
+		t.Errorf("digest: exit %d\n%s", code, out)
+	}
 	code, out, _ = c.run("", "feed", "list")
 	if code != 0 || !strings.Contains(out, id) || !strings.Contains(out, "failing ×1: the server answered 503") {
 		t.Errorf("feed list: exit %d\n%s", code, out)
