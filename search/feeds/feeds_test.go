@@ -127,6 +127,7 @@ func (s *site) serveFeed(w http.ResponseWriter, r *http.Request, path string) {
 	}
 	etag := fmt.Sprintf(`"%x"`, len(body)*31+strings.Count(body, "<"))
 	w.Header().Set("ETag", etag)
+	w.Header().Set("Last-Modified", "Sun, 01 Mar 2026 09:00:00 GMT")
 	if r.Header.Get("If-None-Match") == etag {
 		s.got304[path]++
 		w.WriteHeader(http.StatusNotModified)
@@ -283,8 +284,8 @@ func TestFollowRSSAndAtom(t *testing.T) {
 	}
 	s.set(func(s *site) {
 		for _, p := range []string{"/rss", "/atom"} {
-			if s.got304[p] != 1 || s.etagSeen[p] == "" {
-				t.Errorf("%s: %d 304s, If-None-Match %q", p, s.got304[p], s.etagSeen[p])
+			if s.got304[p] != 1 || s.etagSeen[p] == "" || s.sinceSaw[p] != "Sun, 01 Mar 2026 09:00:00 GMT" {
+				t.Errorf("%s: %d 304s, If-None-Match %q, If-Modified-Since %q", p, s.got304[p], s.etagSeen[p], s.sinceSaw[p])
 			}
 		}
 	})
