@@ -600,3 +600,58 @@ func TestNormalizeURL(t *testing.T) {
 		}
 	}
 }
+
+// A feed failing for a day is announced even if it has failed fewer than
+// three checks (it is checked rarely after a Retry-After).
+func TestNoticeAfterADayOfFailures(t *testing.T) {
+	s := newSite(t)
+	s.set(func(s *site) { s.status = http.StatusBadGateway })
+	lib := openLibrary(t)
+	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	f := New(lib, fetcherFor(s), Options{Now: func() time.Time { return now }})
+	feed, err := lib.AddFeed(search.Feed{Scope: guild, URL: s.URL + "/rss", Title: "Gazette"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed.State = search.FeedState{Failures: 1, FailingSince: now.Add(-25 * time.Hour), LastError: "the server answered 502 Bad Gateway"}
+	if err := lib.SaveFeedState(feed.ID, feed.State); err != nil {
+		t.Fatal(err)
+	}
+	var got []Notice
+	r, err := f.Check(context.Background(), feed, Hooks{Notify: func(_ context.Context, n Notice) error { got = append(got, n); return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Failures != 2 || !got[0].Since.Equal(now.Add(-25*time.Hour)) || !r.Feed.State.Notified {
+		t.Errorf("after 25 h and 2 failures: notices %+v, state %+v", got, r.Feed.State)
+	}
+}
+
+// JSON Feed is followed like RSS and Atom; its content_html, when it is
+// the whole article, is taken as the text.
+func TestJSONFeed(t *testing.T) {
+	body := strings.Repeat(strings.Join(story("21"), " ")+" ", 3)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/feed.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/feed+json")
+		fmt.Fprintf(w, `{"version":"https://jsonfeed.org/version/1.1","title":"JSON Journal","home_page_url":"http://%s/",
+"items":[{"id":"j1","url":"http://%s/j/1","title":"Long read","date_published":"2026-03-07T10:00:00Z","content_html":%q}]}`,
+			r.Host, r.Host, "<p>"+body+"</p>")
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	ap := netip.MustParseAddrPort(srv.Listener.Addr().String())
+	lib := openLibrary(t)
+	f := New(lib, (&ingest.Fetcher{}).AllowingListeners(func(a netip.AddrPort) bool { return a == ap }, nil), Options{})
+	p, err := f.Add(context.Background(), guild, srv.URL+"/feed.json", "mod")
+	if err != nil || p.Feed.Title != "JSON Journal" {
+		t.Fatalf("add: %+v %v", p, err)
+	}
+	res, err := f.Poll(context.Background(), Hooks{})
+	if err != nil || len(res) != 1 || len(res[0].Added) != 1 {
+		t.Fatalf("poll: %v %v", lines(res), err)
+	}
+	if s := res[0].Added[0]; s.Title != "Long read" || s.Published != "2026-03-07" || s.Outlet != "JSON Journal" {
+		t.Errorf("source %+v", s)
+	}
+}
