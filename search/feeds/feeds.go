@@ -355,6 +355,10 @@ func (f *Follower) take(ctx context.Context, feed search.Feed, st search.FeedSta
 			keep = append(keep, keys...)
 		}
 	}
+	if len(todo) > 0 && !f.followed(feed) {
+		log.Info("feed removed during its check; its items are not taken")
+		return Result{Feed: feed, Status: Unchanged}, nil
+	}
 	for k := len(todo) - 1; k >= 0; k-- {
 		it := todo[k]
 		src, outcome, err := f.takeItem(ctx, feed, parsed, it, resp.URL)
@@ -394,6 +398,21 @@ func (f *Follower) take(ctx context.Context, feed search.Feed, st search.FeedSta
 		}
 	}
 	return f.succeeded(ctx, feed, st, r, now, hooks, log)
+}
+
+// followed reports whether feed is still followed: a moderator may have
+// removed it while it was being fetched.
+func (f *Follower) followed(feed search.Feed) bool {
+	list, err := f.lib.Feeds(feed.Scope)
+	if err != nil {
+		return true // the store will say so again when the items are added
+	}
+	for _, x := range list {
+		if x.ID == feed.ID {
+			return true
+		}
+	}
+	return false
 }
 
 // succeeded records a check that read the feed (new items or not) and

@@ -655,3 +655,29 @@ func TestJSONFeed(t *testing.T) {
 		t.Errorf("source %+v", s)
 	}
 }
+
+// A feed removed while a check is under way brings nothing.
+func TestRemovedDuringCheck(t *testing.T) {
+	s := newSite(t)
+	s.set(func(s *site) { s.rss = []entry{{"g1", "Story 1", s.URL + "/a/1", rssDate(1)}} })
+	lib := openLibrary(t)
+	f := New(lib, fetcherFor(s), Options{})
+	ctx := context.Background()
+	p, err := f.Add(ctx, guild, s.URL+"/rss", "mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Remove(guild, p.Feed.ID); err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.Check(ctx, p.Feed, Hooks{}) // the check began before the removal
+	if err != nil || len(r.Added) != 0 {
+		t.Fatalf("check of a removed feed: %s %v", r.Line(), err)
+	}
+	if n := len(feedSources(t, lib, guild)); n != 0 {
+		t.Errorf("%d sources from a removed feed", n)
+	}
+	if list, _ := f.List(guild); len(list) != 0 {
+		t.Errorf("the check brought the feed back: %+v", list)
+	}
+}
