@@ -17,7 +17,7 @@ const (
 	nearDupContainment = 0.9 // shared shingles over the smaller set…
 	nearDupLengthRatio = 0.5 // …when the smaller is at least half the larger
 	nearDupCandidates  = 5
-	nearDupQueryWords  = 120
+	nearDupQueryWords  = 50
 )
 
 // NearDuplicate looks for a source visible from scope whose text is nearly
