@@ -1,13 +1,22 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"sitrep/bot"
+	"sitrep/bot/discordtest"
 )
 
 // feedServer serves an RSS feed of n articles (n grows when the test says)
@@ -141,5 +150,74 @@ func TestFeedCommands(t *testing.T) {
 	}
 	if code, _, _ = c.run("", "feed", "frobnicate"); code != 2 {
 		t.Errorf("unknown subcommand: exit %d, want 2", code)
+	}
+}
+
+// `sitrep serve` runs the feed schedule for its lifetime: a feed followed
+// from the CLI is checked as soon as the bot runs, /feed is registered,
+// and nothing is fetched after shutdown.
+func TestServeChecksFeeds(t *testing.T) {
+	var items atomic.Int64
+	items.Store(1)
+	var polls atomic.Int64
+	feed := feedServer(t, &items)
+	counted := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/rss" {
+			polls.Add(1)
+		}
+		feed.Config.Handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(counted.Close)
+
+	data := t.TempDir()
+	env := map[string]string{"SITREP_DATA": data, "SITREP_ALLOW_PRIVATE_URLS": "1"}
+	getenv := func(k string) string { return env[k] }
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"feed", "add", counted.URL + "/rss"}, getenv, strings.NewReader(""), &out, &out); err != nil {
+		t.Fatalf("feed add: %v\n%s", err, out.String())
+	}
+	added := polls.Load()
+
+	srv := discordtest.New(t)
+	oldLogger := discordgo.Logger
+	t.Cleanup(func() {
+		discordgo.Logger = oldLogger
+		if err := bot.SetAPIBase(bot.DefaultAPIBase); err != nil {
+			t.Error(err)
+		}
+	})
+	env["DISCORD_TOKEN"], env["DISCORD_API_BASE"] = discordtest.BotToken, srv.APIBase()
+	stderr := &lockedBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- run(ctx, []string{"serve"}, getenv, strings.NewReader(""), &bytes.Buffer{}, stderr) }()
+	wait, stop := context.WithTimeout(context.Background(), 20*time.Second)
+	defer stop()
+	if _, err := srv.WaitRequest(wait, "PUT", "/applications/{app}/commands"); err != nil {
+		cancel()
+		t.Fatalf("%v (serve returned %v)\nlog:\n%s", err, <-errc, stderr)
+	}
+	var names []string
+	for _, c := range srv.Commands("") {
+		names = append(names, c.Name)
+	}
+	if !slices.Contains(names, "feed") {
+		t.Errorf("registered %v, want /feed among them", names)
+	}
+	for !strings.Contains(stderr.String(), "feed checked") && wait.Err() == nil {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if polls.Load() == added || !strings.Contains(stderr.String(), "feed checked") {
+		t.Fatalf("the served bot never checked the feed\nlog:\n%s", stderr)
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	after := polls.Load()
+	time.Sleep(100 * time.Millisecond)
+	if polls.Load() != after {
+		t.Error("the feed was fetched after serve stopped")
 	}
 }
