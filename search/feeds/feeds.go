@@ -361,7 +361,7 @@ func (f *Follower) take(ctx context.Context, feed search.Feed, st search.FeedSta
 	}
 	for k := len(todo) - 1; k >= 0; k-- {
 		it := todo[k]
-		src, outcome, err := f.takeItem(ctx, feed, parsed, it, resp.URL)
+		src, outcome, err := f.takeItem(ctx, feed, it, resp.URL)
 		if err != nil {
 			return Result{Feed: feed}, err // the library failed: state unchanged, the check repeats
 		}
@@ -494,7 +494,7 @@ const (
 // takeItem turns one item into a source of feed's scope, unless the
 // library already has it (by link, canonical link, text or near-same
 // text). Its error is for failures of the library.
-func (f *Follower) takeItem(ctx context.Context, feed search.Feed, parsed *gofeed.Feed, it *gofeed.Item, base string) (search.Source, itemOutcome, error) {
+func (f *Follower) takeItem(ctx context.Context, feed search.Feed, it *gofeed.Item, base string) (search.Source, itemOutcome, error) {
 	log := f.opts.Logger.With("feed", feed.ID, "scope", feed.Scope, "item", clip(it.Title, 80))
 	link := itemLink(it, base)
 	if link != "" {
