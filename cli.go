@@ -49,6 +49,7 @@ func commands() []command {
 		{"remove", "remove a source and its passages", runRemove},
 		{"digest", "print what is new and what was asked", runDigest},
 		{"reindex", "rebuild the search index from the stored sources", runReindex},
+		{"feed", "follow RSS/Atom feeds: add, list, remove, poll", runFeed},
 		{"serve", "run the Discord bot", runServe},
 	}
 }

@@ -53,6 +53,12 @@ func printDigest(w io.Writer, d search.Digest) {
 			}
 		}
 	}
+	for _, f := range d.FromFeeds {
+		fmt.Fprintf(w, "\nFrom the feed %s (%d):\n", f.Title, len(f.Sources))
+		for _, r := range f.Sources {
+			fmt.Fprintf(w, "• “%s” %s [%s]\n", r.Title, r.URL, r.ID)
+		}
+	}
 	if len(d.TopQuestions) > 0 {
 		fmt.Fprintln(w, "\nMost asked:")
 		for _, q := range d.TopQuestions {

@@ -10,6 +10,8 @@ import (
 
 	"sitrep/bot"
 	"sitrep/config"
+	"sitrep/search/feeds"
+	"sitrep/search/ingest"
 )
 
 // runServe runs the Discord bot until the context ends (Ctrl-C or
@@ -54,11 +56,14 @@ func runServe(ctx context.Context, e env) error {
 		return err
 	}
 	defer lib.Close()
-	// The bot owns the digest scheduler: Run stops it before the session
-	// closes, and the library closes after Run returns.
+	// The bot owns the digest and feed schedulers: Run stops them before
+	// the session closes, and the library closes after Run returns.
+	follower := feeds.New(lib, &ingest.Fetcher{AllowPrivate: cfg.AllowPrivateURLs},
+		feeds.Options{Interval: cfg.FeedInterval, Logger: logger.With("component", "feeds")})
 	b := bot.New(session, lib, logger, bot.Options{
 		GuildID: cfg.GuildID, ModRole: cfg.ModRole, AllowPrivateURLs: cfg.AllowPrivateURLs,
 		DigestChannel: cfg.DigestChannel, DigestTime: cfg.DigestTime, Location: cfg.Location,
+		Feeds: follower,
 	})
 	if err := b.Run(ctx); err != nil {
 		return err

@@ -20,6 +20,7 @@ import (
 	"sitrep/bot/schedule"
 	"sitrep/config"
 	"sitrep/search"
+	"sitrep/search/feeds"
 	"sitrep/search/ingest"
 )
 
@@ -113,6 +114,12 @@ type Options struct {
 	// Clock drives the digest schedule and "since" of a first digest;
 	// schedule.SystemClock when nil.
 	Clock schedule.Clock
+
+	// Feeds enables /feed and the feed schedule (nil: both off); FeedClock
+	// drives that schedule, schedule.SystemClock when nil. It is not Clock:
+	// each schedule sleeps on its own clock.
+	Feeds     *feeds.Follower
+	FeedClock schedule.Clock
 }
 
 // Bot answers Discord interactions from its command table. Build it with
@@ -129,6 +136,9 @@ type Bot struct {
 	cur     Curator
 	sched   *schedule.Scheduler
 	fetcher *ingest.Fetcher
+	// feeds and feedSched serve /feed and the feed checks; nil when off.
+	feeds     *feeds.Follower
+	feedSched *feeds.Scheduler
 
 	mu       sync.Mutex
 	stopping bool
@@ -167,6 +177,14 @@ func New(session Session, lib Library, logger *slog.Logger, opts Options) *Bot {
 	if cur, ok := lib.(Curator); ok {
 		b.cur = cur
 		b.sched = schedule.New(digestStore{b}, digestPoster{b}, opts.Clock, logger.With("component", "digest"))
+		if opts.Feeds != nil {
+			clock := opts.FeedClock
+			if clock == nil {
+				clock = schedule.SystemClock{}
+			}
+			b.feeds = opts.Feeds
+			b.feedSched = feeds.NewScheduler(opts.Feeds, clock, feeds.Hooks{Added: b.feedSourceAdded, Notify: b.postFeedNotice})
+		}
 	} else {
 		logger.Info("the library cannot curate: /source, /digest and follow-ups are off")
 	}
@@ -215,8 +233,18 @@ func (b *Bot) Run(ctx context.Context) error {
 	} else {
 		close(schedDone)
 	}
+	feedsDone := make(chan struct{})
+	if b.feedSched != nil {
+		go func() {
+			defer close(feedsDone)
+			b.feedSched.Run(ctx) //nolint:errcheck // Run logs its failures and returns nil
+		}()
+	} else {
+		close(feedsDone)
+	}
 	<-ctx.Done()
-	<-schedDone // the scheduler posts through the session: stop it first
+	<-schedDone // the schedulers post through the session: stop them first
+	<-feedsDone
 
 	b.log.Info("shutting down", "grace", b.opts.ShutdownGrace)
 	b.mu.Lock()

@@ -46,6 +46,9 @@ func (b *Bot) commandTable() []command {
 	if b.cur != nil {
 		cmds = append(cmds, b.sourceCommand(), b.digestCommand())
 	}
+	if b.feeds != nil {
+		cmds = append(cmds, b.feedCommand())
+	}
 	return cmds
 }
 

@@ -422,6 +422,9 @@ func renderDigest(d search.Digest) []message {
 	for _, s := range d.NewSources {
 		embeds = append(embeds, digestSourceEmbed(s))
 	}
+	if len(d.FromFeeds) > 0 {
+		embeds = append(embeds, feedsDigestEmbed(d.FromFeeds))
+	}
 	for _, q := range d.TopQuestions {
 		embeds = append(embeds, digestQuestionEmbed(q))
 	}

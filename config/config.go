@@ -32,6 +32,7 @@ const (
 	EnvTimezone         = "SITREP_TIMEZONE"
 	EnvLogLevel         = "SITREP_LOG_LEVEL"
 	EnvLogFormat        = "SITREP_LOG_FORMAT"
+	EnvFeedInterval     = "SITREP_FEED_INTERVAL"
 	defaultTimezoneName = "UTC"
 	redacted            = "[redacted]"
 	tokenPrefix         = "Bot "
@@ -42,6 +43,12 @@ const (
 const (
 	DefaultAPIBase = "https://discord.com/api/v9/"
 	DefaultDataDir = "./data"
+	// DefaultFeedInterval is how often followed feeds are checked.
+	DefaultFeedInterval = 15 * time.Minute
+	// MinFeedInterval and MaxFeedInterval bound SITREP_FEED_INTERVAL: more
+	// often is impolite to the sites, less often is no longer news.
+	MinFeedInterval = time.Minute
+	MaxFeedInterval = 24 * time.Hour
 )
 
 // DefaultDigestTime is the digest's time of day when SITREP_DIGEST_TIME is unset.
@@ -113,6 +120,8 @@ type Config struct {
 	LogLevel slog.Level
 	// LogFormat is LogFormatText or LogFormatJSON.
 	LogFormat string
+	// FeedInterval is how often `sitrep serve` checks each followed feed.
+	FeedInterval time.Duration
 }
 
 // VarError reports one environment variable whose value cannot be used.
@@ -142,6 +151,8 @@ func Load(getenv func(string) string) (Config, error) {
 		Location:   time.UTC,
 		LogLevel:   slog.LevelInfo,
 		LogFormat:  LogFormatText,
+
+		FeedInterval: DefaultFeedInterval,
 	}
 	var errs []error
 	bad := func(name string, err error) { errs = append(errs, &VarError{Var: name, Err: err}) }
@@ -225,6 +236,17 @@ func Load(getenv func(string) string) (Config, error) {
 			bad(EnvLogFormat, fmt.Errorf("%q is not a format: use text or json", clip(v)))
 		}
 	}
+	if v := get(EnvFeedInterval); v != "" {
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil:
+			bad(EnvFeedInterval, fmt.Errorf("%q is not a duration: write it like 15m or 1h", clip(v)))
+		case d < MinFeedInterval || d > MaxFeedInterval:
+			bad(EnvFeedInterval, fmt.Errorf("%s is out of range: between %s and %s", d, MinFeedInterval, MaxFeedInterval))
+		default:
+			c.FeedInterval = d
+		}
+	}
 	if len(errs) > 0 {
 		return Config{}, errors.Join(errs...)
 	}
@@ -264,6 +286,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("timezone", locName(c.Location)),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("log_format", c.LogFormat),
+		slog.Duration("feed_interval", c.FeedInterval),
 	)
 }
 

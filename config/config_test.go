@@ -478,7 +478,7 @@ func TestEnvExample(t *testing.T) {
 	for _, name := range []string{
 		config.EnvToken, config.EnvGuildID, config.EnvAPIBase, config.EnvDataDir, config.EnvModRole,
 		config.EnvAllowPrivateURLs, config.EnvDigestChannel, config.EnvDigestTime, config.EnvTimezone,
-		config.EnvLogLevel, config.EnvLogFormat,
+		config.EnvLogLevel, config.EnvLogFormat, config.EnvFeedInterval,
 	} {
 		i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, name+"=") })
 		if i < 0 {
@@ -487,6 +487,33 @@ func TestEnvExample(t *testing.T) {
 		}
 		if i == 0 || !strings.HasPrefix(lines[i-1], "# ") {
 			t.Errorf(".env.example has no comment above %s", name)
+		}
+	}
+}
+
+func TestFeedInterval(t *testing.T) {
+	for _, tc := range []struct {
+		raw     string
+		want    time.Duration
+		wantErr string
+	}{
+		{"", config.DefaultFeedInterval, ""},
+		{"30m", 30 * time.Minute, ""},
+		{" 2h ", 2 * time.Hour, ""},
+		{"10s", 0, "out of range"},
+		{"48h", 0, "out of range"},
+		{"often", 0, "not a duration"},
+		{"15", 0, "not a duration"},
+	} {
+		c, err := config.Load(env(map[string]string{config.EnvFeedInterval: tc.raw}))
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), config.EnvFeedInterval) || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%q: got %v, want an error naming %s saying %q", tc.raw, err, config.EnvFeedInterval, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || c.FeedInterval != tc.want {
+			t.Errorf("%q: got %v, %v; want %v", tc.raw, c.FeedInterval, err, tc.want)
 		}
 	}
 }
