@@ -32,6 +32,9 @@ const (
 	EnvTimezone         = "SITREP_TIMEZONE"
 	EnvLogLevel         = "SITREP_LOG_LEVEL"
 	EnvLogFormat        = "SITREP_LOG_FORMAT"
+	// EnvDatabaseURL is reserved for the PostgreSQL store, which is
+	// planned but not built: Load refuses it rather than ignore it.
+	EnvDatabaseURL      = "SITREP_DATABASE_URL"
 	defaultTimezoneName = "UTC"
 	redacted            = "[redacted]"
 	tokenPrefix         = "Bot "
@@ -224,6 +227,10 @@ func Load(getenv func(string) string) (Config, error) {
 		default:
 			bad(EnvLogFormat, fmt.Errorf("%q is not a format: use text or json", clip(v)))
 		}
+	}
+	if get(EnvDatabaseURL) != "" {
+		// Not quoted: a database URL usually holds a password.
+		bad(EnvDatabaseURL, errors.New("the PostgreSQL store is planned but not built yet; unset it to use the embedded store in "+EnvDataDir+" (one process per data directory)"))
 	}
 	if len(errs) > 0 {
 		return Config{}, errors.Join(errs...)

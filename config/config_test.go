@@ -202,6 +202,7 @@ func TestLoadInvalid(t *testing.T) {
 		{"SITREP_TIMEZONE", "../../etc/passwd", "IANA"},
 		{"SITREP_LOG_LEVEL", "verbose", "debug, info, warn or error"},
 		{"SITREP_LOG_FORMAT", "xml", "text or json"},
+		{"SITREP_DATABASE_URL", "postgres://sitrep:pw@127.0.0.1/sitrep", "not built yet"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.variable+"="+tc.value, func(t *testing.T) {
