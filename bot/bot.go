@@ -19,6 +19,7 @@ import (
 
 	"sitrep/bot/schedule"
 	"sitrep/config"
+	"sitrep/ops"
 	"sitrep/search"
 	"sitrep/search/ingest"
 )
@@ -113,6 +114,9 @@ type Options struct {
 	// Clock drives the digest schedule and "since" of a first digest;
 	// schedule.SystemClock when nil.
 	Clock schedule.Clock
+	// Metrics records interactions, deferrals and digests; nil records
+	// nothing.
+	Metrics *ops.Metrics
 }
 
 // Bot answers Discord interactions from its command table. Build it with
@@ -136,6 +140,9 @@ type Bot struct {
 	inflight sync.WaitGroup
 
 	registered atomic.Bool
+	// connected is true from READY or RESUMED until a disconnect: the
+	// gateway part of the health check.
+	connected atomic.Bool
 }
 
 // New returns a bot that answers interactions arriving on session from lib,
@@ -201,6 +208,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	removeInteraction := b.session.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { b.onInteraction(i) })
 	defer removeReady()
 	defer removeInteraction()
+	for _, remove := range b.watchGateway() {
+		defer remove()
+	}
 
 	if err := b.session.Open(); err != nil {
 		return fmt.Errorf("bot: open gateway: %w", err)
@@ -320,13 +330,56 @@ func (b *Bot) onInteraction(ic *discordgo.InteractionCreate) {
 			log.Error("handler panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		}
 	}()
+	outcome := ops.OutcomePanic // until dispatch returns
+	name := ""
+	if i.Type == discordgo.InteractionApplicationCommand || i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		name = i.ApplicationCommandData().Name // known even if the handler panics
+	}
+	defer func() { b.opts.Metrics.Interaction(b.metricName(name), outcome, time.Since(start)) }()
 	name, err := b.dispatch(ctx, i)
 	log = log.With("command", name, "elapsed", time.Since(start).Round(time.Microsecond))
 	if err != nil {
+		outcome = ops.OutcomeError
 		log.Error("interaction failed", "err", err)
 		return
 	}
+	outcome = ops.OutcomeOK
 	log.Debug("interaction answered")
+}
+
+// metricName is name when it is a command of the table, else "unknown":
+// a stale command or a component's custom id must not make new metric
+// series.
+func (b *Bot) metricName(name string) string {
+	if _, ok := b.command(name); ok {
+		return name
+	}
+	return "unknown"
+}
+
+// watchGateway follows the session's connection for CheckGateway and
+// returns the functions that remove its handlers.
+func (b *Bot) watchGateway() []func() {
+	up := func() { b.connected.Store(true) }
+	return []func(){
+		b.session.AddHandler(func(_ *discordgo.Session, _ *discordgo.Ready) { up() }),
+		b.session.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { up() }),
+		b.session.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.connected.Store(false) }),
+	}
+}
+
+// ErrGatewayDown is CheckGateway's error while the bot has no gateway
+// session.
+var ErrGatewayDown = errors.New("bot: not connected to the Discord gateway")
+
+// CheckGateway returns nil while the bot holds a gateway session (from
+// READY or RESUMED until a disconnect), else ErrGatewayDown. It is the
+// gateway check of the health endpoint.
+func (b *Bot) CheckGateway() error {
+	if !b.connected.Load() {
+		return ErrGatewayDown
+	}
+	return nil
 }
 
 // dispatch finds the handler for i in the command table and runs it. It

@@ -35,6 +35,7 @@ const (
 	// EnvDatabaseURL is reserved for the PostgreSQL store, which is
 	// planned but not built: Load refuses it rather than ignore it.
 	EnvDatabaseURL      = "SITREP_DATABASE_URL"
+	EnvMetricsAddr      = "SITREP_METRICS_ADDR"
 	defaultTimezoneName = "UTC"
 	redacted            = "[redacted]"
 	tokenPrefix         = "Bot "
@@ -116,6 +117,9 @@ type Config struct {
 	LogLevel slog.Level
 	// LogFormat is LogFormatText or LogFormatJSON.
 	LogFormat string
+	// MetricsAddr is the host:port where sitrep serve offers /metrics and
+	// /healthz, or "" for none (the default).
+	MetricsAddr string
 }
 
 // VarError reports one environment variable whose value cannot be used.
@@ -228,6 +232,13 @@ func Load(getenv func(string) string) (Config, error) {
 			bad(EnvLogFormat, fmt.Errorf("%q is not a format: use text or json", clip(v)))
 		}
 	}
+	if v := get(EnvMetricsAddr); v != "" {
+		addr, err := parseListenAddr(v)
+		if err != nil {
+			bad(EnvMetricsAddr, err)
+		}
+		c.MetricsAddr = addr
+	}
 	if get(EnvDatabaseURL) != "" {
 		// Not quoted: a database URL usually holds a password.
 		bad(EnvDatabaseURL, errors.New("the PostgreSQL store is planned but not built yet; unset it to use the embedded store in "+EnvDataDir+" (one process per data directory)"))
@@ -249,9 +260,9 @@ func (c Config) RequireDiscord() error {
 
 // String describes the configuration for people, with the token redacted.
 func (c Config) String() string {
-	return fmt.Sprintf("config{token=%s guild=%s api=%s data=%s mod_role=%s allow_private_urls=%t digest_channel=%s digest_time=%s timezone=%s log_level=%s log_format=%s}",
+	return fmt.Sprintf("config{token=%s guild=%s api=%s data=%s mod_role=%s allow_private_urls=%t digest_channel=%s digest_time=%s timezone=%s log_level=%s log_format=%s metrics=%s}",
 		tokenState(c.Token), orNone(c.GuildID), c.APIBase, c.DataDir, orNone(c.ModRole), c.AllowPrivateURLs,
-		orNone(c.DigestChannel), c.DigestTime, locName(c.Location), c.LogLevel, c.LogFormat)
+		orNone(c.DigestChannel), c.DigestTime, locName(c.Location), c.LogLevel, c.LogFormat, orNone(c.MetricsAddr))
 }
 
 // GoString makes %#v print the redacted String form.
@@ -271,6 +282,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("timezone", locName(c.Location)),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("log_format", c.LogFormat),
+		slog.String("metrics_addr", c.MetricsAddr),
 	)
 }
 

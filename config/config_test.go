@@ -47,6 +47,7 @@ func TestLoadDefaults(t *testing.T) {
 		{"Location", c.Location.String(), "UTC"},
 		{"LogLevel", c.LogLevel, slog.LevelInfo},
 		{"LogFormat", c.LogFormat, "text"},
+		{"MetricsAddr", c.MetricsAddr, ""},
 	}
 	for _, tc := range checks {
 		t.Run(tc.name, func(t *testing.T) {
@@ -77,6 +78,7 @@ func TestLoadValid(t *testing.T) {
 		"SITREP_TIMEZONE":           "America/New_York",
 		"SITREP_LOG_LEVEL":          "DEBUG",
 		"SITREP_LOG_FORMAT":         "json",
+		"SITREP_METRICS_ADDR":       "127.0.0.1:9090",
 	}))
 	if err != nil {
 		t.Fatalf("Load = %v", err)
@@ -96,6 +98,7 @@ func TestLoadValid(t *testing.T) {
 		{"Location", c.Location.String(), "America/New_York"},
 		{"LogLevel", c.LogLevel, slog.LevelDebug},
 		{"LogFormat", c.LogFormat, "json"},
+		{"MetricsAddr", c.MetricsAddr, "127.0.0.1:9090"},
 	}
 	for _, tc := range checks {
 		t.Run(tc.name, func(t *testing.T) {
@@ -203,6 +206,10 @@ func TestLoadInvalid(t *testing.T) {
 		{"SITREP_LOG_LEVEL", "verbose", "debug, info, warn or error"},
 		{"SITREP_LOG_FORMAT", "xml", "text or json"},
 		{"SITREP_DATABASE_URL", "postgres://sitrep:pw@127.0.0.1/sitrep", "not built yet"},
+		{"SITREP_METRICS_ADDR", "9090", "host:port"},
+		{"SITREP_METRICS_ADDR", "127.0.0.1:http", "port must be a number"},
+		{"SITREP_METRICS_ADDR", "127.0.0.1:70000", "port must be a number"},
+		{"SITREP_METRICS_ADDR", "bad_host!:9090", "neither an IP address nor a host name"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.variable+"="+tc.value, func(t *testing.T) {
@@ -479,7 +486,7 @@ func TestEnvExample(t *testing.T) {
 	for _, name := range []string{
 		config.EnvToken, config.EnvGuildID, config.EnvAPIBase, config.EnvDataDir, config.EnvModRole,
 		config.EnvAllowPrivateURLs, config.EnvDigestChannel, config.EnvDigestTime, config.EnvTimezone,
-		config.EnvLogLevel, config.EnvLogFormat,
+		config.EnvLogLevel, config.EnvLogFormat, config.EnvMetricsAddr,
 	} {
 		i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, name+"=") })
 		if i < 0 {
