@@ -51,6 +51,9 @@ func runServe(ctx context.Context, e env) error {
 	}
 	session.Identify.Intents = bot.Intents
 	session.LogLevel = discordgo.LogWarning
+	if cfg.Shard.Sharded() {
+		session.ShardID, session.ShardCount = cfg.Shard.ID, cfg.Shard.Count
+	}
 	var metrics *ops.Metrics
 	if cfg.MetricsAddr != "" {
 		metrics = ops.NewMetrics()
@@ -67,7 +70,7 @@ func runServe(ctx context.Context, e env) error {
 	b := bot.New(session, lib, logger, bot.Options{
 		GuildID: cfg.GuildID, ModRole: cfg.ModRole, AllowPrivateURLs: cfg.AllowPrivateURLs,
 		DigestChannel: cfg.DigestChannel, DigestTime: cfg.DigestTime, Location: cfg.Location,
-		Metrics: metrics,
+		Metrics: metrics, Shard: cfg.Shard,
 	})
 	if metrics != nil {
 		stopOps, err := serveOps(ctx, cfg.MetricsAddr, metrics, b, lib, logger)

@@ -16,12 +16,18 @@ import (
 	"sitrep/bot/discordtest"
 )
 
-var opsAddr = regexp.MustCompile(`msg="serving metrics and health".* addr=(127\.0\.0\.1:[0-9]+)`)
+// served is `sitrep serve` running in-process against a fake Discord.
+type served struct {
+	srv    *discordtest.Server
+	stderr *lockedBuffer
+	wait   context.Context // bounds the test's waits
+	stop   func() error    // ends serve and returns what it returned
+}
 
-// TestServeMetricsAndHealth runs `sitrep serve` with SITREP_METRICS_ADDR:
-// /healthz turns 200 once the gateway is up, /metrics counts an answered
-// /ask, and the endpoint stops with the bot.
-func TestServeMetricsAndHealth(t *testing.T) {
+// startServe runs `sitrep serve` with env (plus the token, the fake's API
+// base and a fresh data directory) and waits for its gateway session.
+func startServe(t *testing.T, env map[string]string) *served {
+	t.Helper()
 	srv := discordtest.New(t)
 	oldLogger := discordgo.Logger
 	t.Cleanup(func() {
@@ -30,29 +36,45 @@ func TestServeMetricsAndHealth(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	env := map[string]string{
-		"DISCORD_TOKEN":       discordtest.BotToken,
-		"DISCORD_API_BASE":    srv.APIBase(),
-		"SITREP_DATA":         t.TempDir(),
-		"SITREP_METRICS_ADDR": "127.0.0.1:0",
-	}
-	stderr := &lockedBuffer{}
+	env["DISCORD_TOKEN"], env["DISCORD_API_BASE"], env["SITREP_DATA"] = discordtest.BotToken, srv.APIBase(), t.TempDir()
+	s := &served{srv: srv, stderr: &lockedBuffer{}}
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	errc := make(chan error, 1)
 	go func() {
-		errc <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, stderr)
+		errc <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), &bytes.Buffer{}, s.stderr)
 	}()
-	wait, stop := context.WithTimeout(context.Background(), 20*time.Second)
-	defer stop()
-	if _, err := srv.WaitRequest(wait, "PUT", "/applications/{app}/commands"); err != nil {
-		cancel()
-		t.Fatalf("%v (serve returned %v)\nlog:\n%s", err, <-errc, stderr)
+	var result error
+	stopped := false
+	s.stop = func() error {
+		if !stopped {
+			cancel()
+			result, stopped = <-errc, true
+		}
+		return result
 	}
-	m := opsAddr.FindStringSubmatch(stderr.String())
+	t.Cleanup(func() { s.stop() }) //nolint:errcheck // the test checks it where it matters
+	wait, done := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(done)
+	s.wait = wait
+	if err := srv.WaitReady(wait); err != nil {
+		t.Fatalf("%v (serve returned %v)\nlog:\n%s", err, s.stop(), s.stderr)
+	}
+	return s
+}
+
+var opsAddr = regexp.MustCompile(`msg="serving metrics and health".* addr=(127\.0\.0\.1:[0-9]+)`)
+
+// TestServeMetricsAndHealth runs `sitrep serve` with SITREP_METRICS_ADDR:
+// /healthz turns 200 once the gateway is up, /metrics counts an answered
+// /ask, and the endpoint stops with the bot.
+func TestServeMetricsAndHealth(t *testing.T) {
+	s := startServe(t, map[string]string{"SITREP_METRICS_ADDR": "127.0.0.1:0"})
+	if _, err := s.srv.WaitRequest(s.wait, "PUT", "/applications/{app}/commands"); err != nil {
+		t.Fatal(err)
+	}
+	m := opsAddr.FindStringSubmatch(s.stderr.String())
 	if m == nil {
-		cancel()
-		t.Fatalf("the log does not say where metrics are served:\n%s", stderr)
+		t.Fatalf("the log does not say where metrics are served:\n%s", s.stderr)
 	}
 	base := "http://" + m[1]
 	get := func(path string) (int, string) {
@@ -66,7 +88,7 @@ func TestServeMetricsAndHealth(t *testing.T) {
 	}
 	poll := func(what string, ok func() bool) {
 		for !ok() {
-			if wait.Err() != nil {
+			if s.wait.Err() != nil {
 				t.Fatalf("%s: not within 20 s", what)
 			}
 			time.Sleep(20 * time.Millisecond)
@@ -77,9 +99,9 @@ func TestServeMetricsAndHealth(t *testing.T) {
 		return code == http.StatusOK && strings.Contains(body, `"gateway":"ok"`) && strings.Contains(body, `"store":"ok"`)
 	})
 
-	ic := srv.NewInteraction()
-	srv.DispatchInteraction(t, ic.SlashCommand("ask", discordtest.StringOption("question", "how many cameras were hacked?")))
-	if _, err := srv.WaitRequest(wait, "POST", "/interactions/"+ic.ID+"/"+ic.Token+"/callback"); err != nil {
+	ic := s.srv.NewInteraction()
+	s.srv.DispatchInteraction(t, ic.SlashCommand("ask", discordtest.StringOption("question", "how many cameras were hacked?")))
+	if _, err := s.srv.WaitRequest(s.wait, "POST", "/interactions/"+ic.ID+"/"+ic.Token+"/callback"); err != nil {
 		t.Fatal(err)
 	}
 	poll("the /ask counted", func() bool {
@@ -87,11 +109,34 @@ func TestServeMetricsAndHealth(t *testing.T) {
 		return code == http.StatusOK && strings.Contains(body, `sitrep_interactions_total{command="ask",outcome="ok"} 1`)
 	})
 
-	cancel()
-	if err := <-errc; err != nil {
+	if err := s.stop(); err != nil {
 		t.Fatalf("serve after shutdown: %v", err)
 	}
 	if code, body := get("/healthz"); code != 0 {
 		t.Errorf("healthz still answers after serve returned: %d %s", code, body)
+	}
+}
+
+// TestServeAsShard: SITREP_SHARD=1/2 makes `sitrep serve` identify as
+// shard 1 of 2, which leaves registering the commands to shard 0.
+func TestServeAsShard(t *testing.T) {
+	s := startServe(t, map[string]string{"SITREP_SHARD": "1/2", "SITREP_LOG_LEVEL": "debug"})
+	ids := s.srv.Identifies()
+	if len(ids) != 1 || ids[0].Shard == nil || *ids[0].Shard != [2]int{1, 2} {
+		t.Fatalf("IDENTIFY %+v, want shard [1 2]", ids)
+	}
+	for !strings.Contains(s.stderr.String(), "commands are registered by shard 0") {
+		if s.wait.Err() != nil {
+			t.Fatalf("shard 1 did not leave the commands to shard 0:\n%s", s.stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := s.stop(); err != nil {
+		t.Fatalf("serve after shutdown: %v", err)
+	}
+	for _, r := range s.srv.Requests() {
+		if r.Method == "PUT" {
+			t.Errorf("shard 1 registered commands: %s %s", r.Method, r.Path)
+		}
 	}
 }

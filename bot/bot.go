@@ -117,6 +117,12 @@ type Options struct {
 	// Metrics records interactions, deferrals and digests; nil records
 	// nothing.
 	Metrics *ops.Metrics
+	// Shard is the gateway shard the session identifies as (set the
+	// session's ShardID and ShardCount to match). A sharded bot answers
+	// only the interactions of the servers its shard owns, runs only
+	// their digests, and registers commands only from shard 0. The zero
+	// value owns every server.
+	Shard config.Shard
 }
 
 // Bot answers Discord interactions from its command table. Build it with
@@ -285,6 +291,13 @@ func (b *Bot) onReady(r *discordgo.Ready) {
 	if b.registered.Load() {
 		return
 	}
+	if b.opts.Shard.ID != 0 {
+		// The commands are the application's, not a shard's: one
+		// registration is enough.
+		log.Info("commands are registered by shard 0", "shard", b.opts.Shard)
+		b.registered.Store(true)
+		return
+	}
 	if err := b.register(ctx, appID); err != nil {
 		log.Error("registering commands failed", "err", err)
 		return
@@ -318,6 +331,12 @@ func (b *Bot) onInteraction(ic *discordgo.InteractionCreate) {
 		return
 	}
 	i := ic.Interaction
+	if !b.opts.Shard.Owns(i.GuildID) {
+		// Discord sends a server's events to the shard that owns it; one
+		// arriving here is misrouted, and its owner answers it.
+		b.log.Warn("interaction of a server this shard does not own; ignored", "interaction", i.ID, "guild", i.GuildID, "shard", b.opts.Shard)
+		return
+	}
 	ctx, done, ok := b.track()
 	if !ok {
 		return

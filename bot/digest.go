@@ -371,6 +371,9 @@ func (s digestStore) Schedules(_ context.Context) ([]schedule.Settings, error) {
 	}
 	out := make([]schedule.Settings, 0, len(guilds))
 	for _, guild := range guilds {
+		if !s.b.opts.Shard.Owns(guild) {
+			continue // another shard posts it
+		}
 		d, found := stored[guild]
 		eff, ok := s.b.inForce(guild, d, found)
 		if !ok {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 )
 
 // parseListenAddr checks a host:port to listen on: the host may be empty
@@ -53,4 +54,60 @@ func validHostname(h string) bool {
 		}
 	}
 	return label > 0 && h[len(h)-1] != '-'
+}
+
+// Shard is the gateway shard a bot process runs as: Discord sends it the
+// events of the servers it owns, (guild_id >> 22) % Count == ID, and direct
+// messages go to shard 0. The zero value (Count 0) is an unsharded bot,
+// which owns everything.
+type Shard struct {
+	ID    int
+	Count int
+}
+
+// ParseShard reads "ID/COUNT" with 0 <= ID < COUNT, as in SITREP_SHARD=1/4.
+func ParseShard(v string) (Shard, error) {
+	id, count, ok := strings.Cut(strings.TrimSpace(v), "/")
+	if !ok {
+		return Shard{}, fmt.Errorf("%q is not ID/COUNT; want e.g. 0/2 for the first of two shards", clip(v))
+	}
+	i, err1 := strconv.Atoi(strings.TrimSpace(id))
+	n, err2 := strconv.Atoi(strings.TrimSpace(count))
+	switch {
+	case err1 != nil || err2 != nil:
+		return Shard{}, fmt.Errorf("%q: ID and COUNT must be whole numbers, e.g. 0/2", clip(v))
+	case n < 1:
+		return Shard{}, fmt.Errorf("%q: COUNT must be at least 1", clip(v))
+	case i < 0 || i >= n:
+		return Shard{}, fmt.Errorf("%q: the shard ID must be from 0 to COUNT-1 (0 <= ID < COUNT)", clip(v))
+	}
+	return Shard{ID: i, Count: n}, nil
+}
+
+// Sharded reports whether the bot runs as one of several shards.
+func (s Shard) Sharded() bool { return s.Count > 1 }
+
+// Owns reports whether guildID's events come to this shard by Discord's
+// rule; guildID "" (a direct message) belongs to shard 0. An unsharded
+// bot owns every guild.
+func (s Shard) Owns(guildID string) bool {
+	if !s.Sharded() {
+		return true
+	}
+	if guildID == "" {
+		return s.ID == 0
+	}
+	id, err := strconv.ParseUint(guildID, 10, 64)
+	if err != nil {
+		return false
+	}
+	return int((id>>22)%uint64(s.Count)) == s.ID
+}
+
+// String returns "ID/COUNT", or "none" for an unsharded bot.
+func (s Shard) String() string {
+	if s.Count == 0 {
+		return "none"
+	}
+	return strconv.Itoa(s.ID) + "/" + strconv.Itoa(s.Count)
 }
