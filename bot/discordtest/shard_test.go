@@ -52,6 +52,9 @@ func TestShardsGetTheirOwnGuilds(t *testing.T) {
 		shards[id] = sh
 		sess := srv.Session(t)
 		sess.ShardID, sess.ShardCount = id, 2
+		// discordgo's state updates READY's guilds in place on
+		// GUILD_CREATE, while the test reads them.
+		sess.StateEnabled = false
 		sess.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) { sh.ready <- r })
 		sess.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) { sh.guilds <- g })
 		sess.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) { sh.interactions <- ic })
