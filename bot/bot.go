@@ -146,9 +146,10 @@ type Bot struct {
 	inflight sync.WaitGroup
 
 	registered atomic.Bool
-	// connected is true from READY or RESUMED until a disconnect: the
-	// gateway part of the health check.
+	// connected is true from READY or RESUMED until a disconnect, and
+	// readied once any READY came: the gateway part of the health check.
 	connected atomic.Bool
+	readied   atomic.Bool
 }
 
 // New returns a bot that answers interactions arriving on session from lib,
@@ -381,7 +382,7 @@ func (b *Bot) metricName(name string) string {
 func (b *Bot) watchGateway() []func() {
 	up := func() { b.connected.Store(true) }
 	return []func(){
-		b.session.AddHandler(func(_ *discordgo.Session, _ *discordgo.Ready) { up() }),
+		b.session.AddHandler(func(_ *discordgo.Session, _ *discordgo.Ready) { b.readied.Store(true); up() }),
 		b.session.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { up() }),
 		b.session.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.connected.Store(false) }),
 	}
@@ -391,11 +392,22 @@ func (b *Bot) watchGateway() []func() {
 // session.
 var ErrGatewayDown = errors.New("bot: not connected to the Discord gateway")
 
-// CheckGateway returns nil while the bot holds a gateway session (from
-// READY or RESUMED until a disconnect), else ErrGatewayDown. It is the
+// CheckGateway returns nil while the bot holds a gateway session (after
+// a READY, while the connection is open), else ErrGatewayDown. It is the
 // gateway check of the health endpoint.
 func (b *Bot) CheckGateway() error {
-	if !b.connected.Load() {
+	up := b.connected.Load()
+	if s, ok := b.session.(*discordgo.Session); ok {
+		// discordgo runs each event handler on a goroutine of its own, so
+		// the Disconnect of a dropped connection may be handled after the
+		// RESUMED of the next one; the session's own flag, which it sets
+		// under its lock once the connection heartbeats and clears when
+		// it closes, cannot arrive out of order.
+		s.RLock()
+		up = b.readied.Load() && s.DataReady
+		s.RUnlock()
+	}
+	if !up {
 		return ErrGatewayDown
 	}
 	return nil
