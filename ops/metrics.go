@@ -34,6 +34,7 @@ type Metrics struct {
 	deferrals    prometheus.Counter
 	restErrors   *prometheus.CounterVec
 	rateLimited  prometheus.Counter
+	exhausted    prometheus.Counter
 	digests      prometheus.Counter
 }
 
@@ -65,12 +66,16 @@ func NewMetrics() *Metrics {
 			Name: "sitrep_discord_rate_limited_total",
 			Help: "Discord REST responses with status 429; the client waits Retry-After and tries again.",
 		}),
+		exhausted: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sitrep_discord_rate_limit_exhausted_total",
+			Help: "Discord REST responses that used up their rate-limit bucket (X-RateLimit-Remaining: 0): the next request in that bucket waits for its reset.",
+		}),
 		digests: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "sitrep_digests_posted_total",
 			Help: "Daily digests posted in full, scheduled or asked for with /digest now.",
 		}),
 	}
-	m.reg.MustRegister(m.interactions, m.latency, m.deferrals, m.restErrors, m.rateLimited, m.digests,
+	m.reg.MustRegister(m.interactions, m.latency, m.deferrals, m.restErrors, m.rateLimited, m.exhausted, m.digests,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -154,6 +159,9 @@ func (c restCounter) RoundTrip(r *http.Request) (*http.Response, error) {
 		c.m.rateLimited.Inc()
 	case resp.StatusCode >= 400:
 		c.m.restErrors.WithLabelValues(strconv.Itoa(resp.StatusCode)).Inc()
+	}
+	if err == nil && resp.Header.Get("X-RateLimit-Remaining") == "0" {
+		c.m.exhausted.Inc()
 	}
 	return resp, err
 }

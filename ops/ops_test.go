@@ -54,14 +54,18 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 	m.DigestPosted()
 	lag.Store(3)
 
-	// Discord's REST API: 429 once, then 404, then 200.
+	// Discord's REST API: 429 once, then 404, then 200 with the bucket
+	// used up.
 	var calls atomic.Int32
 	discord := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch calls.Add(1) {
 		case 1:
 			w.WriteHeader(http.StatusTooManyRequests)
 		case 2:
+			w.Header().Set("X-RateLimit-Remaining", "3")
 			w.WriteHeader(http.StatusNotFound)
+		case 3:
+			w.Header().Set("X-RateLimit-Remaining", "0")
 		}
 	}))
 	defer discord.Close()
@@ -89,6 +93,7 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 		`sitrep_interaction_deferrals_total`:                                   1,
 		`sitrep_digests_posted_total`:                                          2,
 		`sitrep_discord_rate_limited_total`:                                    1,
+		`sitrep_discord_rate_limit_exhausted_total`:                            1,
 		`sitrep_discord_rest_errors_total{status="404"}`:                       1,
 		`sitrep_discord_rest_errors_total{status="transport"}`:                 1,
 		`sitrep_index_lag_sources`:                                             3,
