@@ -36,8 +36,8 @@ func TestShardsOwnTheirServers(t *testing.T) {
 	}
 	t.Cleanup(func() { lib.Close() })
 
-	// Four servers: (id >> 22) is 240000000000 + k, so server k belongs
-	// to shard k % 2. Each has a digest due at 09:00 UTC.
+	// Four servers: server k belongs to shard k % 2. Each has a digest
+	// due at 09:00 UTC.
 	type server struct {
 		guild discordtest.Guild
 		shard int
@@ -45,11 +45,7 @@ func TestShardsOwnTheirServers(t *testing.T) {
 	var servers []server
 	var srvOpts []discordtest.Option
 	for k := range 4 {
-		g := discordtest.Guild{
-			ID:       fmt.Sprint((uint64(240000000000+k) << 22) + 7),
-			Name:     fmt.Sprintf("Server %d", k),
-			Channels: []string{fmt.Sprint(1006632960000000100 + k)},
-		}
+		g := discordtest.NumberedGuild(k)
 		servers = append(servers, server{g, k % 2})
 		srvOpts = append(srvOpts, discordtest.WithGuild(g))
 		if err := lib.SetDigestSettings(search.DigestSettings{Scope: g.ID, ChannelID: g.Channels[0], Time: "09:00", Timezone: "UTC", Enabled: true}); err != nil {

@@ -33,6 +33,18 @@ type gwSession struct {
 	seq  int64        // last sequence number sent
 }
 
+// NumberedGuild returns guild number k (from 0) for sharding tests: its id
+// has (id >> 22) == 240000000000 + k, so among COUNT shards it belongs to
+// shard k % COUNT for every COUNT that divides 240000000000 (1 to 6, 8, 10,
+// 12, 15, 16, …). It has one text channel.
+func NumberedGuild(k int) Guild {
+	return Guild{
+		ID:       strconv.FormatUint((uint64(240000000000+k)<<22)+7, 10),
+		Name:     "Server " + strconv.Itoa(k),
+		Channels: []string{strconv.FormatUint(1006632960000000100+uint64(k), 10)},
+	}
+}
+
 // ShardOf returns the shard that owns guildID among count shards,
 // Discord's rule: (guild_id >> 22) % count. Direct messages (guildID "")
 // belong to shard 0, and so does everything when count is 1 or less.

@@ -10,10 +10,7 @@ import (
 )
 
 // Guilds split between two shards by Discord's rule: (id >> 22) % 2.
-var (
-	guildEven = discordtest.Guild{ID: "1006632960000000007", Name: "Even", Channels: []string{"1006632960000000100"}}
-	guildOdd  = discordtest.Guild{ID: "1006632960004194311", Name: "Odd", Channels: []string{"1006632960000000101"}}
-)
+var guildEven, guildOdd = discordtest.NumberedGuild(0), discordtest.NumberedGuild(1)
 
 func TestShardOf(t *testing.T) {
 	tests := []struct {
@@ -24,6 +21,9 @@ func TestShardOf(t *testing.T) {
 		{guildEven.ID, 2, 0},
 		{guildOdd.ID, 2, 1},
 		{guildOdd.ID, 1, 0},
+		{"1006632960000000007", 2, 0},
+		{"1006632960004194311", 2, 1},
+		{discordtest.NumberedGuild(5).ID, 3, 2},
 		{"", 4, 0}, // DMs go to shard 0
 		{"1006632960008388615", 3, 2},
 		{"4194304", 2, 1}, // 1 << 22
