@@ -106,7 +106,7 @@ func TestServeMetricsAndHealth(t *testing.T) {
 	}
 	poll("the /ask counted", func() bool {
 		code, body := get("/metrics")
-		return code == http.StatusOK && strings.Contains(body, `sitrep_interactions_total{command="ask",outcome="ok"} 1`)
+		return code == http.StatusOK && strings.Contains(body, `sitrep_interactions_total{command="ask",kind="command",outcome="ok"} 1`)
 	})
 
 	if err := s.stop(); err != nil {

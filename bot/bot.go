@@ -355,7 +355,7 @@ func (b *Bot) onInteraction(ic *discordgo.InteractionCreate) {
 	if i.Type == discordgo.InteractionApplicationCommand || i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		name = i.ApplicationCommandData().Name // known even if the handler panics
 	}
-	defer func() { b.opts.Metrics.Interaction(b.metricName(name), outcome, time.Since(start)) }()
+	defer func() { b.opts.Metrics.Interaction(b.metricName(name), metricKind(i.Type), outcome, time.Since(start)) }()
 	name, err := b.dispatch(ctx, i)
 	log = log.With("command", name, "elapsed", time.Since(start).Round(time.Microsecond))
 	if err != nil {
@@ -375,6 +375,19 @@ func (b *Bot) metricName(name string) string {
 		return name
 	}
 	return "unknown"
+}
+
+// metricKind is the metrics' name for an interaction type.
+func metricKind(t discordgo.InteractionType) string {
+	switch t {
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return ops.KindAutocomplete
+	case discordgo.InteractionMessageComponent:
+		return ops.KindComponent
+	case discordgo.InteractionModalSubmit:
+		return ops.KindModal
+	}
+	return ops.KindCommand
 }
 
 // watchGateway follows the session's connection for CheckGateway and

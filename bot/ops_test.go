@@ -102,6 +102,8 @@ func TestMetricsAndHealthThroughDiscord(t *testing.T) {
 		h.dispatch(t, ic, ic.SlashCommand("ask", ask(q)...))
 	}
 	ic := srv.NewInteraction()
+	h.dispatch(t, ic, ic.Autocomplete("ask", discordtest.Focused(discordtest.StringOption("source", "tehran"))))
+	ic = srv.NewInteraction()
 	h.dispatch(t, ic, ic.SlashCommand("frobnicate")) // a stale command
 	ic = moderator(h)
 	h.dispatch(t, ic, ic.SlashCommand("digest", sub("set", channelOption("channel", deniedChannel))))
@@ -117,17 +119,18 @@ func TestMetricsAndHealthThroughDiscord(t *testing.T) {
 	}
 
 	want := map[string]float64{
-		`sitrep_interactions_total{command="ask",outcome="ok"}`:       2,
-		`sitrep_interactions_total{command="unknown",outcome="ok"}`:   1,
-		`sitrep_interactions_total{command="digest",outcome="ok"}`:    3,
-		`sitrep_interactions_total{command="digest",outcome="error"}`: 1,
-		`sitrep_interaction_duration_seconds_count{command="ask"}`:    2,
-		`sitrep_interaction_duration_seconds_count{command="digest"}`: 4,
-		`sitrep_interaction_deferrals_total`:                          2,
-		`sitrep_discord_rest_errors_total{status="403"}`:              1,
-		`sitrep_discord_rate_limited_total`:                           1,
-		`sitrep_digests_posted_total`:                                 1,
-		`sitrep_index_lag_sources`:                                    0,
+		`sitrep_interactions_total{command="ask",kind="command",outcome="ok"}`:       2,
+		`sitrep_interactions_total{command="ask",kind="autocomplete",outcome="ok"}`:  1,
+		`sitrep_interactions_total{command="unknown",kind="command",outcome="ok"}`:   1,
+		`sitrep_interactions_total{command="digest",kind="command",outcome="ok"}`:    3,
+		`sitrep_interactions_total{command="digest",kind="command",outcome="error"}`: 1,
+		`sitrep_interaction_duration_seconds_count{command="ask",kind="command"}`:    2,
+		`sitrep_interaction_duration_seconds_count{command="digest",kind="command"}`: 4,
+		`sitrep_interaction_deferrals_total`:                                         2,
+		`sitrep_discord_rest_errors_total{status="403"}`:                             1,
+		`sitrep_discord_rate_limited_total`:                                          1,
+		`sitrep_digests_posted_total`:                                                1,
+		`sitrep_index_lag_sources`:                                                   0,
 	}
 	// Handlers record their outcome after their last request: wait for it.
 	eventually(t, "metrics match the script", func() (bool, string) {

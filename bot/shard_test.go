@@ -115,7 +115,7 @@ func TestShardsOwnTheirServers(t *testing.T) {
 		})
 		for id, sh := range shards {
 			eventually(t, fmt.Sprintf("shard %d counted its own servers' asks", id), func() (bool, string) {
-				got := opstest.Scrape(t, sh.metrics)[`sitrep_interactions_total{command="ask",outcome="ok"}`]
+				got := opstest.Scrape(t, sh.metrics)[`sitrep_interactions_total{command="ask",kind="command",outcome="ok"}`]
 				return got == 2, fmt.Sprintf("shard %d answered %v asks, want 2", id, got)
 			})
 		}

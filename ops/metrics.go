@@ -18,6 +18,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
+// Kinds of interaction, the values of the "kind" label: a slash command
+// is what a user asked for; autocomplete, buttons and menus, and forms
+// are the steps around it.
+const (
+	KindCommand      = "command"
+	KindAutocomplete = "autocomplete"
+	KindComponent    = "component"
+	KindModal        = "modal"
+)
+
 // Outcomes of an interaction, the values of the "outcome" label.
 const (
 	OutcomeOK    = "ok"    // answered (a refusal or a hint is an answer too)
@@ -45,15 +55,15 @@ func NewMetrics() *Metrics {
 		reg: prometheus.NewRegistry(),
 		interactions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sitrep_interactions_total",
-			Help: "Discord interactions handled, by command and outcome (ok, error, panic).",
-		}, []string{"command", "outcome"}),
+			Help: "Discord interactions handled, by command, kind (command, autocomplete, component, modal) and outcome (ok, error, panic).",
+		}, []string{"command", "kind", "outcome"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "sitrep_interaction_duration_seconds",
-			Help: "Time from receiving an interaction to having answered it, by command.",
+			Help: "Time from receiving an interaction to having answered it, by command and kind; kind=\"command\" is the answer to a slash command.",
 			// Discord's deadline for a first answer is 3 s; deferred
 			// answers may take longer.
 			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 1.5, 2, 3, 5, 10, 30, 60},
-		}, []string{"command"}),
+		}, []string{"command", "kind"}),
 		deferrals: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "sitrep_interaction_deferrals_total",
 			Help: "Interactions acknowledged first and answered later, because the answer was not ready in time.",
@@ -88,15 +98,16 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
-// Interaction records one handled interaction: its command, outcome and
-// how long it took. command must come from a fixed set (the command
-// table), never from user input, to bound the label's values.
-func (m *Metrics) Interaction(command, outcome string, took time.Duration) {
+// Interaction records one handled interaction: its command, kind
+// (KindCommand…), outcome (OutcomeOK…) and how long it took. command must
+// come from a fixed set (the command table), never from user input, to
+// bound the label's values.
+func (m *Metrics) Interaction(command, kind, outcome string, took time.Duration) {
 	if m == nil {
 		return
 	}
-	m.interactions.WithLabelValues(command, outcome).Inc()
-	m.latency.WithLabelValues(command).Observe(took.Seconds())
+	m.interactions.WithLabelValues(command, kind, outcome).Inc()
+	m.latency.WithLabelValues(command, kind).Observe(took.Seconds())
 }
 
 // Deferred records an interaction acknowledged before its answer.

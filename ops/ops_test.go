@@ -46,9 +46,10 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 		}
 		return int(lag.Load()), nil
 	})
-	m.Interaction("ask", ops.OutcomeOK, 20*time.Millisecond)
-	m.Interaction("ask", ops.OutcomeOK, 2*time.Second)
-	m.Interaction("source", ops.OutcomeError, time.Second)
+	m.Interaction("ask", ops.KindCommand, ops.OutcomeOK, 20*time.Millisecond)
+	m.Interaction("ask", ops.KindCommand, ops.OutcomeOK, 2*time.Second)
+	m.Interaction("ask", ops.KindAutocomplete, ops.OutcomeOK, time.Millisecond)
+	m.Interaction("source", ops.KindModal, ops.OutcomeError, time.Second)
 	m.Deferred()
 	m.DigestPosted()
 	m.DigestPosted()
@@ -85,18 +86,19 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 	base := serve(t, m, ops.NewHealth())
 	got := opstest.Scrape(t, base+"/metrics")
 	want := map[string]float64{
-		`sitrep_interactions_total{command="ask",outcome="ok"}`:                2,
-		`sitrep_interactions_total{command="source",outcome="error"}`:          1,
-		`sitrep_interaction_duration_seconds_count{command="ask"}`:             2,
-		`sitrep_interaction_duration_seconds_bucket{command="ask",le="0.025"}`: 1,
-		`sitrep_interaction_duration_seconds_bucket{command="ask",le="3"}`:     2,
-		`sitrep_interaction_deferrals_total`:                                   1,
-		`sitrep_digests_posted_total`:                                          2,
-		`sitrep_discord_rate_limited_total`:                                    1,
-		`sitrep_discord_rate_limit_exhausted_total`:                            1,
-		`sitrep_discord_rest_errors_total{status="404"}`:                       1,
-		`sitrep_discord_rest_errors_total{status="transport"}`:                 1,
-		`sitrep_index_lag_sources`:                                             3,
+		`sitrep_interactions_total{command="ask",kind="command",outcome="ok"}`:                2,
+		`sitrep_interactions_total{command="source",kind="modal",outcome="error"}`:            1,
+		`sitrep_interactions_total{command="ask",kind="autocomplete",outcome="ok"}`:           1,
+		`sitrep_interaction_duration_seconds_count{command="ask",kind="command"}`:             2,
+		`sitrep_interaction_duration_seconds_bucket{command="ask",kind="command",le="0.025"}`: 1,
+		`sitrep_interaction_duration_seconds_bucket{command="ask",kind="command",le="3"}`:     2,
+		`sitrep_interaction_deferrals_total`:                                                  1,
+		`sitrep_digests_posted_total`:                                                         2,
+		`sitrep_discord_rate_limited_total`:                                                   1,
+		`sitrep_discord_rate_limit_exhausted_total`:                                           1,
+		`sitrep_discord_rest_errors_total{status="404"}`:                                      1,
+		`sitrep_discord_rest_errors_total{status="transport"}`:                                1,
+		`sitrep_index_lag_sources`:                                                            3,
 	}
 	for series, v := range want {
 		if got[series] != v {
@@ -114,7 +116,7 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 
 func TestNilMetricsRecordNothing(t *testing.T) {
 	var m *ops.Metrics
-	m.Interaction("ask", ops.OutcomeOK, time.Second)
+	m.Interaction("ask", ops.KindCommand, ops.OutcomeOK, time.Second)
 	m.Deferred()
 	m.DigestPosted()
 	m.WatchIndexLag(func() (int, error) { return 0, nil })
