@@ -230,6 +230,7 @@ func (b *Bot) deferPrivately(ctx context.Context, i *discordgo.Interaction, work
 	if err != nil {
 		return fmt.Errorf("bot: defer: %w", err)
 	}
+	b.opts.Metrics.Deferred()
 	m, workErr := work(ctx)
 	if err := b.editOriginal(ctx, i, m.webhookEdit()); err != nil {
 		return errors.Join(workErr, fmt.Errorf("bot: edit deferred response: %w", err))
@@ -285,6 +286,7 @@ func (b *Bot) postDigest(ctx context.Context, guild, channel string) (int, error
 			return n, fmt.Errorf("bot: post digest part %d/%d in %s: %w", n+1, len(msgs), channel, err)
 		}
 	}
+	b.opts.Metrics.DigestPosted()
 	return len(msgs), nil
 }
 
@@ -369,6 +371,9 @@ func (s digestStore) Schedules(_ context.Context) ([]schedule.Settings, error) {
 	}
 	out := make([]schedule.Settings, 0, len(guilds))
 	for _, guild := range guilds {
+		if !s.b.opts.Shard.Owns(guild) {
+			continue // another shard posts it
+		}
 		d, found := stored[guild]
 		eff, ok := s.b.inForce(guild, d, found)
 		if !ok {

@@ -33,6 +33,11 @@ const (
 	EnvLogLevel         = "SITREP_LOG_LEVEL"
 	EnvLogFormat        = "SITREP_LOG_FORMAT"
 	EnvFeedInterval     = "SITREP_FEED_INTERVAL"
+	// EnvDatabaseURL is reserved for the PostgreSQL store, which is
+	// planned but not built: Load refuses it rather than ignore it.
+	EnvDatabaseURL      = "SITREP_DATABASE_URL"
+	EnvMetricsAddr      = "SITREP_METRICS_ADDR"
+	EnvShard            = "SITREP_SHARD"
 	defaultTimezoneName = "UTC"
 	redacted            = "[redacted]"
 	tokenPrefix         = "Bot "
@@ -122,6 +127,12 @@ type Config struct {
 	LogFormat string
 	// FeedInterval is how often `sitrep serve` checks each followed feed.
 	FeedInterval time.Duration
+	// MetricsAddr is the host:port where sitrep serve offers /metrics and
+	// /healthz, or "" for none (the default).
+	MetricsAddr string
+	// Shard is the gateway shard sitrep serve runs as (SITREP_SHARD);
+	// the zero value is one unsharded bot.
+	Shard Shard
 }
 
 // VarError reports one environment variable whose value cannot be used.
@@ -247,6 +258,24 @@ func Load(getenv func(string) string) (Config, error) {
 			c.FeedInterval = d
 		}
 	}
+	if v := get(EnvMetricsAddr); v != "" {
+		addr, err := parseListenAddr(v)
+		if err != nil {
+			bad(EnvMetricsAddr, err)
+		}
+		c.MetricsAddr = addr
+	}
+	if v := get(EnvShard); v != "" {
+		sh, err := ParseShard(v)
+		if err != nil {
+			bad(EnvShard, err)
+		}
+		c.Shard = sh
+	}
+	if get(EnvDatabaseURL) != "" {
+		// Not quoted: a database URL usually holds a password.
+		bad(EnvDatabaseURL, errors.New("the PostgreSQL store is planned but not built yet; unset it to use the embedded store in "+EnvDataDir+" (one process per data directory)"))
+	}
 	if len(errs) > 0 {
 		return Config{}, errors.Join(errs...)
 	}
@@ -264,9 +293,9 @@ func (c Config) RequireDiscord() error {
 
 // String describes the configuration for people, with the token redacted.
 func (c Config) String() string {
-	return fmt.Sprintf("config{token=%s guild=%s api=%s data=%s mod_role=%s allow_private_urls=%t digest_channel=%s digest_time=%s timezone=%s log_level=%s log_format=%s}",
+	return fmt.Sprintf("config{token=%s guild=%s api=%s data=%s mod_role=%s allow_private_urls=%t digest_channel=%s digest_time=%s timezone=%s log_level=%s log_format=%s metrics=%s shard=%s}",
 		tokenState(c.Token), orNone(c.GuildID), c.APIBase, c.DataDir, orNone(c.ModRole), c.AllowPrivateURLs,
-		orNone(c.DigestChannel), c.DigestTime, locName(c.Location), c.LogLevel, c.LogFormat)
+		orNone(c.DigestChannel), c.DigestTime, locName(c.Location), c.LogLevel, c.LogFormat, orNone(c.MetricsAddr), c.Shard)
 }
 
 // GoString makes %#v print the redacted String form.
@@ -287,6 +316,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("log_format", c.LogFormat),
 		slog.Duration("feed_interval", c.FeedInterval),
+		slog.String("metrics_addr", c.MetricsAddr),
+		slog.String("shard", c.Shard.String()),
 	)
 }
 

@@ -13,11 +13,18 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // sourceCacheBytes bounds the decoded sources kept for answering: about
 // 10,000 news articles.
 const sourceCacheBytes = 32 << 20
+
+// LockTimeout is how long Open waits for another process to release the
+// store's file lock before it fails with a *LockedError. It is short: a
+// second process should fail at once, not hang; a process that just exited
+// has already released the lock (the kernel drops it with the file).
+const LockTimeout = 500 * time.Millisecond
 
 // Options configure a Library. The zero value is usable.
 type Options struct {
@@ -66,7 +73,8 @@ type openReport struct {
 // Open opens (or creates) the library in dir. It finishes index work that a
 // crash interrupted, rebuilds a missing or damaged index from the store, and
 // adds opts.Seeds to a new library. Only one process may hold a library
-// open; another gets an error saying so.
+// open; another gets a *LockedError (errors.Is ErrLocked) after
+// LockTimeout.
 func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, errorf("create data directory: %w", err)
@@ -83,9 +91,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 		return nil, err
 	}
 	dbPath := filepath.Join(dir, "library.db")
-	l.db, err = bolt.Open(dbPath, 0o600, &bolt.Options{Timeout: 2 * time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, errorf("%s is in use by another sitrep process", dir)
+	l.db, err = bolt.Open(dbPath, 0o600, &bolt.Options{Timeout: LockTimeout})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, &LockedError{Dir: dir}
 	}
 	if err != nil {
 		return nil, errorf("open store %s: %w", dbPath, err)

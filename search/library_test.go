@@ -558,13 +558,52 @@ func TestReopenMakesIndexMetaPrivate(t *testing.T) {
 	}
 }
 
-func TestSecondProcessIsRefused(t *testing.T) {
+// TestSecondOpenIsRefused: bbolt allows one opener; a second Open of the
+// same directory fails soon with a *LockedError that names the directory
+// and the way to run more processes, and the directory opens again once the
+// first holder closes it.
+func TestSecondOpenIsRefused(t *testing.T) {
 	dir := t.TempDir()
-	openTest(t, dir, nil)
-	_, err := Open(context.Background(), dir, Options{})
-	if err == nil || !strings.Contains(err.Error(), "in use") {
-		t.Fatalf("second Open: %v, want an in-use error", err)
+	first, err := Open(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
+	type result struct {
+		lib *Library
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		lib, err := Open(context.Background(), dir, Options{})
+		done <- result{lib, err}
+	}()
+	var second result
+	select {
+	case second = <-done:
+	case <-time.After(30 * time.Second): // a hang detector, not a speed check
+		t.Fatal("second Open still waiting after 30 s: it must fail, not hang")
+	}
+	if second.err == nil {
+		second.lib.Close()
+		t.Fatal("second Open succeeded while the first holds the store")
+	}
+	var locked *LockedError
+	if !errors.Is(second.err, ErrLocked) || !errors.As(second.err, &locked) || locked.Dir != dir {
+		t.Fatalf("second Open: %v, want a *LockedError for %s", second.err, dir)
+	}
+	for _, want := range []string{dir, "another Sitrep process", "SITREP_DATABASE_URL", "not built yet"} {
+		if !strings.Contains(second.err.Error(), want) {
+			t.Errorf("error %q does not say %q", second.err, want)
+		}
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Open(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatalf("Open after the holder closed: %v", err)
+	}
+	again.Close()
 }
 
 func TestSeedsOnlyOnce(t *testing.T) {
