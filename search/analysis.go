@@ -28,7 +28,6 @@ var askingPhrases = map[string][]string{
 	"behind": {"who's", "who’s", "who is", "who was", "who were", "who are"},
 }
 
-
 // analyzer turns text into index terms the same way the index does.
 type analyzer struct {
 	a analysis.Analyzer
@@ -68,17 +67,59 @@ func (z analyzer) terms(text string) map[string]bool {
 
 // queryTerm is one distinct term of a question, in question order.
 type queryTerm struct {
-	Term string   // index term (stemmed)
-	Word string   // the word as typed, lower case
-	Alts []alt // index terms that count as this one, with less weight
+	Term string // index term (stemmed)
+	Word string // the word as typed, lower case
+	Alts []alt  // index terms that count as this one, with less weight
 	// Count is how many times the question says the term: a topic
 	// statement repeats what it is about ("the number of troops ... the
 	// number of troops").
 	Count int
 }
 
+// incidentWords are the words an incident team asks with and the words
+// news reports tend to use instead ("are the systems back up?" — "the
+// systems were reactivated"). A question term also matches its
+// alternatives, with a lower weight (incidentBoost). Keys are words as
+// typed, lower case.
+var incidentWords = map[string]string{
+	"petrol":        "gas fuel",
+	"feds":          "fbi",
+	"back":          "reactivated restored",
+	"restored":      "reactivated",
+	"offline":       "disrupted suspended",
+	"outage":        "disrupted suspended",
+	"unreachable":   "disrupted suspended reach",
+	"unavailable":   "disrupted suspended available",
+	"inside":        "infiltrated",
+	"breach":        "hacked infiltrated",
+	"breached":      "hacked infiltrated",
+	"compromised":   "hacked infiltrated",
+	"weakness":      "gap vulnerability",
+	"vulnerability": "gap weakness",
+	"flaw":          "gap vulnerability",
+	"struggle":      "conflict fight",
+	"start":         "launched began",
+	"begin":         "launched began",
+	"stop":          "thwarted prevented",
+	"stopped":       "thwarted prevented",
+	"photo":         "image picture",
+	"picture":       "image photo",
+	"tweet":         "twitter",
+	"tweeted":       "twitter",
+	"culprits":      "hackers group",
+	"perpetrators":  "hackers group",
+}
+
+// incidentBoost is the weight of an incident word's alternative.
+const incidentBoost = 0.7
+
+// useIncidentWords turns the incident vocabulary on (the tuning harness
+// compares).
+var useIncidentWords = true
+
 // alt is a term that stands for a question term: a WordNet synonym, a
-// derived word, or a word one step more general or specific.
+// derived word, a word one step more general or specific, or an incident
+// word.
 type alt struct {
 	Term  string
 	Boost float64 // its weight next to the term's (1)
@@ -129,6 +170,11 @@ func (z analyzer) questionTerms(question string) []queryTerm {
 		}
 		seen[term] = len(out)
 		qt := queryTerm{Term: term, Word: word, Count: 1}
+		if alts, ok := incidentWords[word]; ok && useIncidentWords {
+			for _, a := range z.a.Analyze([]byte(alts)) {
+				qt.addAlt(string(a.Term), incidentBoost)
+			}
+		}
 		out = append(out, qt)
 	}
 	return out

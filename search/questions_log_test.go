@@ -148,8 +148,11 @@ func FuzzAsk(f *testing.F) {
 		if !utf8.ValidString(ans.Question) || len(ans.Question) > MaxQuestionBytes {
 			t.Fatalf("question echoed as %q", ans.Question)
 		}
-		if !ans.Answered && len(ans.Quotes) > 0 {
-			t.Fatalf("unanswered with %d quotes", len(ans.Quotes))
+		if ans.Answered && len(ans.Quotes) == 0 {
+			t.Fatalf("answered with no quote")
+		}
+		if len(ans.Quotes) > 0 && ans.Total < offset%50+len(ans.Quotes) {
+			t.Fatalf("total %d, but offset %d and %d quotes", ans.Total, offset%50, len(ans.Quotes))
 		}
 		for _, q := range ans.Quotes {
 			if !held[q.Source.ID] {
