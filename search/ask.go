@@ -57,6 +57,13 @@ type Quote struct {
 	Highlights     []Highlight `json:"highlights,omitempty"` // byte ranges of Text that matched
 	sentence       int
 	terms          map[string]bool
+
+	// SaidBy is who speaks in the quote, with their role when the text
+	// gives it; AccordingTo is the reporting chain, nearest first. Both
+	// come from the source's text (see attachAttribution) and are empty
+	// where it names no one.
+	SaidBy      string   `json:"said_by,omitempty"`
+	AccordingTo []string `json:"according_to,omitempty"`
 }
 
 // Answer is what the library says to a question.
@@ -553,6 +560,7 @@ func (l *Library) ask(ctx context.Context, q Query) (Answer, error) {
 	} else {
 		quotes = nil
 	}
+	l.attachAttribution(quotes)
 	ans.Quotes = append(ans.Quotes, quotes...)
 	return ans, nil
 }

@@ -349,7 +349,7 @@ func looksLikePerson(words []string) bool {
 		return false
 	}
 	for _, w := range words {
-		if orgWords[lower(w)] || strings.ToUpper(w) == w {
+		if orgWords[lower(w)] || strings.ToUpper(w) == w || isLexicon(lower(w)) {
 			return false
 		}
 	}

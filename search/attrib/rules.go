@@ -134,7 +134,7 @@ var (
 		"predicts", "suggested", "suggests", "revealed", "reveals", "maintained", "maintains",
 		"concluded", "recalled", "promised", "confirmed", "confirms", "disclosed", "believe")
 	invertible = set("said", "says", "added", "adds", "wrote", "writes", "explained",
-		"continued", "insisted", "stressed", "warned", "reported", "told", "asked", "claimed")
+		"continued", "insisted", "stressed", "warned", "reported", "claimed")
 	participles = set("saying", "adding", "writing", "claiming", "noting", "stating",
 		"insisting", "warning", "arguing", "explaining", "stressing")
 	// auxiliaries and adverbs that sit between a speaker and the verb.
@@ -295,7 +295,7 @@ func verbClause(toks []tok, i int, w string) (clause, bool) {
 		agent = s
 	case inverted:
 		// '…," said Ghaemi.' or ', added the city council member.'
-		if s, e, ok := npForward(toks, i+1); ok && canInvert && !pronouns[lower(toks[s].s)] && j >= 0 && (toks[j].s == "," || isQuoteMark(toks[j])) {
+		if s, e, ok := npForward(toks, i+1); ok && canInvert && !pronouns[lower(toks[s].s)] && endsInversion(toks, e) && j >= 0 && (toks[j].s == "," || isQuoteMark(toks[j])) {
 			agent = phrase(toks[s:e])
 			after = e
 			c.trailing = true
@@ -332,6 +332,22 @@ func verbClause(toks []tok, i int, w string) (clause, bool) {
 		}
 	}
 	return c, true
+}
+
+// endsInversion: what follows an inverted speaker ("…," said the coach)
+// is the end of the sentence, a comma or an adverbial, not a verb ("said
+// the family were").
+func endsInversion(toks []tok, e int) bool {
+	if e >= len(toks) || !toks[e].word {
+		return true
+	}
+	switch w := lower(toks[e].s); w {
+	case "on", "in", "at", "during", "of", "from", "who", "which", "after", "before",
+		"when", "as", "while", "adding", "yesterday", "today", "last", "earlier", "later", "to":
+		return true
+	default:
+		return timeWords[w]
+	}
 }
 
 // quotedAs handles "X quoted Y as saying": Y speaks, X reports.
@@ -494,7 +510,7 @@ func npForward(toks []tok, i int) (int, int, bool) {
 			break
 		}
 		nextOK := k+1 < len(toks) && nounish(toks[k+1])
-		if !accepts(toks, k, nextOK) {
+		if t.word && pronouns[w] && k > i || !accepts(toks, k, nextOK) {
 			break
 		}
 		if nounish(t) {
@@ -622,8 +638,9 @@ func closesQuotedName(toks []tok, j int) bool {
 	return ok
 }
 
-// quotedName finds the quoted name ending at toks[j] (the closing mark,
-// possibly after a comma): it returns the name's [start, end).
+// quotedName finds the quoted name ending at toks[j], the closing mark
+// (or a comma after it): it returns the name's [start, end), without a
+// comma inside the quotation ("Uprising until Overthrow,").
 func quotedName(toks []tok, j int) (int, int, bool) {
 	if j >= 0 && toks[j].s == "," {
 		j--
@@ -631,14 +648,19 @@ func quotedName(toks []tok, j int) (int, int, bool) {
 	if j < 1 || !isQuoteMark(toks[j]) {
 		return 0, 0, false
 	}
-	k := j - 1
-	for k >= 0 && toks[k].word && j-k <= 6 {
+	e, k := j, j-1
+	if toks[k].s == "," {
+		e, k = k, k-1
+	}
+	for k >= 0 && toks[k].word && j-k <= 7 {
 		k--
 	}
-	if k < 0 || !isQuoteMark(toks[k]) || k+1 == j || !capital(toks[k+1].s) {
+	// A name: capitalised at both ends, inside a sentence (a quotation
+	// that opens the sentence is speech, not a name).
+	if k < 1 || !isQuoteMark(toks[k]) || k+1 >= e || !capital(toks[k+1].s) || !capital(toks[e-1].s) {
 		return 0, 0, false
 	}
-	return k + 1, j, true
+	return k + 1, e, true
 }
 
 // beforeAside reads the speaker before an aside that ends at the comma
@@ -652,7 +674,11 @@ func beforeAside(toks []tok, j int) (string, bool) {
 	if p < 1 || toks[p].s != "," || capital(toks[p+1].s) {
 		return "", false
 	}
-	s, e, ok := subjectBack(toks, p-1)
+	end := p - 1
+	if isQuoteMark(toks[p+1]) {
+		end = p + 1 // "Uprising until Overthrow," affiliated with …,
+	}
+	s, e, ok := subjectBack(toks, end)
 	if !ok || pronouns[lower(toks[s].s)] {
 		return "", false
 	}
