@@ -77,6 +77,9 @@ type Answer struct {
 	Corrected string `json:"corrected,omitempty"`
 	// QuestionID identifies the logged question (when Query.Asker was set).
 	QuestionID string `json:"question_id,omitempty"`
+	// Differ lists quotes from different sources that give different
+	// figures, dates or claimants for the same thing (see sourcesDiffer).
+	Differ []Disagreement `json:"sources_differ,omitempty"`
 }
 
 // Ranking weights. They were tuned on the seed question set and checked on
@@ -561,6 +564,7 @@ func (l *Library) ask(ctx context.Context, q Query) (Answer, error) {
 		quotes = nil
 	}
 	l.attachAttribution(quotes)
+	ans.Differ = sourcesDiffer(quotes)
 	ans.Quotes = append(ans.Quotes, quotes...)
 	return ans, nil
 }
