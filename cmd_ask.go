@@ -91,12 +91,38 @@ func printAnswer(w io.Writer, ans search.Answer, color bool) {
 			text = emphasize(q.Text, q.Highlights, ansiBold, ansiReset)
 		}
 		fmt.Fprintf(w, "\n%d. “%s”\n", i+1, text)
-		fmt.Fprintf(w, "   — %s\n", citation(q.Source))
+		fmt.Fprintf(w, "   — %s\n", attributed(q.Attribution(), q.Source))
 		for _, r := range q.AlsoReportedBy {
 			fmt.Fprintf(w, "   also reported by %s\n", citation(r.Ref))
 		}
 	}
+	printDiffer(w, ans.Differ)
 	fmt.Fprintln(w)
+}
+
+// attributed is a quote's source line: who said it and through whom,
+// then where it was published ("Mehdi Chamran (…), via Mehr News Agency
+// · in: …"); the citation alone when the text names no one.
+func attributed(attribution string, r search.Ref) string {
+	if attribution == "" {
+		return citation(r)
+	}
+	return attribution + " · in: " + citation(r)
+}
+
+// printDiffer shows where the quoted sources disagree, both sides with
+// their attribution.
+func printDiffer(w io.Writer, ds []search.Disagreement) {
+	if len(ds) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nSources differ:")
+	for _, d := range ds {
+		fmt.Fprintf(w, "  %s (%s): %s against %s\n", d.Kind, d.About, d.A.Value, d.B.Value)
+		for _, s := range []search.Side{d.A, d.B} {
+			fmt.Fprintf(w, "    “%s”\n      — %s\n", s.Quote, attributed(s.Attribution(), s.Source))
+		}
+	}
 }
 
 // citation formats a source reference on one line.

@@ -1,6 +1,10 @@
 package search
 
-import "sitrep/search/attrib"
+import (
+	"strings"
+
+	"sitrep/search/attrib"
+)
 
 // attributionVersion is the version of the attribution rules whose output
 // a stored source holds. A source stored by another version (or before
@@ -62,3 +66,24 @@ func (l *Library) attachAttribution(quotes []Quote) {
 		q.SaidBy, q.AccordingTo = a.SaidBy, a.AccordingTo
 	}
 }
+
+// AttributionLine joins a speaker and a reporting chain for people to
+// read: "Mehdi Chamran (head of the Tehran City Council), via Mehr News
+// Agency"; "via Voice of America" when only the chain is known; "" when
+// the text names no one. The CLI and the bot both use it.
+func AttributionLine(saidBy string, accordingTo []string) string {
+	parts := make([]string, 0, 1+len(accordingTo))
+	if saidBy != "" {
+		parts = append(parts, saidBy)
+	}
+	for _, a := range accordingTo {
+		parts = append(parts, "via "+a)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Attribution is the quote's AttributionLine.
+func (q Quote) Attribution() string { return AttributionLine(q.SaidBy, q.AccordingTo) }
+
+// Attribution is the side's AttributionLine.
+func (s Side) Attribution() string { return AttributionLine(s.SaidBy, s.AccordingTo) }

@@ -311,13 +311,34 @@ func disjoint(a, b map[string]bool) bool {
 }
 
 // sameSpeaker compares names leniently: one holds the other ("Chamran",
-// "Mehdi Chamran (head of the Tehran City Council)").
+// "Mehdi Chamran (head of the Tehran City Council)"), or they share two
+// capitalised words ("head of the Tehran City Council", "chairman of
+// Tehran City Council").
 func sameSpeaker(a, b string) bool {
 	fa, fb := attrib.Fold(baseName(a)), attrib.Fold(baseName(b))
 	if fa == "" || fb == "" {
 		return false
 	}
-	return strings.Contains(fa, fb) || strings.Contains(fb, fa)
+	if strings.Contains(fa, fb) || strings.Contains(fb, fa) {
+		return true
+	}
+	ca, shared := capitalWords(a), 0
+	for w := range capitalWords(b) {
+		if ca[w] {
+			shared++
+		}
+	}
+	return shared >= 2
+}
+
+func capitalWords(s string) map[string]bool {
+	out := make(map[string]bool)
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' }) {
+		if unicode.IsUpper([]rune(w)[0]) {
+			out[strings.ToLower(w)] = true
+		}
+	}
+	return out
 }
 
 // baseName is a speaker without the role: "Mehdi Chamran (head of …)".

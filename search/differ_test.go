@@ -101,6 +101,10 @@ func TestSourcesAgreeOrSpeakOfOtherThings(t *testing.T) {
 			q("a", "Chamran blamed the Mossad for the attack on the Tehran municipality.", "Chamran"),
 			q("b", "Mehdi Chamran said the Mossad planned the attack on the Tehran municipality.", "Mehdi Chamran (head of the Tehran City Council)"),
 		}},
+		{"same office, other words", []Quote{
+			q("a", "The head of the Tehran City Council blamed the Mossad for the attack on the municipality.", "head of the Tehran City Council"),
+			q("b", "The chairman of Tehran City Council says the attack on the municipality was the Mossad's job.", "chairman of Tehran City Council"),
+		}},
 		{"years are not figures", []Quote{
 			q("a", "About 2,500 members were moved to Albania in 2013.", ""),
 			q("b", "Members were moved to Albania in 2012.", ""),
