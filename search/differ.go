@@ -81,45 +81,76 @@ type figure struct {
 // quotes, figures first.
 func sourcesDiffer(quotes []Quote) []Disagreement {
 	n := min(len(quotes), differDepth)
-	type facts struct {
-		figures []figure
-		dates   map[string]bool
-		words   map[string]bool
-	}
 	fs := make([]facts, n)
 	for i := range n {
-		fs[i] = facts{figures: figures(quotes[i].Text), dates: dates(quotes[i].Text), words: contentWords(quotes[i].Text)}
+		fs[i] = factsOf(quotes[i].Text)
 	}
 	var out []Disagreement
 	for i := range n {
 		for j := i + 1; j < n; j++ {
-			a, b := quotes[i], quotes[j]
-			if a.Source.ID == b.Source.ID {
+			if quotes[i].Source.ID == quotes[j].Source.ID {
 				continue
 			}
-			if d, ok := figureDiffers(a, b, fs[i].figures, fs[j].figures); ok {
+			if d, ok := differ(quotes[i], quotes[j], fs[i], fs[j]); ok {
 				out = append(out, d)
-				continue
-			}
-			// Dates and claimants are compared only for the same event:
-			// enough words in common and a name in common beyond the
-			// speakers' own ("Tehran").
-			if overlap(fs[i].words, fs[j].words) < sameThingShare || !shareName(a, b) {
-				continue
-			}
-			about := sharedWords(fs[i].words, fs[j].words)
-			if len(fs[i].dates) > 0 && len(fs[j].dates) > 0 && disjoint(fs[i].dates, fs[j].dates) {
-				out = append(out, Disagreement{Kind: "date", About: about,
-					A: side(a, firstDate(a.Text)), B: side(b, firstDate(b.Text))})
-				continue
-			}
-			if a.SaidBy != "" && b.SaidBy != "" && !sameSpeaker(a.SaidBy, b.SaidBy) {
-				out = append(out, Disagreement{Kind: "claimant", About: about,
-					A: side(a, a.SaidBy), B: side(b, b.SaidBy)})
 			}
 		}
 	}
 	return out
+}
+
+// ClaimSourceID is the source id of side A of what ClaimDiffers returns:
+// the claim being checked, not a source of the library.
+const ClaimSourceID = "claim"
+
+// ClaimDiffers compares a claim (a chat message, say) with quotes from the
+// library and returns the quotes that give a different figure, date or
+// claimant for the same thing, the claim as side A. Who makes the claim
+// is read from its text, as for sources ("the MEK says …").
+func ClaimDiffers(claim string, quotes []Quote) []Disagreement {
+	c := Quote{Text: claim, Source: Ref{ID: ClaimSourceID}}
+	if as := attribute(claim, Split(claim)); len(as) > 0 {
+		c.SaidBy, c.AccordingTo = as[0].SaidBy, as[0].AccordingTo
+	}
+	fc := factsOf(claim)
+	var out []Disagreement
+	for _, q := range quotes {
+		if d, ok := differ(c, q, fc, factsOf(q.Text)); ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+type facts struct {
+	figures []figure
+	dates   map[string]bool
+	words   map[string]bool
+}
+
+func factsOf(text string) facts {
+	return facts{figures: figures(text), dates: dates(text), words: contentWords(text)}
+}
+
+// differ says whether a and b disagree: on a figure for the same counted
+// thing, or, for the same event (enough words in common and a name in
+// common beyond the speakers' own, "Tehran"), on its date or on who
+// speaks.
+func differ(a, b Quote, fa, fb facts) (Disagreement, bool) {
+	if d, ok := figureDiffers(a, b, fa.figures, fb.figures); ok {
+		return d, true
+	}
+	if overlap(fa.words, fb.words) < sameThingShare || !shareName(a, b) {
+		return Disagreement{}, false
+	}
+	about := sharedWords(fa.words, fb.words)
+	if len(fa.dates) > 0 && len(fb.dates) > 0 && disjoint(fa.dates, fb.dates) {
+		return Disagreement{Kind: "date", About: about, A: side(a, firstDate(a.Text)), B: side(b, firstDate(b.Text))}, true
+	}
+	if a.SaidBy != "" && b.SaidBy != "" && !sameSpeaker(a.SaidBy, b.SaidBy) {
+		return Disagreement{Kind: "claimant", About: about, A: side(a, a.SaidBy), B: side(b, b.SaidBy)}, true
+	}
+	return Disagreement{}, false
 }
 
 func side(q Quote, value string) Side {

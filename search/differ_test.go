@@ -129,3 +129,19 @@ func TestSourcesDifferOnDates(t *testing.T) {
 		t.Errorf("got %+v, want one date disagreement Thursday/Wednesday", got)
 	}
 }
+
+// TestClaimDiffers: a rumour from chat against the library's quotes.
+func TestClaimDiffers(t *testing.T) {
+	quotes := []Quote{
+		{Text: "An Iranian opposition group says it has hacked more than 5,000 surveillance cameras in Tehran.", Source: Ref{ID: "a"}, SaidBy: "Iranian opposition group"},
+		{Text: "The cameras watch the main squares of the capital.", Source: Ref{ID: "b"}},
+	}
+	got := ClaimDiffers("Hackers hacked 200 surveillance cameras in Tehran last night", quotes)
+	if len(got) != 1 || got[0].Kind != "figure" || got[0].A.Source.ID != ClaimSourceID || got[0].B.Source.ID != "a" ||
+		got[0].A.Value != "200 surveillance cameras" {
+		t.Errorf("got %+v, want the 200 cameras of the claim against the 5,000 of source a", got)
+	}
+	if got := ClaimDiffers("More than 5,000 surveillance cameras in Tehran were hacked", quotes); len(got) != 0 {
+		t.Errorf("a claim the sources support: %+v", got)
+	}
+}
