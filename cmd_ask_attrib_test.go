@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"sitrep/search"
 )
 
 // TestAskShowsAttribution: the CLI's text names who said each quote and
@@ -52,5 +54,30 @@ func TestAskShowsAttribution(t *testing.T) {
 	}
 	if with == 0 || without == 0 {
 		t.Errorf("%d results with said_by and %d without; want both kinds:\n%s", with, without, out)
+	}
+}
+
+// TestPrintAnswerShowsSourcesDiffer: the text output puts a disagreement
+// side by side, each side with who said it and where.
+func TestPrintAnswerShowsSourcesDiffer(t *testing.T) {
+	a := search.Side{Quote: "An Iranian opposition group says it has hacked more than 5,000 surveillance cameras in Tehran.",
+		Source: search.Ref{ID: "85a4", Title: "Opposition says it hacked cameras", Outlet: "Outlet A"},
+		Value:  "more than 5,000 surveillance cameras", SaidBy: "Iranian opposition group"}
+	b := search.Side{Quote: "The Young Journalists Club (YJC) reported that part of the network of municipal surveillance cameras had been disrupted.",
+		Source: search.Ref{ID: "2b2c", Title: "Council head blames Mossad", Outlet: "Outlet B"},
+		Value:  "part of the network of municipal surveillance cameras", SaidBy: "Young Journalists Club (YJC)", AccordingTo: []string{"Outlet B wire"}}
+	var out strings.Builder
+	printAnswer(&out, search.Answer{Question: "how many cameras?", Answered: true,
+		Differ: []search.Disagreement{{Kind: "figure", About: "camera", A: a, B: b}}}, false)
+	want := `
+Sources differ:
+  figure (camera): more than 5,000 surveillance cameras against part of the network of municipal surveillance cameras
+    “An Iranian opposition group says it has hacked more than 5,000 surveillance cameras in Tehran.”
+      — Iranian opposition group · in: Outlet A, “Opposition says it hacked cameras”, [85a4]
+    “The Young Journalists Club (YJC) reported that part of the network of municipal surveillance cameras had been disrupted.”
+      — Young Journalists Club (YJC), via Outlet B wire · in: Outlet B, “Council head blames Mossad”, [2b2c]
+`
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("got:\n%s\nwant it to hold:\n%s", out.String(), want)
 	}
 }

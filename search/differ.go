@@ -147,7 +147,10 @@ func differ(a, b Quote, fa, fb facts) (Disagreement, bool) {
 	if len(fa.dates) > 0 && len(fb.dates) > 0 && disjoint(fa.dates, fb.dates) {
 		return Disagreement{Kind: "date", About: about, A: side(a, firstDate(a.Text)), B: side(b, firstDate(b.Text))}, true
 	}
-	if a.SaidBy != "" && b.SaidBy != "" && !sameSpeaker(a.SaidBy, b.SaidBy) {
+	// Claimants differ only over who did it: both quotes must speak of
+	// responsibility ("claimed", "blamed", "behind"); two outlets merely
+	// reporting the same event are not a disagreement.
+	if a.SaidBy != "" && b.SaidBy != "" && !sameSpeaker(a.SaidBy, b.SaidBy) && aboutResponsibility(a.Text) && aboutResponsibility(b.Text) {
 		return Disagreement{Kind: "claimant", About: about, A: side(a, a.SaidBy), B: side(b, b.SaidBy)}, true
 	}
 	return Disagreement{}, false
@@ -305,6 +308,11 @@ func sharedWords(a, b map[string]bool) string {
 	}
 	return strings.Join(ws, " ")
 }
+
+// responsibilityWords say who did something.
+var responsibilityWords = regexp.MustCompile(`(?i)\b(claim(s|ed|ing)?|responsib(le|ility)|blam(e|es|ed|ing)|behind|accus(e|es|ed|ing)|perpetrat\w*|carried out by)\b`)
+
+func aboutResponsibility(text string) bool { return responsibilityWords.MatchString(text) }
 
 // shareName: both quotes name the same place, group or person, outside
 // the sentence's first word and their speakers' names.
