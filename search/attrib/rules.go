@@ -132,9 +132,10 @@ var (
 	needComplement = set("reported", "reports", "added", "adds", "noted", "notes",
 		"estimated", "estimates", "wrote", "writes", "stated", "states", "predicted",
 		"predicts", "suggested", "suggests", "revealed", "reveals", "maintained", "maintains",
-		"concluded", "recalled", "promised", "confirmed", "confirms", "disclosed", "believe")
+		"concluded", "recalled", "promised", "confirmed", "confirms", "disclosed", "believe",
+		"denied", "denies", "admitted", "admits")
 	invertible = set("said", "says", "added", "adds", "wrote", "writes", "explained",
-		"continued", "insisted", "stressed", "warned", "reported", "claimed")
+		"continued", "insisted", "stressed", "warned", "reported", "reports", "claimed")
 	participles = set("saying", "adding", "writing", "claiming", "noting", "stating",
 		"insisting", "warning", "arguing", "explaining", "stressing")
 	// auxiliaries and adverbs that sit between a speaker and the verb.
@@ -327,11 +328,29 @@ func verbClause(toks []tok, i int, w string) (clause, bool) {
 	}
 	c.agents = []string{agent}
 	if w == "told" || w == "tells" || w == "tell" {
-		if s, e, ok := npForward(toks, after); ok && capital(toks[e-1].s) {
+		// "told YJC", "told BBC Sport": an outlet passes the words on; a
+		// person told ("told the President of …") is an audience.
+		if s, e, ok := npForward(toks, after); ok && capital(toks[e-1].s) && !namesPerson(toks[s:e]) {
 			c.agents = append(c.agents, phrase(toks[s:e]))
 		}
 	}
 	return c, true
+}
+
+// namesPerson: a title or a personal name, not an outlet.
+func namesPerson(ts []tok) bool {
+	for _, t := range ts {
+		if titles[lower(t.s)] {
+			return true
+		}
+	}
+	var ws []string
+	for _, t := range ts {
+		if t.word && !determiners[lower(t.s)] {
+			ws = append(ws, t.s)
+		}
+	}
+	return len(ws) >= 2 && looksLikePerson(ws)
 }
 
 // endsInversion: what follows an inverted speaker ("…," said the coach)
