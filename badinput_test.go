@@ -146,7 +146,7 @@ func TestBadInput(t *testing.T) {
 					t.Errorf("long question: %.300s", stdout)
 				}
 			}},
-		{name: "query syntax alone", args: func() []string { return []string{"ask", `+-:^*~"()[]{}\`} }, code: 0, want: []string{"No source in the library answers this."}},
+		{name: "query syntax alone", args: func() []string { return []string{"ask", `+-:^*~"()[]{}\`} }, code: 0, want: []string{"No source in the library clearly answers this."}},
 		{name: "query syntax around words", args: func() []string {
 			return []string{"ask", "--json", `+surveillance -cameras "hacked"~ Tehran^2 hack* (5,000) [Iran] {opposition} \group`}
 		}, code: 0, check: answered(true)},
@@ -169,7 +169,7 @@ func TestBadInput(t *testing.T) {
 		{name: "Persian, not in the library", args: func() []string {
 			return []string{"ask", "--json", "چه کسی دوربین‌های تهران را هک کرد؟"}
 		}, code: 0, check: answered(false)},
-		{name: "emoji only", args: func() []string { return []string{"ask", "📷🔥🇮🇷"} }, code: 0, want: []string{"No source in the library answers this."}},
+		{name: "emoji only", args: func() []string { return []string{"ask", "📷🔥🇮🇷"} }, code: 0, want: []string{"No source in the library clearly answers this."}},
 		{name: "Persian and right-to-left article", args: func() []string {
 			return []string{"add", writeFile(t, dir, "fa.txt", "\u200fدوربین\u200cهای نظارتی در تهران هک شدند.\n\u202bگروه مخالف مسئولیت را پذیرفت.\u202c\n"), "--title", "گزارش"}
 		}, code: 0, want: []string{"added"}, added: 1,

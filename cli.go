@@ -49,6 +49,7 @@ func commands() []command {
 		{"remove", "remove a source and its passages", runRemove},
 		{"digest", "print what is new and what was asked", runDigest},
 		{"reindex", "rebuild the search index from the stored sources", runReindex},
+		{"feed", "follow RSS/Atom feeds: add, list, remove, poll", runFeed},
 		{"serve", "run the Discord bot", runServe},
 	}
 }
@@ -152,7 +153,13 @@ func (f *flags) open(ctx context.Context, e env) (*search.Library, error) {
 	if err != nil {
 		return nil, err
 	}
-	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// Quiet by default: the library's progress notes are for whoever asks
+	// for them with SITREP_LOG_LEVEL (what Open repaired, for instance).
+	level := slog.LevelWarn
+	if e.getenv(config.EnvLogLevel) != "" {
+		level = cfg.LogLevel
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	return search.Open(ctx, cfg.DataDir, search.Options{Seeds: srcs, Logger: logger})
 }
 

@@ -119,7 +119,7 @@ func TestAskReadsQuestionsFromStdin(t *testing.T) {
 func TestAskText(t *testing.T) {
 	c := newCLI(t)
 	_, out, _ := c.run("", "ask", "Who wrote Hamlet?")
-	if !strings.Contains(out, "No source in the library answers this.") {
+	if !strings.Contains(out, "No source in the library clearly answers this.") {
 		t.Errorf("off-topic answer:\n%s", out)
 	}
 	_, out, _ = c.run("", "ask", "how many cameras did the group hack?")
@@ -259,5 +259,64 @@ func TestDigestCommand(t *testing.T) {
 	}
 	if len(d.NewSources) != 1 || d.NewSources[0].Source.Title != "Bridge" || len(d.NewSources[0].Summary) == 0 {
 		t.Errorf("digest: %s", out)
+	}
+}
+
+// TestImportedSourceThroughTheCLI: what `import` was given is what `ask
+// --json` and `sources --json` say of the source, to the letter; and a
+// question whose words are spread over different sources is not answered.
+func TestImportedSourceThroughTheCLI(t *testing.T) {
+	c := newCLI(t)
+	lines := []string{
+		`{"id":"cams","title":"Cameras","outlet":"Wire","url":"https://example.com/cams","published":"2022-06-03","text":"An opposition group says it hacked more than 5,000 surveillance cameras in Tehran.\nThe municipality said its website was suspended for a few minutes."}`,
+		`{"id":"hospital","title":"Hospital","text":"FBI Director Christopher Wray said Iranian hackers tried to target a children's hospital in Boston.\nThe attack was stopped before it caused harm."}`,
+		`{"id":"weather","title":"Weather","text":"Heavy rain flooded the northern districts on Monday.\nForecasters expect more storms this week."}`,
+	}
+	file := writeFile(t, t.TempDir(), "in.jsonl", strings.Join(lines, "\n")+"\n")
+	if code, out, errOut := c.run("", "import", file); code != 0 || !strings.Contains(out, "imported 3 new") {
+		t.Fatalf("import: exit %d, %q %q", code, out, errOut)
+	}
+
+	_, out, _ := c.run("", "ask", "--json", "how many surveillance cameras were hacked in Tehran?")
+	got := decodeLines(t, out)
+	if len(got) != 1 || len(got[0].Results) == 0 {
+		t.Fatalf("no answer: %s", out)
+	}
+	src := got[0].Results[0].Source
+	str := func(p *string) string {
+		if p == nil {
+			return "<missing>"
+		}
+		return *p
+	}
+	if str(src.ID) != "cams" || str(src.URL) != "https://example.com/cams" || str(src.Outlet) != "Wire" || str(src.Published) != "2022-06-03" || str(src.Title) != "Cameras" {
+		t.Errorf("ask --json cites id=%s url=%s outlet=%s published=%s title=%s; want cams, https://example.com/cams, Wire, 2022-06-03, Cameras: users lose the link to check the quote",
+			str(src.ID), str(src.URL), str(src.Outlet), str(src.Published), str(src.Title))
+	}
+
+	_, out, _ = c.run("", "sources", "--json")
+	var listing struct {
+		Sources []struct{ ID, URL, Outlet, Published string }
+	}
+	if err := json.Unmarshal([]byte(out), &listing); err != nil {
+		t.Fatalf("sources --json: %v\n%s", err, out)
+	}
+	found := false
+	for _, s := range listing.Sources {
+		if s.ID == "cams" {
+			found = true
+			if s.URL != "https://example.com/cams" || s.Outlet != "Wire" || s.Published != "2022-06-03" {
+				t.Errorf("sources --json lists cams as %+v: the URL, outlet or date was lost", s)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("sources --json does not list cams:\n%s", out)
+	}
+
+	_, out, _ = c.run("", "ask", "--json", "hospital rain cameras")
+	got = decodeLines(t, out)
+	if len(got) != 1 || got[0].Answered == nil || *got[0].Answered {
+		t.Errorf(`"hospital rain cameras" (each word in a different source) came back answered: users would be told a fragment is the answer: %s`, out)
 	}
 }

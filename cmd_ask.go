@@ -75,39 +75,72 @@ const (
 	ansiReset = "\x1b[0m"
 )
 
-// printAnswer writes an answer for a person: each quote, its source, and
-// who else reported it; matched words in bold on a terminal.
+// cliEntryRunes bounds a compact entry's sentence in the text output.
+const cliEntryRunes = 110
+
+// printAnswer writes an answer for a person, shaped like the Discord
+// card: the best quote first, with where it comes from and who else
+// reported it, then the next quotes indented and compact. A "no" says so
+// first, then lists the closest passages labelled as such. Matched words
+// are bold on a terminal. Unknown outlets and dates are left out.
 func printAnswer(w io.Writer, ans search.Answer, color bool) {
 	fmt.Fprintf(w, "Q: %s\n", ans.Question)
 	if ans.Corrected != "" {
 		fmt.Fprintf(w, "(searched for: %s)\n", ans.Corrected)
 	}
+	defer fmt.Fprintln(w)
 	if !ans.Answered {
-		fmt.Fprintln(w, "No source in the library answers this.")
+		fmt.Fprintln(w, "No source in the library clearly answers this.")
+		if len(ans.Quotes) > 0 {
+			fmt.Fprintln(w, "\nClosest passages (not answers):")
+			printEntries(w, ans.Quotes, 1)
+		}
+		return
 	}
-	for i, q := range ans.Quotes {
-		text := q.Text
-		if color {
-			text = emphasize(q.Text, q.Highlights, ansiBold, ansiReset)
+	if len(ans.Quotes) == 0 {
+		return
+	}
+	best := ans.Quotes[0]
+	text := best.Text
+	if color {
+		text = emphasize(best.Text, best.Highlights, ansiBold, ansiReset)
+	}
+	fmt.Fprintf(w, "\n“%s”\n", text)
+	if line := attributed(best.Attribution(), citation(best.Source, false)); line != "" {
+		fmt.Fprintf(w, "  — %s\n", line)
+	}
+	if len(best.AlsoReportedBy) > 0 {
+		names := make([]string, 0, len(best.AlsoReportedBy))
+		seen := map[string]bool{}
+		for _, r := range best.AlsoReportedBy {
+			if name := shortSource(r.Ref); name != "" && !seen[name] {
+				seen[name] = true
+				names = append(names, name)
+			}
 		}
-		fmt.Fprintf(w, "\n%d. “%s”\n", i+1, text)
-		fmt.Fprintf(w, "   — %s\n", attributed(q.Attribution(), q.Source))
-		for _, r := range q.AlsoReportedBy {
-			fmt.Fprintf(w, "   also reported by %s\n", citation(r.Ref))
-		}
+		fmt.Fprintf(w, "  also reported by %s\n", strings.Join(names, "; "))
+	}
+	if len(ans.Quotes) > 1 {
+		fmt.Fprintln(w, "\nMore quotes:")
+		printEntries(w, ans.Quotes[1:], 2)
+	}
+	if ans.Total > len(ans.Quotes) {
+		fmt.Fprintf(w, "\n%d of %d quotes shown; --limit N shows more.\n", len(ans.Quotes), ans.Total)
 	}
 	printDiffer(w, ans.Differ)
-	fmt.Fprintln(w)
 }
 
 // attributed is a quote's source line: who said it and through whom,
 // then where it was published ("Mehdi Chamran (…), via Mehr News Agency
-// · in: …"); the citation alone when the text names no one.
-func attributed(attribution string, r search.Ref) string {
-	if attribution == "" {
-		return citation(r)
+// · in: …"); where alone when the text names no one.
+func attributed(attribution, where string) string {
+	switch {
+	case attribution == "":
+		return where
+	case where == "":
+		return attribution
 	}
-	return attribution + " · in: " + citation(r)
+	return attribution + " · in: " + where
 }
 
 // printDiffer shows where the quoted sources disagree, both sides with
@@ -120,27 +153,76 @@ func printDiffer(w io.Writer, ds []search.Disagreement) {
 	for _, d := range ds {
 		fmt.Fprintf(w, "  %s (%s): %s against %s\n", d.Kind, d.About, d.A.Value, d.B.Value)
 		for _, s := range []search.Side{d.A, d.B} {
-			fmt.Fprintf(w, "    “%s”\n      — %s\n", s.Quote, attributed(s.Attribution(), s.Source))
+			fmt.Fprintf(w, "    “%s”\n      — %s\n", s.Quote, attributed(s.Attribution(), citation(s.Source, false)))
 		}
 	}
 }
 
-// citation formats a source reference on one line.
-func citation(r search.Ref) string {
-	parts := []string{outletName(r.Outlet), "“" + r.Title + "”"}
+// printEntries lists quotes compactly, indented and numbered from first:
+// the sentence trimmed at a word, and its source in a few words.
+func printEntries(w io.Writer, qs []search.Quote, first int) {
+	for k, q := range qs {
+		line := fmt.Sprintf("  %d. “%s”", first+k, shorten(strings.Join(strings.Fields(q.Text), " "), cliEntryRunes))
+		if src := attributed(q.Attribution(), shortSource(q.Source)); src != "" {
+			line += " — " + src
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+// shortSource names a source in a few words: its outlet (else the start
+// of its headline) and its date, the ones known.
+func shortSource(r search.Ref) string {
+	name := r.Outlet
+	if name == "" && r.Title != "" {
+		name = "“" + shorten(r.Title, 40) + "”"
+	}
 	if r.Published != "" {
-		parts = append(parts, r.Published)
+		if name == "" {
+			return r.Published
+		}
+		return name + ", " + r.Published
+	}
+	return name
+}
+
+// shorten cuts s to at most n characters at a word boundary, marking the
+// cut with an ellipsis.
+func shorten(s string, n int) string {
+	rs := []rune(s)
+	if len(rs) <= n {
+		return s
+	}
+	cut := string(rs[:n-1])
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:") + "…"
+}
+
+// citation formats a source reference on one line from what is known of
+// it: outlet, date, headline, link, and (withID) the source id.
+func citation(r search.Ref, withID bool) string {
+	var parts []string
+	if when := strings.Trim(r.Outlet+", "+r.Published, ", "); when != "" {
+		parts = append(parts, when)
+	}
+	if r.Title != "" {
+		parts = append(parts, "“"+r.Title+"”")
 	}
 	if r.URL != "" {
 		parts = append(parts, r.URL)
 	}
-	parts = append(parts, "["+r.ID+"]")
-	return strings.Join(parts, ", ")
+	if withID {
+		parts = append(parts, "["+r.ID+"]")
+	}
+	return strings.Join(parts, " · ")
 }
 
+// outletName is an outlet for a table column: "-" when unknown.
 func outletName(o string) string {
 	if o == "" {
-		return "outlet not stated"
+		return "-"
 	}
 	return o
 }

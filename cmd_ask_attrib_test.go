@@ -18,8 +18,8 @@ func TestAskShowsAttribution(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, want := range []string{
-		"   — head of the Tehran City Council, via Iranian Mehr News Agency · in: ",
-		"   — Mehdi Chamran (head of the Tehran City Council) · in: ",
+		"\n  — head of the Tehran City Council, via Iranian Mehr News Agency · in: “Tehran council head blames Mossad",
+		"” — Mehdi Chamran (head of the Tehran City Council) · in: “Tehran council head",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text lacks %q:\n%s", want, out)
@@ -68,14 +68,15 @@ func TestPrintAnswerShowsSourcesDiffer(t *testing.T) {
 		Value:  "part of the network of municipal surveillance cameras", SaidBy: "Young Journalists Club (YJC)", AccordingTo: []string{"Outlet B wire"}}
 	var out strings.Builder
 	printAnswer(&out, search.Answer{Question: "how many cameras?", Answered: true,
+		Quotes: []search.Quote{{Text: a.Quote, Source: a.Source, SaidBy: a.SaidBy}},
 		Differ: []search.Disagreement{{Kind: "figure", About: "camera", A: a, B: b}}}, false)
 	want := `
 Sources differ:
   figure (camera): more than 5,000 surveillance cameras against part of the network of municipal surveillance cameras
     “An Iranian opposition group says it has hacked more than 5,000 surveillance cameras in Tehran.”
-      — Iranian opposition group · in: Outlet A, “Opposition says it hacked cameras”, [85a4]
+      — Iranian opposition group · in: Outlet A · “Opposition says it hacked cameras”
     “The Young Journalists Club (YJC) reported that part of the network of municipal surveillance cameras had been disrupted.”
-      — Young Journalists Club (YJC), via Outlet B wire · in: Outlet B, “Council head blames Mossad”, [2b2c]
+      — Young Journalists Club (YJC), via Outlet B wire · in: Outlet B · “Council head blames Mossad”
 `
 	if !strings.Contains(out.String(), want) {
 		t.Errorf("got:\n%s\nwant it to hold:\n%s", out.String(), want)

@@ -47,10 +47,16 @@ func printDigest(w io.Writer, d search.Digest) {
 	if len(d.NewSources) > 0 {
 		fmt.Fprintf(w, "\nNew sources (%d):\n", len(d.NewSources))
 		for _, s := range d.NewSources {
-			fmt.Fprintf(w, "\n• %s\n", citation(s.Source.Ref()))
+			fmt.Fprintf(w, "\n• %s\n", citation(s.Source.Ref(), true))
 			for _, line := range s.Summary {
 				fmt.Fprintf(w, "    “%s”\n", line)
 			}
+		}
+	}
+	for _, f := range d.FromFeeds {
+		fmt.Fprintf(w, "\nFrom the feed %s (%d):\n", f.Title, len(f.Sources))
+		for _, r := range f.Sources {
+			fmt.Fprintf(w, "• “%s” %s [%s]\n", r.Title, r.URL, r.ID)
 		}
 	}
 	if len(d.TopQuestions) > 0 {
@@ -58,7 +64,7 @@ func printDigest(w io.Writer, d search.Digest) {
 		for _, q := range d.TopQuestions {
 			fmt.Fprintf(w, "\n• %s (asked %d×)\n", q.Question, q.Count)
 			if q.Best != nil {
-				fmt.Fprintf(w, "    “%s”\n    — %s\n", q.Best.Text, citation(q.Best.Source))
+				fmt.Fprintf(w, "    “%s”\n    — %s\n", q.Best.Text, citation(q.Best.Source, true))
 			}
 		}
 	}

@@ -5,16 +5,21 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 
 	"github.com/bwmarrin/discordgo"
 
 	"sitrep/bot"
 	"sitrep/config"
+	"sitrep/search/feeds"
+	"sitrep/search/ingest"
+	"sitrep/ops"
+	"sitrep/search"
 )
 
 // runServe runs the Discord bot until the context ends (Ctrl-C or
 // SIGTERM), then shuts down in order: the digest scheduler, the bot's
-// session, then the library.
+// session, the metrics server (SITREP_METRICS_ADDR), then the library.
 func runServe(ctx context.Context, e env) error {
 	f := newFlags(e, "serve", "serve [--data DIR]\n\nRuns the Discord bot. It needs DISCORD_TOKEN; DISCORD_GUILD_ID registers the commands in one server\n(instant), else globally. See .env.example for the other variables.")
 	args, err := f.parse(e)
@@ -48,23 +53,69 @@ func runServe(ctx context.Context, e env) error {
 	}
 	session.Identify.Intents = bot.Intents
 	session.LogLevel = discordgo.LogWarning
+	if cfg.Shard.Sharded() {
+		session.ShardID, session.ShardCount = cfg.Shard.ID, cfg.Shard.Count
+	}
+	var metrics *ops.Metrics
+	if cfg.MetricsAddr != "" {
+		metrics = ops.NewMetrics()
+		session.Client.Transport = metrics.Transport(session.Client.Transport)
+	}
 
 	lib, err := f.open(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
-	// The bot owns the digest scheduler: Run stops it before the session
-	// closes, and the library closes after Run returns.
+	// The bot owns the digest and feed schedulers: Run stops them before
+	// the session closes, and the library closes after Run returns.
+	follower := feeds.New(lib, &ingest.Fetcher{AllowPrivate: cfg.AllowPrivateURLs},
+		feeds.Options{Interval: cfg.FeedInterval, Logger: logger.With("component", "feeds")})
 	b := bot.New(session, lib, logger, bot.Options{
 		GuildID: cfg.GuildID, ModRole: cfg.ModRole, AllowPrivateURLs: cfg.AllowPrivateURLs,
 		DigestChannel: cfg.DigestChannel, DigestTime: cfg.DigestTime, Location: cfg.Location,
+		Feeds: follower,
+		Metrics: metrics, Shard: cfg.Shard,
 	})
+	if metrics != nil {
+		stopOps, err := serveOps(ctx, cfg.MetricsAddr, metrics, b, lib, logger)
+		if err != nil {
+			return err
+		}
+		defer stopOps() // after the bot, before the library
+	}
 	if err := b.Run(ctx); err != nil {
 		return err
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// serveOps serves /metrics and /healthz on addr until the returned stop
+// is called; stop waits for the server to finish.
+func serveOps(ctx context.Context, addr string, m *ops.Metrics, b *bot.Bot, lib *search.Library, logger *slog.Logger) (stop func(), err error) {
+	m.WatchIndexLag(lib.IndexLag)
+	health := ops.NewHealth(
+		ops.Check{Name: "gateway", Run: func(context.Context) error { return b.CheckGateway() }},
+		ops.Check{Name: "store", Run: func(context.Context) error { return lib.CheckStore() }},
+		ops.Check{Name: "index", Run: func(context.Context) error { return lib.CheckIndex() }},
+	)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("serve: metrics address %s: %w", addr, err)
+	}
+	// Not ctx: the health endpoint keeps answering (503) while the bot
+	// shuts down.
+	octx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan error, 1)
+	go func() { done <- ops.Serve(octx, ln, m, health, logger.With("component", "ops")) }()
+	return func() {
+		cancel()
+		if err := <-done; err != nil {
+			logger.Error("metrics server", "err", err)
+		}
+	}, nil
 }
 
 // newLogger builds the serve command's logger from the configuration.

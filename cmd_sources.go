@@ -111,7 +111,11 @@ func runAdd(ctx context.Context, e env) error {
 	if err != nil {
 		return fmt.Errorf("add: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "added %s (%q, %s): %d sentences\n", stored.ID, stored.Title, outletName(stored.Outlet), stored.Sentences)
+	what := fmt.Sprintf("%q", stored.Title)
+	if stored.Outlet != "" {
+		what += ", " + stored.Outlet
+	}
+	fmt.Fprintf(e.stdout, "added %s (%s): %d sentences\n", stored.ID, what, stored.Sentences)
 	return nil
 }
 

@@ -16,8 +16,14 @@ import (
 )
 
 // askPagePrefix starts the custom_id of /ask's paging buttons:
-// "ask:page:<questionID>:<offset>[:<source token>]".
+// "ask:page:<questionID>:<offset>[:<source token>]". The question itself
+// may be too long for a custom id (100 characters): the id of its log
+// entry stands for it, and the quotes are computed again.
 const askPagePrefix = "ask:page:"
+
+// askClosestPrefix starts the custom_id of a "no" card's button showing
+// the closest passages: "ask:near:<questionID>[:<source token>]".
+const askClosestPrefix = "ask:near:"
 
 // sourceHashPrefix marks a source token that is a hash of the source id,
 // used where the id itself is too long (custom ids and choice values are
@@ -41,7 +47,7 @@ func (b *Bot) askCommand() command {
 		},
 		handle:       b.handleAsk,
 		autocomplete: b.autocompleteAsk,
-		components:   map[string]handlerFunc{askPagePrefix: b.handleAskPage},
+		components:   map[string]handlerFunc{askPagePrefix: b.handleAskPage, askClosestPrefix: b.handleAskClosest},
 	}
 }
 
@@ -84,40 +90,86 @@ func (b *Bot) handleAsk(ctx context.Context, i *discordgo.Interaction) error {
 	})
 }
 
-// handleAskPage answers a paging button: the same question asked again at
-// another offset, without logging it again, replacing the card.
+// handleAskPage answers a paging button: the question asked again,
+// without logging it again, for the quotes after the best one at another
+// offset. The asker's card is replaced; anyone else gets the page as a
+// private message, so one reader cannot page the card away from the
+// others (and pages their private copy in place).
 func (b *Bot) handleAskPage(ctx context.Context, i *discordgo.Interaction) error {
 	qid, offset, token, ok := parsePageCustomID(i.MessageComponentData().CustomID)
 	if !ok {
 		return b.reply(ctx, i, plain("This button no longer works. Ask again to get a fresh answer.", true))
 	}
+	q, rec, err := b.recallQuestion(ctx, i, qid, token)
+	if err != nil || rec == nil {
+		return err
+	}
+	p := page{QuestionID: qid, Source: token, Offset: offset, Limit: b.opts.PageSize}
+	q.Limit = p.want()
+	update := rec.UserID == "" || rec.UserID == userID(i) ||
+		(i.Message != nil && i.Message.Flags&discordgo.MessageFlagsEphemeral != 0)
+	return b.answer(ctx, i, update, !update, func(ctx context.Context) (message, error) {
+		ans, err := b.lib.Ask(ctx, q)
+		if err != nil {
+			return message{}, err
+		}
+		return renderAnswer(ans, p), nil
+	})
+}
+
+// handleAskClosest answers "Show closest passages" on a "no" card,
+// privately to whoever pressed it: the passages nearest the question,
+// labelled as such. If a source added since answers the question, the
+// answer card is shown instead.
+func (b *Bot) handleAskClosest(ctx context.Context, i *discordgo.Interaction) error {
+	qid, token, ok := parseClosestCustomID(i.MessageComponentData().CustomID)
+	if !ok {
+		return b.reply(ctx, i, plain("This button no longer works. Ask again to get a fresh answer.", true))
+	}
+	q, rec, err := b.recallQuestion(ctx, i, qid, token)
+	if err != nil || rec == nil {
+		return err
+	}
+	p := page{QuestionID: qid, Source: token, Limit: b.opts.PageSize}
+	q.Limit = p.want()
+	return b.answer(ctx, i, false, true, func(ctx context.Context) (message, error) {
+		ans, err := b.lib.Ask(ctx, q)
+		if err != nil {
+			return message{}, err
+		}
+		if ans.Answered {
+			return renderAnswer(ans, p), nil
+		}
+		return renderClosest(ans), nil
+	})
+}
+
+// recallQuestion finds the logged question a button refers to and the
+// source its answer was restricted to, as a query to ask again. When it
+// cannot, it tells the user why and returns a nil record (and the error
+// to log, if any).
+func (b *Bot) recallQuestion(ctx context.Context, i *discordgo.Interaction, qid, token string) (search.Query, *search.QuestionRecord, error) {
 	scope := scopeOf(i)
+	sorry := plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)
 	rec, err := b.lib.Question(scope, qid)
 	if errors.Is(err, search.ErrNotFound) {
-		return b.reply(ctx, i, plain("I no longer have this question. Ask it again to get a fresh answer.", true))
+		return search.Query{}, nil, b.reply(ctx, i, plain("I no longer have this question. Ask it again to get a fresh answer.", true))
 	}
 	if err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) //nolint:errcheck // the read error is the one to log
-		return err
+		b.reply(ctx, i, sorry) //nolint:errcheck // the read error is the one to log
+		return search.Query{}, nil, err
 	}
 	var sourceID string
 	if token != "" {
 		if sourceID, err = b.resolveSource(scope, token); err != nil {
 			if errors.Is(err, errUnknownSource) {
-				return b.reply(ctx, i, plain("The source of this answer was removed from the library.", true))
+				return search.Query{}, nil, b.reply(ctx, i, plain("The source of this answer was removed from the library.", true))
 			}
-			b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) //nolint:errcheck // the lookup error is the one to log
-			return err
+			b.reply(ctx, i, sorry) //nolint:errcheck // the lookup error is the one to log
+			return search.Query{}, nil, err
 		}
 	}
-	q := search.Query{Question: rec.Text, Scope: scope, SourceID: sourceID, Limit: b.opts.PageSize, Offset: offset}
-	return b.answer(ctx, i, true, false, func(ctx context.Context) (message, error) {
-		ans, err := b.lib.Ask(ctx, q)
-		if err != nil {
-			return message{}, err
-		}
-		return renderAnswer(ans, page{QuestionID: qid, Source: token, Offset: offset, Limit: q.Limit}), nil
-	})
+	return search.Query{Question: rec.Text, Scope: scope, SourceID: sourceID}, &rec, nil
 }
 
 // autocompleteAsk suggests sources for the source option: those whose
@@ -230,6 +282,29 @@ func pageCustomID(questionID string, offset int, token string) string {
 		id += ":" + token
 	}
 	return id
+}
+
+// closestCustomID is the custom_id of a "Show closest passages" button.
+func closestCustomID(questionID, token string) string {
+	id := askClosestPrefix + questionID
+	if token != "" {
+		id += ":" + token
+	}
+	return id
+}
+
+// parseClosestCustomID reverses closestCustomID; ok is false for anything
+// else.
+func parseClosestCustomID(id string) (questionID, token string, ok bool) {
+	rest, found := strings.CutPrefix(id, askClosestPrefix)
+	if !found {
+		return "", "", false
+	}
+	questionID, token, hasToken := strings.Cut(rest, ":")
+	if questionID == "" || (hasToken && token == "") {
+		return "", "", false
+	}
+	return questionID, token, true
 }
 
 // parsePageCustomID reverses pageCustomID; ok is false for anything else.

@@ -19,7 +19,9 @@ import (
 
 	"sitrep/bot/schedule"
 	"sitrep/config"
+	"sitrep/ops"
 	"sitrep/search"
+	"sitrep/search/feeds"
 	"sitrep/search/ingest"
 )
 
@@ -113,6 +115,21 @@ type Options struct {
 	// Clock drives the digest schedule and "since" of a first digest;
 	// schedule.SystemClock when nil.
 	Clock schedule.Clock
+
+	// Feeds enables /feed and the feed schedule (nil: both off); FeedClock
+	// drives that schedule, schedule.SystemClock when nil. It is not Clock:
+	// each schedule sleeps on its own clock.
+	Feeds     *feeds.Follower
+	FeedClock schedule.Clock
+	// Metrics records interactions, deferrals and digests; nil records
+	// nothing.
+	Metrics *ops.Metrics
+	// Shard is the gateway shard the session identifies as (set the
+	// session's ShardID and ShardCount to match). A sharded bot answers
+	// only the interactions of the servers its shard owns, runs only
+	// their digests, and registers commands only from shard 0. The zero
+	// value owns every server.
+	Shard config.Shard
 }
 
 // Bot answers Discord interactions from its command table. Build it with
@@ -129,6 +146,9 @@ type Bot struct {
 	cur     Curator
 	sched   *schedule.Scheduler
 	fetcher *ingest.Fetcher
+	// feeds and feedSched serve /feed and the feed checks; nil when off.
+	feeds     *feeds.Follower
+	feedSched *feeds.Scheduler
 
 	mu       sync.Mutex
 	stopping bool
@@ -136,6 +156,10 @@ type Bot struct {
 	inflight sync.WaitGroup
 
 	registered atomic.Bool
+	// connected is true from READY or RESUMED until a disconnect, and
+	// readied once any READY came: the gateway part of the health check.
+	connected atomic.Bool
+	readied   atomic.Bool
 }
 
 // New returns a bot that answers interactions arriving on session from lib,
@@ -167,6 +191,14 @@ func New(session Session, lib Library, logger *slog.Logger, opts Options) *Bot {
 	if cur, ok := lib.(Curator); ok {
 		b.cur = cur
 		b.sched = schedule.New(digestStore{b}, digestPoster{b}, opts.Clock, logger.With("component", "digest"))
+		if opts.Feeds != nil {
+			clock := opts.FeedClock
+			if clock == nil {
+				clock = schedule.SystemClock{}
+			}
+			b.feeds = opts.Feeds
+			b.feedSched = feeds.NewScheduler(opts.Feeds, clock, feeds.Hooks{Added: b.feedSourceAdded, Notify: b.postFeedNotice})
+		}
 	} else {
 		logger.Info("the library cannot curate: /source, /digest and follow-ups are off")
 	}
@@ -201,6 +233,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	removeInteraction := b.session.AddHandler(func(_ *discordgo.Session, i *discordgo.InteractionCreate) { b.onInteraction(i) })
 	defer removeReady()
 	defer removeInteraction()
+	for _, remove := range b.watchGateway() {
+		defer remove()
+	}
 
 	if err := b.session.Open(); err != nil {
 		return fmt.Errorf("bot: open gateway: %w", err)
@@ -215,8 +250,18 @@ func (b *Bot) Run(ctx context.Context) error {
 	} else {
 		close(schedDone)
 	}
+	feedsDone := make(chan struct{})
+	if b.feedSched != nil {
+		go func() {
+			defer close(feedsDone)
+			b.feedSched.Run(ctx) //nolint:errcheck // Run logs its failures and returns nil
+		}()
+	} else {
+		close(feedsDone)
+	}
 	<-ctx.Done()
-	<-schedDone // the scheduler posts through the session: stop it first
+	<-schedDone // the schedulers post through the session: stop them first
+	<-feedsDone
 
 	b.log.Info("shutting down", "grace", b.opts.ShutdownGrace)
 	b.mu.Lock()
@@ -275,6 +320,13 @@ func (b *Bot) onReady(r *discordgo.Ready) {
 	if b.registered.Load() {
 		return
 	}
+	if b.opts.Shard.ID != 0 {
+		// The commands are the application's, not a shard's: one
+		// registration is enough.
+		log.Info("commands are registered by shard 0", "shard", b.opts.Shard)
+		b.registered.Store(true)
+		return
+	}
 	if err := b.register(ctx, appID); err != nil {
 		log.Error("registering commands failed", "err", err)
 		return
@@ -308,6 +360,12 @@ func (b *Bot) onInteraction(ic *discordgo.InteractionCreate) {
 		return
 	}
 	i := ic.Interaction
+	if !b.opts.Shard.Owns(i.GuildID) {
+		// Discord sends a server's events to the shard that owns it; one
+		// arriving here is misrouted, and its owner answers it.
+		b.log.Warn("interaction of a server this shard does not own; ignored", "interaction", i.ID, "guild", i.GuildID, "shard", b.opts.Shard)
+		return
+	}
 	ctx, done, ok := b.track()
 	if !ok {
 		return
@@ -320,13 +378,80 @@ func (b *Bot) onInteraction(ic *discordgo.InteractionCreate) {
 			log.Error("handler panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		}
 	}()
+	outcome := ops.OutcomePanic // until dispatch returns
+	name := ""
+	if i.Type == discordgo.InteractionApplicationCommand || i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		name = i.ApplicationCommandData().Name // known even if the handler panics
+	}
+	defer func() { b.opts.Metrics.Interaction(b.metricName(name), metricKind(i.Type), outcome, time.Since(start)) }()
 	name, err := b.dispatch(ctx, i)
 	log = log.With("command", name, "elapsed", time.Since(start).Round(time.Microsecond))
 	if err != nil {
+		outcome = ops.OutcomeError
 		log.Error("interaction failed", "err", err)
 		return
 	}
+	outcome = ops.OutcomeOK
 	log.Debug("interaction answered")
+}
+
+// metricName is name when it is a command of the table, else "unknown":
+// a stale command or a component's custom id must not make new metric
+// series.
+func (b *Bot) metricName(name string) string {
+	if _, ok := b.command(name); ok {
+		return name
+	}
+	return "unknown"
+}
+
+// metricKind is the metrics' name for an interaction type.
+func metricKind(t discordgo.InteractionType) string {
+	switch t {
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return ops.KindAutocomplete
+	case discordgo.InteractionMessageComponent:
+		return ops.KindComponent
+	case discordgo.InteractionModalSubmit:
+		return ops.KindModal
+	}
+	return ops.KindCommand
+}
+
+// watchGateway follows the session's connection for CheckGateway and
+// returns the functions that remove its handlers.
+func (b *Bot) watchGateway() []func() {
+	up := func() { b.connected.Store(true) }
+	return []func(){
+		b.session.AddHandler(func(_ *discordgo.Session, _ *discordgo.Ready) { b.readied.Store(true); up() }),
+		b.session.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { up() }),
+		b.session.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.connected.Store(false) }),
+	}
+}
+
+// ErrGatewayDown is CheckGateway's error while the bot has no gateway
+// session.
+var ErrGatewayDown = errors.New("bot: not connected to the Discord gateway")
+
+// CheckGateway returns nil while the bot holds a gateway session (after
+// a READY, while the connection is open), else ErrGatewayDown. It is the
+// gateway check of the health endpoint.
+func (b *Bot) CheckGateway() error {
+	up := b.connected.Load()
+	if s, ok := b.session.(*discordgo.Session); ok {
+		// discordgo runs each event handler on a goroutine of its own, so
+		// the Disconnect of a dropped connection may be handled after the
+		// RESUMED of the next one; the session's own flag, which it sets
+		// under its lock once the connection heartbeats and clears when
+		// it closes, cannot arrive out of order.
+		s.RLock()
+		up = b.readied.Load() && s.DataReady
+		s.RUnlock()
+	}
+	if !up {
+		return ErrGatewayDown
+	}
+	return nil
 }
 
 // dispatch finds the handler for i in the command table and runs it. It

@@ -51,6 +51,9 @@ func (b *Bot) commandTable() []command {
 	if b.cur != nil {
 		cmds = append(cmds, b.sourceCommand(), b.digestCommand())
 	}
+	if b.feeds != nil {
+		cmds = append(cmds, b.feedCommand())
+	}
 	return cmds
 }
 
@@ -171,6 +174,7 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, update, ephe
 	if deferErr != nil {
 		return fmt.Errorf("bot: defer (type %d): %w", kind, deferErr)
 	}
+	b.opts.Metrics.Deferred()
 	m := finish(r)
 	// The handler's context may have run out while the work waited (that is
 	// often why it failed): the reply still has to reach the user.

@@ -230,6 +230,7 @@ func (b *Bot) deferPrivately(ctx context.Context, i *discordgo.Interaction, work
 	if err != nil {
 		return fmt.Errorf("bot: defer: %w", err)
 	}
+	b.opts.Metrics.Deferred()
 	m, workErr := work(ctx)
 	if err := b.editOriginal(ctx, i, m.webhookEdit()); err != nil {
 		return errors.Join(workErr, fmt.Errorf("bot: edit deferred response: %w", err))
@@ -285,6 +286,7 @@ func (b *Bot) postDigest(ctx context.Context, guild, channel string) (int, error
 			return n, fmt.Errorf("bot: post digest part %d/%d in %s: %w", n+1, len(msgs), channel, err)
 		}
 	}
+	b.opts.Metrics.DigestPosted()
 	return len(msgs), nil
 }
 
@@ -369,6 +371,9 @@ func (s digestStore) Schedules(_ context.Context) ([]schedule.Settings, error) {
 	}
 	out := make([]schedule.Settings, 0, len(guilds))
 	for _, guild := range guilds {
+		if !s.b.opts.Shard.Owns(guild) {
+			continue // another shard posts it
+		}
 		d, found := stored[guild]
 		eff, ok := s.b.inForce(guild, d, found)
 		if !ok {
@@ -422,6 +427,9 @@ func renderDigest(d search.Digest) []message {
 	for _, s := range d.NewSources {
 		embeds = append(embeds, digestSourceEmbed(s))
 	}
+	if len(d.FromFeeds) > 0 {
+		embeds = append(embeds, feedsDigestEmbed(d.FromFeeds))
+	}
 	for _, q := range d.TopQuestions {
 		embeds = append(embeds, digestQuestionEmbed(q))
 	}
@@ -442,7 +450,7 @@ func digestSourceEmbed(s search.DigestSource) *discordgo.MessageEmbed {
 		URL:         linkURL(s.Source.URL),
 		Description: desc,
 		Color:       digestColor,
-		Footer:      &discordgo.MessageEmbedFooter{Text: clip(citationLine(s.Source.Ref()), 200)},
+		Footer:      footer(citationLine(s.Source.Ref())),
 	}
 }
 
@@ -455,7 +463,7 @@ func digestQuestionEmbed(q search.DigestQuestion) *discordgo.MessageEmbed {
 	if q.Best != nil {
 		e.Description = blockQuote(q.Best.Text, q.Best.Highlights, digestQuoteRunes)
 		e.URL = linkURL(q.Best.Source.URL)
-		e.Footer = &discordgo.MessageEmbedFooter{Text: clip(citationLine(q.Best.Source), 200)}
+		e.Footer = footer(citationLine(q.Best.Source))
 	}
 	return e
 }

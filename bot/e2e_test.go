@@ -218,6 +218,36 @@ func (h *harness) edit(tb testing.TB, ic discordtest.Interaction) sentMessage {
 	return m
 }
 
+// checkEditPingsNobody: the PATCH that fills a deferred reply must carry
+// "allowed_mentions":{"parse":[]} (and name no user or role). Without it
+// Discord parses mentions in the edited content, and a quote holding
+// @everyone or <@id> pings people.
+func (h *harness) checkEditPingsNobody(tb testing.TB, ic discordtest.Interaction) {
+	tb.Helper()
+	for _, r := range h.srv.Requests() {
+		if r.Method != "PATCH" || !strings.Contains(r.Path, "/"+ic.Token+"/") {
+			continue
+		}
+		var body struct {
+			AllowedMentions json.RawMessage `json:"allowed_mentions"`
+		}
+		var am struct {
+			Parse *[]string `json:"parse"`
+			Users []string  `json:"users"`
+			Roles []string  `json:"roles"`
+		}
+		if err := r.Decode(&body); err != nil {
+			tb.Fatal(err)
+		}
+		if len(body.AllowedMentions) == 0 || json.Unmarshal(body.AllowedMentions, &am) != nil ||
+			am.Parse == nil || len(*am.Parse) > 0 || len(am.Users) > 0 || len(am.Roles) > 0 {
+			tb.Errorf(`the edit filling a deferred answer sends allowed_mentions %q, want {"parse":[]}: a quote holding @everyone would ping the whole server`, body.AllowedMentions)
+		}
+		return
+	}
+	tb.Errorf("no PATCH for interaction %s", ic.Token)
+}
+
 func ask(question string, more ...*discordgo.ApplicationCommandInteractionDataOption) []*discordgo.ApplicationCommandInteractionDataOption {
 	return append([]*discordgo.ApplicationCommandInteractionDataOption{discordtest.StringOption("question", question)}, more...)
 }
@@ -298,15 +328,15 @@ func TestAskEndToEnd(t *testing.T) {
 		if !strings.Contains(first.Content, "how many cameras were hacked?") {
 			t.Errorf("content %q does not repeat the question", first.Content)
 		}
-		if len(first.Embeds) != search.DefaultLimit {
-			t.Fatalf("%d quotes, want %d", len(first.Embeds), search.DefaultLimit)
+		if len(first.Embeds) != 2 || strings.Count(first.Embeds[1].Description, "\n") != search.DefaultLimit-2 {
+			t.Fatalf("%d embeds, want the best quote and %d more in one", len(first.Embeds), search.DefaultLimit-1)
 		}
 		e := first.Embeds[0]
 		if !strings.Contains(e.Description, "says it has **hacked** more than 5,000 surveillance **cameras** in Tehran") {
 			t.Errorf("best quote %q", e.Description)
 		}
-		if e.Title != "Iranian opposition group says it hacked 5,000 Tehran surveillance cameras" || !strings.Contains(e.Footer.Text, "85a414cdecb060a4") {
-			t.Errorf("best quote cites %q / %q", e.Title, e.Footer.Text)
+		if !strings.Contains(e.Description, "\n— *Iranian opposition group says it hacked 5,000 Tehran surveillance cameras*") {
+			t.Errorf("best quote cites %q", e.Description)
 		}
 		first.checkLimits(t)
 		qs, err := lib.Questions(guild, epoch)
@@ -322,7 +352,7 @@ func TestAskEndToEnd(t *testing.T) {
 		if first.Embeds == nil {
 			t.Skip("no first page")
 		}
-		next, disabled := first.button(t, "Next")
+		next, disabled := first.button(t, "More")
 		if _, prevDisabled := first.button(t, "◀"); !prevDisabled || disabled {
 			t.Fatalf("first page: previous disabled %v, next disabled %v", prevDisabled, disabled)
 		}
@@ -331,16 +361,16 @@ func TestAskEndToEnd(t *testing.T) {
 		if cb.Type != int(discordgo.InteractionResponseUpdateMessage) {
 			t.Fatalf("callback type %d, want 7 (update the card)", cb.Type)
 		}
-		if !strings.Contains(cb.Data.Content, "Quotes 6–10 of") {
-			t.Errorf("second page content %q", cb.Data.Content)
+		if len(cb.Data.Embeds) != 2 || !strings.Contains(cb.Data.Embeds[1].Title, "6–9 of") || cb.Data.Embeds[0].Description != first.Embeds[0].Description {
+			t.Fatalf("second page %+v, want the best quote and quotes 6–9", cb.Data.Embeds)
 		}
 		seen := map[string]bool{}
-		for _, e := range first.Embeds {
-			seen[e.Description] = true
+		for _, line := range strings.Split(first.Embeds[1].Description, "\n") {
+			seen[line[strings.Index(line, " "):]] = true
 		}
-		for _, e := range cb.Data.Embeds {
-			if seen[e.Description] {
-				t.Errorf("quote repeated from page 1: %q", e.Description)
+		for _, line := range strings.Split(cb.Data.Embeds[1].Description, "\n") {
+			if seen[line[strings.Index(line, " "):]] {
+				t.Errorf("quote repeated from page 1: %q", line)
 			}
 		}
 		prev, prevDisabled := cb.Data.button(t, "◀")
@@ -367,12 +397,17 @@ func TestAskEndToEnd(t *testing.T) {
 		if len(cb.Data.Embeds) == 0 {
 			t.Fatalf("no quotes: %q", cb.Data.Content)
 		}
-		for _, e := range cb.Data.Embeds {
-			if !strings.HasSuffix(e.Footer.Text, "source 8e1e24bd0573ea10") {
-				t.Errorf("quote from another source: %q", e.Footer.Text)
+		if !strings.Contains(cb.Data.Embeds[0].Description, "\n— **iranfocus**") {
+			t.Errorf("best quote from another source: %q", cb.Data.Embeds[0].Description)
+		}
+		for _, e := range cb.Data.Embeds[1:] {
+			for _, entry := range strings.Split(e.Description, "\n") {
+				if !strings.Contains(entry, "— iranfocus") {
+					t.Errorf("quote from another source: %q", entry)
+				}
 			}
 		}
-		if next, _ := cb.Data.button(t, "Next"); !strings.HasSuffix(next, ":8e1e24bd0573ea10") {
+		if next, _ := cb.Data.button(t, "More"); !strings.HasSuffix(next, ":8e1e24bd0573ea10") {
 			t.Errorf("paging forgets the source: %q", next)
 		}
 	})
@@ -432,8 +467,12 @@ func TestAskEndToEnd(t *testing.T) {
 		if cb.Type != 4 || len(cb.Data.Embeds) != 1 || !strings.Contains(cb.Data.Embeds[0].Description, "moderator to add a source") {
 			t.Fatalf("reply %+v", cb.Data)
 		}
-		if len(cb.Data.Components) != 0 {
-			t.Error("paging buttons on a no-answer card")
+		for _, row := range cb.Data.Components {
+			for _, c := range row.Components {
+				if c.Label != closestLabel {
+					t.Errorf("button %q on a no-answer card", c.Label)
+				}
+			}
 		}
 		qs, _ := lib.Questions(guild, epoch)
 		last := qs[len(qs)-1]
@@ -458,20 +497,21 @@ func TestAskEndToEnd(t *testing.T) {
 				t.Errorf("deferral took %v; Discord's deadline is 3 s", took)
 			}
 			m := h.edit(t, ic)
-			if len(m.Embeds) != search.DefaultLimit || !strings.Contains(m.Embeds[0].Description, "**hacked**") {
+			if len(m.Embeds) != 2 || !strings.Contains(m.Embeds[0].Description, "**hacked**") {
 				t.Errorf("edited answer %+v", m)
 			}
 			m.checkLimits(t)
+			h.checkEditPingsNobody(t, ic)
 		}
 		// A slow page is a deferred update (6), then the same edit.
-		next, _ := first.button(t, "Next")
+		next, _ := first.button(t, "More")
 		ic := h.srv.NewInteraction()
 		cb, _ := h.dispatch(t, ic, ic.Button(next, "1100000000000099998"))
 		if cb.Type != int(discordgo.InteractionResponseDeferredMessageUpdate) {
 			t.Fatalf("callback type %d, want 6", cb.Type)
 		}
-		if m := h.edit(t, ic); !strings.Contains(m.Content, "Quotes 6–10") {
-			t.Errorf("edited page %q", m.Content)
+		if m := h.edit(t, ic); len(m.Embeds) != 2 || !strings.Contains(m.Embeds[1].Title, "6–9 of") {
+			t.Errorf("edited page %+v", m.Embeds)
 		}
 	})
 
@@ -486,7 +526,7 @@ func TestAskEndToEnd(t *testing.T) {
 		// A slow failure on a page must not replace the card.
 		gate.delay.Store(int64(1300 * time.Millisecond))
 		defer gate.delay.Store(0)
-		next, _ := first.button(t, "Next")
+		next, _ := first.button(t, "More")
 		ic = h.srv.NewInteraction()
 		if cb, _ := h.dispatch(t, ic, ic.Button(next, "1100000000000099994")); cb.Type != int(discordgo.InteractionResponseDeferredMessageUpdate) {
 			t.Fatalf("callback type %d, want 6", cb.Type)

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"net/url"
 	"sort"
 	"strings"
@@ -38,11 +37,6 @@ const (
 
 // Rendering choices, within the limits above.
 const (
-	// maxQuoteRunes bounds one quote's block: a longer sentence is cut
-	// (marked with an ellipsis) rather than crowding out the other quotes.
-	maxQuoteRunes = 1500
-	// maxReporters is how many "also reported by" sources a quote lists.
-	maxReporters = 5
 	// embedColor is the accent of answer cards (a calm blue).
 	embedColor = 0x2f6fb0
 	// noAnswerColor is the accent of the card saying nothing answers.
@@ -105,145 +99,26 @@ func (m message) webhookEdit() *discordgo.WebhookEdit {
 	}
 }
 
-// page says which slice of an answer a card shows and how to ask for the
-// neighbouring ones.
-type page struct {
-	// QuestionID is the logged question the paging buttons refer to; no
-	// buttons without it.
-	QuestionID string
-	// Source is the source token of a restricted answer (see
-	// sourceToken), or "".
-	Source string
-	Offset int
-	Limit  int
-}
-
-// renderAnswer turns an answer into the card users see: the question, then
-// one embed per quote with the matched words in bold, its source and who
-// else reported it, then paging buttons. It is pure: the golden files in
-// testdata pin its output.
-func renderAnswer(ans search.Answer, p page) message {
-	if p.Limit <= 0 {
-		p.Limit = search.DefaultLimit
-	}
-	var head strings.Builder
-	head.WriteString("**Q:** " + escapeMarkdown(clip(oneLine(ans.Question), 400)))
-	if ans.Corrected != "" {
-		head.WriteString("\n*Searched for: " + escapeMarkdown(clip(oneLine(ans.Corrected), 400)) + "*")
-	}
-	if !ans.Answered || len(ans.Quotes) == 0 {
-		if ans.Answered || ans.Total > 0 {
-			// Paged past the end (the library changed since the first page).
-			head.WriteString("\nNo more quotes for this question.")
-			return message{Content: head.String(), Components: pagingRow(p, ans.Total)}
-		}
-		return message{
-			Content: head.String(),
-			Embeds: []*discordgo.MessageEmbed{{
-				Title: "No source in the library answers this yet",
-				Description: "I keep unanswered questions for the daily digest and will tell you here if a source added later answers it.\n" +
-					"Ask a moderator to add a source that covers it.",
-				Color: noAnswerColor,
-			}},
-		}
-	}
-	first := p.Offset + 1
-	last := p.Offset + len(ans.Quotes)
-	if p.Offset > 0 || ans.Total > last {
-		fmt.Fprintf(&head, "\nQuotes %d–%d of %d", first, last, max(ans.Total, last))
-	}
-	// Share the embed budget evenly so one long quote cannot push the
-	// others out of the message.
-	shown := min(len(ans.Quotes), maxEmbeds)
-	budget := maxEmbedTotal/shown - 8
-	embeds := make([]*discordgo.MessageEmbed, 0, shown)
-	for _, q := range ans.Quotes[:shown] {
-		embeds = append(embeds, renderQuote(q, budget))
-	}
-	return message{Content: head.String(), Embeds: embeds, Components: pagingRow(p, ans.Total)}
-}
-
-// renderQuote renders one quote within budget characters: the source title
-// (linked), the quote as a block quote, "also reported by" and a footer with
-// outlet, date and source id.
-func renderQuote(q search.Quote, budget int) *discordgo.MessageEmbed {
-	e := &discordgo.MessageEmbed{
-		Title: clip(escapeMarkdown(oneLine(orDefault(q.Source.Title, q.Source.ID))), maxEmbedTitle),
-		URL:   linkURL(q.Source.URL),
-		Color: embedColor,
-		Footer: &discordgo.MessageEmbedFooter{
-			Text: clip(citationLine(q.Source), 200),
-		},
-	}
-	used := runes(e.Title) + runes(e.Footer.Text)
-	if len(q.AlsoReportedBy) > 0 {
-		f := &discordgo.MessageEmbedField{Name: "Also reported by", Value: reporters(q.AlsoReportedBy, max(60, min(maxFieldValue, budget/3)))}
-		e.Fields = []*discordgo.MessageEmbedField{f}
-		used += runes(f.Name) + runes(f.Value)
-	}
-	e.Description = blockQuote(q.Text, q.Highlights, max(100, min(maxEmbedDesc, maxQuoteRunes, budget-used)))
-	return e
-}
-
-// citationLine is a quote's footer: outlet, date, source id. Footers show
-// no markdown, so nothing is escaped.
+// citationLine says where a source comes from in an embed footer: its
+// outlet and date, the ones known ("" when neither is). Footers show no
+// markdown, so nothing is escaped.
 func citationLine(r search.Ref) string {
-	parts := []string{orDefault(oneLine(r.Outlet), "outlet not stated")}
-	if r.Published != "" {
-		parts = append(parts, oneLine(r.Published))
-	} else {
-		parts = append(parts, "date not stated")
+	var parts []string
+	for _, p := range []string{clip(oneLine(r.Outlet), 100), clip(oneLine(r.Published), 20)} {
+		if p != "" {
+			parts = append(parts, p)
+		}
 	}
-	parts = append(parts, "source "+oneLine(r.ID))
 	return strings.Join(parts, " · ")
 }
 
-// reporters lists other sources that say the same, one a line, within
-// limit characters. Lines are whole (a cut would break a link's
-// markdown); those that do not fit are counted in "and N more".
-func reporters(rs []search.Reporter, limit int) string {
-	var lines []string
-	used := 0
-	for i, r := range rs {
-		more := fmt.Sprintf("and %d more", len(rs)-i)
-		title := escapeMarkdown(clip(oneLine(orDefault(r.Title, r.ID)), 100))
-		if u := linkURL(r.URL); u != "" && len(u) <= 300 {
-			title = "[" + title + "](" + u + ")"
-		}
-		line := "**" + escapeMarkdown(clip(oneLine(orDefault(r.Outlet, "outlet not stated")), 60)) + "**: " + title
-		if r.Published != "" {
-			line += " (" + escapeMarkdown(clip(oneLine(r.Published), 20)) + ")"
-		}
-		room := limit - used
-		if i < len(rs)-1 {
-			room -= runes(more) + 1 // keep room to say how many are left out
-		}
-		if i == maxReporters || runes(line)+1 > room {
-			if runes(more)+1 <= limit-used {
-				lines = append(lines, more)
-			}
-			break
-		}
-		lines = append(lines, line)
-		used += runes(line) + 1
-	}
-	return clip(strings.Join(lines, "\n"), limit)
-}
-
-// pagingRow returns the previous/next buttons for p, or none when the
-// answer fits on one page or cannot be paged (no logged question).
-func pagingRow(p page, total int) []discordgo.MessageComponent {
-	if p.QuestionID == "" || (p.Offset == 0 && total <= p.Limit) {
+// footer is an embed footer showing text, or nil when text is empty
+// (Discord refuses an empty footer).
+func footer(text string) *discordgo.MessageEmbedFooter {
+	if strings.TrimSpace(text) == "" {
 		return nil
 	}
-	prev := max(0, p.Offset-p.Limit)
-	next := p.Offset + p.Limit
-	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		discordgo.Button{Label: "◀ Previous", Style: discordgo.SecondaryButton, Disabled: p.Offset == 0,
-			CustomID: pageCustomID(p.QuestionID, prev, p.Source)},
-		discordgo.Button{Label: "Next ▶", Style: discordgo.PrimaryButton, Disabled: next >= total,
-			CustomID: pageCustomID(p.QuestionID, next, p.Source)},
-	}}}
+	return &discordgo.MessageEmbedFooter{Text: clip(text, 200)}
 }
 
 // blockQuote renders text as a Discord block quote with the highlighted

@@ -216,7 +216,7 @@ func renderAdded(s search.Source, text string) message {
 			URL:         linkURL(s.URL),
 			Description: blockQuote(strings.Join(preview, " "), nil, sourcePreviewRunes+50),
 			Color:       embedColor,
-			Footer:      &discordgo.MessageEmbedFooter{Text: clip(citationLine(s.Ref()), 200)},
+			Footer:      footer(citationLine(s.Ref())),
 		}},
 		Ephemeral: true,
 	}
@@ -433,7 +433,7 @@ func sourceEmbed(s search.Source) *discordgo.MessageEmbed {
 		Title:  clip(escapeMarkdown(oneLine(orDefault(s.Title, s.ID))), maxEmbedTitle),
 		URL:    linkURL(s.URL),
 		Color:  embedColor,
-		Footer: &discordgo.MessageEmbedFooter{Text: clip(citationLine(s.Ref()), 200)},
+		Footer: footer(strings.TrimPrefix(citationLine(s.Ref())+" · source "+s.ID, " · ")),
 	}
 	if s.AddedBy != "" {
 		e.Description = "Added by " + escapeMarkdown(clip(s.AddedBy, 100))

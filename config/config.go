@@ -32,6 +32,12 @@ const (
 	EnvTimezone         = "SITREP_TIMEZONE"
 	EnvLogLevel         = "SITREP_LOG_LEVEL"
 	EnvLogFormat        = "SITREP_LOG_FORMAT"
+	EnvFeedInterval     = "SITREP_FEED_INTERVAL"
+	// EnvDatabaseURL is reserved for the PostgreSQL store, which is
+	// planned but not built: Load refuses it rather than ignore it.
+	EnvDatabaseURL      = "SITREP_DATABASE_URL"
+	EnvMetricsAddr      = "SITREP_METRICS_ADDR"
+	EnvShard            = "SITREP_SHARD"
 	defaultTimezoneName = "UTC"
 	redacted            = "[redacted]"
 	tokenPrefix         = "Bot "
@@ -42,6 +48,12 @@ const (
 const (
 	DefaultAPIBase = "https://discord.com/api/v9/"
 	DefaultDataDir = "./data"
+	// DefaultFeedInterval is how often followed feeds are checked.
+	DefaultFeedInterval = 15 * time.Minute
+	// MinFeedInterval and MaxFeedInterval bound SITREP_FEED_INTERVAL: more
+	// often is impolite to the sites, less often is no longer news.
+	MinFeedInterval = time.Minute
+	MaxFeedInterval = 24 * time.Hour
 )
 
 // DefaultDigestTime is the digest's time of day when SITREP_DIGEST_TIME is unset.
@@ -113,6 +125,14 @@ type Config struct {
 	LogLevel slog.Level
 	// LogFormat is LogFormatText or LogFormatJSON.
 	LogFormat string
+	// FeedInterval is how often `sitrep serve` checks each followed feed.
+	FeedInterval time.Duration
+	// MetricsAddr is the host:port where sitrep serve offers /metrics and
+	// /healthz, or "" for none (the default).
+	MetricsAddr string
+	// Shard is the gateway shard sitrep serve runs as (SITREP_SHARD);
+	// the zero value is one unsharded bot.
+	Shard Shard
 }
 
 // VarError reports one environment variable whose value cannot be used.
@@ -142,6 +162,8 @@ func Load(getenv func(string) string) (Config, error) {
 		Location:   time.UTC,
 		LogLevel:   slog.LevelInfo,
 		LogFormat:  LogFormatText,
+
+		FeedInterval: DefaultFeedInterval,
 	}
 	var errs []error
 	bad := func(name string, err error) { errs = append(errs, &VarError{Var: name, Err: err}) }
@@ -225,6 +247,35 @@ func Load(getenv func(string) string) (Config, error) {
 			bad(EnvLogFormat, fmt.Errorf("%q is not a format: use text or json", clip(v)))
 		}
 	}
+	if v := get(EnvFeedInterval); v != "" {
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil:
+			bad(EnvFeedInterval, fmt.Errorf("%q is not a duration: write it like 15m or 1h", clip(v)))
+		case d < MinFeedInterval || d > MaxFeedInterval:
+			bad(EnvFeedInterval, fmt.Errorf("%s is out of range: between %s and %s", d, MinFeedInterval, MaxFeedInterval))
+		default:
+			c.FeedInterval = d
+		}
+	}
+	if v := get(EnvMetricsAddr); v != "" {
+		addr, err := parseListenAddr(v)
+		if err != nil {
+			bad(EnvMetricsAddr, err)
+		}
+		c.MetricsAddr = addr
+	}
+	if v := get(EnvShard); v != "" {
+		sh, err := ParseShard(v)
+		if err != nil {
+			bad(EnvShard, err)
+		}
+		c.Shard = sh
+	}
+	if get(EnvDatabaseURL) != "" {
+		// Not quoted: a database URL usually holds a password.
+		bad(EnvDatabaseURL, errors.New("the PostgreSQL store is planned but not built yet; unset it to use the embedded store in "+EnvDataDir+" (one process per data directory)"))
+	}
 	if len(errs) > 0 {
 		return Config{}, errors.Join(errs...)
 	}
@@ -242,9 +293,9 @@ func (c Config) RequireDiscord() error {
 
 // String describes the configuration for people, with the token redacted.
 func (c Config) String() string {
-	return fmt.Sprintf("config{token=%s guild=%s api=%s data=%s mod_role=%s allow_private_urls=%t digest_channel=%s digest_time=%s timezone=%s log_level=%s log_format=%s}",
+	return fmt.Sprintf("config{token=%s guild=%s api=%s data=%s mod_role=%s allow_private_urls=%t digest_channel=%s digest_time=%s timezone=%s log_level=%s log_format=%s metrics=%s shard=%s}",
 		tokenState(c.Token), orNone(c.GuildID), c.APIBase, c.DataDir, orNone(c.ModRole), c.AllowPrivateURLs,
-		orNone(c.DigestChannel), c.DigestTime, locName(c.Location), c.LogLevel, c.LogFormat)
+		orNone(c.DigestChannel), c.DigestTime, locName(c.Location), c.LogLevel, c.LogFormat, orNone(c.MetricsAddr), c.Shard)
 }
 
 // GoString makes %#v print the redacted String form.
@@ -264,6 +315,9 @@ func (c Config) LogValue() slog.Value {
 		slog.String("timezone", locName(c.Location)),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("log_format", c.LogFormat),
+		slog.Duration("feed_interval", c.FeedInterval),
+		slog.String("metrics_addr", c.MetricsAddr),
+		slog.String("shard", c.Shard.String()),
 	)
 }
 

@@ -47,6 +47,8 @@ func TestLoadDefaults(t *testing.T) {
 		{"Location", c.Location.String(), "UTC"},
 		{"LogLevel", c.LogLevel, slog.LevelInfo},
 		{"LogFormat", c.LogFormat, "text"},
+		{"MetricsAddr", c.MetricsAddr, ""},
+		{"Shard", c.Shard, config.Shard{}},
 	}
 	for _, tc := range checks {
 		t.Run(tc.name, func(t *testing.T) {
@@ -77,6 +79,8 @@ func TestLoadValid(t *testing.T) {
 		"SITREP_TIMEZONE":           "America/New_York",
 		"SITREP_LOG_LEVEL":          "DEBUG",
 		"SITREP_LOG_FORMAT":         "json",
+		"SITREP_METRICS_ADDR":       "127.0.0.1:9090",
+		"SITREP_SHARD":              "1/4",
 	}))
 	if err != nil {
 		t.Fatalf("Load = %v", err)
@@ -96,6 +100,8 @@ func TestLoadValid(t *testing.T) {
 		{"Location", c.Location.String(), "America/New_York"},
 		{"LogLevel", c.LogLevel, slog.LevelDebug},
 		{"LogFormat", c.LogFormat, "json"},
+		{"MetricsAddr", c.MetricsAddr, "127.0.0.1:9090"},
+		{"Shard", c.Shard, config.Shard{ID: 1, Count: 4}},
 	}
 	for _, tc := range checks {
 		t.Run(tc.name, func(t *testing.T) {
@@ -202,6 +208,16 @@ func TestLoadInvalid(t *testing.T) {
 		{"SITREP_TIMEZONE", "../../etc/passwd", "IANA"},
 		{"SITREP_LOG_LEVEL", "verbose", "debug, info, warn or error"},
 		{"SITREP_LOG_FORMAT", "xml", "text or json"},
+		{"SITREP_DATABASE_URL", "postgres://sitrep:pw@127.0.0.1/sitrep", "not built yet"},
+		{"SITREP_METRICS_ADDR", "9090", "host:port"},
+		{"SITREP_METRICS_ADDR", "127.0.0.1:http", "port must be a number"},
+		{"SITREP_METRICS_ADDR", "127.0.0.1:70000", "port must be a number"},
+		{"SITREP_METRICS_ADDR", "bad_host!:9090", "neither an IP address nor a host name"},
+		{"SITREP_SHARD", "2", "ID/COUNT"},
+		{"SITREP_SHARD", "a/2", "whole numbers"},
+		{"SITREP_SHARD", "0/0", "at least 1"},
+		{"SITREP_SHARD", "2/2", "0 <= ID < COUNT"},
+		{"SITREP_SHARD", "-1/2", "0 <= ID < COUNT"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.variable+"="+tc.value, func(t *testing.T) {
@@ -478,7 +494,7 @@ func TestEnvExample(t *testing.T) {
 	for _, name := range []string{
 		config.EnvToken, config.EnvGuildID, config.EnvAPIBase, config.EnvDataDir, config.EnvModRole,
 		config.EnvAllowPrivateURLs, config.EnvDigestChannel, config.EnvDigestTime, config.EnvTimezone,
-		config.EnvLogLevel, config.EnvLogFormat,
+		config.EnvLogLevel, config.EnvLogFormat, config.EnvFeedInterval, config.EnvMetricsAddr, config.EnvShard,
 	} {
 		i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, name+"=") })
 		if i < 0 {
@@ -487,6 +503,59 @@ func TestEnvExample(t *testing.T) {
 		}
 		if i == 0 || !strings.HasPrefix(lines[i-1], "# ") {
 			t.Errorf(".env.example has no comment above %s", name)
+		}
+	}
+}
+
+func TestFeedInterval(t *testing.T) {
+	for _, tc := range []struct {
+		raw     string
+		want    time.Duration
+		wantErr string
+	}{
+		{"", config.DefaultFeedInterval, ""},
+		{"30m", 30 * time.Minute, ""},
+		{" 2h ", 2 * time.Hour, ""},
+		{"10s", 0, "out of range"},
+		{"48h", 0, "out of range"},
+		{"often", 0, "not a duration"},
+		{"15", 0, "not a duration"},
+	} {
+		c, err := config.Load(env(map[string]string{config.EnvFeedInterval: tc.raw}))
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), config.EnvFeedInterval) || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%q: got %v, want an error naming %s saying %q", tc.raw, err, config.EnvFeedInterval, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || c.FeedInterval != tc.want {
+			t.Errorf("%q: got %v, %v; want %v", tc.raw, c.FeedInterval, err, tc.want)
+		}
+	}
+}
+
+func TestShardOwns(t *testing.T) {
+	// Guild ids whose (id >> 22) is 240000000000 + k: shard k % COUNT.
+	even, odd := "1006632960000000007", "1006632960004194311"
+	tests := []struct {
+		shard config.Shard
+		guild string
+		want  bool
+	}{
+		{config.Shard{}, odd, true}, // unsharded: everything
+		{config.Shard{}, "", true},
+		{config.Shard{ID: 0, Count: 1}, odd, true},
+		{config.Shard{ID: 0, Count: 2}, even, true},
+		{config.Shard{ID: 0, Count: 2}, odd, false},
+		{config.Shard{ID: 1, Count: 2}, odd, true},
+		{config.Shard{ID: 1, Count: 2}, even, false},
+		{config.Shard{ID: 0, Count: 2}, "", true}, // DMs: shard 0
+		{config.Shard{ID: 1, Count: 2}, "", false},
+		{config.Shard{ID: 1, Count: 2}, "not-a-snowflake", false},
+	}
+	for _, tc := range tests {
+		if got := tc.shard.Owns(tc.guild); got != tc.want {
+			t.Errorf("Shard %v Owns(%q) = %v, want %v", tc.shard, tc.guild, got, tc.want)
 		}
 	}
 }

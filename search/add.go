@@ -187,7 +187,7 @@ func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicat
 	b := l.ix.newBatches()
 	var ids []string
 	var guildDelta int64
-	err = l.db.Update(func(tx *bolt.Tx) error {
+	err = l.update(func(tx *bolt.Tx) error {
 		for k := range srcs {
 			s := &srcs[k]
 			s.AddedAt = now
@@ -296,7 +296,7 @@ func (l *Library) Remove(ctx context.Context, scope, id, actor string) (Source, 
 		return Source{}, err
 	}
 	var removed storedSource
-	err := l.db.Update(func(tx *bolt.Tx) error {
+	err := l.update(func(tx *bolt.Tx) error {
 		s, ok, err := getSource(tx, id)
 		if err != nil {
 			return err

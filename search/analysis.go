@@ -1,7 +1,6 @@
 package search
 
 import (
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -29,42 +28,6 @@ var askingPhrases = map[string][]string{
 	"behind": {"who's", "who’s", "who is", "who was", "who were", "who are"},
 }
 
-// incidentWords are the words an incident team asks with and the words
-// news reports tend to use instead ("are the systems back up?" — "the
-// systems were reactivated"). A question term also matches its
-// alternatives, with a lower weight (alternativeBoost). Keys are words as
-// typed, lower case.
-var incidentWords = map[string]string{
-	"petrol":        "gas fuel",
-	"feds":          "fbi",
-	"back":          "reactivated restored",
-	"restored":      "reactivated",
-	"offline":       "disrupted suspended",
-	"outage":        "disrupted suspended",
-	"unreachable":   "disrupted suspended reach",
-	"unavailable":   "disrupted suspended available",
-	"inside":        "infiltrated",
-	"breach":        "hacked infiltrated",
-	"breached":      "hacked infiltrated",
-	"compromised":   "hacked infiltrated",
-	"weakness":      "gap vulnerability",
-	"vulnerability": "gap weakness",
-	"flaw":          "gap vulnerability",
-	"struggle":      "conflict fight",
-	"start":         "launched began",
-	"begin":         "launched began",
-	"stop":          "thwarted prevented",
-	"stopped":       "thwarted prevented",
-	"photo":         "image picture",
-	"picture":       "image photo",
-	"tweet":         "twitter",
-	"tweeted":       "twitter",
-	"culprits":      "hackers group",
-	"perpetrators":  "hackers group",
-}
-
-// alternativeBoost is the weight of an alternative next to the word asked.
-const alternativeBoost = 0.7
 
 // analyzer turns text into index terms the same way the index does.
 type analyzer struct {
@@ -107,11 +70,43 @@ func (z analyzer) terms(text string) map[string]bool {
 type queryTerm struct {
 	Term string   // index term (stemmed)
 	Word string   // the word as typed, lower case
-	Alts []string // index terms that count as this one (incidentWords)
+	Alts []alt // index terms that count as this one, with less weight
 	// Count is how many times the question says the term: a topic
 	// statement repeats what it is about ("the number of troops ... the
 	// number of troops").
 	Count int
+}
+
+// alt is a term that stands for a question term: a WordNet synonym, a
+// derived word, or a word one step more general or specific.
+type alt struct {
+	Term  string
+	Boost float64 // its weight next to the term's (1)
+}
+
+// addAlt adds term as an alternative unless it is the term itself or
+// already there (then the higher boost stays).
+func (t *queryTerm) addAlt(term string, boost float64) {
+	if term == "" || term == t.Term {
+		return
+	}
+	for i, a := range t.Alts {
+		if a.Term == term {
+			t.Alts[i].Boost = max(a.Boost, boost)
+			return
+		}
+	}
+	t.Alts = append(t.Alts, alt{Term: term, Boost: boost})
+}
+
+// altBoost is the boost of alternative a term, or 0 when it is not one.
+func (t queryTerm) altBoost(term string) float64 {
+	for _, a := range t.Alts {
+		if a.Term == term {
+			return a.Boost
+		}
+	}
+	return 0
 }
 
 // questionTerms analyses a question: stop words and question words go,
@@ -134,13 +129,6 @@ func (z analyzer) questionTerms(question string) []queryTerm {
 		}
 		seen[term] = len(out)
 		qt := queryTerm{Term: term, Word: word, Count: 1}
-		if alts, ok := incidentWords[word]; ok {
-			for _, a := range z.a.Analyze([]byte(alts)) {
-				if alt := string(a.Term); alt != term && !slices.Contains(qt.Alts, alt) {
-					qt.Alts = append(qt.Alts, alt)
-				}
-			}
-		}
 		out = append(out, qt)
 	}
 	return out

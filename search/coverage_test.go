@@ -55,11 +55,11 @@ func TestRareWordOutweighsCommonOnes(t *testing.T) {
 	if _, err := lib.Import(ctx, srcs, ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	hits, err := lib.RankSources(ctx, Query{Question: "MAPHILINDO, A WORD FORMED FROM PARTS OF THE NAMES OF THREE COUNTRIES, WHICH IS BEING USED IN DISCUSSIONS OF INTERNATIONAL RELATIONS IN THE FAR EAST", Limit: 5})
+	ans, err := lib.Ask(ctx, Query{Question: "MAPHILINDO, A WORD FORMED FROM PARTS OF THE NAMES OF THREE COUNTRIES, WHICH IS BEING USED IN DISCUSSIONS OF INTERNATIONAL RELATIONS IN THE FAR EAST", Limit: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(hits) == 0 || hits[0].ID != "rare" {
-		t.Errorf("RankSources = %v, want %q first", hits, "rare")
+	if len(ans.Quotes) == 0 || ans.Quotes[0].Source.ID != "rare" {
+		t.Errorf("Ask's first quote = %+v, want one from %q", ans.Quotes, "rare")
 	}
 }

@@ -229,7 +229,7 @@ func newFigure(text, after string, v float64) (figure, bool) {
 	if i := strings.LastIndex(strings.ToLower(text), last); i >= 0 {
 		text = text[:i+len(last)]
 	}
-	return figure{text: strings.TrimSpace(text), value: v, nouns: contentWords(after), head: singular(last)}, true
+	return figure{text: strings.TrimSpace(text), value: v, nouns: contentWords(after), head: singularNoun(last)}, true
 }
 
 func dates(text string) map[string]bool {
@@ -250,12 +250,12 @@ func contentWords(text string) map[string]bool {
 		if len(w) < 3 || differWords[w] {
 			continue
 		}
-		out[singular(w)] = true
+		out[singularNoun(w)] = true
 	}
 	return out
 }
 
-func singular(w string) string {
+func singularNoun(w string) string {
 	switch {
 	case strings.HasSuffix(w, "ies") && len(w) > 4:
 		return w[:len(w)-3] + "y"
@@ -333,7 +333,7 @@ func names(q Quote) map[string]bool {
 		if i == 0 || len(w) < 3 || !unicode.IsUpper([]rune(w)[0]) {
 			continue
 		}
-		if lw := singular(strings.ToLower(w)); !speaker[lw] && !differWords[lw] {
+		if lw := singularNoun(strings.ToLower(w)); !speaker[lw] && !differWords[lw] {
 			out[lw] = true
 		}
 	}

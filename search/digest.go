@@ -17,6 +17,7 @@ type Digest struct {
 	Since        time.Time        `json:"since"`
 	Until        time.Time        `json:"until"`
 	NewSources   []DigestSource   `json:"new_sources"`
+	FromFeeds    []DigestFeed     `json:"from_feeds"` // the new sources feeds brought, by feed
 	TopQuestions []DigestQuestion `json:"top_questions"`
 	Unanswered   []DigestQuestion `json:"unanswered"`
 	Counts       DigestCounts     `json:"counts"`
@@ -63,12 +64,15 @@ const (
 // is reported among the top questions with its quote, not as unanswered.
 func (l *Library) Digest(ctx context.Context, scope string, since time.Time) (Digest, error) {
 	d := Digest{Scope: scope, Since: since.UTC(), Until: l.now().UTC(),
-		NewSources: []DigestSource{}, TopQuestions: []DigestQuestion{}, Unanswered: []DigestQuestion{}}
+		NewSources: []DigestSource{}, FromFeeds: []DigestFeed{}, TopQuestions: []DigestQuestion{}, Unanswered: []DigestQuestion{}}
 	srcs, err := l.Sources(scope)
 	if err != nil {
 		return d, err
 	}
 	d.Counts.Sources = len(srcs)
+	if d.FromFeeds, err = l.digestFeeds(scope, srcs, since); err != nil {
+		return d, err
+	}
 	for _, s := range srcs {
 		if s.AddedAt.Before(since) || s.AddedBy == "seed" { // seeds are the starting library, not news
 			continue

@@ -21,7 +21,26 @@ var (
 	ErrInvalid = errors.New("search: invalid source")
 	// ErrClosed: the library was used after Close.
 	ErrClosed = errors.New("search: library closed")
+	// ErrLocked: another process holds the data directory; the error
+	// wraps it as a *LockedError.
+	ErrLocked = errors.New("search: data directory held by another process")
 )
+
+// LockedError says which data directory another process holds. bbolt lets
+// one process open a store file; Open waits LockTimeout for it, then gives
+// up with this error instead of hanging.
+type LockedError struct {
+	Dir string
+}
+
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("search: another Sitrep process holds %s (the embedded bbolt store allows one process per data directory); "+
+		"stop that process or use another --data directory. Running more than one process over one library will need "+
+		"the PostgreSQL store (SITREP_DATABASE_URL), which is planned but not built yet", e.Dir)
+}
+
+// Unwrap makes errors.Is(err, ErrLocked) true.
+func (e *LockedError) Unwrap() error { return ErrLocked }
 
 // DuplicateError says which existing source an added one duplicates.
 type DuplicateError struct {

@@ -150,9 +150,19 @@ func sample(set evalSet, stride int) evalSet {
 	return out
 }
 
-// sitrepRun imports the collection into a fresh library and ranks every
-// query with RankSources.
+// sitrepRun imports the collection into a fresh library and asks every
+// query through Library.Ask, as a user does: the ranking is the answer's
+// quotes collapsed to their distinct sources in reading order (limit
+// askDepth, as ../shared/tools/ireval.py does through the CLI), whether or
+// not the answer's verdict says answered.
 func sitrepRun(tb testing.TB, set evalSet) run {
+	tb.Helper()
+	return sitrepRunLib(tb, set)()
+}
+
+// sitrepRunLib imports the collection once and returns a function that
+// asks every query, for the tuning harness to call per setting.
+func sitrepRunLib(tb testing.TB, set evalSet) func() run {
 	tb.Helper()
 	ctx := context.Background()
 	lib, err := search.Open(ctx, tb.TempDir(), search.Options{})
@@ -173,19 +183,41 @@ func sitrepRun(tb testing.TB, set evalSet) run {
 		tb.Fatalf("%s: %d documents failed to import, first: %v", set.name, len(res.Failed), res.Failed[0])
 	}
 	tb.Logf("%s: imported %d documents into Sitrep in %v", set.name, res.Added, time.Since(start).Round(time.Millisecond))
-	start = time.Now()
+	return func() run {
+		start := time.Now()
+		out := askRun(tb, lib, set)
+		tb.Logf("%s: asked %d queries through Ask in %v", set.name, len(set.queries), time.Since(start).Round(time.Millisecond))
+		return out
+	}
+}
+
+func askRun(tb testing.TB, lib *search.Library, set evalSet) run {
 	out := make(run, len(set.queries))
 	for _, q := range set.queries {
-		hits, err := lib.RankSources(ctx, search.Query{Question: q.Text, Limit: evalDepth})
+		ans, err := lib.Ask(context.Background(), search.Query{Question: q.Text, Limit: askDepth})
 		if err != nil {
 			tb.Fatalf("%s query %s: %v", set.name, q.ID, err)
 		}
-		for _, h := range hits {
-			out[q.ID] = append(out[q.ID], h.ID)
+		out[q.ID] = distinctSources(ans)
+	}
+	return out
+}
+
+// askDepth is how many quotes the evaluation asks for, as ireval.py does.
+const askDepth = 50
+
+// distinctSources collapses an answer's quotes to their sources, in the
+// order a reader meets them.
+func distinctSources(ans search.Answer) []string {
+	var ids []string
+	seen := make(map[string]bool)
+	for _, q := range ans.Quotes {
+		if !seen[q.Source.ID] {
+			seen[q.Source.ID] = true
+			ids = append(ids, q.Source.ID)
 		}
 	}
-	tb.Logf("%s: ranked %d queries with Sitrep in %v", set.name, len(set.queries), time.Since(start).Round(time.Millisecond))
-	return out
+	return ids
 }
 
 // fts5Run ranks every query with SQLite FTS5 bm25 (porter unicode61), the

@@ -52,6 +52,12 @@ func indexMapping() *mapping.IndexMappingImpl {
 func openIndex(path string) (idx bleve.Index, created bool, err error) {
 	idx, err = bleve.Open(path)
 	if err == nil {
+		// A process killed between creating the index and the chmod below
+		// left the metadata world-readable: settle it on every open.
+		if err := privateMeta(path); err != nil {
+			idx.Close()
+			return nil, false, fmt.Errorf("open index %s: %w", path, err)
+		}
 		return idx, false, nil
 	}
 	if !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
@@ -66,13 +72,22 @@ func openIndex(path string) (idx bleve.Index, created bool, err error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("create index %s: %w", path, err)
 	}
-	// Bleve writes its metadata file world-readable; the library's data is
-	// private to its user like everything else in the data directory.
-	if err := os.Chmod(filepath.Join(path, "index_meta.json"), 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := privateMeta(path); err != nil {
 		idx.Close()
 		return nil, false, fmt.Errorf("create index %s: %w", path, err)
 	}
 	return idx, true, nil
+}
+
+// privateMeta makes the index's metadata file private. Bleve writes it
+// world-readable; the library's data is private to its user like
+// everything else in the data directory.
+func privateMeta(path string) error {
+	err := os.Chmod(filepath.Join(path, "index_meta.json"), 0o600)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
 }
 
 func openIndexes(dir string) (*indexes, bool, error) {
@@ -174,25 +189,6 @@ func (ix *indexes) apply(b batches) error {
 	return nil
 }
 
-// docFreq returns how many documents of idx hold term in field.
-func docFreq(ctx context.Context, idx bleve.Index, field, term string) (uint64, error) {
-	adv, err := idx.Advanced()
-	if err != nil {
-		return 0, err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return 0, err
-	}
-	defer r.Close()
-	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
-	if err != nil {
-		return 0, err
-	}
-	defer tfr.Close()
-	return tfr.Count(), nil
-}
-
 // correction finds the most frequent indexed term within edit distance of
 // term, for questions with a typo. It returns "" when there is none.
 func correction(idx bleve.Index, field, term string) (string, error) {
@@ -255,4 +251,24 @@ func scopeFilter(scope string) query.Query {
 	either := bleve.NewDisjunctionQuery(shared, own)
 	either.SetBoost(0)
 	return either
+}
+
+// openReader opens a reader on idx; the caller closes it. One reader serves
+// all of a question's term statistics.
+func openReader(idx bleve.Index) (index.IndexReader, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}
+
+// termFreq returns how many documents r holds term in field.
+func termFreq(ctx context.Context, r index.IndexReader, field, term string) (uint64, error) {
+	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, err
+	}
+	defer tfr.Close()
+	return tfr.Count(), nil
 }

@@ -13,11 +13,18 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // sourceCacheBytes bounds the decoded sources kept for answering: about
 // 10,000 news articles.
 const sourceCacheBytes = 32 << 20
+
+// LockTimeout is how long Open waits for another process to release the
+// store's file lock before it fails with a *LockedError. It is short: a
+// second process should fail at once, not hang; a process that just exited
+// has already released the lock (the kernel drops it with the file).
+const LockTimeout = 500 * time.Millisecond
 
 // Options configure a Library. The zero value is usable.
 type Options struct {
@@ -47,12 +54,27 @@ type Library struct {
 	// zero, shared-scope searches skip the scope filter.
 	guildSources atomic.Int64
 	cache        *sourceCache
+
+	// opened says what Open had to do to bring the index in line with
+	// the store; tests read it.
+	opened openReport
+	// commitHook, set only by tests, runs at the end of a write
+	// transaction, before its commit: an error fails the commit as a
+	// full disk would, and the transaction rolls back.
+	commitHook func() error
+}
+
+// openReport is what reconcile did when the library was opened.
+type openReport struct {
+	pending int  // sources whose interrupted index work was finished
+	rebuilt bool // the whole index was rebuilt from the store
 }
 
 // Open opens (or creates) the library in dir. It finishes index work that a
 // crash interrupted, rebuilds a missing or damaged index from the store, and
 // adds opts.Seeds to a new library. Only one process may hold a library
-// open; another gets an error saying so.
+// open; another gets a *LockedError (errors.Is ErrLocked) after
+// LockTimeout.
 func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, errorf("create data directory: %w", err)
@@ -69,9 +91,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 		return nil, err
 	}
 	dbPath := filepath.Join(dir, "library.db")
-	l.db, err = bolt.Open(dbPath, 0o600, &bolt.Options{Timeout: 2 * time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, errorf("%s is in use by another sitrep process", dir)
+	l.db, err = bolt.Open(dbPath, 0o600, &bolt.Options{Timeout: LockTimeout})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, &LockedError{Dir: dir}
 	}
 	if err != nil {
 		return nil, errorf("open store %s: %w", dbPath, err)
@@ -159,9 +181,11 @@ func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 		return errorf("count sources: %w", err)
 	}
 	l.guildSources.Store(guild)
-	if err := l.finishPending(ctx); err != nil {
+	pending, err := l.finishPending(ctx)
+	if err != nil {
 		return err
 	}
+	l.opened.pending = pending
 	count, err := l.ix.articles.DocCount()
 	if err != nil {
 		return errorf("count indexed articles: %w", err)
@@ -169,12 +193,14 @@ func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 	if !rebuild && count == total {
 		return nil
 	}
+	l.opened.rebuilt = true
 	l.log.Info("rebuilding the search index from the store", "sources", total, "indexed", count)
 	return l.rebuildLocked(ctx)
 }
 
-// finishPending applies the index work recorded in the pending bucket.
-func (l *Library) finishPending(ctx context.Context) error {
+// finishPending applies the index work recorded in the pending bucket and
+// returns how many sources it concerned.
+func (l *Library) finishPending(ctx context.Context) (int, error) {
 	type job struct {
 		id string
 		op pendingOp
@@ -190,10 +216,10 @@ func (l *Library) finishPending(ctx context.Context) error {
 			return nil
 		})
 	}); err != nil {
-		return errorf("read pending work: %w", err)
+		return 0, errorf("read pending work: %w", err)
 	}
 	if len(jobs) == 0 {
-		return nil
+		return 0, nil
 	}
 	l.log.Info("finishing interrupted index work", "sources", len(jobs))
 	for start := 0; start < len(jobs); start += importBatch {
@@ -216,19 +242,19 @@ func (l *Library) finishPending(ctx context.Context) error {
 			return nil
 		})
 		if err != nil {
-			return errorf("redo index work: %w", err)
+			return 0, errorf("redo index work: %w", err)
 		}
 		if err := l.ix.apply(b); err != nil {
-			return errorf("%w", err)
+			return 0, errorf("%w", err)
 		}
 		if err := l.clearPending(ids); err != nil {
-			return err
+			return 0, err
 		}
 		if err := ctx.Err(); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return len(jobs), nil
 }
 
 func (l *Library) clearPending(ids []string) error {
@@ -310,6 +336,19 @@ func (l *Library) rebuildLocked(ctx context.Context) error {
 		}
 		_, err := tx.CreateBucket(bucketPending)
 		return err
+	})
+}
+
+// update runs fn in a write transaction of the store and commits it.
+func (l *Library) update(fn func(*bolt.Tx) error) error {
+	return l.db.Update(func(tx *bolt.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if l.commitHook != nil {
+			return l.commitHook()
+		}
+		return nil
 	})
 }
 

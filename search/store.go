@@ -24,8 +24,9 @@ var (
 	bucketQuestions = []byte("questions") // scopeKey 0 time seq → QuestionRecord
 	bucketDigest    = []byte("digest")    // guild → DigestSettings
 	bucketMeta      = []byte("meta")
+	bucketFeeds     = []byte("feeds") // feed id → Feed (see feedstore.go)
 	allBuckets      = [][]byte{bucketSources, bucketTexts, bucketByScope, bucketHashes, bucketURLs,
-		bucketPending, bucketAudit, bucketQuestions, bucketDigest, bucketMeta}
+		bucketPending, bucketAudit, bucketQuestions, bucketDigest, bucketMeta, bucketFeeds}
 
 	metaSeeded = []byte("seeded")
 )

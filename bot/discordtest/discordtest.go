@@ -22,6 +22,12 @@
 // frames whatever IDENTIFY asks for; command ids are derived from command
 // names, so a test can build an interaction before registering commands;
 // there are no rate limits.
+//
+// Sharding: a client that IDENTIFYs with shard [id, count] gets in READY
+// and GUILD_CREATE only the guilds Discord's rule gives that shard
+// ((guild_id >> 22) % count == id), and each guild's events (interactions
+// included) go only to its shard's connection; DMs go to shard 0. Every
+// IDENTIFY must agree on the shard count.
 package discordtest
 
 import (
@@ -149,9 +155,8 @@ type Server struct {
 	interactions map[string]*interactionState // by token
 	commands     map[string][]map[string]any  // by guild id, "" for global
 	conns        map[*gatewayConn]bool
-	current      *gatewayConn // the connection dispatches go to
-	sessionID    string
-	seq          int64
+	sessions     map[int]*gwSession // by shard id; 0 when unsharded
+	shardCount   int                // from IDENTIFY; 1 when unsharded
 	identifies   []discordgo.Identify
 	readies      int
 	resumes      int
@@ -181,6 +186,8 @@ func New(tb testing.TB, opts ...Option) *Server {
 		interactions: map[string]*interactionState{},
 		commands:     map[string][]map[string]any{},
 		conns:        map[*gatewayConn]bool{},
+		sessions:     map[int]*gwSession{},
+		shardCount:   1,
 		upg:          websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},
 	}
 	switch {

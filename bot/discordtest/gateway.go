@@ -22,6 +22,41 @@ type gatewayConn struct {
 	// Guarded by Server.mu.
 	session    bool // READY or RESUMED was sent on it
 	heartbeats int
+	shard      int // the shard it identified or resumed as
+}
+
+// gwSession is one gateway session: a shard's, or the only one when the
+// client does not shard. Guarded by Server.mu.
+type gwSession struct {
+	id   string       // session id, for RESUME; "" once it cannot resume
+	conn *gatewayConn // where its events go; nil while disconnected
+	seq  int64        // last sequence number sent
+}
+
+// NumberedGuild returns guild number k (from 0) for sharding tests: its id
+// has (id >> 22) == 240000000000 + k, so among COUNT shards it belongs to
+// shard k % COUNT for every COUNT that divides 240000000000 (1 to 6, 8, 10,
+// 12, 15, 16, …). It has one text channel.
+func NumberedGuild(k int) Guild {
+	return Guild{
+		ID:       strconv.FormatUint((uint64(240000000000+k)<<22)+7, 10),
+		Name:     "Server " + strconv.Itoa(k),
+		Channels: []string{strconv.FormatUint(1006632960000000100+uint64(k), 10)},
+	}
+}
+
+// ShardOf returns the shard that owns guildID among count shards,
+// Discord's rule: (guild_id >> 22) % count. Direct messages (guildID "")
+// belong to shard 0, and so does everything when count is 1 or less.
+func ShardOf(guildID string, count int) int {
+	if count <= 1 || guildID == "" {
+		return 0
+	}
+	id, err := strconv.ParseUint(guildID, 10, 64)
+	if err != nil {
+		return 0
+	}
+	return int((id >> 22) % uint64(count))
 }
 
 // send writes v as one text frame of JSON (never zlib: discordgo reads both).
@@ -83,8 +118,8 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		ws.Close()
 		s.mu.Lock()
 		delete(s.conns, c)
-		if s.current == c {
-			s.current = nil
+		if gs := s.sessions[c.shard]; gs != nil && gs.conn == c {
+			gs.conn = nil
 		}
 		s.notifyLocked()
 		s.mu.Unlock()
@@ -148,35 +183,56 @@ func (s *Server) identify(c *gatewayConn, d json.RawMessage) {
 	if id.Token != "Bot "+BotToken && id.Token != BotToken {
 		s.violate(fmt.Errorf("gateway: IDENTIFY with a token that is not the test token"))
 	}
+	shard, count := 0, 1
+	if in.Shard != nil {
+		shard, count = in.Shard[0], in.Shard[1]
+		if count < 1 || shard < 0 || shard >= count {
+			s.violate(fmt.Errorf("gateway: IDENTIFY with shard [%d, %d]: want 0 <= id < count", shard, count))
+			c.closeWith(4010, "Invalid shard.")
+			return
+		}
+	}
 	s.sendMu.Lock()
 	defer s.sendMu.Unlock()
 	s.mu.Lock()
+	if len(s.identifies) > 0 && count != s.shardCount {
+		s.mu.Unlock()
+		s.violate(fmt.Errorf("gateway: IDENTIFY with %d shards, earlier ones with %d", count, s.shardCount))
+		c.closeWith(4011, "Sharding required.")
+		return
+	}
+	s.shardCount = count
 	s.identifies = append(s.identifies, id)
-	s.sessionID = "session-" + strconv.Itoa(len(s.identifies))
-	s.seq = 0
-	s.current = c
-	sessionID := s.sessionID
+	gs := &gwSession{id: "session-" + strconv.Itoa(len(s.identifies)), conn: c}
+	s.sessions[shard] = gs
+	c.shard = shard
 	s.mu.Unlock()
 
-	guilds := make([]any, 0, len(s.cfg.guilds))
+	var own []Guild
 	for _, g := range s.cfg.guilds {
+		if ShardOf(g.ID, count) == shard {
+			own = append(own, g)
+		}
+	}
+	guilds := make([]any, 0, len(own))
+	for _, g := range own {
 		guilds = append(guilds, map[string]any{"id": g.ID, "unavailable": true})
 	}
 	ready := map[string]any{
 		"v":                  10,
 		"user":               botUser(),
 		"guilds":             guilds,
-		"session_id":         sessionID,
+		"session_id":         gs.id,
 		"resume_gateway_url": s.GatewayURL(),
-		"shard":              []int{0, 1},
+		"shard":              []int{shard, count},
 		"application":        map[string]any{"id": AppID, "flags": s.cfg.appFlags},
 		"private_channels":   []any{},
 	}
-	if err := s.sendEvent(c, "READY", ready); err != nil {
+	if err := s.sendEvent(gs, c, "READY", ready); err != nil {
 		return
 	}
-	for _, g := range s.cfg.guilds {
-		if err := s.sendEvent(c, "GUILD_CREATE", guildCreate(g)); err != nil {
+	for _, g := range own {
+		if err := s.sendEvent(gs, c, "GUILD_CREATE", guildCreate(g)); err != nil {
 			return
 		}
 	}
@@ -221,16 +277,19 @@ func (s *Server) resume(c *gatewayConn, d json.RawMessage) {
 	s.sendMu.Lock()
 	defer s.sendMu.Unlock()
 	s.mu.Lock()
-	ok := rp.SessionID != "" && rp.SessionID == s.sessionID
-	if ok {
-		s.current = c
+	var gs *gwSession
+	for shard, cand := range s.sessions {
+		if rp.SessionID != "" && cand.id == rp.SessionID {
+			gs, c.shard = cand, shard
+			cand.conn = c
+		}
 	}
 	s.mu.Unlock()
-	if !ok {
+	if gs == nil {
 		c.send(map[string]any{"op": 9, "d": false})
 		return
 	}
-	if err := s.sendEvent(c, "RESUMED", map[string]any{}); err != nil {
+	if err := s.sendEvent(gs, c, "RESUMED", map[string]any{}); err != nil {
 		return
 	}
 	s.mu.Lock()
@@ -240,39 +299,66 @@ func (s *Server) resume(c *gatewayConn, d json.RawMessage) {
 	s.mu.Unlock()
 }
 
-// sendEvent sends a dispatch (op 0) with the next sequence number; s.sendMu
-// must be held so frames leave in sequence order.
-func (s *Server) sendEvent(c *gatewayConn, event string, data any) error {
+// sendEvent sends a dispatch (op 0) with gs's next sequence number on c;
+// s.sendMu must be held so frames leave in sequence order.
+func (s *Server) sendEvent(gs *gwSession, c *gatewayConn, event string, data any) error {
 	raw, err := json.Marshal(data)
 	if err != nil {
 		return fmt.Errorf("discordtest: encode %s: %w", event, err)
 	}
 	s.mu.Lock()
-	s.seq++
-	seq := s.seq
+	gs.seq++
+	seq := gs.seq
 	s.mu.Unlock()
 	return c.send(map[string]any{"op": 0, "t": event, "s": seq, "d": json.RawMessage(raw)})
 }
 
 // Dispatch sends the event (op 0, the next sequence number) with data to
-// the session, which must be connected (open it and WaitReady first).
+// the session of the shard that owns data's guild_id (shard 0 when it has
+// none), which must be connected (open it and WaitReady first).
 func (s *Server) Dispatch(tb testing.TB, event string, data any) {
+	tb.Helper()
+	var in struct {
+		GuildID string `json:"guild_id"`
+	}
+	raw, err := json.Marshal(data)
+	if err == nil {
+		err = json.Unmarshal(raw, &in)
+	}
+	if err != nil {
+		tb.Fatalf("discordtest: dispatch %s: data is not a JSON object: %v", event, err)
+	}
+	s.mu.Lock()
+	shard := ShardOf(in.GuildID, s.shardCount)
+	s.mu.Unlock()
+	s.DispatchToShard(tb, shard, event, data)
+}
+
+// DispatchToShard sends the event to shard's session whatever guild it is
+// about, as Discord never would: for tests of what a shard does with
+// another shard's events.
+func (s *Server) DispatchToShard(tb testing.TB, shard int, event string, data any) {
 	tb.Helper()
 	s.sendMu.Lock()
 	defer s.sendMu.Unlock()
 	s.mu.Lock()
-	c := s.current
+	gs := s.sessions[shard]
+	var c *gatewayConn
+	if gs != nil {
+		c = gs.conn
+	}
 	s.mu.Unlock()
 	if c == nil {
-		tb.Fatalf("discordtest: dispatch %s: no gateway session is connected (Open the session and WaitReady first)", event)
+		tb.Fatalf("discordtest: dispatch %s: no gateway session of shard %d is connected (Open the session and WaitReady first)", event, shard)
 	}
-	if err := s.sendEvent(c, event, data); err != nil {
+	if err := s.sendEvent(gs, c, event, data); err != nil {
 		tb.Fatalf("discordtest: dispatch %s: %v", event, err)
 	}
 }
 
-// Disconnect drops the session's gateway connection, as a network failure
-// would. With resumable, the client may RESUME (see WaitResumed); without,
+// Disconnect drops the gateway connection of shard 0 (the only session
+// when the client does not shard), as a network failure would. With
+// resumable, the client may RESUME (see WaitResumed); without,
 // RESUME gets INVALID_SESSION and the client must IDENTIFY again.
 //
 // It first waits for the connection's first heartbeat: discordgo's
@@ -287,10 +373,12 @@ func (s *Server) Disconnect(tb testing.TB, resumable bool) {
 		tb.Fatalf("discordtest: Disconnect: %v", err)
 	}
 	s.mu.Lock()
-	c := s.current
-	s.current = nil
-	if !resumable {
-		s.sessionID = ""
+	var c *gatewayConn
+	if gs := s.sessions[0]; gs != nil {
+		c, gs.conn = gs.conn, nil
+		if !resumable {
+			gs.id = ""
+		}
 	}
 	s.mu.Unlock()
 	if c == nil {

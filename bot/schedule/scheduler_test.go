@@ -453,9 +453,12 @@ func TestMarkPostedFailure(t *testing.T) {
 		t.Errorf("LastDay = %q after retries, want 2026-05-01", got)
 	}
 	store.mu.Lock()
-	markedAt := store.marks[0].at.UTC().Format(time.RFC3339)
+	marks := slices.Clone(store.marks)
 	store.mu.Unlock()
-	if markedAt != "2026-05-01T09:03:00Z" {
+	if len(marks) == 0 {
+		t.Fatal("no MarkPosted call succeeded: the posted digest was never recorded, so a restart would post it again")
+	}
+	if markedAt := marks[0].at.UTC().Format(time.RFC3339); markedAt != "2026-05-01T09:03:00Z" {
 		t.Errorf("recorded at %s, want the third try at 09:03 (after 1m and 2m)", markedAt)
 	}
 	if !strings.Contains(r.logs.String(), "will not post again") {

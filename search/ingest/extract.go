@@ -63,7 +63,12 @@ func extractHTML(body []byte, contentType, pageURL string) (Article, error) {
 	}
 	doc, err := html.Parse(strings.NewReader(decodeHTML(body, contentType)))
 	if err != nil {
-		return Article{}, fmt.Errorf("ingest: parse HTML: %w", err)
+		// x/net/html refuses to nest more than 512 open elements (our
+		// maxDepth) with an error of its own since v0.36: same refusal.
+		return Article{}, &refusal{
+			msg: fmt.Sprintf("ingest: refused: the page could not be read as HTML (%v)", err),
+			err: ErrNoText,
+		}
 	}
 	if depth(doc) > maxDepth {
 		return Article{}, &refusal{

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -59,6 +60,11 @@ type Fetcher struct {
 	// resolver, when set, replaces the system resolver, so tests can give
 	// a name any address without leaving 127.0.0.1.
 	resolver *net.Resolver
+	// beforeConnect, when set, runs after the address check has let an
+	// address through, just before the connect: tests refuse and record
+	// every address but loopback there, so a broken check fails a test
+	// instead of sending packets to a private or metadata address.
+	beforeConnect func(network, address string) error
 }
 
 // Fetch downloads rawURL and extracts its article (see FromHTML); a
@@ -70,61 +76,16 @@ type Fetcher struct {
 // runs out of time wraps context.DeadlineExceeded, and one whose ctx is
 // cancelled wraps ctx.Err().
 func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Article, error) {
-	link := strings.TrimSpace(rawURL)
-	link = strings.TrimSuffix(strings.TrimPrefix(link, "<"), ">")
-	u, err := url.Parse(link)
+	resp, err := f.Get(ctx, rawURL, Request{Accept: "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9"})
 	if err != nil {
-		return Article{}, &refusal{msg: fmt.Sprintf("ingest: refused: %q is not a valid link", link), err: ErrScheme}
-	}
-	if err := f.checkLink(u); err != nil {
 		return Article{}, err
 	}
-
-	timeout := orDefault(f.Timeout, DefaultTimeout)
-	fetchCtx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	client := f.client()
-	defer client.CloseIdleConnections()
-
-	req, err := http.NewRequestWithContext(fetchCtx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return Article{}, fmt.Errorf("ingest: fetch %s: %w", u.Redacted(), err)
-	}
-	req.Header.Set("User-Agent", firstNonEmpty(f.UserAgent, DefaultUserAgent))
-	req.Header.Set("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9")
-	resp, err := client.Do(req)
-	if err != nil {
-		return Article{}, f.explain(ctx, fetchCtx, u, err)
-	}
-	defer resp.Body.Close()
-
-	final := resp.Request.URL
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return Article{}, &refusal{
-			msg: fmt.Sprintf("ingest: %s answered %s", final.Redacted(), resp.Status),
-			err: ErrHTTPStatus,
-		}
-	}
-	declared := resp.Header.Get("Content-Type")
+	final, _ := url.Parse(resp.URL)
+	declared := resp.ContentType
 	if declared != "" && kindOfMediaType(declared) == kindUnknown {
 		return Article{}, contentTypeError(final.Redacted(), declared)
 	}
-
-	limit := f.MaxBytes
-	if limit <= 0 {
-		limit = DefaultMaxBytes
-	}
-	if resp.ContentLength > limit {
-		return Article{}, tooLargeError(final.Redacted(), limit)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return Article{}, f.explain(ctx, fetchCtx, final, err)
-	}
-	if int64(len(body)) > limit {
-		return Article{}, tooLargeError(final.Redacted(), limit)
-	}
-
+	body := resp.Body
 	kind := kindOfMediaType(declared)
 	if declared == "" {
 		// declared stays "": a sniffed charset is a guess, the page's own
@@ -150,11 +111,163 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Article, error) {
 	return a, nil
 }
 
+// Request is what Get sends beyond the link: the media types wanted and
+// the validators of a copy the caller already has (conditional GET).
+type Request struct {
+	// Accept is the Accept header; "" sends none.
+	Accept string
+	// ETag and LastModified are the validators of the caller's copy, sent
+	// as If-None-Match and If-Modified-Since; the server may then answer
+	// 304 Not Modified without a body.
+	ETag         string
+	LastModified string
+}
+
+// Response is what Get received.
+type Response struct {
+	// URL is where the content was finally fetched from, after redirects.
+	URL string
+	// NotModified is true when the server answered 304 to the validators
+	// sent: the caller's copy is current and Body is empty.
+	NotModified bool
+	// ContentType is the Content-Type header as sent, or "".
+	ContentType string
+	// ETag and LastModified are the validators to send next time
+	// (on a 304, the ones sent, unless the server gave new ones).
+	ETag         string
+	LastModified string
+	// Body is the content, at most MaxBytes.
+	Body []byte
+}
+
+// StatusError is a response with a status other than 2xx or 304. It wraps
+// ErrHTTPStatus; RetryAfter is the server's Retry-After (a 429 or 503
+// asking to come back later), or 0 when it sent none.
+type StatusError struct {
+	URL        string
+	Status     string
+	Code       int
+	RetryAfter time.Duration
+}
+
+func (e *StatusError) Error() string {
+	msg := fmt.Sprintf("ingest: %s answered %s", e.URL, e.Status)
+	if e.RetryAfter > 0 {
+		msg += fmt.Sprintf(" (retry after %s)", e.RetryAfter.Round(time.Second))
+	}
+	return msg
+}
+
+// Unwrap makes errors.Is(err, ErrHTTPStatus) true.
+func (e *StatusError) Unwrap() error { return ErrHTTPStatus }
+
+// Get downloads rawURL with the same rules as Fetch (http and https only,
+// internal addresses refused when connecting, the size, time and redirect
+// limits) and returns the raw content without extracting anything. With
+// validators in req it makes a conditional GET: a 304 answer is a
+// Response with NotModified set.
+//
+// Errors are those of Fetch before extraction; a status other than 2xx or
+// 304 is a *StatusError.
+func (f *Fetcher) Get(ctx context.Context, rawURL string, req Request) (Response, error) {
+	link := strings.TrimSpace(rawURL)
+	link = strings.TrimSuffix(strings.TrimPrefix(link, "<"), ">")
+	u, err := url.Parse(link)
+	if err != nil {
+		return Response{}, &refusal{msg: fmt.Sprintf("ingest: refused: %q is not a valid link", link), err: ErrScheme}
+	}
+	if err := f.checkLink(u); err != nil {
+		return Response{}, err
+	}
+
+	timeout := orDefault(f.Timeout, DefaultTimeout)
+	fetchCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	client := f.client()
+	defer client.CloseIdleConnections()
+
+	hreq, err := http.NewRequestWithContext(fetchCtx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return Response{}, fmt.Errorf("ingest: fetch %s: %w", u.Redacted(), err)
+	}
+	hreq.Header.Set("User-Agent", firstNonEmpty(f.UserAgent, DefaultUserAgent))
+	if req.Accept != "" {
+		hreq.Header.Set("Accept", req.Accept)
+	}
+	if req.ETag != "" {
+		hreq.Header.Set("If-None-Match", req.ETag)
+	}
+	if req.LastModified != "" {
+		hreq.Header.Set("If-Modified-Since", req.LastModified)
+	}
+	resp, err := client.Do(hreq)
+	if err != nil {
+		return Response{}, f.explain(ctx, fetchCtx, u, err)
+	}
+	defer resp.Body.Close()
+
+	final := resp.Request.URL
+	out := Response{
+		URL:          final.String(),
+		ContentType:  resp.Header.Get("Content-Type"),
+		ETag:         firstNonEmpty(resp.Header.Get("ETag"), req.ETag),
+		LastModified: firstNonEmpty(resp.Header.Get("Last-Modified"), req.LastModified),
+	}
+	if resp.StatusCode == http.StatusNotModified && (req.ETag != "" || req.LastModified != "") {
+		out.NotModified = true
+		return out, nil
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return Response{}, &StatusError{URL: final.Redacted(), Status: resp.Status, Code: resp.StatusCode,
+			RetryAfter: retryAfter(resp.Header.Get("Retry-After"), time.Now())}
+	}
+
+	limit := f.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxBytes
+	}
+	if resp.ContentLength > limit {
+		return Response{}, tooLargeError(final.Redacted(), limit)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return Response{}, f.explain(ctx, fetchCtx, final, err)
+	}
+	if int64(len(body)) > limit {
+		return Response{}, tooLargeError(final.Redacted(), limit)
+	}
+	out.Body = body
+	return out, nil
+}
+
+// maxRetryAfter bounds a server's Retry-After, so a typo on its side
+// cannot silence a source for months.
+const maxRetryAfter = 24 * time.Hour
+
+// retryAfter reads a Retry-After header: delay-seconds or an HTTP date
+// (RFC 9110 10.2.3). It returns 0 when the header is absent or unreadable.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		d = time.Duration(min(secs, int64(maxRetryAfter/time.Second))) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	}
+	return min(max(d, 0), maxRetryAfter)
+}
+
 // client builds the HTTP client for one fetch. Keep-alives are off: a
 // fetch is a one-off, and no connection outlives it.
 func (f *Fetcher) client() *http.Client {
 	connect := orDefault(f.ConnectTimeout, DefaultConnectTimeout)
-	dialer := &net.Dialer{Timeout: connect, ControlContext: f.checkConnect, Resolver: f.resolver}
+	dialer := &net.Dialer{Timeout: connect, ControlContext: f.control, Resolver: f.resolver}
 	maxRedirects := f.MaxRedirects
 	if maxRedirects == 0 {
 		maxRedirects = DefaultMaxRedirects
@@ -198,7 +311,19 @@ func (f *Fetcher) checkLink(u *url.URL) error {
 	return nil
 }
 
-// checkConnect is the dialer's Control hook: it runs after DNS, on the
+// control is the dialer's Control hook: the address check, then the
+// tests' guard, if any.
+func (f *Fetcher) control(ctx context.Context, network, address string, c syscall.RawConn) error {
+	if err := f.checkConnect(ctx, network, address, c); err != nil {
+		return err
+	}
+	if f.beforeConnect != nil {
+		return f.beforeConnect(network, address)
+	}
+	return nil
+}
+
+// checkConnect is the address check: it runs after DNS, on the
 // address about to be connected, before any packet is sent to it.
 func (f *Fetcher) checkConnect(_ context.Context, _, address string, _ syscall.RawConn) error {
 	ap, err := netip.ParseAddrPort(address)

@@ -157,13 +157,14 @@ func TestFetchRefusals(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := &Fetcher{ConnectTimeout: 2 * time.Second, dialAllowed: allowOnly(allowed)}
+			f, guard := guarded(t, &Fetcher{ConnectTimeout: 2 * time.Second, dialAllowed: allowOnly(allowed)})
 			if tc.setup != nil {
 				tc.setup(f)
 			}
 			before := probe.conns.Load()
 			start := time.Now()
 			a, err := f.Fetch(context.Background(), tc.url)
+			guard.ok(t) // first: "would have connected to 10.0.0.1" says more than the error below
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("Fetch(%s) = %+v, %v; want %v", tc.url, a, err, tc.want)
 			}
@@ -184,7 +185,9 @@ func TestFetchRefusals(t *testing.T) {
 }
 
 func TestFetchRefusalMessage(t *testing.T) {
-	_, err := (&Fetcher{}).Fetch(context.Background(), "http://10.0.0.5/intranet")
+	f, guard := guarded(t, &Fetcher{})
+	_, err := f.Fetch(context.Background(), "http://10.0.0.5/intranet")
+	guard.ok(t)
 	want := "ingest: refused: 10.0.0.5 is a private address; set SITREP_ALLOW_PRIVATE_URLS=1 for intranet sources"
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
@@ -201,7 +204,9 @@ func TestFetchRefusesNameResolvingToLoopback(t *testing.T) {
 	resolver := fakeDNS(t, netip.MustParseAddr("127.0.0.1"))
 	url := fmt.Sprintf("http://intranet.news.example:%d/", probe.port())
 
-	_, err := (&Fetcher{resolver: resolver}).Fetch(context.Background(), url)
+	refusing, guard := guarded(t, &Fetcher{resolver: resolver})
+	_, err := refusing.Fetch(context.Background(), url)
+	guard.ok(t)
 	if !errors.Is(err, ErrPrivateAddress) {
 		t.Fatalf("got %v, want ErrPrivateAddress", err)
 	}
@@ -211,7 +216,8 @@ func TestFetchRefusesNameResolvingToLoopback(t *testing.T) {
 
 	// Control: the same name and resolver reach the page when allowed, so
 	// the refusal above came from the address, not from a failed lookup.
-	if _, err := (&Fetcher{resolver: resolver, dialAllowed: allowOnly(probe)}).Fetch(context.Background(), url); err != nil {
+	allowing, _ := guarded(t, &Fetcher{resolver: resolver, dialAllowed: allowOnly(probe)})
+	if _, err := allowing.Fetch(context.Background(), url); err != nil {
 		t.Fatalf("allowed fetch through the fake resolver: %v", err)
 	}
 }
@@ -269,7 +275,7 @@ func TestFetchCallerCancel(t *testing.T) {
 	}))
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	f := &Fetcher{dialAllowed: allowOnly(slow)}
+	f, _ := guarded(t, &Fetcher{dialAllowed: allowOnly(slow)})
 	_, err := f.Fetch(ctx, slow.URL)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v, want the caller's deadline", err)
@@ -302,7 +308,7 @@ func TestFetchAllowPrivate(t *testing.T) {
 		fmt.Fprint(w, "Statement on the Eastport fire\n\nThe fire at Eastport is out.\nResidents may return home.\n")
 	})
 	srv := newServer(t, mux)
-	f := &Fetcher{AllowPrivate: true}
+	f, _ := guarded(t, &Fetcher{AllowPrivate: true})
 
 	byFile := map[string]fixtureCase{}
 	for _, tc := range fixtureCases {
@@ -373,7 +379,8 @@ func TestFetchConnectionRefusedIsReadable(t *testing.T) {
 	s := newServer(t, http.NotFoundHandler())
 	url := s.URL + "/"
 	s.Close() // nothing listens on the port any more
-	_, err := (&Fetcher{AllowPrivate: true}).Fetch(context.Background(), url)
+	f, _ := guarded(t, &Fetcher{AllowPrivate: true})
+	_, err := f.Fetch(context.Background(), url)
 	if err == nil {
 		t.Fatal("fetch from a closed port succeeded")
 	}

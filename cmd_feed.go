@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log/slog"
+	"text/tabwriter"
+	"time"
+
+	"sitrep/search"
+	"sitrep/search/feeds"
+	"sitrep/search/ingest"
+)
+
+// feedCommands are the subcommands of `sitrep feed`.
+var feedCommands = []struct {
+	name, summary string
+	run           func(ctx context.Context, e env) error
+}{
+	{"add", "follow a feed (or the feed a site announces)", runFeedAdd},
+	{"list", "list the followed feeds and their state", runFeedList},
+	{"remove", "stop following a feed (its sources stay)", runFeedRemove},
+	{"poll", "check every feed once now and add new items", runFeedPoll},
+}
+
+func runFeed(ctx context.Context, e env) error {
+	if len(e.args) == 0 || e.args[0] == "-h" || e.args[0] == "--help" || e.args[0] == "help" {
+		fmt.Fprintln(e.stdout, "Usage: sitrep feed <add|list|remove|poll> [flags]\n\nSubcommands:")
+		for _, c := range feedCommands {
+			fmt.Fprintf(e.stdout, "  %-7s %s\n", c.name, c.summary)
+		}
+		if len(e.args) == 0 {
+			return usagef("feed: no subcommand given")
+		}
+		return errHelp
+	}
+	for _, c := range feedCommands {
+		if c.name == e.args[0] {
+			e.args = e.args[1:]
+			return c.run(ctx, e)
+		}
+	}
+	return usagef("feed: unknown subcommand %q (use add, list, remove or poll)", e.args[0])
+}
+
+// follower opens the library and the feed follower with the fetch rules
+// of the environment (SITREP_ALLOW_PRIVATE_URLS, SITREP_FEED_INTERVAL).
+func (f *flags) follower(ctx context.Context, e env) (*search.Library, *feeds.Follower, error) {
+	cfg, err := f.config(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	lib, err := f.open(ctx, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	fol := feeds.New(lib, &ingest.Fetcher{AllowPrivate: cfg.AllowPrivateURLs}, feeds.Options{Interval: cfg.FeedInterval, Logger: logger})
+	return lib, fol, nil
+}
+
+func runFeedAdd(ctx context.Context, e env) error {
+	f := newFlags(e, "feed add", "feed add [--data DIR] [--scope GUILD] URL\n\nURL is a feed (RSS, Atom or JSON Feed) or a web page that announces one. Its items\narrive with the next `sitrep feed poll` or check of `sitrep serve`.")
+	args, err := f.parse(e)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return usagef("feed add: want one URL, got %d arguments", len(args))
+	}
+	lib, fol, err := f.follower(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+	p, err := fol.Add(ctx, *f.scope, args[0], "cli")
+	if err != nil {
+		return fmt.Errorf("feed add: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "%s\t%s\n", p.Feed.ID, p.Feed.Title)
+	return nil
+}
+
+func runFeedList(ctx context.Context, e env) error {
+	f := newFlags(e, "feed list", "feed list [--data DIR] [--scope GUILD] [--json]\n\nWithout --scope, the feeds of every scope are listed.")
+	asJSON := f.Bool("json", false, "print the feeds and their state as JSON")
+	if _, err := f.parse(e); err != nil {
+		return err
+	}
+	lib, err := f.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+	all, err := lib.AllFeeds()
+	if err != nil {
+		return err
+	}
+	list := []search.Feed{}
+	scoped := flagSet(f, "scope")
+	for _, fd := range all {
+		if !scoped || fd.Scope == *f.scope {
+			list = append(list, fd)
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Feeds []search.Feed `json:"feeds"`
+		}{list})
+	}
+	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSCOPE\tCHECKED\tLAST NEW\tITEMS\tSTATE\tTITLE\tURL")
+	for _, fd := range list {
+		st := fd.State
+		state := "ok"
+		switch {
+		case st.Failures > 0:
+			state = fmt.Sprintf("failing ×%d: %s", st.Failures, st.LastError)
+		case st.CheckedAt.IsZero():
+			state = "not checked yet"
+		}
+		scope := fd.Scope
+		if scope == search.SharedScope {
+			scope = "shared"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", fd.ID, scope, when(st.CheckedAt), when(st.NewAt), st.Items, state, fd.Title, fd.URL)
+	}
+	return tw.Flush()
+}
+
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04")
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(f *flags, name string) bool {
+	set := false
+	f.Visit(func(fl *flag.Flag) { set = set || fl.Name == name })
+	return set
+}
+
+func runFeedRemove(ctx context.Context, e env) error {
+	f := newFlags(e, "feed remove", "feed remove [--data DIR] ID\n\nThe sources the feed brought stay in the library.")
+	args, err := f.parse(e)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return usagef("feed remove: want one feed ID, got %d arguments", len(args))
+	}
+	lib, err := f.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+	scope := *f.scope
+	if !flagSet(f, "scope") {
+		all, err := lib.AllFeeds()
+		if err != nil {
+			return err
+		}
+		for _, fd := range all {
+			if fd.ID == args[0] {
+				scope = fd.Scope
+			}
+		}
+	}
+	fd, err := lib.RemoveFeed(scope, args[0])
+	if err != nil {
+		return fmt.Errorf("feed remove: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "removed %s (%q); the %d sources it brought stay\n", fd.ID, fd.Title, fd.State.Items)
+	return nil
+}
+
+func runFeedPoll(ctx context.Context, e env) error {
+	f := newFlags(e, "feed poll", "feed poll [--data DIR]\n\nChecks every feed once now (with conditional GET) and adds the new items; one line per feed.\nExits 0 when the library worked, even if some feeds failed.")
+	if _, err := f.parse(e); err != nil {
+		return err
+	}
+	lib, fol, err := f.follower(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer lib.Close()
+	results, err := fol.Poll(ctx, feeds.Hooks{})
+	for _, r := range results {
+		fmt.Fprintln(e.stdout, r.Line())
+	}
+	if err != nil {
+		return fmt.Errorf("feed poll: %w", err)
+	}
+	if len(results) == 0 {
+		fmt.Fprintln(e.stdout, "no feeds followed: add one with 'sitrep feed add URL'")
+	}
+	return nil
+}

@@ -1,0 +1,43 @@
+package search
+
+import "context"
+
+// Tuning exposes the ranking weights to the tuning harness (tune_test.go),
+// which varies them on the dev halves of the question sets. Only tests see
+// it.
+var Tuning = map[string]*float64{
+	"sentence": &sentenceWeight, "article": &articleWeight, "coverage": &coverageWeight,
+	"context": &contextWeight, "kind": &kindWeight, "adjacency": &adjacencyWeight, "repeat": &repeatDecay, "lead": &leadQuotes, "sourcearticle": &sourceArticleWeight,
+	"known": &answeredKnown, "answered": &answeredCoverage, "missing": &answeredMissing, "missingcoverage": &answeredMissingCoverage,
+	"synonym": &synonymBoost, "near": &nearBoost,
+}
+
+// TuningSwitches are the on/off choices the harness compares.
+var TuningSwitches = map[string]*bool{"wordnet": &useWordNet}
+
+// VerdictFeatures returns what the verdict sees of a question's best quote,
+// for the tuning harness to calibrate it.
+func VerdictFeatures(l *Library, question string) map[string]float64 {
+	ctx := context.Background()
+	p, err := l.prepare(ctx, cleanQuestion(question))
+	if err != nil || len(p.terms) == 0 {
+		return nil
+	}
+	cands, err := l.rank(ctx, p, Query{Question: question, Limit: 3}, 3)
+	if err != nil || len(cands) == 0 {
+		return nil
+	}
+	c := cands[0]
+	f := map[string]float64{"known": p.known / p.total, "context": c.context, "coverage": c.coverage,
+		"missing": c.missing / max(p.heaviest, 1e-9), "score": c.score, "article": c.ascore, "typed": 0, "kind": 0}
+	if p.kind != 0 {
+		f["typed"] = 1
+		if p.kind&c.kind != 0 {
+			f["kind"] = 1
+		}
+	}
+	if len(cands) > 1 {
+		f["margin"] = c.score - cands[1].score
+	}
+	return f
+}

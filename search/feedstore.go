@@ -1,0 +1,302 @@
+package search
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// FeedActorPrefix starts the AddedBy of a source that a feed brought:
+// "feed:<feed id>". The digest groups new sources by it.
+const FeedActorPrefix = "feed:"
+
+// ErrFeedExists: the scope already follows that feed; the error wraps it
+// as a *FeedExistsError.
+var ErrFeedExists = errors.New("search: feed already followed")
+
+// ErrFeedNotFound: no feed with that id in the caller's scope.
+var ErrFeedNotFound = errors.New("search: no such feed")
+
+// FeedExistsError names the feed a scope already follows.
+type FeedExistsError struct{ Existing Feed }
+
+func (e *FeedExistsError) Error() string {
+	return fmt.Sprintf("search: this server already follows that feed as %s (%q)", e.Existing.ID, e.Existing.Title)
+}
+
+// Unwrap makes errors.Is(err, ErrFeedExists) true.
+func (e *FeedExistsError) Unwrap() error { return ErrFeedExists }
+
+// Feed is an RSS, Atom or JSON feed that a scope follows, and the state of
+// its checks. Package search/feeds gives the state its meaning; the store
+// keeps it so that a restart resumes the schedule.
+type Feed struct {
+	ID      string    `json:"id"`
+	Scope   string    `json:"scope,omitempty"`
+	URL     string    `json:"url"`            // the feed document's address
+	Title   string    `json:"title"`          // the feed's own title
+	Site    string    `json:"site,omitempty"` // the site the feed belongs to
+	AddedBy string    `json:"added_by,omitempty"`
+	AddedAt time.Time `json:"added_at"`
+	State   FeedState `json:"state"`
+}
+
+// FeedState is what the checks of a feed remember.
+type FeedState struct {
+	// ETag and LastModified are the validators of the last copy read,
+	// sent back as a conditional GET.
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+	// Seen are the keys (guid, normalised link) of the items of the last
+	// copy already handled, so they are not fetched again.
+	Seen []string `json:"seen,omitempty"`
+
+	CheckedAt time.Time `json:"checked_at,omitzero"` // last check, whatever its outcome
+	OKAt      time.Time `json:"ok_at,omitzero"`      // last successful check
+	NewAt     time.Time `json:"new_at,omitzero"`     // last check that added a source
+	NextAt    time.Time `json:"next_at,omitzero"`    // next check due
+	Items     int       `json:"items,omitempty"`     // sources added, in all
+
+	// Failures counts the failed checks in a row since FailingSince;
+	// LastError says what went wrong the last time.
+	Failures     int       `json:"failures,omitempty"`
+	FailingSince time.Time `json:"failing_since,omitzero"`
+	LastError    string    `json:"last_error,omitempty"`
+	// Notified is true once the failure was announced, until the
+	// recovery is.
+	Notified bool `json:"notified,omitempty"`
+}
+
+// feedID is the id of the feed at url in scope: derived, so following the
+// same feed twice finds the first, and short enough to type.
+func feedID(scope, url string) string {
+	sum := sha256.Sum256([]byte("feed\x00" + scope + "\x00" + url))
+	return "f" + hex.EncodeToString(sum[:4])
+}
+
+// AddFeed stores a new followed feed. A feed with the same URL in the same
+// scope is refused with a *FeedExistsError. The id and AddedAt are filled
+// in; the state is stored as given (normally zero: due at once).
+func (l *Library) AddFeed(f Feed) (Feed, error) {
+	if err := l.checkOpen(); err != nil {
+		return Feed{}, err
+	}
+	f.URL = strings.TrimSpace(f.URL)
+	if f.URL == "" {
+		return Feed{}, fmt.Errorf("%w: a feed needs a URL", ErrInvalid)
+	}
+	f.ID = feedID(f.Scope, f.URL)
+	f.Title = clip(strings.TrimSpace(f.Title), 250)
+	f.AddedAt = l.now().UTC()
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		old, ok, err := getFeed(tx, f.ID)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return &FeedExistsError{Existing: old}
+		}
+		return putFeed(tx, f)
+	})
+	var exists *FeedExistsError
+	if errors.As(err, &exists) {
+		return Feed{}, err
+	}
+	if err != nil {
+		return Feed{}, errorf("store feed: %w", err)
+	}
+	return f, nil
+}
+
+// Feeds lists the feeds scope follows, oldest first.
+func (l *Library) Feeds(scope string) ([]Feed, error) {
+	all, err := l.AllFeeds()
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, f := range all {
+		if f.Scope == scope {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// AllFeeds lists the feeds of every scope, oldest first: the scheduler's
+// view.
+func (l *Library) AllFeeds() ([]Feed, error) {
+	if err := l.checkOpen(); err != nil {
+		return nil, err
+	}
+	var out []Feed
+	err := l.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketFeeds).ForEach(func(_, v []byte) error {
+			var f Feed
+			if err := json.Unmarshal(v, &f); err != nil {
+				return err
+			}
+			out = append(out, f)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, errorf("list feeds: %w", err)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].AddedAt.Equal(out[j].AddedAt) {
+			return out[i].AddedAt.Before(out[j].AddedAt)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
+// RemoveFeed stops following feed id of scope. The sources it brought
+// stay. Another scope's feed is ErrFeedNotFound.
+func (l *Library) RemoveFeed(scope, id string) (Feed, error) {
+	if err := l.checkOpen(); err != nil {
+		return Feed{}, err
+	}
+	var removed Feed
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		f, ok, err := getFeed(tx, id)
+		if err != nil {
+			return err
+		}
+		if !ok || f.Scope != scope {
+			return ErrFeedNotFound
+		}
+		removed = f
+		return tx.Bucket(bucketFeeds).Delete([]byte(id))
+	})
+	if errors.Is(err, ErrFeedNotFound) {
+		return Feed{}, fmt.Errorf("%w: %s", ErrFeedNotFound, id)
+	}
+	if err != nil {
+		return Feed{}, errorf("remove feed %s: %w", id, err)
+	}
+	return removed, nil
+}
+
+// SaveFeedState records the state of feed id after a check. A feed removed
+// meanwhile stays removed (nothing is written, no error).
+func (l *Library) SaveFeedState(id string, st FeedState) error {
+	if err := l.checkOpen(); err != nil {
+		return err
+	}
+	err := l.db.Update(func(tx *bolt.Tx) error {
+		f, ok, err := getFeed(tx, id)
+		if err != nil || !ok {
+			return err
+		}
+		f.State = st
+		return putFeed(tx, f)
+	})
+	if err != nil {
+		return errorf("save feed state %s: %w", id, err)
+	}
+	return nil
+}
+
+// SourceByURL returns the source visible from scope whose URL is url.
+func (l *Library) SourceByURL(scope, url string) (Source, bool, error) {
+	if err := l.checkOpen(); err != nil {
+		return Source{}, false, err
+	}
+	var out Source
+	var found bool
+	err := l.db.View(func(tx *bolt.Tx) error {
+		for _, sc := range []string{scope, SharedScope} {
+			id := tx.Bucket(bucketURLs).Get(scopedKey(sc, url))
+			if id == nil {
+				continue
+			}
+			s, ok, err := getSource(tx, string(id))
+			if err != nil {
+				return err
+			}
+			if ok {
+				out, found = s.Source, true
+				return nil
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Source{}, false, errorf("look up %s: %w", url, err)
+	}
+	return out, found, nil
+}
+
+func getFeed(tx *bolt.Tx, id string) (Feed, bool, error) {
+	raw := tx.Bucket(bucketFeeds).Get([]byte(id))
+	if raw == nil {
+		return Feed{}, false, nil
+	}
+	var f Feed
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return Feed{}, false, fmt.Errorf("decode feed %s: %w", id, err)
+	}
+	return f, true, nil
+}
+
+func putFeed(tx *bolt.Tx, f Feed) error {
+	raw, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketFeeds).Put([]byte(f.ID), raw)
+}
+
+// DigestFeed is what one feed brought since the last digest.
+type DigestFeed struct {
+	FeedID  string `json:"feed_id"`
+	Title   string `json:"title"`
+	Sources []Ref  `json:"sources"`
+}
+
+// digestFeeds groups the sources added since by the feed that brought
+// them (all of them, not only those the digest details), by feed title.
+func (l *Library) digestFeeds(scope string, srcs []Source, since time.Time) ([]DigestFeed, error) {
+	byID := map[string]*DigestFeed{}
+	var order []string
+	for _, s := range srcs {
+		id, ok := strings.CutPrefix(s.AddedBy, FeedActorPrefix)
+		if !ok || s.AddedAt.Before(since) || s.Scope != scope {
+			continue
+		}
+		g := byID[id]
+		if g == nil {
+			g = &DigestFeed{FeedID: id, Title: id}
+			byID[id] = g
+			order = append(order, id)
+		}
+		g.Sources = append(g.Sources, s.Ref())
+	}
+	if len(order) == 0 {
+		return []DigestFeed{}, nil
+	}
+	feeds, err := l.AllFeeds()
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range feeds {
+		if g := byID[f.ID]; g != nil && f.Title != "" {
+			g.Title = f.Title
+		}
+	}
+	out := make([]DigestFeed, 0, len(order))
+	for _, id := range order {
+		out = append(out, *byID[id])
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Title < out[j].Title })
+	return out, nil
+}

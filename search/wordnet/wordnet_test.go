@@ -1,0 +1,46 @@
+package wordnet
+
+import (
+	"slices"
+	"testing"
+)
+
+// The pairs the issue names, and forms that need morphology to find them.
+func TestLookup(t *testing.T) {
+	for _, tt := range []struct {
+		word, want string
+		kind       func(Relations) []string
+	}{
+		{"fired", "sack", syn},
+		{"sacked", "fire", syn},
+		{"boss", "chief", syn},
+		{"hack", "hacker", syn},
+		{"hackers", "hack", syn},
+		{"stopped", "halt", syn},
+		{"picture", "image", syn},
+		{"anniversary", "day", near},
+		{"sold", "betray", syn},
+	} {
+		r, err := Lookup(tt.word)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tt.kind(r); !slices.Contains(got, tt.want) {
+			t.Errorf("Lookup(%q) = %v, want %q among them", tt.word, got, tt.want)
+		}
+	}
+	if r, _ := Lookup("qwxzy"); !r.empty() {
+		t.Errorf("Lookup(nonsense) = %+v, want nothing", r)
+	}
+}
+
+func syn(r Relations) []string  { return append(append([]string{}, r.Synonyms...), r.Derived...) }
+func near(r Relations) []string { return r.Near }
+
+func BenchmarkParse(b *testing.B) {
+	for b.Loop() {
+		if _, err := parse(extract); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
