@@ -103,9 +103,10 @@ func renderCheck(claim string, ans search.Answer, differs []search.Disagreement)
 	embeds := make([]*discordgo.MessageEmbed, 0, shown)
 	for _, q := range ans.Quotes[:shown] {
 		e := renderQuote(q, maxEmbedTotal/shown-8)
-		e.Fields = nil
-		if line := quoteAttribution(q); line != "" {
-			e.Description += "\n" + line
+		// The card's source line says where the quote was published;
+		// who said it goes under it.
+		if who := oneLine(q.Attribution()); who != "" {
+			e.Description += "\nSaid by " + escapeMarkdown(clip(who, maxAttributionRunes))
 		}
 		if d, ok := byQuote[q.Source.ID+"\x00"+q.Text]; ok {
 			e.Author = &discordgo.MessageEmbedAuthor{Name: clip(fmt.Sprintf("Gives a different %s: %s (the message: %s)", d.Kind, oneLine(d.B.Value), oneLine(d.A.Value)), 250)}

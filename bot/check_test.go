@@ -60,7 +60,7 @@ func TestCheckAgainstSourcesEndToEnd(t *testing.T) {
 		for _, e := range m.Embeds {
 			if e.Author != nil && strings.HasPrefix(e.Author.Name, "Gives a different figure") && strings.Contains(e.Author.Name, "5,000") {
 				differs = true
-				if !strings.Contains(e.Description, "— Iranian opposition group") {
+				if !strings.Contains(e.Description, "\nSaid by Iranian opposition group") {
 					t.Errorf("the differing quote has no attribution: %q", e.Description)
 				}
 			}
