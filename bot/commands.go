@@ -31,6 +31,10 @@ type command struct {
 	handle handlerFunc
 	// autocomplete answers autocomplete for the command's options, or nil.
 	autocomplete handlerFunc
+	// kind is the command's type: a slash command when zero, or a
+	// message command (discordgo.MessageApplicationCommand), which has a
+	// name, no description and no options.
+	kind discordgo.ApplicationCommandType
 	// components answer buttons, menus and modals by custom_id prefix.
 	// Prefixes start with the command's name and a colon, so they cannot
 	// collide across commands.
@@ -42,6 +46,7 @@ type command struct {
 func (b *Bot) commandTable() []command {
 	cmds := []command{
 		b.askCommand(),
+		b.checkCommand(),
 	}
 	if b.cur != nil {
 		cmds = append(cmds, b.sourceCommand(), b.digestCommand())
@@ -62,6 +67,9 @@ func (c command) definition() *discordgo.ApplicationCommand {
 	}
 	if def.Options == nil {
 		def.Options = []*discordgo.ApplicationCommandOption{}
+	}
+	if c.kind != 0 {
+		def.Type, def.Description = c.kind, ""
 	}
 	if c.moderator {
 		perms := int64(ModeratorPermissions)

@@ -290,7 +290,7 @@ func TestAskEndToEnd(t *testing.T) {
 
 	t.Run("registers /ask in the guild", func(t *testing.T) {
 		cmds := h.srv.Commands(guild)
-		if len(cmds) != 1 || cmds[0].Name != "ask" {
+		if len(cmds) != 2 || cmds[0].Name != "ask" || cmds[1].Name != checkCommandName {
 			t.Fatalf("registered %+v", cmds)
 		}
 		opts := map[string]*discordgo.ApplicationCommandOption{}

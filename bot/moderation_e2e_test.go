@@ -209,8 +209,8 @@ func TestModerationEndToEnd(t *testing.T) {
 		for _, c := range h.srv.Commands(guild) {
 			names[c.Name] = c
 		}
-		if len(names) != 3 || names["ask"] == nil {
-			t.Fatalf("registered %v, want ask, source and digest", names)
+		if len(names) != 4 || names["ask"] == nil || names[checkCommandName] == nil {
+			t.Fatalf("registered %v, want ask, %s, source and digest", names, checkCommandName)
 		}
 		for _, n := range []string{"source", "digest"} {
 			c := names[n]

@@ -59,6 +59,13 @@ type Quote struct {
 	Highlights     []Highlight `json:"highlights,omitempty"` // byte ranges of Text that matched
 	sentence       int
 	terms          map[string]bool
+
+	// SaidBy is who speaks in the quote, with their role when the text
+	// gives it; AccordingTo is the reporting chain, nearest first. Both
+	// come from the source's text (see attachAttribution) and are empty
+	// where it names no one.
+	SaidBy      string   `json:"said_by,omitempty"`
+	AccordingTo []string `json:"according_to,omitempty"`
 }
 
 // Answer is what the library says to a question.
@@ -72,6 +79,9 @@ type Answer struct {
 	Corrected string `json:"corrected,omitempty"`
 	// QuestionID identifies the logged question (when Query.Asker was set).
 	QuestionID string `json:"question_id,omitempty"`
+	// Differ lists quotes from different sources that give different
+	// figures, dates or claimants for the same thing (see sourcesDiffer).
+	Differ []Disagreement `json:"sources_differ,omitempty"`
 }
 
 // Ranking weights. They were tuned on the dev halves of the question sets
@@ -826,6 +836,10 @@ func (l *Library) ask(ctx context.Context, q Query) (Answer, error) {
 		quotes = quotes[q.Offset:min(len(quotes), q.Offset+q.Limit)]
 	} else {
 		quotes = nil
+	}
+	l.attachAttribution(quotes)
+	if ans.Answered {
+		ans.Differ = sourcesDiffer(quotes) // closest passages that are not answers disagree about nothing
 	}
 	ans.Quotes = append(ans.Quotes, quotes...)
 	return ans, nil

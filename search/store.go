@@ -8,6 +8,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sitrep/search/attrib"
 )
 
 // Bucket names of the bbolt store, the library's source of truth.
@@ -34,6 +36,10 @@ var (
 type storedSource struct {
 	Source
 	Spans []Span `json:"spans"`
+	// Attribution holds who speaks in each sentence, by span index (see
+	// attribute); absent when no sentence names anyone.
+	Attribution        []attrib.Attribution `json:"attrib,omitempty"`
+	AttributionVersion int                  `json:"attrib_v,omitempty"`
 }
 
 // pendingOp records index work that a crash may have interrupted. It is
