@@ -43,10 +43,16 @@ func quoteAttribution(q search.Quote) string {
 // maxFieldValue characters (whole blocks only; the rest counted). Nil when
 // the sources agree.
 func differField(ds []search.Disagreement) *discordgo.MessageEmbedField {
-	if len(ds) == 0 {
+	return differFieldWithin(ds, maxFieldValue)
+}
+
+// differFieldWithin is differField within limit characters; nil when not
+// even the first disagreement's start fits in 80.
+func differFieldWithin(ds []search.Disagreement, limit int) *discordgo.MessageEmbedField {
+	if len(ds) == 0 || limit < 80+len("Sources differ") {
 		return nil
 	}
-	const room = maxFieldValue - 20 // for "…and N more"
+	room := min(limit, maxFieldValue) - len("Sources differ") - 20 // for "…and N more"
 	var blocks []string
 	used := 0
 	for i, d := range ds {
