@@ -39,6 +39,9 @@ type Query struct {
 type Asker struct {
 	UserID    string `json:"user_id,omitempty"`
 	ChannelID string `json:"channel_id,omitempty"`
+	// Private: asked privately; the question stays between the asker and
+	// the bot (see QuestionRecord.Private).
+	Private bool `json:"private,omitempty"`
 }
 
 // Reporter is another source that says the same thing as a quote, in its
@@ -148,33 +151,40 @@ type prepared struct {
 	corrected string
 }
 
-func (l *Library) prepare(ctx context.Context, question string) (prepared, error) {
+// prepare analyses question with the term statistics scope may see (see
+// vocab.go): another guild's words are neither suggested nor counted.
+func (l *Library) prepare(ctx context.Context, question, scope string) (prepared, error) {
 	p := prepared{terms: l.an.questionTerms(question), weight: make(map[string]float64)}
 	if len(p.terms) == 0 {
 		return p, nil
 	}
-	n, err := l.ix.sentences.DocCount()
+	v, err := l.vocab(scope)
+	if err != nil {
+		return p, err
+	}
+	defer v.Close()
+	n, err := v.docCount(ctx)
 	if err != nil {
 		return p, err
 	}
 	changed := false
 	for i, t := range p.terms {
-		df, err := docFreq(ctx, l.ix.sentences, fieldText, t.Term)
+		df, err := v.docFreq(ctx, t.Term)
 		if err != nil {
 			return p, err
 		}
 		if df == 0 && len(t.Alts) == 0 && correctable(t) {
 			// A word the library has never seen: most likely a typo.
-			if fix, err := correction(l.ix.sentences, fieldText, t.Term); err == nil && fix != "" {
+			if fix, err := v.correction(ctx, t.Term); err == nil && fix != "" {
 				p.terms[i].Term = fix
 				changed = true
-				if df, err = docFreq(ctx, l.ix.sentences, fieldText, fix); err != nil {
+				if df, err = v.docFreq(ctx, fix); err != nil {
 					return p, err
 				}
 			}
 		}
 		for _, alt := range t.Alts {
-			n, err := docFreq(ctx, l.ix.sentences, fieldText, alt)
+			n, err := v.docFreq(ctx, alt)
 			if err != nil {
 				return p, err
 			}
@@ -528,7 +538,7 @@ func (l *Library) ask(ctx context.Context, q Query) (Answer, error) {
 		q.Limit = DefaultLimit
 	}
 	q.Offset = max(q.Offset, 0)
-	p, err := l.prepare(ctx, question)
+	p, err := l.prepare(ctx, question, q.Scope)
 	if err != nil {
 		return ans, errorf("analyse question: %w", err)
 	}
@@ -626,7 +636,7 @@ func (l *Library) RankSources(ctx context.Context, q Query) ([]SourceHit, error)
 	if q.Limit <= 0 {
 		q.Limit = 10
 	}
-	p, err := l.prepare(ctx, cleanQuestion(q.Question))
+	p, err := l.prepare(ctx, cleanQuestion(q.Question), q.Scope)
 	if err != nil || len(p.terms) == 0 {
 		return nil, err
 	}

@@ -145,6 +145,7 @@ func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 	defer l.wmu.Unlock()
 	var guild int64
 	var total uint64
+	layoutOK, marked := false, false
 	if err := l.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketByScope).Cursor()
 		shared := []byte(scopeKey(SharedScope) + "\x00")
@@ -154,6 +155,7 @@ func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 				guild++
 			}
 		}
+		layoutOK, marked = layoutCurrent(tx, guild), layoutCurrent(tx, 1)
 		return nil
 	}); err != nil {
 		return errorf("count sources: %w", err)
@@ -166,8 +168,11 @@ func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 	if err != nil {
 		return errorf("count indexed articles: %w", err)
 	}
-	if !rebuild && count == total {
-		return nil
+	if !rebuild && count == total && layoutOK {
+		if marked {
+			return nil
+		}
+		return l.db.Update(markLayout) // guild sentences indexed from now on get the guild fields
 	}
 	l.log.Info("rebuilding the search index from the store", "sources", total, "indexed", count)
 	return l.rebuildLocked(ctx)
@@ -305,6 +310,9 @@ func (l *Library) rebuildLocked(ctx context.Context) error {
 	}
 	// Everything in the store is indexed now; older debts are settled.
 	return l.db.Update(func(tx *bolt.Tx) error {
+		if err := markLayout(tx); err != nil {
+			return err
+		}
 		if err := tx.DeleteBucket(bucketPending); err != nil {
 			return err
 		}
