@@ -73,12 +73,15 @@ func (b *Bot) handleAsk(ctx context.Context, i *discordgo.Interaction) error {
 		Scope:    scope,
 		SourceID: sourceID,
 		Limit:    b.opts.PageSize,
-		Asker:    &search.Asker{UserID: userID(i), ChannelID: i.ChannelID},
+		Asker:    &search.Asker{UserID: userID(i), ChannelID: i.ChannelID, Private: private},
 	}
 	return b.answer(ctx, i, false, private, func(ctx context.Context) (message, error) {
 		ans, err := b.lib.Ask(ctx, q)
 		if err != nil {
 			return message{}, err
+		}
+		if private {
+			b.rememberPrivate(ans.QuestionID, i) // its follow-up goes to the asker only
 		}
 		return renderAnswer(ans, page{QuestionID: ans.QuestionID, Source: sourceToken(sourceID), Limit: q.Limit}), nil
 	})

@@ -48,6 +48,9 @@ type Session interface {
 	// commands and the digest that post more than one message.
 	FollowupMessageCreate(interaction *discordgo.Interaction, wait bool, data *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	// UserChannelCreate opens a direct message channel, for follow-ups
+	// to private questions once their interaction token has expired.
+	UserChannelCreate(recipientID string, options ...discordgo.RequestOption) (*discordgo.Channel, error)
 }
 
 // Library is the part of *search.Library the bot uses; commands that need
@@ -66,6 +69,10 @@ type Curator interface {
 	Add(ctx context.Context, s search.Source) (search.Source, error)
 	Remove(ctx context.Context, scope, id, actor string) (search.Source, error)
 	FollowUps(ctx context.Context, src search.Source) ([]search.FollowUp, error)
+	MarkFollowedUp(scope string, ids []string) error
+	QueueFollowUps(scope, id string) error
+	FollowUpJobs() ([]search.FollowUpJob, error)
+	FinishFollowUpJob(id string) error
 	Digest(ctx context.Context, scope string, since time.Time) (search.Digest, error)
 	DigestSettings(scope string) (search.DigestSettings, bool, error)
 	SetDigestSettings(s search.DigestSettings) error
@@ -129,6 +136,7 @@ type Bot struct {
 	cur     Curator
 	sched   *schedule.Scheduler
 	fetcher *ingest.Fetcher
+	follow  *followUps // the follow-up worker's state
 
 	mu       sync.Mutex
 	stopping bool
@@ -162,7 +170,7 @@ func New(session Session, lib Library, logger *slog.Logger, opts Options) *Bot {
 	if opts.Clock == nil {
 		opts.Clock = schedule.SystemClock{}
 	}
-	b := &Bot{session: session, lib: limitAsks(lib, 0), log: logger, opts: opts, base: context.Background()}
+	b := &Bot{session: session, lib: limitAsks(lib, 0), log: logger, opts: opts, base: context.Background(), follow: newFollowUps()}
 	b.fetcher = &ingest.Fetcher{AllowPrivate: opts.AllowPrivateURLs, MaxBytes: ingest.DefaultMaxBytes}
 	if cur, ok := lib.(Curator); ok {
 		b.cur = cur
@@ -206,17 +214,23 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("bot: open gateway: %w", err)
 	}
 	b.log.Info("connected to the gateway", "commands", len(b.commands), "guild", b.opts.GuildID)
-	schedDone := make(chan struct{})
+	schedDone, followDone := make(chan struct{}), make(chan struct{})
 	if b.sched != nil {
 		go func() {
 			defer close(schedDone)
 			b.sched.Run(ctx) //nolint:errcheck // Run logs its failures and returns nil
 		}()
+		go func() {
+			defer close(followDone)
+			b.runFollowUps(ctx)
+		}()
 	} else {
 		close(schedDone)
+		close(followDone)
 	}
 	<-ctx.Done()
-	<-schedDone // the scheduler posts through the session: stop it first
+	<-schedDone // the scheduler and the follow-ups post through the session: stop them first
+	<-followDone
 
 	b.log.Info("shutting down", "grace", b.opts.ShutdownGrace)
 	b.mu.Lock()

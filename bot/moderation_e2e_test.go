@@ -133,6 +133,26 @@ func (h *harness) posts(tb testing.TB, channel string) []discordgo.MessageSend {
 	return out
 }
 
+// waitFollowUps waits until the bot's follow-up queue is empty.
+func waitFollowUps(tb testing.TB, lib Curator) {
+	tb.Helper()
+	ctx := waitCtx(tb)
+	for {
+		jobs, err := lib.FollowUpJobs()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if len(jobs) == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			tb.Fatalf("follow-up jobs still queued: %+v", jobs)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
 func sub(name string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.ApplicationCommandInteractionDataOption {
 	return discordtest.SubcommandOption(name, opts...)
 }
@@ -358,6 +378,7 @@ func TestModerationEndToEnd(t *testing.T) {
 		if !strings.Contains(m.Content, "Added") {
 			t.Fatalf("reply %q", m.Content)
 		}
+		waitFollowUps(t, lib)
 		fus := h.posts(t, discordtest.DefaultChannelID)
 		if len(fus) != 1 {
 			t.Fatalf("%d follow-ups posted, want 1", len(fus))
@@ -374,6 +395,7 @@ func TestModerationEndToEnd(t *testing.T) {
 		}
 
 		submit("Averly lighthouse changes hands", "Maren Holt, keeper of the Port Averly lighthouse, retired in March; the lighthouse keeper post now goes to her nephew.")
+		waitFollowUps(t, lib)
 		if n := len(h.posts(t, discordtest.DefaultChannelID)); n != 1 {
 			t.Errorf("%d follow-ups after a second answering source, want still 1", n)
 		}

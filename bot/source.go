@@ -168,7 +168,8 @@ func extOf(name string) string {
 }
 
 // addSource adds src to the library and says what was stored, or why
-// not; then it follows up on the questions the new source answers.
+// not; the follow-ups on the questions the new source answers are queued
+// (sourceAdded), not posted here.
 func (b *Bot) addSource(ctx context.Context, i *discordgo.Interaction, src search.Source) (message, error) {
 	stored, err := b.cur.Add(ctx, src)
 	var dup *search.DuplicateError
@@ -186,9 +187,9 @@ func (b *Bot) addSource(ctx context.Context, i *discordgo.Interaction, src searc
 	}
 	b.log.Info("source added", "guild", i.GuildID, "source", stored.ID, "by", stored.AddedBy)
 	m := renderAdded(stored, src.Text)
-	// Follow-ups after the reply is rendered but before the handler ends,
-	// so a shutdown waits for them.
-	b.followUp(ctx, stored)
+	// Queued, not posted here: the moderator's reply must not wait for
+	// Discord's rate limits on every waiting question.
+	b.sourceAdded(ctx, stored.Scope, stored)
 	return m, nil
 }
 

@@ -47,6 +47,7 @@ type Library struct {
 	// zero, shared-scope searches skip the scope filter.
 	guildSources atomic.Int64
 	cache        *sourceCache
+	maxQuestions uint64 // per scope; maxQuestionsPerScope
 }
 
 // Open opens (or creates) the library in dir. It finishes index work that a
@@ -57,7 +58,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, errorf("create data directory: %w", err)
 	}
-	l := &Library{dir: dir, now: opts.Now, log: opts.Logger, cache: newSourceCache(sourceCacheBytes)}
+	l := &Library{dir: dir, now: opts.Now, log: opts.Logger, cache: newSourceCache(sourceCacheBytes), maxQuestions: maxQuestionsPerScope}
 	if l.now == nil {
 		l.now = time.Now
 	}

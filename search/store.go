@@ -23,7 +23,8 @@ var (
 	bucketDigest    = []byte("digest")    // guild → DigestSettings
 	bucketMeta      = []byte("meta")
 	allBuckets      = [][]byte{bucketSources, bucketTexts, bucketByScope, bucketHashes, bucketURLs,
-		bucketPending, bucketAudit, bucketQuestions, bucketDigest, bucketMeta}
+		bucketPending, bucketAudit, bucketQuestions, bucketDigest, bucketMeta,
+		bucketFollowUpQueue}
 
 	metaSeeded = []byte("seeded")
 )
