@@ -39,6 +39,7 @@ func (b *Bot) askCommand() command {
 				Autocomplete: true},
 			{Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: "Show the answer only to you"},
 		},
+		limited:      true,
 		handle:       b.handleAsk,
 		autocomplete: b.autocompleteAsk,
 		components:   map[string]handlerFunc{askPagePrefix: b.handleAskPage},

@@ -102,6 +102,13 @@ type Options struct {
 	// DefaultHandlerTimeout when 0.
 	HandlerTimeout time.Duration
 
+	// AskBurst and AskEvery pace each member's questions (/ask and its
+	// buttons): a burst of AskBurst, then one every AskEvery; a member
+	// over the pace is asked, privately, to wait. DefaultAskBurst and
+	// DefaultAskEvery when 0.
+	AskBurst int
+	AskEvery time.Duration
+
 	// AllowPrivateURLs lets /source add fetch links and attachments on
 	// loopback and private-network addresses (intranet sources, tests);
 	// otherwise they are refused.
@@ -137,6 +144,7 @@ type Bot struct {
 	sched   *schedule.Scheduler
 	fetcher *ingest.Fetcher
 	follow  *followUps // the follow-up worker's state
+	members *memberLimits
 
 	mu       sync.Mutex
 	stopping bool
@@ -164,13 +172,20 @@ func New(session Session, lib Library, logger *slog.Logger, opts Options) *Bot {
 	if opts.HandlerTimeout <= 0 {
 		opts.HandlerTimeout = DefaultHandlerTimeout
 	}
+	if opts.AskBurst <= 0 {
+		opts.AskBurst = DefaultAskBurst
+	}
+	if opts.AskEvery <= 0 {
+		opts.AskEvery = DefaultAskEvery
+	}
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
 	if opts.Clock == nil {
 		opts.Clock = schedule.SystemClock{}
 	}
-	b := &Bot{session: session, lib: limitAsks(lib, 0), log: logger, opts: opts, base: context.Background(), follow: newFollowUps()}
+	b := &Bot{session: session, lib: limitAsks(lib, 0), log: logger, opts: opts, base: context.Background(), follow: newFollowUps(),
+		members: newMemberLimits(opts.AskBurst, opts.AskEvery)}
 	b.fetcher = &ingest.Fetcher{AllowPrivate: opts.AllowPrivateURLs, MaxBytes: ingest.DefaultMaxBytes}
 	if cur, ok := lib.(Curator); ok {
 		b.cur = cur
@@ -367,6 +382,9 @@ func (b *Bot) dispatch(ctx context.Context, i *discordgo.Interaction) (string, e
 				return name, b.reply(ctx, i, plain(refusal(err), true))
 			}
 		}
+		if ok, wait := b.paced(c, i); !ok {
+			return name, b.reply(ctx, i, slowDown(wait))
+		}
 		return name, c.handle(ctx, i)
 	case discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
 		var customID string
@@ -384,10 +402,22 @@ func (b *Bot) dispatch(ctx context.Context, i *discordgo.Interaction) (string, e
 				return c.name, b.reply(ctx, i, plain(refusal(err), true))
 			}
 		}
+		if ok, wait := b.paced(c, i); !ok {
+			return c.name, b.reply(ctx, i, slowDown(wait))
+		}
 		return c.name, h(ctx, i)
 	default:
 		return "", nil // pings are answered by Discord itself over the gateway
 	}
+}
+
+// paced applies the member's limit to a limited command: it reports
+// whether the member behind i may go on, else how long to wait.
+func (b *Bot) paced(c command, i *discordgo.Interaction) (bool, time.Duration) {
+	if !c.limited {
+		return true, 0
+	}
+	return b.members.allow(userID(i), time.Now())
 }
 
 // userID is the id of whoever caused i, in a guild or a DM.

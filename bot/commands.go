@@ -27,6 +27,9 @@ type command struct {
 	// here with requireModerator, because server admins can change who
 	// sees a command.
 	moderator bool
+	// limited commands (and their components) count against the
+	// member's pace (memberLimits): they search the library.
+	limited bool
 	// handle answers the slash command.
 	handle handlerFunc
 	// autocomplete answers autocomplete for the command's options, or nil.
