@@ -58,7 +58,11 @@ type Session interface {
 type Library interface {
 	Ask(ctx context.Context, q search.Query) (search.Answer, error)
 	Question(scope, id string) (search.QuestionRecord, error)
-	Sources(scope string) ([]search.Source, error)
+	// FindSources, SourceByName and ListSources read the library's
+	// catalog: their cost does not grow with the number of sources.
+	FindSources(q search.SourceSearch) ([]search.Source, error)
+	SourceByName(scope, v string, ownOnly bool) (search.Source, error)
+	ListSources(scope string, offset, limit int) (search.SourcePage, error)
 }
 
 // Curator is the part of *search.Library that the moderator commands

@@ -496,6 +496,14 @@ func TestModerationEndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("members who may not remove are suggested nothing to remove", func(t *testing.T) {
+		ic := h.srv.NewInteraction()
+		cb, _ := h.dispatch(t, ic, ic.Autocomplete("source", sub("remove", discordtest.Focused(discordtest.StringOption("id", "fishing")))))
+		if cb.Type != int(discordgo.InteractionApplicationCommandAutocompleteResult) || len(cb.Data.Choices) != 0 {
+			t.Errorf("a member without Manage Messages was offered %+v", cb.Data.Choices)
+		}
+	})
+
 	t.Run("remove asks for confirmation, then removes and records who", func(t *testing.T) {
 		ic := moderator(h)
 		cb, _ := h.dispatch(t, ic, ic.Autocomplete("source", sub("remove", discordtest.Focused(discordtest.StringOption("id", "fishing")))))

@@ -65,7 +65,7 @@ func createBuckets(tx *bolt.Tx) error {
 			return fmt.Errorf("create bucket %s: %w", b, err)
 		}
 	}
-	return nil
+	return ensureCatalog(tx)
 }
 
 func getSource(tx *bolt.Tx, id string) (storedSource, bool, error) {
@@ -117,6 +117,9 @@ func putSource(tx *bolt.Tx, s storedSource, old *storedSource) error {
 			return err
 		}
 	}
+	if err := catalogPut(tx, s.Source); err != nil {
+		return err
+	}
 	return putPending(tx, s.ID, pendingOp{Stale: stale})
 }
 
@@ -124,6 +127,9 @@ func putSource(tx *bolt.Tx, s storedSource, old *storedSource) error {
 // to s (a later source may own the same hash).
 func deleteKeys(tx *bolt.Tx, s storedSource) error {
 	if err := tx.Bucket(bucketByScope).Delete(scopedKey(s.Scope, s.ID)); err != nil {
+		return err
+	}
+	if err := catalogDelete(tx, s.Source); err != nil {
 		return err
 	}
 	for _, k := range []struct {
