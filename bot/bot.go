@@ -106,6 +106,11 @@ type Options struct {
 	// DefaultHandlerTimeout when 0.
 	HandlerTimeout time.Duration
 
+	// ReplyRetry is how long a deferred reply keeps retrying its edit
+	// when Discord fails, before it is sent as a follow-up message
+	// instead; DefaultReplyRetry when 0.
+	ReplyRetry time.Duration
+
 	// AskBurst and AskEvery pace each member's questions (/ask and its
 	// buttons): a burst of AskBurst, then one every AskEvery; a member
 	// over the pace is asked, privately, to wait. DefaultAskBurst and
@@ -175,6 +180,9 @@ func New(session Session, lib Library, logger *slog.Logger, opts Options) *Bot {
 	}
 	if opts.HandlerTimeout <= 0 {
 		opts.HandlerTimeout = DefaultHandlerTimeout
+	}
+	if opts.ReplyRetry <= 0 {
+		opts.ReplyRetry = DefaultReplyRetry
 	}
 	if opts.AskBurst <= 0 {
 		opts.AskBurst = DefaultAskBurst

@@ -223,6 +223,7 @@ func (b *Bot) handleDigestNow(ctx context.Context, i *discordgo.Interaction) err
 // (callback type 5), runs work and edits what it returns in. work returns
 // what the user sees and, separately, an error for the log.
 func (b *Bot) deferPrivately(ctx context.Context, i *discordgo.Interaction, work func(ctx context.Context) (message, error)) error {
+	deferredAt := time.Now()
 	err := b.session.InteractionRespond(i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
@@ -231,8 +232,11 @@ func (b *Bot) deferPrivately(ctx context.Context, i *discordgo.Interaction, work
 		return fmt.Errorf("bot: defer: %w", err)
 	}
 	m, workErr := work(ctx)
-	if err := b.editOriginal(ctx, i, m.webhookEdit()); err != nil {
-		return errors.Join(workErr, fmt.Errorf("bot: edit deferred response: %w", err))
+	m.Ephemeral = true
+	rctx, cancel := b.replyContext(ctx, deferredAt)
+	defer cancel()
+	if err := b.deliverDeferred(rctx, i, m); err != nil {
+		return errors.Join(workErr, err)
 	}
 	return workErr
 }
