@@ -51,7 +51,7 @@ func (b *Bot) handleAsk(ctx context.Context, i *discordgo.Interaction) error {
 	opts := options(i)
 	question := stringOption(opts, "question")
 	private := boolOption(opts, "private")
-	if strings.TrimSpace(question) == "" {
+	if search.BlankQuestion(question) {
 		return b.reply(ctx, i, plain("Please type a question, for example `/ask question: how many cameras were hacked?`", true))
 	}
 	scope := scopeOf(i)

@@ -51,6 +51,8 @@ type Session interface {
 	// UserChannelCreate opens a direct message channel, for follow-ups
 	// to private questions once their interaction token has expired.
 	UserChannelCreate(recipientID string, options ...discordgo.RequestOption) (*discordgo.Channel, error)
+	// Channel tells which server a channel belongs to (/digest set).
+	Channel(channelID string, options ...discordgo.RequestOption) (*discordgo.Channel, error)
 }
 
 // Library is the part of *search.Library the bot uses; commands that need

@@ -27,6 +27,7 @@ const (
 	otherGuildID    = "1000000000000000012"
 	digestChannelID = "1000000000000000007"
 	deniedChannelID = "1000000000000000008"
+	otherChannelID  = "1000000000000000013" // of otherGuildID
 	attachmentID    = "1200000000000000001"
 )
 
@@ -222,7 +223,9 @@ func TestModerationEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	pages := newPageServer(t)
-	h := startBot(t, lib, Options{GuildID: guild, AllowPrivateURLs: true, Clock: clock})
+	h := startBot(t, lib, Options{GuildID: guild, AllowPrivateURLs: true, Clock: clock},
+		discordtest.WithGuild(discordtest.Guild{ID: guild, Name: "Newsroom", Channels: []string{discordtest.DefaultChannelID, digestChannelID, deniedChannelID}}),
+		discordtest.WithGuild(discordtest.Guild{ID: otherGuildID, Name: "Elsewhere", Channels: []string{otherChannelID}}))
 
 	t.Run("registers the moderator commands for moderators, in servers only", func(t *testing.T) {
 		names := map[string]*discordgo.ApplicationCommand{}
@@ -607,6 +610,20 @@ func TestModerationEndToEnd(t *testing.T) {
 		clock.AdvanceTo(t, start.Add(3*time.Hour))
 		if n := len(h.posts(t, digestChannelID)); n != 1 {
 			t.Errorf("%d digest posts the same day, want 1", n)
+		}
+	})
+
+	t.Run("digest set refuses a channel of another server", func(t *testing.T) {
+		before, _, _ := lib.DigestSettings(guild)
+		for _, ch := range []string{otherChannelID, "1000000000000000099"} {
+			ic := moderator(h)
+			cb, _ := h.dispatch(t, ic, ic.SlashCommand("digest", sub("set", channelOption("channel", ch))))
+			if cb.Data.Flags&int(discordgo.MessageFlagsEphemeral) == 0 || strings.Contains(cb.Data.Content, "will be posted") {
+				t.Errorf("channel %s: reply %+v, want a private refusal", ch, cb.Data)
+			}
+		}
+		if after, _, _ := lib.DigestSettings(guild); after.ChannelID != before.ChannelID {
+			t.Errorf("digest channel changed from %s to %s", before.ChannelID, after.ChannelID)
 		}
 	})
 

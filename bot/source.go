@@ -257,8 +257,10 @@ func ingestFailure(err error) string {
 	case errors.Is(err, context.Canceled):
 		return "I stopped before the page was loaded; nothing was added."
 	case refused(err):
+		// The message quotes what the site sent (its status line, its
+		// content type): text for the moderator, not Markdown.
 		msg := strings.TrimPrefix(err.Error(), "ingest: ")
-		return capitalize(clip(msg, 400)) + ". Nothing was added."
+		return escapeMarkdown(capitalize(clip(oneLine(msg), 400))) + ". Nothing was added."
 	}
 	return "I couldn't fetch that page, so nothing was added. Check the link, or paste the text with `/source add`."
 }

@@ -139,6 +139,9 @@ func cleanQuestion(s string) string {
 		}
 		s = s[:cut]
 	}
+	if BlankQuestion(s) {
+		return ""
+	}
 	return strings.Join(strings.Fields(s), " ")
 }
 
@@ -537,7 +540,7 @@ func (l *Library) ask(ctx context.Context, q Query) (Answer, error) {
 	if q.Limit <= 0 {
 		q.Limit = DefaultLimit
 	}
-	q.Offset = max(q.Offset, 0)
+	q.Offset, q.Limit = min(max(q.Offset, 0), MaxOffset), min(q.Limit, MaxLimit) // deep paging costs what the last page does
 	p, err := l.prepare(ctx, question, q.Scope)
 	if err != nil {
 		return ans, errorf("analyse question: %w", err)

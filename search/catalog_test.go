@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -172,5 +173,45 @@ func BenchmarkFindSources(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestLinksLoseCredentials: a link's user:password@ is not stored.
+func TestLinksLoseCredentials(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	s := mustAdd(t, lib, Source{Title: "Memo", URL: "https://bob:hunter2@intranet.example/memo?id=1", Text: "The memo says the pumps failed."})
+	got, err := lib.Source(SharedScope, s.ID)
+	if err != nil || got.URL != "https://intranet.example/memo?id=1" {
+		t.Errorf("stored link %q (%v), want it without credentials", got.URL, err)
+	}
+}
+
+// TestDeepPagingCostsLikeTheLastPage: an offset past MaxOffset costs what
+// MaxOffset does, not ten times the offset in candidates.
+func TestDeepPagingCostsLikeTheLastPage(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	var srcs []Source
+	for i := range 400 {
+		var text strings.Builder
+		for k := range 5 {
+			fmt.Fprintf(&text, "Camera %d of district %d was hacked on day %d. ", i, k, i*5+k)
+		}
+		srcs = append(srcs, Source{ID: fmt.Sprintf("cam-%03d", i), Text: text.String()})
+	}
+	if _, err := lib.Import(context.Background(), srcs, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	allocated := func(offset int) uint64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		ask(t, lib, Query{Question: "which camera was hacked?", Offset: offset})
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	allocated(MaxOffset) // warm the caches
+	base, deep := allocated(MaxOffset), allocated(10_000)
+	if deep > 2*base+1<<20 {
+		t.Errorf("offset 10,000 allocated %d bytes, offset %d %d: deep paging is not bounded", deep, MaxOffset, base)
 	}
 }

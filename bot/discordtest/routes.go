@@ -50,7 +50,19 @@ func (s *Server) builtinRoutes() []route {
 
 		{"POST", "/channels/{channel}/messages", s.channelMessage},
 		{"POST", "/users/@me/channels", s.createDM},
+		{"GET", "/channels/{channel}", s.getChannel},
 	}
+}
+
+// getChannel returns a text channel of a configured guild; any other id
+// is an unknown channel.
+func (s *Server) getChannel(r *Request, p map[string]string) (int, any) {
+	guild := s.guildOf(p["channel"])
+	if guild == "" {
+		return http.StatusNotFound, discordError(10003, "Unknown Channel")
+	}
+	return http.StatusOK, map[string]any{"id": p["channel"], "type": 0, "guild_id": guild, "name": "channel-" + p["channel"],
+		"position": 0, "permission_overwrites": []any{}, "nsfw": false, "last_message_id": nil, "flags": 0}
 }
 
 // createDM opens (or reopens) the direct message channel with a user: its
