@@ -46,6 +46,13 @@ func runBotOn(tb testing.TB, srv *discordtest.Server, lib Library, opts Options)
 	if err := srv.WaitSessions(waitCtx(tb), sessions); err != nil {
 		tb.Fatal(err)
 	}
+	route := "/applications/{app}/commands"
+	if opts.GuildID != "" {
+		route = "/applications/{app}/guilds/" + opts.GuildID + "/commands"
+	}
+	if _, err := srv.WaitRequest(waitCtx(tb), "PUT", route); err != nil {
+		tb.Fatalf("commands not registered: %v\nlogs:\n%s", err, logs)
+	}
 	return &harness{srv: srv, bot: b, logs: logs}, stop
 }
 

@@ -59,6 +59,10 @@ func pruneQuestions(tx *bolt.Tx, scope string, now time.Time, limit uint64) erro
 	return meta.Put(countKey, binary.BigEndian.AppendUint64(nil, n))
 }
 
+// maxFollowUpChecks bounds the questions one new source is checked
+// against (the latest waiting ones).
+const maxFollowUpChecks = 500
+
 // FollowUp is an earlier unanswered question that a new source answers.
 type FollowUp struct {
 	// Question is the latest time it was asked.
@@ -98,6 +102,10 @@ func (l *Library) FollowUps(ctx context.Context, src Source) ([]FollowUp, error)
 		}
 		g.Question = rec // oldest first: the last one is the latest
 		g.Asked = append(g.Asked, rec)
+	}
+	// Only the latest waiting questions: each is asked again.
+	if len(order) > maxFollowUpChecks {
+		order = order[len(order)-maxFollowUpChecks:]
 	}
 	var out []FollowUp
 	for _, key := range order {
