@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"sort"
@@ -45,6 +43,7 @@ func (b *Bot) askCommand() command {
 				Autocomplete: true},
 			{Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: "Show the answer only to you"},
 		},
+		limited:      true,
 		handle:       b.handleAsk,
 		autocomplete: b.autocompleteAsk,
 		components:   map[string]handlerFunc{askPagePrefix: b.handleAskPage, askClosestPrefix: b.handleAskClosest},
@@ -58,7 +57,7 @@ func (b *Bot) handleAsk(ctx context.Context, i *discordgo.Interaction) error {
 	opts := options(i)
 	question := stringOption(opts, "question")
 	private := boolOption(opts, "private")
-	if strings.TrimSpace(question) == "" {
+	if search.BlankQuestion(question) {
 		return b.reply(ctx, i, plain("Please type a question, for example `/ask question: how many cameras were hacked?`", true))
 	}
 	scope := scopeOf(i)
@@ -79,12 +78,15 @@ func (b *Bot) handleAsk(ctx context.Context, i *discordgo.Interaction) error {
 		Scope:    scope,
 		SourceID: sourceID,
 		Limit:    b.opts.PageSize,
-		Asker:    &search.Asker{UserID: userID(i), ChannelID: i.ChannelID},
+		Asker:    &search.Asker{UserID: userID(i), ChannelID: i.ChannelID, Private: private},
 	}
 	return b.answer(ctx, i, false, private, func(ctx context.Context) (message, error) {
 		ans, err := b.lib.Ask(ctx, q)
 		if err != nil {
 			return message{}, err
+		}
+		if private {
+			b.rememberPrivate(ans.QuestionID, i) // its follow-up goes to the asker only
 		}
 		return renderAnswer(ans, page{QuestionID: ans.QuestionID, Source: sourceToken(sourceID), Limit: q.Limit}), nil
 	})
@@ -182,7 +184,7 @@ func (b *Bot) autocompleteAsk(ctx context.Context, i *discordgo.Interaction) err
 			typed, _ = o.Value.(string)
 		}
 	}
-	srcs, err := b.lib.Sources(scopeOf(i))
+	srcs, err := b.lib.FindSources(search.SourceSearch{Scope: scopeOf(i), Prefix: typed, Limit: maxChoices})
 	if err != nil {
 		b.respondChoices(ctx, i, nil) //nolint:errcheck // the listing error is the one to log
 		return err
@@ -237,8 +239,7 @@ func sourceToken(id string) string {
 	if id == "" || len(id) <= 40 {
 		return id
 	}
-	sum := sha256.Sum256([]byte(id))
-	return sourceHashPrefix + hex.EncodeToString(sum[:8])
+	return search.SourceHandle(id)
 }
 
 // resolveSource turns what the source option (or a custom id) holds into
@@ -246,31 +247,20 @@ func sourceToken(id string) string {
 // outlet naming exactly one source. It returns errUnknownSource when
 // nothing matches.
 func (b *Bot) resolveSource(scope, v string) (string, error) {
-	srcs, err := b.lib.Sources(scope)
+	s, err := b.lib.SourceByName(scope, v, false)
+	if err == nil {
+		return s.ID, nil
+	}
+	if !errors.Is(err, search.ErrNotFound) {
+		return "", fmt.Errorf("bot: find source: %w", err)
+	}
+	// What was typed rather than picked: a source it alone names.
+	srcs, err := b.lib.FindSources(search.SourceSearch{Scope: scope, Prefix: v, Limit: 2})
 	if err != nil {
-		return "", fmt.Errorf("bot: list sources: %w", err)
+		return "", fmt.Errorf("bot: find source: %w", err)
 	}
-	for _, s := range srcs {
-		if s.ID == v || sourceToken(s.ID) == v {
-			return s.ID, nil
-		}
-	}
-	lv := strings.ToLower(oneLine(v))
-	var byTitle, byPart []string
-	for _, s := range srcs {
-		title, outlet := strings.ToLower(oneLine(s.Title)), strings.ToLower(oneLine(s.Outlet))
-		if title == lv {
-			byTitle = append(byTitle, s.ID)
-		}
-		if strings.Contains(title, lv) || outlet == lv {
-			byPart = append(byPart, s.ID)
-		}
-	}
-	switch {
-	case len(byTitle) == 1:
-		return byTitle[0], nil
-	case len(byTitle) == 0 && len(byPart) == 1:
-		return byPart[0], nil
+	if len(srcs) == 1 {
+		return srcs[0].ID, nil
 	}
 	return "", errUnknownSource
 }

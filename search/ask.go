@@ -41,6 +41,9 @@ type Query struct {
 type Asker struct {
 	UserID    string `json:"user_id,omitempty"`
 	ChannelID string `json:"channel_id,omitempty"`
+	// Private: asked privately; the question stays between the asker and
+	// the bot (see QuestionRecord.Private).
+	Private bool `json:"private,omitempty"`
 }
 
 // Reporter is another source that says the same thing as a quote, in its
@@ -173,6 +176,9 @@ func cleanQuestion(s string) string {
 		}
 		s = s[:cut]
 	}
+	if BlankQuestion(s) {
+		return ""
+	}
 	return strings.Join(strings.Fields(s), " ")
 }
 
@@ -189,7 +195,10 @@ type prepared struct {
 	heaviest  float64         // the highest weight of a term the library holds
 }
 
-func (l *Library) prepare(ctx context.Context, question string) (prepared, error) {
+// prepare analyses question with the term statistics scope may see (see
+// vocab.go): another guild's words are neither suggested, counted nor
+// used to expand the question.
+func (l *Library) prepare(ctx context.Context, question, scope string) (prepared, error) {
 	p := prepared{terms: l.an.questionTerms(question), weight: make(map[string]float64),
 		kind: askedKind(question), asked: make(map[string]bool), held: make(map[string]bool)}
 	for _, w := range lowerWords(question) {
@@ -198,33 +207,33 @@ func (l *Library) prepare(ctx context.Context, question string) (prepared, error
 	if len(p.terms) == 0 {
 		return p, nil
 	}
-	r, err := openReader(l.ix.sentences)
+	v, err := l.vocab(scope)
 	if err != nil {
 		return p, err
 	}
-	defer r.Close()
-	n, err := r.DocCount()
+	defer v.Close()
+	n, err := v.docCount(ctx)
 	if err != nil {
 		return p, err
 	}
 	changed := false
 	for i := range p.terms {
 		t := &p.terms[i]
-		df, err := termFreq(ctx, r, fieldText, t.Term)
+		df, err := v.docFreq(ctx, t.Term)
 		if err != nil {
 			return p, err
 		}
 		if df == 0 && len(t.Alts) == 0 && correctable(*t) {
 			// A word the library has never seen: most likely a typo.
-			if fix, err := correction(l.ix.sentences, fieldText, t.Term); err == nil && fix != "" {
+			if fix, err := v.correction(ctx, t.Term); err == nil && fix != "" {
 				t.Term, t.Word = fix, fix
 				changed = true
-				if df, err = termFreq(ctx, r, fieldText, fix); err != nil {
+				if df, err = v.docFreq(ctx, fix); err != nil {
 					return p, err
 				}
 			}
 		}
-		if err := l.expand(ctx, r, t); err != nil {
+		if err := l.expand(ctx, v, t); err != nil {
 			return p, err
 		}
 		// A term the library holds is known; one it lacks is known only as
@@ -238,7 +247,7 @@ func (l *Library) prepare(ctx context.Context, question string) (prepared, error
 			p.held[t.Term] = true
 		}
 		for _, alt := range t.Alts {
-			n, err := termFreq(ctx, r, fieldText, alt.Term)
+			n, err := v.docFreq(ctx, alt.Term)
 			if err != nil {
 				return p, err
 			}
@@ -274,7 +283,7 @@ func (l *Library) prepare(ctx context.Context, question string) (prepared, error
 // library holds: a question says "sacked" where the text says "fired". They
 // count less than the word asked, and only the first few (best senses
 // first) are kept.
-func (l *Library) expand(ctx context.Context, r index.IndexReader, t *queryTerm) error {
+func (l *Library) expand(ctx context.Context, v *vocab, t *queryTerm) error {
 	if !useWordNet || lightWords[t.Word] {
 		return nil
 	}
@@ -292,7 +301,7 @@ func (l *Library) expand(ctx context.Context, r index.IndexReader, t *queryTerm)
 			if len(toks) != 1 || toks[0].Term == t.Term || t.altBoost(toks[0].Term) > 0 {
 				continue
 			}
-			df, err := termFreq(ctx, r, fieldText, toks[0].Term)
+			df, err := v.docFreq(ctx, toks[0].Term)
 			if err != nil {
 				return err
 			}
@@ -814,8 +823,8 @@ func (l *Library) ask(ctx context.Context, q Query) (Answer, error) {
 	if q.Limit <= 0 {
 		q.Limit = DefaultLimit
 	}
-	q.Offset = max(q.Offset, 0)
-	p, err := l.prepare(ctx, question)
+	q.Offset, q.Limit = min(max(q.Offset, 0), MaxOffset), min(q.Limit, MaxLimit) // deep paging costs what the last page does
+	p, err := l.prepare(ctx, question, q.Scope)
 	if err != nil {
 		return ans, errorf("analyse question: %w", err)
 	}

@@ -19,7 +19,7 @@ var TuningSwitches = map[string]*bool{"wordnet": &useWordNet, "incident": &useIn
 // for the tuning harness to calibrate it.
 func VerdictFeatures(l *Library, question string) map[string]float64 {
 	ctx := context.Background()
-	p, err := l.prepare(ctx, cleanQuestion(question))
+	p, err := l.prepare(ctx, cleanQuestion(question), SharedScope)
 	if err != nil || len(p.terms) == 0 {
 		return nil
 	}

@@ -74,6 +74,7 @@ func (s *Source) normalize() ([]Span, error) {
 		}
 		*f = strings.TrimSpace(strings.ReplaceAll(*f, "\x00", ""))
 	}
+	s.URL = withoutCredentials(s.URL)
 	if s.Published != "" {
 		if !datePattern.MatchString(s.Published) {
 			return nil, fmt.Errorf("%w: published %q is not YYYY-MM-DD", ErrInvalid, s.Published)

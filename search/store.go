@@ -26,7 +26,8 @@ var (
 	bucketMeta      = []byte("meta")
 	bucketFeeds     = []byte("feeds") // feed id → Feed (see feedstore.go)
 	allBuckets      = [][]byte{bucketSources, bucketTexts, bucketByScope, bucketHashes, bucketURLs,
-		bucketPending, bucketAudit, bucketQuestions, bucketDigest, bucketMeta, bucketFeeds}
+		bucketPending, bucketAudit, bucketQuestions, bucketDigest, bucketMeta, bucketFeeds,
+		bucketFollowUpQueue}
 
 	metaSeeded = []byte("seeded")
 )
@@ -71,7 +72,7 @@ func createBuckets(tx *bolt.Tx) error {
 			return fmt.Errorf("create bucket %s: %w", b, err)
 		}
 	}
-	return nil
+	return ensureCatalog(tx)
 }
 
 func getSource(tx *bolt.Tx, id string) (storedSource, bool, error) {
@@ -123,6 +124,9 @@ func putSource(tx *bolt.Tx, s storedSource, old *storedSource) error {
 			return err
 		}
 	}
+	if err := catalogPut(tx, s.Source); err != nil {
+		return err
+	}
 	return putPending(tx, s.ID, pendingOp{Stale: stale})
 }
 
@@ -130,6 +134,9 @@ func putSource(tx *bolt.Tx, s storedSource, old *storedSource) error {
 // to s (a later source may own the same hash).
 func deleteKeys(tx *bolt.Tx, s storedSource) error {
 	if err := tx.Bucket(bucketByScope).Delete(scopedKey(s.Scope, s.ID)); err != nil {
+		return err
+	}
+	if err := catalogDelete(tx, s.Source); err != nil {
 		return err
 	}
 	for _, k := range []struct {
