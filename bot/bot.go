@@ -174,8 +174,8 @@ type Bot struct {
 	// feeds and feedSched serve /feed and the feed checks; nil when off.
 	feeds     *feeds.Follower
 	feedSched *feeds.Scheduler
-	follow  *followUps // the follow-up worker's state
-	members *memberLimits
+	follow    *followUps // the follow-up worker's state
+	members   *memberLimits
 
 	mu       sync.Mutex
 	stopping bool
