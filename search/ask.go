@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"sitrep/search/attrib"
 	"sitrep/search/wordnet"
 )
 
@@ -103,6 +104,7 @@ var (
 	contextWeight   = 0.15 // more of them in the sentences on either side
 	kindWeight      = 0.60 // the sentence holds what kind of thing is asked
 	adjacencyWeight = 0.10 // question words side by side
+	speakerWeight   = 0.30 // the quote's speaker answers "who said"
 	repeatDecay     = 1.0  // each further quote of the same source, times this
 	leadQuotes      = 3.0  // quotes ordered as answers; the rest by source
 	leadRelevance   = 0.7  // a lead quote's source relevance, relative to the best
@@ -189,21 +191,26 @@ type prepared struct {
 	total     float64            // weight of all terms
 	known     float64            // weight of the terms the library holds
 	corrected string
-	kind      kind            // what kind of answer the question asks for
-	asked     map[string]bool // the question's words, lower case
-	held      map[string]bool // the terms the library holds
-	heaviest  float64         // the highest weight of a term the library holds
+	question  string
+	// aboutSpeaker: the question asks who said or claimed something.
+	aboutSpeaker bool
+	kind         kind            // what kind of answer the question asks for
+	asked        map[string]bool // the question's words, lower case
+	held         map[string]bool // the terms the library holds
+	heaviest     float64         // the highest weight of a term the library holds
 }
 
 // prepare analyses question with the term statistics scope may see (see
 // vocab.go): another guild's words are neither suggested, counted nor
 // used to expand the question.
 func (l *Library) prepare(ctx context.Context, question, scope string) (prepared, error) {
-	p := prepared{terms: l.an.questionTerms(question), weight: make(map[string]float64),
+	p := prepared{terms: l.an.questionTerms(question), weight: make(map[string]float64), question: question,
 		kind: askedKind(question), asked: make(map[string]bool), held: make(map[string]bool)}
 	for _, w := range lowerWords(question) {
 		p.asked[w] = true
+		p.aboutSpeaker = p.aboutSpeaker || speechWords[w] || w == "claim" || w == "blamed" || w == "blame"
 	}
+	p.aboutSpeaker = p.aboutSpeaker && p.kind&(kindEntity|kindSpeech) != 0
 	if len(p.terms) == 0 {
 		return p, nil
 	}
@@ -652,6 +659,12 @@ func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]ca
 			// What kind of thing a sentence holds matters as far as the
 			// sentence is about the question.
 			c.score += kindWeight * min(c.context, 1)
+		}
+		if p.aboutSpeaker {
+			// "Who said…", "who claimed…": a quote whose speaker the text
+			// names, or names as the one asked about, above one that only
+			// mentions the words (the attribution was computed at import).
+			c.score += speakerWeight * attrib.SpeakerMatch(p.question, s.attribution(c.sentence))
 		}
 		kept = append(kept, c)
 	}

@@ -7,7 +7,7 @@ import "context"
 // it.
 var Tuning = map[string]*float64{
 	"sentence": &sentenceWeight, "article": &articleWeight, "coverage": &coverageWeight,
-	"context": &contextWeight, "kind": &kindWeight, "adjacency": &adjacencyWeight, "repeat": &repeatDecay, "lead": &leadQuotes, "leadrel": &leadRelevance, "sourcearticle": &sourceArticleWeight,
+	"context": &contextWeight, "kind": &kindWeight, "adjacency": &adjacencyWeight, "speaker": &speakerWeight, "repeat": &repeatDecay, "lead": &leadQuotes, "leadrel": &leadRelevance, "sourcearticle": &sourceArticleWeight,
 	"known": &answeredKnown, "answered": &answeredCoverage, "missing": &answeredMissing, "missingcoverage": &answeredMissingCoverage, "terms": &answeredTerms,
 	"synonym": &synonymBoost, "synonymknown": &synonymKnown, "near": &nearBoost,
 }
