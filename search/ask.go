@@ -913,8 +913,9 @@ func arrange(quotes []Quote, cands []candidate) []Quote {
 	// The lead: the best answers from sources that are about the question
 	// as a whole, not a passing sentence in a story about something else.
 	var lead, rest []Quote
-	for _, q := range quotes {
-		if len(lead) < int(leadQuotes) && rel[q.Source.ID] >= leadRelevance*best {
+	for i, q := range quotes {
+		// The best answer always leads.
+		if i == 0 || len(lead) < int(leadQuotes) && rel[q.Source.ID] >= leadRelevance*best {
 			lead = append(lead, q)
 		} else {
 			rest = append(rest, q)
