@@ -97,6 +97,7 @@ var (
 	sentenceCandidates = 200 // sentence hits considered per question
 	rerankDepth        = 40  // candidates analysed for the answer's evidence
 	contextArticles    = 5   // top articles whose hits bring their neighbours in
+	sentenceArticles   = 30  // top articles whose sentences are searched
 
 	sentenceWeight  = 0.30 // a quote's own match (Bleve score, normalised)
 	articleWeight   = 0.45 // its article's match
@@ -128,10 +129,12 @@ var (
 	answeredMissingCoverage = 0.6
 	answeredTerms           = 0.5 // share of the known terms, by count
 
-	synonymKnown = 0.5 // how far a word the library lacks is known through a synonym it holds
-	synonymBoost = 0.6 // a WordNet synonym or derived word next to the word asked
-	nearBoost    = 0.3 // a WordNet word one step more general or specific
-	maxAlts      = 6   // alternatives per question term, best senses first
+	synonymKnown    = 0.5 // how far a word the library lacks is known through a synonym it holds
+	synonymBoost    = 0.6 // a WordNet synonym or derived word next to the word asked
+	nearBoost       = 0.3 // a WordNet word one step more general or specific
+	maxAlts         = 6   // alternatives per question term, best senses first
+	articleAltBoost = 0.7 // alternatives the article search takes: synonyms, not the looser words
+	maxAltShare     = 1.0 // an alternative in more of the library's sentences than this is left out
 )
 
 const (
@@ -240,7 +243,7 @@ func (l *Library) prepare(ctx context.Context, question, scope string) (prepared
 				}
 			}
 		}
-		if err := l.expand(ctx, v, t); err != nil {
+		if err := l.expand(ctx, v, t, n); err != nil {
 			return p, err
 		}
 		// A term the library holds is known; one it lacks is known only as
@@ -290,7 +293,7 @@ func (l *Library) prepare(ctx context.Context, question, scope string) (prepared
 // library holds: a question says "sacked" where the text says "fired". They
 // count less than the word asked, and only the first few (best senses
 // first) are kept.
-func (l *Library) expand(ctx context.Context, v *vocab, t *queryTerm) error {
+func (l *Library) expand(ctx context.Context, v *vocab, t *queryTerm, docs uint64) error {
 	if !useWordNet || lightWords[t.Word] {
 		return nil
 	}
@@ -312,7 +315,9 @@ func (l *Library) expand(ctx context.Context, v *vocab, t *queryTerm) error {
 			if err != nil {
 				return err
 			}
-			if df > 0 {
+			// A common word says little and costs much: every one of its
+			// postings is scored, in both searches.
+			if df > 0 && float64(df) <= maxAltShare*float64(docs) {
 				t.addAlt(toks[0].Term, boost)
 				added++
 			}
@@ -496,6 +501,7 @@ func (l *Library) filtered(q query.Query, scope, sourceID string) query.Query {
 // The text's terms are coordinated by weight (coverageQuery), not by
 // Bleve's count of clauses matched.
 func articleQuery(p prepared) query.Query {
+	p = p.onlyAlts(articleAltBoost)
 	b := bleve.NewBooleanQuery()
 	b.AddMust(coverageQuery(p, fieldText, 1))
 	b.AddShould(termsQuery(p, fieldTitle, titleBoost))
@@ -575,7 +581,7 @@ func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]ca
 		return nil, err
 	}
 	size := max(sentenceCandidates, want*10)
-	sq := bleve.NewConjunctionQuery(termsQuery(p, fieldText, 1), sourceIn(order))
+	sq := bleve.NewConjunctionQuery(termsQuery(p, fieldText, 1), sourceIn(order[:min(len(order), max(sentenceArticles, want))]))
 	req := bleve.NewSearchRequestOptions(sq, size, 0, false)
 	res, err := l.ix.sentences.SearchInContext(ctx, req)
 	if err != nil {
@@ -640,7 +646,10 @@ func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]ca
 		c.coverage = p.coverage(c.terms)
 		c.context = c.coverage
 		c.termShare = p.termShare(c.terms)
-		if c.coverage < 1 {
+		// The neighbours count for the candidates of the best articles,
+		// where an answer can be; reading them for every candidate was a
+		// sixth of Ask's CPU.
+		if c.coverage < 1 && top[c.source] {
 			around := []map[string]bool{c.terms}
 			for _, n := range []int{c.sentence - 1, c.sentence + 1} {
 				if n >= 0 && n < len(s.Spans) {
@@ -651,7 +660,9 @@ func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]ca
 			c.missing = p.missing(around...)
 			c.termShare = p.termShare(around...)
 		}
-		c.kind = sentenceKind(c.text, p.asked)
+		if p.kind != 0 {
+			c.kind = sentenceKind(c.text, p.asked)
+		}
 		c.score = sentenceWeight*c.sscore + articleWeight*c.ascore +
 			coverageWeight*c.coverage + contextWeight*(c.context-c.coverage) +
 			adjacencyWeight*adjacency(toks, p)
@@ -698,6 +709,24 @@ func (st sentenceTerms) get(an analyzer, source string, n int, text string, sp S
 		return set
 	}
 	return st.put(source, n, an.tokens(text[sp.Start:sp.End]))
+}
+
+// onlyAlts is p with only the alternatives boosted at least min: the
+// article search scores every posting of every clause in the whole
+// library, where WordNet's looser words cost most and help least.
+func (p prepared) onlyAlts(min float64) prepared {
+	terms := make([]queryTerm, len(p.terms))
+	for i, t := range p.terms {
+		terms[i] = t
+		terms[i].Alts = nil
+		for _, a := range t.Alts {
+			if a.Boost >= min {
+				terms[i].Alts = append(terms[i].Alts, a)
+			}
+		}
+	}
+	p.terms = terms
+	return p
 }
 
 // wanted is the set of index terms that count as the question's words.
