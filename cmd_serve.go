@@ -11,10 +11,10 @@ import (
 
 	"sitrep/bot"
 	"sitrep/config"
-	"sitrep/search/feeds"
-	"sitrep/search/ingest"
 	"sitrep/ops"
 	"sitrep/search"
+	"sitrep/search/feeds"
+	"sitrep/search/ingest"
 )
 
 // runServe runs the Discord bot until the context ends (Ctrl-C or
@@ -74,7 +74,7 @@ func runServe(ctx context.Context, e env) error {
 	b := bot.New(session, lib, logger, bot.Options{
 		GuildID: cfg.GuildID, ModRole: cfg.ModRole, AllowPrivateURLs: cfg.AllowPrivateURLs,
 		DigestChannel: cfg.DigestChannel, DigestTime: cfg.DigestTime, Location: cfg.Location,
-		Feeds: follower,
+		Feeds:   follower,
 		Metrics: metrics, Shard: cfg.Shard,
 	})
 	if metrics != nil {

@@ -52,7 +52,7 @@ func startServe(t *testing.T, env map[string]string) *served {
 		}
 		return result
 	}
-	t.Cleanup(func() { s.stop() }) //nolint:errcheck // the test checks it where it matters
+	t.Cleanup(func() { s.stop() }) // the test checks it where it matters
 	wait, done := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(done)
 	s.wait = wait

@@ -69,7 +69,7 @@ func (b *Bot) handleAsk(ctx context.Context, i *discordgo.Interaction) error {
 			return b.reply(ctx, i, plain(fmt.Sprintf("I don't know a source called “%s”. Pick one from the list as you type.", escapeMarkdown(clip(oneLine(v), 100))), true))
 		}
 		if err != nil {
-			b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) //nolint:errcheck // the lookup error is the one to log
+			b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) // the lookup error is the one to log
 			return err
 		}
 		sourceID = id
@@ -156,7 +156,7 @@ func (b *Bot) recallQuestion(ctx context.Context, i *discordgo.Interaction, qid,
 		return search.Query{}, nil, b.reply(ctx, i, plain("I no longer have this question. Ask it again to get a fresh answer.", true))
 	}
 	if err != nil {
-		b.reply(ctx, i, sorry) //nolint:errcheck // the read error is the one to log
+		b.reply(ctx, i, sorry) // the read error is the one to log
 		return search.Query{}, nil, err
 	}
 	var sourceID string
@@ -165,7 +165,7 @@ func (b *Bot) recallQuestion(ctx context.Context, i *discordgo.Interaction, qid,
 			if errors.Is(err, errUnknownSource) {
 				return search.Query{}, nil, b.reply(ctx, i, plain("The source of this answer was removed from the library.", true))
 			}
-			b.reply(ctx, i, sorry) //nolint:errcheck // the lookup error is the one to log
+			b.reply(ctx, i, sorry) // the lookup error is the one to log
 			return search.Query{}, nil, err
 		}
 	}
@@ -184,7 +184,7 @@ func (b *Bot) autocompleteAsk(ctx context.Context, i *discordgo.Interaction) err
 	}
 	srcs, err := b.lib.Sources(scopeOf(i))
 	if err != nil {
-		b.respondChoices(ctx, i, nil) //nolint:errcheck // the listing error is the one to log
+		b.respondChoices(ctx, i, nil) // the listing error is the one to log
 		return err
 	}
 	return b.respondChoices(ctx, i, sourceChoices(srcs, typed))

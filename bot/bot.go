@@ -245,7 +245,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.sched != nil {
 		go func() {
 			defer close(schedDone)
-			b.sched.Run(ctx) //nolint:errcheck // Run logs its failures and returns nil
+			b.sched.Run(ctx) // Run logs its failures and returns nil
 		}()
 	} else {
 		close(schedDone)
@@ -254,7 +254,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.feedSched != nil {
 		go func() {
 			defer close(feedsDone)
-			b.feedSched.Run(ctx) //nolint:errcheck // Run logs its failures and returns nil
+			b.feedSched.Run(ctx) // Run logs its failures and returns nil
 		}()
 	} else {
 		close(feedsDone)

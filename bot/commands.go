@@ -67,8 +67,6 @@ func (c command) definition() *discordgo.ApplicationCommand {
 		perms := int64(ModeratorPermissions)
 		def.DefaultMemberPermissions = &perms
 		def.Contexts = &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
-		// dm_permission is what clients without contexts support read.
-		def.DMPermission = ptr(false)
 	}
 	return def
 }

@@ -120,7 +120,7 @@ func (b *Bot) handleDigestSet(ctx context.Context, i *discordgo.Interaction, opt
 	}
 	cur, _, err := b.settingsInForce(guild)
 	if err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't read the digest settings just now. Please try again in a moment.", true)) //nolint:errcheck // the read error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't read the digest settings just now. Please try again in a moment.", true)) // the read error is the one to log
 		return err
 	}
 	clock := b.opts.DigestTime
@@ -152,7 +152,7 @@ func (b *Bot) handleDigestSet(ctx context.Context, i *discordgo.Interaction, opt
 	set := search.DigestSettings{Scope: guild, ChannelID: channel, Time: clock.String(), Timezone: loc.String(),
 		Enabled: true, UpdatedBy: actor(i)}
 	if err := b.cur.SetDigestSettings(set); err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't save the digest settings just now. Nothing changed.", true)) //nolint:errcheck // the write error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't save the digest settings just now. Nothing changed.", true)) // the write error is the one to log
 		return err
 	}
 	b.sched.Wake()
@@ -170,7 +170,7 @@ func (b *Bot) handleDigestSet(ctx context.Context, i *discordgo.Interaction, opt
 func (b *Bot) handleDigestOff(ctx context.Context, i *discordgo.Interaction) error {
 	cur, _, err := b.settingsInForce(i.GuildID)
 	if err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't read the digest settings just now. Please try again in a moment.", true)) //nolint:errcheck // the read error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't read the digest settings just now. Please try again in a moment.", true)) // the read error is the one to log
 		return err
 	}
 	cur.Scope = i.GuildID
@@ -184,7 +184,7 @@ func (b *Bot) handleDigestOff(ctx context.Context, i *discordgo.Interaction) err
 	cur.Enabled = false
 	cur.UpdatedBy = actor(i)
 	if err := b.cur.SetDigestSettings(cur); err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't save the digest settings just now. Nothing changed.", true)) //nolint:errcheck // the write error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't save the digest settings just now. Nothing changed.", true)) // the write error is the one to log
 		return err
 	}
 	b.sched.Wake()
@@ -200,7 +200,7 @@ func (b *Bot) handleDigestOff(ctx context.Context, i *discordgo.Interaction) err
 func (b *Bot) handleDigestNow(ctx context.Context, i *discordgo.Interaction) error {
 	cur, ok, err := b.settingsInForce(i.GuildID)
 	if err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't read the digest settings just now. Please try again in a moment.", true)) //nolint:errcheck // the read error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't read the digest settings just now. Please try again in a moment.", true)) // the read error is the one to log
 		return err
 	}
 	if !ok || cur.ChannelID == "" {

@@ -125,7 +125,7 @@ func renderFeedAdded(p feeds.Preview, every time.Duration) message {
 func (b *Bot) handleFeedList(ctx context.Context, i *discordgo.Interaction) error {
 	list, err := b.feeds.List(i.GuildID)
 	if err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't read the feeds just now. Please try again in a moment.", true)) //nolint:errcheck // the read error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't read the feeds just now. Please try again in a moment.", true)) // the read error is the one to log
 		return err
 	}
 	return b.reply(ctx, i, renderFeedList(list))
@@ -180,7 +180,7 @@ func (b *Bot) handleFeedRemove(ctx context.Context, i *discordgo.Interaction, id
 			escapeMarkdown(clip(oneLine(id), 100))), true))
 	}
 	if err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't remove the feed just now. Please try again in a moment.", true)) //nolint:errcheck // the store error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't remove the feed just now. Please try again in a moment.", true)) // the store error is the one to log
 		return err
 	}
 	b.log.Info("feed removed", "guild", i.GuildID, "feed", f.ID, "by", actor(i))
@@ -201,7 +201,7 @@ func (b *Bot) autocompleteFeed(ctx context.Context, i *discordgo.Interaction) er
 	}
 	list, err := b.feeds.List(i.GuildID)
 	if err != nil {
-		b.respondChoices(ctx, i, nil) //nolint:errcheck // the listing error is the one to log
+		b.respondChoices(ctx, i, nil) // the listing error is the one to log
 		return err
 	}
 	needle := strings.ToLower(strings.TrimSpace(typed))

@@ -93,7 +93,7 @@ func TestFeedEndToEnd(t *testing.T) {
 			}
 		}
 		if c == nil || c.DefaultMemberPermissions == nil || *c.DefaultMemberPermissions != discordgo.PermissionManageMessages ||
-			c.DMPermission == nil || *c.DMPermission || len(c.Options) != 3 {
+			c.Contexts == nil || len(*c.Contexts) != 1 || (*c.Contexts)[0] != discordgo.InteractionContextGuild || len(c.Options) != 3 {
 			t.Fatalf("/feed registered as %+v", c)
 		}
 		ic := h.srv.NewInteraction()

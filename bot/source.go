@@ -374,7 +374,7 @@ func (b *Bot) autocompleteOwnSource(ctx context.Context, i *discordgo.Interactio
 	}
 	own, err := b.ownSources(i.GuildID)
 	if err != nil {
-		b.respondChoices(ctx, i, nil) //nolint:errcheck // the listing error is the one to log
+		b.respondChoices(ctx, i, nil) // the listing error is the one to log
 		return err
 	}
 	return b.respondChoices(ctx, i, sourceChoices(own, typed))
@@ -409,7 +409,7 @@ func (b *Bot) findOwnSource(guild, v string) (search.Source, bool, error) {
 func (b *Bot) handleSourceRemove(ctx context.Context, i *discordgo.Interaction, v string) error {
 	s, ok, err := b.findOwnSource(i.GuildID, v)
 	if err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) //nolint:errcheck // the read error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) // the read error is the one to log
 		return err
 	}
 	if !ok {
@@ -450,7 +450,7 @@ func (b *Bot) handleSourceRemoveConfirm(ctx context.Context, i *discordgo.Intera
 	token := strings.TrimPrefix(i.MessageComponentData().CustomID, sourceRemovePrefix)
 	s, ok, err := b.findOwnSource(i.GuildID, token)
 	if err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) //nolint:errcheck // the read error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) // the read error is the one to log
 		return err
 	}
 	if !ok {
@@ -461,7 +461,7 @@ func (b *Bot) handleSourceRemoveConfirm(ctx context.Context, i *discordgo.Intera
 		return b.respond(ctx, i, discordgo.InteractionResponseUpdateMessage, plain("That source is no longer in this server's library; nothing to remove.", true))
 	}
 	if err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't remove the source just now. Nothing changed; please try again.", true)) //nolint:errcheck // the write error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't remove the source just now. Nothing changed; please try again.", true)) // the write error is the one to log
 		return err
 	}
 	b.log.Info("source removed", "guild", i.GuildID, "source", removed.ID, "by", actor(i))

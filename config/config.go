@@ -110,7 +110,7 @@ type Config struct {
 	// overrides it.
 	DataDir string
 	// ModRole is a role id whose members may moderate Sitrep in addition to
-	// those with Manage Server, or "".
+	// those with Manage Messages, or "".
 	ModRole string
 	// AllowPrivateURLs lets ingestion fetch loopback and private-network
 	// addresses (tests, intranets). Off by default.

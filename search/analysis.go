@@ -28,7 +28,6 @@ var askingPhrases = map[string][]string{
 	"behind": {"who's", "who’s", "who is", "who was", "who were", "who are"},
 }
 
-
 // analyzer turns text into index terms the same way the index does.
 type analyzer struct {
 	a analysis.Analyzer
@@ -57,20 +56,11 @@ func (z analyzer) tokens(text string) []token {
 	return out
 }
 
-// terms returns the distinct index terms of text.
-func (z analyzer) terms(text string) map[string]bool {
-	set := make(map[string]bool)
-	for _, t := range z.a.Analyze([]byte(text)) {
-		set[string(t.Term)] = true
-	}
-	return set
-}
-
 // queryTerm is one distinct term of a question, in question order.
 type queryTerm struct {
-	Term string   // index term (stemmed)
-	Word string   // the word as typed, lower case
-	Alts []alt // index terms that count as this one, with less weight
+	Term string // index term (stemmed)
+	Word string // the word as typed, lower case
+	Alts []alt  // index terms that count as this one, with less weight
 	// Count is how many times the question says the term: a topic
 	// statement repeats what it is about ("the number of troops ... the
 	// number of troops").

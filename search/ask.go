@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"math"
-	"sort"
 	"slices"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -79,7 +79,7 @@ type Answer struct {
 // answer_test.go); see README for the figures. They are variables so the
 // tuning test can vary them; nothing else changes them.
 var (
-	articleCandidates = 100 // articles whose sentences may answer
+	articleCandidates  = 100 // articles whose sentences may answer
 	sentenceCandidates = 200 // sentence hits considered per question
 	rerankDepth        = 40  // candidates analysed for the answer's evidence
 	contextArticles    = 5   // top articles whose hits bring their neighbours in

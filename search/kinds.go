@@ -122,7 +122,7 @@ var (
 	monthNames   = set("january", "february", "march", "april", "may", "june", "july", "august",
 		"september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul",
 		"aug", "sep", "sept", "oct", "nov", "dec")
-	dayNames = set("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+	dayNames  = set("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 	timeWords = set("yesterday", "today", "tomorrow", "tonight", "ago", "anniversary", "morning",
 		"evening", "afternoon", "midnight", "noon", "overnight", "weekend", "earlier", "later",
 		"christmas", "easter", "ramadan", "dawn", "dusk")

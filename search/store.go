@@ -3,7 +3,6 @@ package search
 import (
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -203,5 +202,3 @@ func (l *Library) Audit(scope string, all bool) ([]AuditEntry, error) {
 	}
 	return out, nil
 }
-
-var errStop = errors.New("stop")

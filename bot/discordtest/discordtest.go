@@ -75,7 +75,7 @@ const (
 const (
 	DefaultMemberPermissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages |
 		discordgo.PermissionReadMessageHistory | discordgo.PermissionEmbedLinks |
-		discordgo.PermissionAttachFiles | discordgo.PermissionUseSlashCommands
+		discordgo.PermissionAttachFiles | discordgo.PermissionUseApplicationCommands
 	DefaultAppPermissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages |
 		discordgo.PermissionReadMessageHistory | discordgo.PermissionEmbedLinks |
 		discordgo.PermissionAttachFiles
