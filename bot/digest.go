@@ -132,7 +132,7 @@ func (b *Bot) handleDigestSet(ctx context.Context, i *discordgo.Interaction, opt
 	if v := stringOption(opts, "time"); strings.TrimSpace(v) != "" {
 		c, err := config.ParseClock(v)
 		if err != nil {
-			return b.reply(ctx, i, plain(capitalize(err.Error())+".", true))
+			return b.reply(ctx, i, plain(userMessage(err)+".", true))
 		}
 		clock = c
 	}
@@ -145,7 +145,7 @@ func (b *Bot) handleDigestSet(ctx context.Context, i *discordgo.Interaction, opt
 	if v := stringOption(opts, "timezone"); strings.TrimSpace(v) != "" {
 		l, err := config.ParseTimezone(v)
 		if err != nil {
-			return b.reply(ctx, i, plain(capitalize(err.Error())+".", true))
+			return b.reply(ctx, i, plain(userMessage(err)+".", true))
 		}
 		loc = l
 	}
@@ -528,14 +528,6 @@ func times(n int) string {
 		return "twice"
 	}
 	return fmt.Sprintf("%d times", n)
-}
-
-// capitalize upper-cases the first letter of an error text shown to a user.
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // commonTimezones are offered by /digest set's timezone autocomplete; any

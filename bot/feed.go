@@ -76,9 +76,9 @@ func (b *Bot) handleFeedAdd(ctx context.Context, i *discordgo.Interaction, link 
 		case errors.Is(err, feeds.ErrNotAFeed):
 			return plain("I found no RSS, Atom or JSON feed at that link, and the page announces none. "+
 				"Try the site's feed link (often ending in /feed, /rss or .xml).", true), nil
-		case refused(err):
+		case refused(err) && userMessage(err) != "":
 			b.log.Info("feed refused", "guild", i.GuildID, "user", userID(i), "reason", err)
-			return plain(capitalize(clip(strings.TrimPrefix(err.Error(), "ingest: "), 400))+". Nothing was followed.", true), nil
+			return plain(userMessage(err)+". Nothing was followed.", true), nil
 		case errors.Is(err, context.DeadlineExceeded):
 			return plain("The site took too long to answer, so nothing was followed. Try again later.", true), nil
 		case err != nil:

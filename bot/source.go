@@ -180,7 +180,7 @@ func (b *Bot) addSource(ctx context.Context, i *discordgo.Interaction, src searc
 	case errors.Is(err, search.ErrTooLarge):
 		return plain(fmt.Sprintf("The text is too long (at most %d MB), so nothing was added.", search.MaxTextBytes>>20), true), nil
 	case errors.Is(err, search.ErrInvalid):
-		return plain("I couldn't add it: "+strings.TrimPrefix(err.Error(), "search: invalid source: ")+".", true), nil
+		return plain("I couldn't add it. "+userMessage(err)+". Nothing was added.", true), nil
 	case err != nil:
 		return plain("Sorry, I couldn't store the source just now. Nothing was added; please try again in a moment.", true), err
 	}
@@ -255,9 +255,8 @@ func ingestFailure(err error) string {
 		return "The page took too long to load, so nothing was added. Try again later, or paste the text with `/source add`."
 	case errors.Is(err, context.Canceled):
 		return "I stopped before the page was loaded; nothing was added."
-	case refused(err):
-		msg := strings.TrimPrefix(err.Error(), "ingest: ")
-		return capitalize(clip(msg, 400)) + ". Nothing was added."
+	case refused(err) && userMessage(err) != "":
+		return userMessage(err) + ". Nothing was added."
 	}
 	return "I couldn't fetch that page, so nothing was added. Check the link, or paste the text with `/source add`."
 }

@@ -197,7 +197,7 @@ func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicat
 				return err
 			}
 			if exists && old.Scope != s.Scope {
-				failed = append(failed, ItemError{Index: k, ID: s.ID, Err: fmt.Errorf("%w: id %s is used by another scope", ErrInvalid, s.ID)})
+				failed = append(failed, ItemError{Index: k, ID: s.ID, Err: invalidf("The id %s is used by another server's source", s.ID)})
 				continue
 			}
 			if refuseDuplicates {

@@ -90,7 +90,7 @@ func (l *Library) AddFeed(f Feed) (Feed, error) {
 	}
 	f.URL = strings.TrimSpace(f.URL)
 	if f.URL == "" {
-		return Feed{}, fmt.Errorf("%w: a feed needs a URL", ErrInvalid)
+		return Feed{}, invalidf("A feed needs a URL")
 	}
 	f.ID = feedID(f.Scope, f.URL)
 	f.Title = clip(strings.TrimSpace(f.Title), 250)
