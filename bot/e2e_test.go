@@ -16,6 +16,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"sitrep/bot/discordtest"
+	"sitrep/config"
 	"sitrep/search"
 	"sitrep/seeds"
 )
@@ -100,7 +101,7 @@ func startBot(tb testing.TB, lib Library, opts Options, srvOpts ...discordtest.O
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() {
-		if err := SetAPIBase(DefaultAPIBase); err != nil {
+		if err := SetAPIBase(config.DefaultAPIBase); err != nil {
 			tb.Error(err)
 		}
 	})

@@ -37,7 +37,7 @@ func TestMetricsAndHealthThroughDiscord(t *testing.T) {
 	if err := SetAPIBase(srv.APIBase()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { SetAPIBase(DefaultAPIBase) }) // the default base is valid
+	t.Cleanup(func() { SetAPIBase(config.DefaultAPIBase) }) // the default base is valid
 	var limited atomic.Bool
 	srv.Handle("POST", "/channels/{channel}/messages", func(r discordtest.Request, p map[string]string) (int, any) {
 		switch {

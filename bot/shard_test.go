@@ -56,7 +56,7 @@ func TestShardsOwnTheirServers(t *testing.T) {
 	if err := SetAPIBase(srv.APIBase()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { SetAPIBase(DefaultAPIBase) }) // the default base is valid
+	t.Cleanup(func() { SetAPIBase(config.DefaultAPIBase) }) // the default base is valid
 
 	type shard struct {
 		bot     *Bot

@@ -6,7 +6,7 @@
 //
 //	srv := discordtest.New(t)
 //	if err := bot.SetAPIBase(srv.APIBase()); err != nil { … }
-//	t.Cleanup(func() { bot.SetAPIBase(bot.DefaultAPIBase) })
+//	t.Cleanup(func() { bot.SetAPIBase(config.DefaultAPIBase) })
 //	sess := srv.Session(t) // add handlers, then sess.Open()
 //
 // Then it dispatches interactions (srv.NewInteraction().SlashCommand(…)),
