@@ -250,27 +250,8 @@ func (b *Bot) resolveSource(scope, v string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("bot: list sources: %w", err)
 	}
-	for _, s := range srcs {
-		if s.ID == v || sourceToken(s.ID) == v {
-			return s.ID, nil
-		}
-	}
-	lv := strings.ToLower(oneLine(v))
-	var byTitle, byPart []string
-	for _, s := range srcs {
-		title, outlet := strings.ToLower(oneLine(s.Title)), strings.ToLower(oneLine(s.Outlet))
-		if title == lv {
-			byTitle = append(byTitle, s.ID)
-		}
-		if strings.Contains(title, lv) || outlet == lv {
-			byPart = append(byPart, s.ID)
-		}
-	}
-	switch {
-	case len(byTitle) == 1:
-		return byTitle[0], nil
-	case len(byTitle) == 0 && len(byPart) == 1:
-		return byPart[0], nil
+	if s, ok := findSource(srcs, v, true); ok {
+		return s.ID, nil
 	}
 	return "", errUnknownSource
 }

@@ -301,27 +301,8 @@ func orDefault(s, def string) string {
 // runes counts characters the way Discord's limits do.
 func runes(s string) int { return utf8.RuneCountInString(s) }
 
-// clip cuts s to at most n characters on a rune boundary, ending with an
-// ellipsis when it cut. Invalid UTF-8 is replaced first.
-func clip(s string, n int) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if runes(s) <= n {
-		return s
-	}
-	if n <= 0 {
-		return ""
-	}
-	keep := n - 1
-	i := 0
-	for j := range s {
-		if keep == 0 {
-			i = j
-			break
-		}
-		keep--
-	}
-	return s[:i] + ellipsis
-}
+// clip is search.Clip, under the short name the renderers use.
+func clip(s string, n int) string { return search.Clip(s, n) }
 
 // fitLimits makes m acceptable to Discord whatever its parts hold: every
 // text within its limit (cut on rune boundaries), at most 10 embeds and 25

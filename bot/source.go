@@ -386,22 +386,8 @@ func (b *Bot) findOwnSource(guild, v string) (search.Source, bool, error) {
 	if err != nil {
 		return search.Source{}, false, err
 	}
-	v = strings.TrimSpace(v)
-	for _, s := range own {
-		if s.ID == v || sourceToken(s.ID) == v {
-			return s, true, nil
-		}
-	}
-	var match []search.Source
-	for _, s := range own {
-		if strings.EqualFold(oneLine(s.Title), oneLine(v)) {
-			match = append(match, s)
-		}
-	}
-	if len(match) == 1 {
-		return match[0], true, nil
-	}
-	return search.Source{}, false, nil
+	s, ok := findSource(own, strings.TrimSpace(v), false)
+	return s, ok, nil
 }
 
 // handleSourceRemove asks to confirm the removal with a button.
@@ -534,12 +520,8 @@ func renderSourceList(srcs []search.Source, guild string, offset int) message {
 		Ephemeral: true,
 	}
 	if len(srcs) > sourceListPage {
-		m.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.Button{Label: "◀ Previous", Style: discordgo.SecondaryButton, Disabled: offset == 0,
-				CustomID: sourceListPrefix + strconv.Itoa(max(0, offset-sourceListPage))},
-			discordgo.Button{Label: "Next ▶", Style: discordgo.PrimaryButton, Disabled: end >= len(srcs),
-				CustomID: sourceListPrefix + strconv.Itoa(end)},
-		}}}
+		m.Components = pageButtons(sourceListPrefix+strconv.Itoa(max(0, offset-sourceListPage)), sourceListPrefix+strconv.Itoa(end),
+			"Next ▶", offset == 0, end >= len(srcs))
 	}
 	return m
 }

@@ -2,7 +2,6 @@ package search
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -156,13 +155,4 @@ func highlights(text string, toks []token, want map[string]bool) []Highlight {
 		hs = append(hs, Highlight{Start: t.Start, End: t.End})
 	}
 	return hs
-}
-
-// clip shortens s to at most n runes, on a rune boundary, marking the cut.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	runes := []rune(s)
-	return string(runes[:n-1]) + "…"
 }

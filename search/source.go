@@ -90,14 +90,14 @@ func (s *Source) normalize() ([]Span, error) {
 		id := sha256.Sum256([]byte(s.Scope + "\x00" + s.Hash))
 		s.ID = hex.EncodeToString(id[:5])
 	} else if !idPattern.MatchString(s.ID) {
-		return nil, invalidf("The id %q may hold only letters, digits and . _ : - (at most 128)", clip(s.ID, 40))
+		return nil, invalidf("The id %q may hold only letters, digits and . _ : - (at most 128)", Clip(s.ID, 40))
 	}
 	if s.Title == "" {
 		first := s.Text[spans[0].Start:spans[0].End]
-		s.Title = clip(first, 90)
+		s.Title = Clip(first, 90)
 	}
-	s.Title = clip(s.Title, 250)
-	s.Outlet = clip(s.Outlet, 120)
+	s.Title = Clip(s.Title, 250)
+	s.Outlet = Clip(s.Outlet, 120)
 	s.Sentences = len(spans)
 	return spans, nil
 }
