@@ -110,9 +110,8 @@ func TestAskReadsQuestionsFromStdin(t *testing.T) {
 		if len(got[i].Results) > 2 {
 			t.Errorf("answer %d has %d results, --limit 2", i, len(got[i].Results))
 		}
-		if !w.answered && len(got[i].Results) != 0 {
-			t.Errorf("an unanswered question came with results")
-		}
+		// An unanswered question still lists the closest passages, for
+		// the reader to judge; the verdict says they do not answer.
 	}
 }
 

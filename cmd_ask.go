@@ -106,7 +106,7 @@ func printAnswer(w io.Writer, ans search.Answer, color bool) {
 		text = emphasize(best.Text, best.Highlights, ansiBold, ansiReset)
 	}
 	fmt.Fprintf(w, "\n“%s”\n", text)
-	if line := citation(best.Source, false); line != "" {
+	if line := attributed(best.Attribution(), citation(best.Source, false)); line != "" {
 		fmt.Fprintf(w, "  — %s\n", line)
 	}
 	if len(best.AlsoReportedBy) > 0 {
@@ -127,6 +127,35 @@ func printAnswer(w io.Writer, ans search.Answer, color bool) {
 	if ans.Total > len(ans.Quotes) {
 		fmt.Fprintf(w, "\n%d of %d quotes shown; --limit N shows more.\n", len(ans.Quotes), ans.Total)
 	}
+	printDiffer(w, ans.Differ)
+}
+
+// attributed is a quote's source line: who said it and through whom,
+// then where it was published ("Mehdi Chamran (…), via Mehr News Agency
+// · in: …"); where alone when the text names no one.
+func attributed(attribution, where string) string {
+	switch {
+	case attribution == "":
+		return where
+	case where == "":
+		return attribution
+	}
+	return attribution + " · in: " + where
+}
+
+// printDiffer shows where the quoted sources disagree, both sides with
+// their attribution.
+func printDiffer(w io.Writer, ds []search.Disagreement) {
+	if len(ds) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nSources differ:")
+	for _, d := range ds {
+		fmt.Fprintf(w, "  %s (%s): %s against %s\n", d.Kind, d.About, d.A.Value, d.B.Value)
+		for _, s := range []search.Side{d.A, d.B} {
+			fmt.Fprintf(w, "    “%s”\n      — %s\n", s.Quote, attributed(s.Attribution(), citation(s.Source, false)))
+		}
+	}
 }
 
 // printEntries lists quotes compactly, indented and numbered from first:
@@ -134,7 +163,7 @@ func printAnswer(w io.Writer, ans search.Answer, color bool) {
 func printEntries(w io.Writer, qs []search.Quote, first int) {
 	for k, q := range qs {
 		line := fmt.Sprintf("  %d. “%s”", first+k, shorten(strings.Join(strings.Fields(q.Text), " "), cliEntryRunes))
-		if src := shortSource(q.Source); src != "" {
+		if src := attributed(q.Attribution(), shortSource(q.Source)); src != "" {
 			line += " — " + src
 		}
 		fmt.Fprintln(w, line)

@@ -17,6 +17,7 @@ require (
 	golang.org/x/net v0.57.0
 	golang.org/x/sys v0.49.0
 	golang.org/x/text v0.40.0
+	golang.org/x/time v0.16.0
 	modernc.org/sqlite v1.61.1
 )
 

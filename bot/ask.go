@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"sort"
@@ -25,12 +23,6 @@ const askPagePrefix = "ask:page:"
 // the closest passages: "ask:near:<questionID>[:<source token>]".
 const askClosestPrefix = "ask:near:"
 
-// sourceHashPrefix marks a source token that is a hash of the source id,
-// used where the id itself is too long (custom ids and choice values are
-// limited to 100 characters; source ids may have 128). Ids never start
-// with it.
-const sourceHashPrefix = "~"
-
 // errUnknownSource: the source option names no source in the scope.
 var errUnknownSource = errors.New("bot: no such source")
 
@@ -45,6 +37,7 @@ func (b *Bot) askCommand() command {
 				Autocomplete: true},
 			{Type: discordgo.ApplicationCommandOptionBoolean, Name: "private", Description: "Show the answer only to you"},
 		},
+		limited:      true,
 		handle:       b.handleAsk,
 		autocomplete: b.autocompleteAsk,
 		components:   map[string]handlerFunc{askPagePrefix: b.handleAskPage, askClosestPrefix: b.handleAskClosest},
@@ -58,7 +51,7 @@ func (b *Bot) handleAsk(ctx context.Context, i *discordgo.Interaction) error {
 	opts := options(i)
 	question := stringOption(opts, "question")
 	private := boolOption(opts, "private")
-	if strings.TrimSpace(question) == "" {
+	if search.BlankQuestion(question) {
 		return b.reply(ctx, i, plain("Please type a question, for example `/ask question: how many cameras were hacked?`", true))
 	}
 	scope := scopeOf(i)
@@ -79,12 +72,15 @@ func (b *Bot) handleAsk(ctx context.Context, i *discordgo.Interaction) error {
 		Scope:    scope,
 		SourceID: sourceID,
 		Limit:    b.opts.PageSize,
-		Asker:    &search.Asker{UserID: userID(i), ChannelID: i.ChannelID},
+		Asker:    &search.Asker{UserID: userID(i), ChannelID: i.ChannelID, Private: private},
 	}
 	return b.answer(ctx, i, false, private, func(ctx context.Context) (message, error) {
 		ans, err := b.lib.Ask(ctx, q)
 		if err != nil {
 			return message{}, err
+		}
+		if private {
+			b.rememberPrivate(ans.QuestionID, i) // its follow-up goes to the asker only
 		}
 		return renderAnswer(ans, page{QuestionID: ans.QuestionID, Source: sourceToken(sourceID), Limit: q.Limit}), nil
 	})
@@ -182,7 +178,7 @@ func (b *Bot) autocompleteAsk(ctx context.Context, i *discordgo.Interaction) err
 			typed, _ = o.Value.(string)
 		}
 	}
-	srcs, err := b.lib.Sources(scopeOf(i))
+	srcs, err := b.lib.FindSources(search.SourceSearch{Scope: scopeOf(i), Prefix: typed, Limit: maxChoices})
 	if err != nil {
 		b.respondChoices(ctx, i, nil) // the listing error is the one to log
 		return err
@@ -237,8 +233,7 @@ func sourceToken(id string) string {
 	if id == "" || len(id) <= 40 {
 		return id
 	}
-	sum := sha256.Sum256([]byte(id))
-	return sourceHashPrefix + hex.EncodeToString(sum[:8])
+	return search.SourceHandle(id)
 }
 
 // resolveSource turns what the source option (or a custom id) holds into
@@ -246,12 +241,20 @@ func sourceToken(id string) string {
 // outlet naming exactly one source. It returns errUnknownSource when
 // nothing matches.
 func (b *Bot) resolveSource(scope, v string) (string, error) {
-	srcs, err := b.lib.Sources(scope)
-	if err != nil {
-		return "", fmt.Errorf("bot: list sources: %w", err)
-	}
-	if s, ok := findSource(srcs, v, true); ok {
+	s, err := b.lib.SourceByName(scope, v, false)
+	if err == nil {
 		return s.ID, nil
+	}
+	if !errors.Is(err, search.ErrNotFound) {
+		return "", fmt.Errorf("bot: find source: %w", err)
+	}
+	// What was typed rather than picked: a source it alone names.
+	srcs, err := b.lib.FindSources(search.SourceSearch{Scope: scope, Prefix: v, Limit: 2})
+	if err != nil {
+		return "", fmt.Errorf("bot: find source: %w", err)
+	}
+	if len(srcs) == 1 {
+		return srcs[0].ID, nil
 	}
 	return "", errUnknownSource
 }

@@ -51,8 +51,14 @@ func (s *swapLibrary) takeAskTimes() []time.Duration {
 func (s *swapLibrary) Question(scope, id string) (search.QuestionRecord, error) {
 	return (*s.cur.Load()).Question(scope, id)
 }
-func (s *swapLibrary) Sources(scope string) ([]search.Source, error) {
-	return (*s.cur.Load()).Sources(scope)
+func (s *swapLibrary) FindSources(q search.SourceSearch) ([]search.Source, error) {
+	return (*s.cur.Load()).FindSources(q)
+}
+func (s *swapLibrary) SourceByName(scope, v string, ownOnly bool) (search.Source, error) {
+	return (*s.cur.Load()).SourceByName(scope, v, ownOnly)
+}
+func (s *swapLibrary) ListSources(scope string, offset, limit int) (search.SourcePage, error) {
+	return (*s.cur.Load()).ListSources(scope, offset, limit)
 }
 
 // BenchmarkAskEndToEnd measures /ask as a user waits for it: from the fake

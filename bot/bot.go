@@ -50,6 +50,11 @@ type Session interface {
 	// commands and the digest that post more than one message.
 	FollowupMessageCreate(interaction *discordgo.Interaction, wait bool, data *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
+	// UserChannelCreate opens a direct message channel, for follow-ups
+	// to private questions once their interaction token has expired.
+	UserChannelCreate(recipientID string, options ...discordgo.RequestOption) (*discordgo.Channel, error)
+	// Channel tells which server a channel belongs to (/digest set).
+	Channel(channelID string, options ...discordgo.RequestOption) (*discordgo.Channel, error)
 }
 
 // Library is the part of *search.Library the bot uses; commands that need
@@ -57,7 +62,11 @@ type Session interface {
 type Library interface {
 	Ask(ctx context.Context, q search.Query) (search.Answer, error)
 	Question(scope, id string) (search.QuestionRecord, error)
-	Sources(scope string) ([]search.Source, error)
+	// FindSources, SourceByName and ListSources read the library's
+	// catalog: their cost does not grow with the number of sources.
+	FindSources(q search.SourceSearch) ([]search.Source, error)
+	SourceByName(scope, v string, ownOnly bool) (search.Source, error)
+	ListSources(scope string, offset, limit int) (search.SourcePage, error)
 }
 
 // Curator is the part of *search.Library that the moderator commands
@@ -68,6 +77,10 @@ type Curator interface {
 	Add(ctx context.Context, s search.Source) (search.Source, error)
 	Remove(ctx context.Context, scope, id, actor string) (search.Source, error)
 	FollowUps(ctx context.Context, src search.Source) ([]search.FollowUp, error)
+	MarkFollowedUp(scope string, ids []string) error
+	QueueFollowUps(scope, id string) error
+	FollowUpJobs() ([]search.FollowUpJob, error)
+	FinishFollowUpJob(id string) error
 	Digest(ctx context.Context, scope string, since time.Time) (search.Digest, error)
 	DigestSettings(scope string) (search.DigestSettings, bool, error)
 	SetDigestSettings(s search.DigestSettings) error
@@ -96,6 +109,18 @@ type Options struct {
 	// HandlerTimeout bounds the work for one interaction;
 	// DefaultHandlerTimeout when 0.
 	HandlerTimeout time.Duration
+
+	// ReplyRetry is how long a deferred reply keeps retrying its edit
+	// when Discord fails, before it is sent as a follow-up message
+	// instead; DefaultReplyRetry when 0.
+	ReplyRetry time.Duration
+
+	// AskBurst and AskEvery pace each member's questions (/ask and its
+	// buttons): a burst of AskBurst, then one every AskEvery; a member
+	// over the pace is asked, privately, to wait. DefaultAskBurst and
+	// DefaultAskEvery when 0.
+	AskBurst int
+	AskEvery time.Duration
 
 	// AllowPrivateURLs lets /source add fetch links and attachments on
 	// loopback and private-network addresses (intranet sources, tests);
@@ -149,6 +174,8 @@ type Bot struct {
 	// feeds and feedSched serve /feed and the feed checks; nil when off.
 	feeds     *feeds.Follower
 	feedSched *feeds.Scheduler
+	follow    *followUps // the follow-up worker's state
+	members   *memberLimits
 
 	mu       sync.Mutex
 	stopping bool
@@ -180,13 +207,23 @@ func New(session Session, lib Library, logger *slog.Logger, opts Options) *Bot {
 	if opts.HandlerTimeout <= 0 {
 		opts.HandlerTimeout = DefaultHandlerTimeout
 	}
+	if opts.ReplyRetry <= 0 {
+		opts.ReplyRetry = DefaultReplyRetry
+	}
+	if opts.AskBurst <= 0 {
+		opts.AskBurst = DefaultAskBurst
+	}
+	if opts.AskEvery <= 0 {
+		opts.AskEvery = DefaultAskEvery
+	}
 	if opts.Location == nil {
 		opts.Location = time.UTC
 	}
 	if opts.Clock == nil {
 		opts.Clock = schedule.SystemClock{}
 	}
-	b := &Bot{session: session, lib: limitAsks(lib, 0), log: logger, opts: opts, base: context.Background()}
+	b := &Bot{session: session, lib: limitAsks(lib, 0), log: logger, opts: opts, base: context.Background(), follow: newFollowUps(),
+		members: newMemberLimits(opts.AskBurst, opts.AskEvery)}
 	b.fetcher = &ingest.Fetcher{AllowPrivate: opts.AllowPrivateURLs, MaxBytes: ingest.DefaultMaxBytes}
 	if cur, ok := lib.(Curator); ok {
 		b.cur = cur
@@ -241,14 +278,19 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("bot: open gateway: %w", err)
 	}
 	b.log.Info("connected to the gateway", "commands", len(b.commands), "guild", b.opts.GuildID)
-	schedDone := make(chan struct{})
+	schedDone, followDone := make(chan struct{}), make(chan struct{})
 	if b.sched != nil {
 		go func() {
 			defer close(schedDone)
 			b.sched.Run(ctx) // Run logs its failures and returns nil
 		}()
+		go func() {
+			defer close(followDone)
+			b.runFollowUps(ctx)
+		}()
 	} else {
 		close(schedDone)
+		close(followDone)
 	}
 	feedsDone := make(chan struct{})
 	if b.feedSched != nil {
@@ -260,8 +302,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		close(feedsDone)
 	}
 	<-ctx.Done()
-	<-schedDone // the schedulers post through the session: stop them first
+	<-schedDone // the schedulers and the follow-ups post through the session: stop them first
 	<-feedsDone
+	<-followDone
 
 	b.log.Info("shutting down", "grace", b.opts.ShutdownGrace)
 	b.mu.Lock()
@@ -478,6 +521,9 @@ func (b *Bot) dispatch(ctx context.Context, i *discordgo.Interaction) (string, e
 				return name, b.reply(ctx, i, plain(refusal(err), true))
 			}
 		}
+		if ok, wait := b.paced(c, i); !ok {
+			return name, b.reply(ctx, i, slowDown(wait))
+		}
 		return name, c.handle(ctx, i)
 	case discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
 		var customID string
@@ -495,10 +541,22 @@ func (b *Bot) dispatch(ctx context.Context, i *discordgo.Interaction) (string, e
 				return c.name, b.reply(ctx, i, plain(refusal(err), true))
 			}
 		}
+		if ok, wait := b.paced(c, i); !ok {
+			return c.name, b.reply(ctx, i, slowDown(wait))
+		}
 		return c.name, h(ctx, i)
 	default:
 		return "", nil // pings are answered by Discord itself over the gateway
 	}
+}
+
+// paced applies the member's limit to a limited command: it reports
+// whether the member behind i may go on, else how long to wait.
+func (b *Bot) paced(c command, i *discordgo.Interaction) (bool, time.Duration) {
+	if !c.limited {
+		return true, 0
+	}
+	return b.members.allow(userID(i), time.Now())
 }
 
 // userID is the id of whoever caused i, in a guild or a DM.

@@ -99,7 +99,8 @@ func renderAnswer(ans search.Answer, p page) message {
 	if !ans.Answered || len(ans.Quotes) == 0 {
 		return renderNoAnswer(ans, p, head)
 	}
-	embeds := []*discordgo.MessageEmbed{renderQuote(ans.Quotes[0], maxEmbedTotal/2)}
+	lead := renderQuote(ans.Quotes[0], maxEmbedTotal/2)
+	embeds := []*discordgo.MessageEmbed{lead}
 	from := min(len(ans.Quotes), 1+p.Offset)
 	rest := ans.Quotes[from:min(len(ans.Quotes), from+p.entries())]
 	total := max(ans.Total, len(ans.Quotes))
@@ -114,7 +115,35 @@ func renderAnswer(ans search.Answer, p page) message {
 		// Paged past the end: the library changed since the first card.
 		embeds = append(embeds, &discordgo.MessageEmbed{Description: "No more quotes for this question.", Color: noAnswerColor})
 	}
+	// Where sources disagree the reader should see it, within what a
+	// phone shows at once.
+	if f := differFieldWithin(ans.Differ, cardTextBudget-cardRunes(head, embeds)); f != nil {
+		lead.Fields = append(lead.Fields, f)
+	}
 	return message{Content: head, Embeds: embeds, Components: pagingRow(p, total)}
+}
+
+// cardTextBudget is how much text an answer card aims to hold: about what
+// a phone shows without scrolling far.
+const cardTextBudget = 1500
+
+// cardRunes counts a card's text as Discord shows it: the content and each
+// embed's title, description, fields, footer and author.
+func cardRunes(content string, embeds []*discordgo.MessageEmbed) int {
+	n := runes(content)
+	for _, e := range embeds {
+		n += runes(e.Title) + runes(e.Description)
+		for _, f := range e.Fields {
+			n += runes(f.Name) + runes(f.Value)
+		}
+		if e.Footer != nil {
+			n += runes(e.Footer.Text)
+		}
+		if e.Author != nil {
+			n += runes(e.Author.Name)
+		}
+	}
+	return n
 }
 
 // questionHead is a card's content: the question, and what was searched
@@ -177,15 +206,20 @@ func renderQuote(q search.Quote, budget int) *discordgo.MessageEmbed {
 	return &discordgo.MessageEmbed{Description: desc, Color: embedColor}
 }
 
-// sourceLine says where a lead quote comes from, on one line: the outlet
-// and date where known, and the headline, linked when the source has a
-// URL ("— **Iran International** · 2022-05-27 · [Headline](https://…)").
-// It is the one place the card attributes a quote: who is speaking (issue
-// 12's "— Mehdi Chamran (head of …), via Mehr News Agency · in: <title>")
-// belongs here, from what the library knows, never invented.
+// sourceLine says where a lead quote comes from, on one line: who is
+// speaking and through whom, where the text says so ("— Mehdi Chamran
+// (head of the Tehran City Council), via Mehr News Agency"), the outlet
+// and date where known, and the headline, linked when the source has a URL
+// ("— **Iran International** · 2022-05-27 · [Headline](https://…)"), after
+// "in:" when a speaker leads. Nothing is invented: a quote whose text names no
+// speaker gets the citation alone.
 func sourceLine(q search.Quote) string {
 	r := q.Source
 	var parts []string
+	who := oneLine(search.AttributionLine(q.SaidBy, q.AccordingTo))
+	if who != "" {
+		parts = append(parts, escapeMarkdown(clip(who, maxAttributionRunes-20)))
+	}
 	if o := oneLine(r.Outlet); o != "" {
 		parts = append(parts, "**"+escapeFrom(clip(o, 60), false)+"**")
 	}
@@ -193,7 +227,11 @@ func sourceLine(q search.Quote) string {
 		parts = append(parts, escapeFrom(clip(d, 20), false))
 	}
 	if t := oneLine(r.Title); t != "" {
-		parts = append(parts, linked(escapeFrom(clip(t, headlineRunes), false), r.URL, "*"))
+		title := linked(escapeFrom(clip(t, headlineRunes), false), r.URL, "*")
+		if who != "" {
+			title = "in: " + title
+		}
+		parts = append(parts, title)
 	}
 	if len(parts) == 0 {
 		return ""
@@ -203,8 +241,8 @@ func sourceLine(q search.Quote) string {
 
 // shortSource names a compact entry's source in a few words: its outlet
 // (else the start of its headline) linked to the article, and its date
-// where known. "" when the source has neither. A speaker's name (issue
-// 12) would lead these few words, as sourceLine's attribution does.
+// where known. "" when the source has neither. entriesEmbed puts the
+// speaker's name, where the text gives one, before these words.
 func shortSource(r search.Ref) string {
 	name, style := oneLine(r.Outlet), ""
 	if name == "" {
@@ -271,7 +309,11 @@ func entriesEmbed(title string, qs []search.Quote, first int, color int) *discor
 	lines := make([]string, 0, len(qs))
 	for k, q := range qs {
 		line := fmt.Sprintf("**%d.** “%s”", first+k, escapeFrom(trimWords(oneLine(q.Text), entryRunes), false))
-		if src := shortSource(q.Source); src != "" {
+		src := shortSource(q.Source)
+		if who := oneLine(q.SaidBy); who != "" {
+			src = strings.TrimSuffix(escapeMarkdown(trimWords(who, entrySourceRunes))+", "+src, ", ")
+		}
+		if src != "" {
 			line += " — " + src
 		}
 		if n := len(q.AlsoReportedBy); n > 0 {

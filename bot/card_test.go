@@ -67,7 +67,30 @@ func goldenAnswers() map[string]cardCase {
 	persian := "شهرداری تهران اعلام کرد که ۵۰۰۰ دوربین هک شد 🚨👩‍💻 و سامانه\u200cها از دسترس خارج شدند."
 	long := strings.Repeat("The cameras were hacked again and again. ", 125) // 5,125 characters
 
+	attributed := quote("Mehdi Chamran, head of the Tehran City Council, blamed the Mossad and anti-government groups for the cyberattack, Mehr News Agency reported.", council, "blamed")
+	attributed.SaidBy, attributed.AccordingTo = "Mehdi Chamran (head of the Tehran City Council)", []string{"Mehr News Agency"}
+	claimed := quote("Iran's exiled opposition Group of People's Mujahedeen said it had disabled surveillance cameras in Tehran, the Associated Press reported.", suspended, "cameras")
+	claimed.SaidBy, claimed.AccordingTo = "Group of People's Mujahedeen", []string{"the Associated Press"}
+	differ := []search.Disagreement{
+		{Kind: "figure", About: "cameras",
+			A: search.Side{Quote: cameraQuote, Source: iranIntl, Value: "more than 5,000 surveillance cameras", SaidBy: "An Iranian opposition group"},
+			B: search.Side{Quote: "The Young Journalists Club reported that part of the network of municipal surveillance cameras had been disrupted.", Source: suspended, Value: "part of the network of municipal surveillance cameras", SaidBy: "The Young Journalists Club"}},
+		{Kind: "claimant", About: "cyberattack",
+			A: search.Side{Quote: attributed.Text, Source: council, Value: "the Mossad", SaidBy: attributed.SaidBy, AccordingTo: attributed.AccordingTo},
+			B: search.Side{Quote: claimed.Text, Source: suspended, Value: "Group of People's Mujahedeen", SaidBy: claimed.SaidBy, AccordingTo: claimed.AccordingTo}},
+	}
+
 	return map[string]cardCase{
+		"attributed": {
+			ans: search.Answer{Question: "who blamed the Mossad?", Answered: true, Total: 2, QuestionID: "0000000000000009",
+				Quotes: []search.Quote{attributed, claimed}},
+			p: page{QuestionID: "0000000000000009", Limit: 5},
+		},
+		"sources_differ": {
+			ans: search.Answer{Question: "who hacked the cameras, and how many?", Answered: true, Total: 3, QuestionID: "000000000000000a",
+				Quotes: []search.Quote{lead, attributed, claimed}, Differ: differ},
+			p: page{QuestionID: "000000000000000a", Limit: 5},
+		},
 		"answered": {
 			ans: search.Answer{Question: "how many cameras were hacked?", Answered: true, Total: 19, QuestionID: "0000000000000001",
 				Quotes: append([]search.Quote{lead}, others...)},

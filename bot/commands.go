@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -27,10 +28,17 @@ type command struct {
 	// here with requireModerator, because server admins can change who
 	// sees a command.
 	moderator bool
+	// limited commands (and their components) count against the
+	// member's pace (memberLimits): they search the library.
+	limited bool
 	// handle answers the slash command.
 	handle handlerFunc
 	// autocomplete answers autocomplete for the command's options, or nil.
 	autocomplete handlerFunc
+	// kind is the command's type: a slash command when zero, or a
+	// message command (discordgo.MessageApplicationCommand), which has a
+	// name, no description and no options.
+	kind discordgo.ApplicationCommandType
 	// components answer buttons, menus and modals by custom_id prefix.
 	// Prefixes start with the command's name and a colon, so they cannot
 	// collide across commands.
@@ -42,6 +50,7 @@ type command struct {
 func (b *Bot) commandTable() []command {
 	cmds := []command{
 		b.askCommand(),
+		b.checkCommand(),
 	}
 	if b.cur != nil {
 		cmds = append(cmds, b.sourceCommand(), b.digestCommand())
@@ -62,6 +71,9 @@ func (c command) definition() *discordgo.ApplicationCommand {
 	}
 	if def.Options == nil {
 		def.Options = []*discordgo.ApplicationCommandOption{}
+	}
+	if c.kind != 0 {
+		def.Type, def.Description = c.kind, ""
 	}
 	if c.moderator {
 		perms := int64(ModeratorPermissions)
@@ -159,6 +171,7 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, update, ephe
 	} else if ephemeral {
 		data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
 	}
+	deferredAt := time.Now()
 	deferErr := b.session.InteractionRespond(i, &discordgo.InteractionResponse{Type: kind, Data: data}, discordgo.WithContext(ctx))
 	r := <-done // work is bounded by ctx; wait so no goroutine outlives the handler
 	if deferErr != nil {
@@ -168,11 +181,18 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, update, ephe
 	m := finish(r)
 	// The handler's context may have run out while the work waited (that is
 	// often why it failed): the reply still has to reach the user.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), replyTimeout)
+	ctx, cancel := b.replyContext(ctx, deferredAt)
 	defer cancel()
-	if update && r.err != nil {
-		// Editing would replace the card with the apology: tell the user
-		// privately instead and leave the card as it was.
+	if r.err != nil && (update || !ephemeral) {
+		// Editing would replace the card with the apology, or put the
+		// apology before everyone: tell the user privately instead. A
+		// public "thinking…" then goes: it would think forever.
+		if !update {
+			uri := discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original")
+			if _, err := b.session.RequestWithBucketID(http.MethodDelete, uri, nil, uri, discordgo.WithContext(ctx)); err != nil {
+				b.log.Warn("removing the public thinking… failed", "interaction", i.ID, "err", err)
+			}
+		}
 		d := m.responseData()
 		params := &discordgo.WebhookParams{Content: d.Content, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: d.AllowedMentions}
 		if _, err := b.session.FollowupMessageCreate(i, false, params, discordgo.WithContext(ctx)); err != nil {
@@ -180,8 +200,8 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, update, ephe
 		}
 		return r.err
 	}
-	if err := b.editOriginal(ctx, i, m.webhookEdit()); err != nil {
-		return fmt.Errorf("bot: edit deferred response: %w", err)
+	if err := b.deliverDeferred(ctx, i, m); err != nil {
+		return errors.Join(r.err, err)
 	}
 	return r.err
 }
@@ -195,9 +215,9 @@ const replyTimeout = 10 * time.Second
 // queue behind each other (the 500-interaction load test waited minutes).
 // Discord limits these edits per interaction token, so the bucket here is
 // the message's own URL.
-func (b *Bot) editOriginal(ctx context.Context, i *discordgo.Interaction, edit *discordgo.WebhookEdit) error {
+func (b *Bot) editOriginal(i *discordgo.Interaction, edit *discordgo.WebhookEdit, opts ...discordgo.RequestOption) error {
 	uri := discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original")
-	_, err := b.session.RequestWithBucketID(http.MethodPatch, uri, edit, uri, discordgo.WithContext(ctx))
+	_, err := b.session.RequestWithBucketID(http.MethodPatch, uri, edit, uri, opts...)
 	return err
 }
 

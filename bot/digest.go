@@ -118,6 +118,19 @@ func (b *Bot) handleDigestSet(ctx context.Context, i *discordgo.Interaction, opt
 	if _, err := config.ParseSnowflake(channel); err != nil {
 		return b.reply(ctx, i, plain("Pick a text channel for the digest.", true))
 	}
+	// Discord's picker offers this server's channels, but the id comes
+	// from the client: a channel of another server is refused.
+	ch, err := b.session.Channel(channel, discordgo.WithContext(ctx))
+	var rest *discordgo.RESTError
+	switch {
+	case errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode < 500:
+		return b.reply(ctx, i, plain("I can't see that channel. Pick a text channel of this server that I can read.", true))
+	case err != nil:
+		b.reply(ctx, i, plain("Sorry, I couldn't check that channel just now. Nothing changed; please try again.", true)) // the lookup error is the one to log
+		return fmt.Errorf("bot: digest channel %s: %w", channel, err)
+	case ch.GuildID != guild:
+		return b.reply(ctx, i, plain("That channel is not in this server. Pick one of this server's text channels.", true))
+	}
 	cur, _, err := b.settingsInForce(guild)
 	if err != nil {
 		b.reply(ctx, i, plain("Sorry, I couldn't read the digest settings just now. Please try again in a moment.", true)) // the read error is the one to log
@@ -223,6 +236,7 @@ func (b *Bot) handleDigestNow(ctx context.Context, i *discordgo.Interaction) err
 // (callback type 5), runs work and edits what it returns in. work returns
 // what the user sees and, separately, an error for the log.
 func (b *Bot) deferPrivately(ctx context.Context, i *discordgo.Interaction, work func(ctx context.Context) (message, error)) error {
+	deferredAt := time.Now()
 	err := b.session.InteractionRespond(i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
@@ -232,8 +246,11 @@ func (b *Bot) deferPrivately(ctx context.Context, i *discordgo.Interaction, work
 	}
 	b.opts.Metrics.Deferred()
 	m, workErr := work(ctx)
-	if err := b.editOriginal(ctx, i, m.webhookEdit()); err != nil {
-		return errors.Join(workErr, fmt.Errorf("bot: edit deferred response: %w", err))
+	m.Ephemeral = true
+	rctx, cancel := b.replyContext(ctx, deferredAt)
+	defer cancel()
+	if err := b.deliverDeferred(rctx, i, m); err != nil {
+		return errors.Join(workErr, err)
 	}
 	return workErr
 }

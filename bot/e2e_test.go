@@ -286,12 +286,13 @@ func TestAskEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	gate := &gatedLibrary{Library: lib}
-	h := startBot(t, gate, Options{GuildID: discordtest.DefaultGuildID, DeferAfter: time.Second})
+	// One member asks everything here, faster than a member may.
+	h := startBot(t, gate, Options{GuildID: discordtest.DefaultGuildID, DeferAfter: time.Second, AskBurst: 1000})
 	guild := discordtest.DefaultGuildID
 
 	t.Run("registers /ask in the guild", func(t *testing.T) {
 		cmds := h.srv.Commands(guild)
-		if len(cmds) != 1 || cmds[0].Name != "ask" {
+		if len(cmds) != 2 || cmds[0].Name != "ask" || cmds[1].Name != checkCommandName {
 			t.Fatalf("registered %+v", cmds)
 		}
 		opts := map[string]*discordgo.ApplicationCommandOption{}
@@ -336,7 +337,9 @@ func TestAskEndToEnd(t *testing.T) {
 		if !strings.Contains(e.Description, "says it has **hacked** more than 5,000 surveillance **cameras** in Tehran") {
 			t.Errorf("best quote %q", e.Description)
 		}
-		if !strings.Contains(e.Description, "\n— *Iranian opposition group says it hacked 5,000 Tehran surveillance cameras*") {
+		// The source line: the speaker where the text names one, then the
+		// headline (no outlet or date: the seeds state none).
+		if !strings.Contains(e.Description, "\n— ") || !strings.Contains(e.Description, "*Iranian opposition group says it hacked 5,000 Tehran surveillance cameras*") {
 			t.Errorf("best quote cites %q", e.Description)
 		}
 		first.checkLimits(t)
@@ -398,12 +401,12 @@ func TestAskEndToEnd(t *testing.T) {
 		if len(cb.Data.Embeds) == 0 {
 			t.Fatalf("no quotes: %q", cb.Data.Content)
 		}
-		if !strings.Contains(cb.Data.Embeds[0].Description, "\n— **iranfocus**") {
+		if !strings.Contains(cb.Data.Embeds[0].Description, "**iranfocus**") {
 			t.Errorf("best quote from another source: %q", cb.Data.Embeds[0].Description)
 		}
 		for _, e := range cb.Data.Embeds[1:] {
 			for _, entry := range strings.Split(e.Description, "\n") {
-				if !strings.Contains(entry, "— iranfocus") {
+				if _, src, _ := strings.Cut(entry, "” — "); !strings.HasSuffix(src, "iranfocus") {
 					t.Errorf("quote from another source: %q", entry)
 				}
 			}

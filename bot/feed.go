@@ -222,7 +222,7 @@ func (b *Bot) autocompleteFeed(ctx context.Context, i *discordgo.Interaction) er
 // feedSourceAdded is what the feed schedule calls for each new source: the
 // same as after /source add.
 func (b *Bot) feedSourceAdded(ctx context.Context, s search.Source) {
-	b.followUp(ctx, s)
+	b.sourceAdded(ctx, s.Scope, s)
 }
 
 // postFeedNotice tells a server, in its digest channel, that one of its

@@ -27,6 +27,7 @@ const (
 	otherGuildID    = "1000000000000000012"
 	digestChannelID = "1000000000000000007"
 	deniedChannelID = "1000000000000000008"
+	otherChannelID  = "1000000000000000013" // of otherGuildID
 	attachmentID    = "1200000000000000001"
 )
 
@@ -133,6 +134,26 @@ func (h *harness) posts(tb testing.TB, channel string) []discordgo.MessageSend {
 	return out
 }
 
+// waitFollowUps waits until the bot's follow-up queue is empty.
+func waitFollowUps(tb testing.TB, lib Curator) {
+	tb.Helper()
+	ctx := waitCtx(tb)
+	for {
+		jobs, err := lib.FollowUpJobs()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if len(jobs) == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			tb.Fatalf("follow-up jobs still queued: %+v", jobs)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
 func sub(name string, opts ...*discordgo.ApplicationCommandInteractionDataOption) *discordgo.ApplicationCommandInteractionDataOption {
 	return discordtest.SubcommandOption(name, opts...)
 }
@@ -202,15 +223,17 @@ func TestModerationEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	pages := newPageServer(t)
-	h := startBot(t, lib, Options{GuildID: guild, AllowPrivateURLs: true, Clock: clock})
+	h := startBot(t, lib, Options{GuildID: guild, AllowPrivateURLs: true, Clock: clock},
+		discordtest.WithGuild(discordtest.Guild{ID: guild, Name: "Newsroom", Channels: []string{discordtest.DefaultChannelID, digestChannelID, deniedChannelID}}),
+		discordtest.WithGuild(discordtest.Guild{ID: otherGuildID, Name: "Elsewhere", Channels: []string{otherChannelID}}))
 
 	t.Run("registers the moderator commands for moderators, in servers only", func(t *testing.T) {
 		names := map[string]*discordgo.ApplicationCommand{}
 		for _, c := range h.srv.Commands(guild) {
 			names[c.Name] = c
 		}
-		if len(names) != 3 || names["ask"] == nil {
-			t.Fatalf("registered %v, want ask, source and digest", names)
+		if len(names) != 4 || names["ask"] == nil || names[checkCommandName] == nil {
+			t.Fatalf("registered %v, want ask, %s, source and digest", names, checkCommandName)
 		}
 		for _, n := range []string{"source", "digest"} {
 			c := names[n]
@@ -355,6 +378,7 @@ func TestModerationEndToEnd(t *testing.T) {
 		if !strings.Contains(m.Content, "Added") {
 			t.Fatalf("reply %q", m.Content)
 		}
+		waitFollowUps(t, lib)
 		fus := h.posts(t, discordtest.DefaultChannelID)
 		if len(fus) != 1 {
 			t.Fatalf("%d follow-ups posted, want 1", len(fus))
@@ -371,6 +395,7 @@ func TestModerationEndToEnd(t *testing.T) {
 		}
 
 		submit("Averly lighthouse changes hands", "Maren Holt, keeper of the Port Averly lighthouse, retired in March; the lighthouse keeper post now goes to her nephew.")
+		waitFollowUps(t, lib)
 		if n := len(h.posts(t, discordtest.DefaultChannelID)); n != 1 {
 			t.Errorf("%d follow-ups after a second answering source, want still 1", n)
 		}
@@ -466,6 +491,14 @@ func TestModerationEndToEnd(t *testing.T) {
 		}
 		if _, err := lib.Source(guild, cranesID); err != nil {
 			t.Errorf("server A's source is gone after B tried: %v", err)
+		}
+	})
+
+	t.Run("members who may not remove are suggested nothing to remove", func(t *testing.T) {
+		ic := h.srv.NewInteraction()
+		cb, _ := h.dispatch(t, ic, ic.Autocomplete("source", sub("remove", discordtest.Focused(discordtest.StringOption("id", "fishing")))))
+		if cb.Type != int(discordgo.InteractionApplicationCommandAutocompleteResult) || len(cb.Data.Choices) != 0 {
+			t.Errorf("a member without Manage Messages was offered %+v", cb.Data.Choices)
 		}
 	})
 
@@ -572,6 +605,20 @@ func TestModerationEndToEnd(t *testing.T) {
 		clock.AdvanceTo(t, start.Add(3*time.Hour))
 		if n := len(h.posts(t, digestChannelID)); n != 1 {
 			t.Errorf("%d digest posts the same day, want 1", n)
+		}
+	})
+
+	t.Run("digest set refuses a channel of another server", func(t *testing.T) {
+		before, _, _ := lib.DigestSettings(guild)
+		for _, ch := range []string{otherChannelID, "1000000000000000099"} {
+			ic := moderator(h)
+			cb, _ := h.dispatch(t, ic, ic.SlashCommand("digest", sub("set", channelOption("channel", ch))))
+			if cb.Data.Flags&int(discordgo.MessageFlagsEphemeral) == 0 || strings.Contains(cb.Data.Content, "will be posted") {
+				t.Errorf("channel %s: reply %+v, want a private refusal", ch, cb.Data)
+			}
+		}
+		if after, _, _ := lib.DigestSettings(guild); after.ChannelID != before.ChannelID {
+			t.Errorf("digest channel changed from %s to %s", before.ChannelID, after.ChannelID)
 		}
 	})
 

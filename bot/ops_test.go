@@ -49,6 +49,12 @@ func TestMetricsAndHealthThroughDiscord(t *testing.T) {
 		return http.StatusOK, map[string]any{"id": "1100000000000000777", "channel_id": p["channel"], "type": 0, "content": "",
 			"author": map[string]any{"id": discordtest.AppID, "username": discordtest.BotUsername}}
 	})
+	// /digest set asks Discord which server a channel belongs to: these
+	// are the test server's.
+	srv.Handle("GET", "/channels/{channel}", func(r discordtest.Request, p map[string]string) (int, any) {
+		return http.StatusOK, map[string]any{"id": p["channel"], "type": 0, "guild_id": discordtest.DefaultGuildID, "name": "channel-" + p["channel"],
+			"position": 0, "permission_overwrites": []any{}, "nsfw": false, "last_message_id": nil, "flags": 0}
+	})
 	sess := srv.Session(t)
 	sess.Client.Transport = m.Transport(sess.Client.Transport)
 	logs := &syncBuffer{}

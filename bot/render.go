@@ -280,6 +280,7 @@ func linkURL(u string) string {
 	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 		return ""
 	}
+	p.User = nil // never show a link's user:password@
 	s := p.String()
 	if strings.ContainsAny(s, " ()<>") {
 		s = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E").Replace(s)

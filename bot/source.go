@@ -168,7 +168,8 @@ func extOf(name string) string {
 }
 
 // addSource adds src to the library and says what was stored, or why
-// not; then it follows up on the questions the new source answers.
+// not; the follow-ups on the questions the new source answers are queued
+// (sourceAdded), not posted here.
 func (b *Bot) addSource(ctx context.Context, i *discordgo.Interaction, src search.Source) (message, error) {
 	stored, err := b.cur.Add(ctx, src)
 	var dup *search.DuplicateError
@@ -186,9 +187,9 @@ func (b *Bot) addSource(ctx context.Context, i *discordgo.Interaction, src searc
 	}
 	b.log.Info("source added", "guild", i.GuildID, "source", stored.ID, "by", stored.AddedBy)
 	m := renderAdded(stored, src.Text)
-	// Follow-ups after the reply is rendered but before the handler ends,
-	// so a shutdown waits for them.
-	b.followUp(ctx, stored)
+	// Queued, not posted here: the moderator's reply must not wait for
+	// Discord's rate limits on every waiting question.
+	b.sourceAdded(ctx, stored.Scope, stored)
 	return m, nil
 }
 
@@ -256,7 +257,9 @@ func ingestFailure(err error) string {
 	case errors.Is(err, context.Canceled):
 		return "I stopped before the page was loaded; nothing was added."
 	case refused(err) && userMessage(err) != "":
-		return userMessage(err) + ". Nothing was added."
+		// The message quotes what the site sent (its status line, its
+		// content type): text for the moderator, not Markdown.
+		return escapeMarkdown(oneLine(userMessage(err))) + ". Nothing was added."
 	}
 	return "I couldn't fetch that page, so nothing was added. Check the link, or paste the text with `/source add`."
 }
@@ -344,25 +347,15 @@ func (b *Bot) handleSourceModal(ctx context.Context, i *discordgo.Interaction) e
 	})
 }
 
-// ownSources lists the sources of guild itself (not the shared ones),
-// newest first.
-func (b *Bot) ownSources(guild string) ([]search.Source, error) {
-	all, err := b.lib.Sources(guild)
-	if err != nil {
-		return nil, fmt.Errorf("bot: list sources: %w", err)
-	}
-	own := all[:0]
-	for _, s := range all {
-		if s.Scope == guild && guild != search.SharedScope {
-			own = append(own, s)
-		}
-	}
-	return own, nil
-}
-
 // autocompleteOwnSource suggests the server's own sources for /source
-// remove: the shared ones cannot be removed.
+// remove: the shared ones cannot be removed. Members who may not remove
+// get no suggestions: the list would show them what the moderators can
+// manage, and autocomplete comes without the permission check commands
+// get.
 func (b *Bot) autocompleteOwnSource(ctx context.Context, i *discordgo.Interaction) error {
+	if requireModerator(i, b.opts.ModRole) != nil {
+		return b.respondChoices(ctx, i, nil)
+	}
 	var typed string
 	if data := i.ApplicationCommandData(); len(data.Options) > 0 {
 		for _, o := range data.Options[0].Options {
@@ -371,7 +364,7 @@ func (b *Bot) autocompleteOwnSource(ctx context.Context, i *discordgo.Interactio
 			}
 		}
 	}
-	own, err := b.ownSources(i.GuildID)
+	own, err := b.lib.FindSources(search.SourceSearch{Scope: i.GuildID, Prefix: typed, OwnOnly: true, Limit: maxChoices})
 	if err != nil {
 		b.respondChoices(ctx, i, nil) // the listing error is the one to log
 		return err
@@ -382,12 +375,17 @@ func (b *Bot) autocompleteOwnSource(ctx context.Context, i *discordgo.Interactio
 // findOwnSource resolves a source token, id or exact title among guild's
 // own sources; ok is false when none matches.
 func (b *Bot) findOwnSource(guild, v string) (search.Source, bool, error) {
-	own, err := b.ownSources(guild)
-	if err != nil {
-		return search.Source{}, false, err
+	if guild == search.SharedScope {
+		return search.Source{}, false, nil
 	}
-	s, ok := findSource(own, strings.TrimSpace(v), false)
-	return s, ok, nil
+	s, err := b.lib.SourceByName(guild, v, true)
+	if errors.Is(err, search.ErrNotFound) {
+		return search.Source{}, false, nil
+	}
+	if err != nil {
+		return search.Source{}, false, fmt.Errorf("bot: find source: %w", err)
+	}
+	return s, true, nil
 }
 
 // handleSourceRemove asks to confirm the removal with a button.
@@ -470,32 +468,27 @@ func (b *Bot) handleSourceListPage(ctx context.Context, i *discordgo.Interaction
 
 // sourceList renders one page of the sources visible in guild.
 func (b *Bot) sourceList(guild string, offset int) message {
-	srcs, err := b.lib.Sources(guild)
+	p, err := b.lib.ListSources(guild, offset, sourceListPage)
 	if err != nil {
 		b.log.Error("listing sources failed", "guild", guild, "err", err)
 		return plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)
 	}
-	return renderSourceList(srcs, guild, offset)
+	return renderSourceList(p, guild, offset)
 }
 
 // renderSourceList is one page of a listing: id, title, outlet, who added
 // each source and when, with paging buttons.
-func renderSourceList(srcs []search.Source, guild string, offset int) message {
-	own := 0
-	for _, s := range srcs {
-		if s.Scope == guild {
-			own++
-		}
-	}
-	if len(srcs) == 0 {
+func renderSourceList(p search.SourcePage, guild string, offset int) message {
+	if p.Total == 0 || len(p.Sources) == 0 {
 		return plain("The library is empty. Add a source with `/source add`.", true)
 	}
-	if offset >= len(srcs) {
-		offset = (len(srcs) - 1) / sourceListPage * sourceListPage
+	if offset >= p.Total {
+		offset = (p.Total - 1) / sourceListPage * sourceListPage
 	}
-	end := min(offset+sourceListPage, len(srcs))
+	end := min(offset+len(p.Sources), p.Total)
+	srcs, own := p.Sources, p.Own
 	var lines []string
-	for _, s := range srcs[offset:end] {
+	for _, s := range srcs {
 		line := fmt.Sprintf("`%s` **%s**", s.ID, escapeMarkdown(clip(oneLine(orDefault(s.Title, s.ID)), 120)))
 		if s.Outlet != "" {
 			line += " — " + escapeMarkdown(clip(oneLine(s.Outlet), 50))
@@ -511,7 +504,7 @@ func renderSourceList(srcs []search.Source, guild string, offset int) message {
 		lines = append(lines, line)
 	}
 	m := message{
-		Content: fmt.Sprintf("Sources %d–%d of %d (%d added in this server, %d shared)", offset+1, end, len(srcs), own, len(srcs)-own),
+		Content: fmt.Sprintf("Sources %d–%d of %d (%d added in this server, %d shared)", offset+1, end, p.Total, own, p.Total-own),
 		Embeds: []*discordgo.MessageEmbed{{
 			Title:       "Library",
 			Description: strings.Join(lines, "\n"),
@@ -519,9 +512,9 @@ func renderSourceList(srcs []search.Source, guild string, offset int) message {
 		}},
 		Ephemeral: true,
 	}
-	if len(srcs) > sourceListPage {
+	if p.Total > sourceListPage {
 		m.Components = pageButtons(sourceListPrefix+strconv.Itoa(max(0, offset-sourceListPage)), sourceListPrefix+strconv.Itoa(end),
-			"Next ▶", offset == 0, end >= len(srcs))
+			"Next ▶", offset == 0, end >= p.Total)
 	}
 	return m
 }

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sitrep/search/attrib"
 )
 
 // importBatch is how many sources share one store transaction and one pair
@@ -61,12 +63,13 @@ func (l *Library) Import(ctx context.Context, srcs []Source, opts ImportOptions)
 		i     int
 		s     Source
 		spans []Span
+		attr  []attrib.Attribution
 	}
 	norm := normalizeAll(srcs, opts.Actor)
 	last := make(map[string]int)
 	items := make([]item, 0, len(srcs))
 	for i, n := range norm {
-		s, spans, err := n.s, n.spans, n.err
+		s, spans, attr, err := n.s, n.spans, n.attr, n.err
 		if err != nil {
 			res.Failed = append(res.Failed, ItemError{Index: i, ID: s.ID, Err: err})
 			continue
@@ -76,7 +79,7 @@ func (l *Library) Import(ctx context.Context, srcs []Source, opts ImportOptions)
 			items[j].s.ID = "" // dropped below
 		}
 		last[s.ID] = len(items)
-		items = append(items, item{i, s, spans})
+		items = append(items, item{i, s, spans, attr})
 	}
 	kept := items[:0]
 	for _, it := range items {
@@ -88,7 +91,7 @@ func (l *Library) Import(ctx context.Context, srcs []Source, opts ImportOptions)
 		chunk := kept[start:min(start+importBatch, len(kept))]
 		batch := make([]storedSource, len(chunk))
 		for k, it := range chunk {
-			batch[k] = storedSource{Source: it.s, Spans: it.spans}
+			batch[k] = storedSource{Source: it.s, Spans: it.spans, Attribution: it.attr, AttributionVersion: attributionVersion}
 		}
 		added, replaced, failed, err := l.write(ctx, batch, false)
 		if err != nil {
@@ -111,6 +114,7 @@ func (l *Library) Import(ctx context.Context, srcs []Source, opts ImportOptions)
 type normalized struct {
 	s     Source
 	spans []Span
+	attr  []attrib.Attribution
 	err   error
 }
 
@@ -135,7 +139,11 @@ func normalizeAll(srcs []Source, actor string) []normalized {
 					s.AddedBy = actor
 				}
 				spans, err := s.normalize()
-				out[i] = normalized{s, spans, err}
+				var attr []attrib.Attribution
+				if err == nil {
+					attr = attribute(s.Text, spans)
+				}
+				out[i] = normalized{s, spans, attr, err}
 			}
 		}()
 	}
@@ -158,7 +166,7 @@ func (l *Library) Add(ctx context.Context, s Source) (Source, error) {
 	if err != nil {
 		return Source{}, err
 	}
-	batch := []storedSource{{Source: s, Spans: spans}}
+	batch := []storedSource{{Source: s, Spans: spans, Attribution: attribute(s.Text, spans), AttributionVersion: attributionVersion}}
 	_, _, failed, err := l.write(ctx, batch, true)
 	if err != nil {
 		return Source{}, err
@@ -421,6 +429,7 @@ func (l *Library) load(id string) (storedSource, string, error) {
 	if !found {
 		return storedSource{}, "", fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
+	s = s.withAttribution(text)
 	l.cache.put(id, cached{s: s, text: text}, gen)
 	return s, text, nil
 }

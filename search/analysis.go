@@ -66,8 +66,50 @@ type queryTerm struct {
 	Count int
 }
 
+// incidentWords are the words an incident team asks with and the words
+// news reports tend to use instead ("are the systems back up?" — "the
+// systems were reactivated"). A question term also matches its
+// alternatives, with a lower weight (incidentBoost). Keys are words as
+// typed, lower case.
+var incidentWords = map[string]string{
+	"petrol":        "gas fuel",
+	"feds":          "fbi",
+	"back":          "reactivated restored",
+	"restored":      "reactivated",
+	"offline":       "disrupted suspended",
+	"outage":        "disrupted suspended",
+	"unreachable":   "disrupted suspended reach",
+	"unavailable":   "disrupted suspended available",
+	"inside":        "infiltrated",
+	"breach":        "hacked infiltrated",
+	"breached":      "hacked infiltrated",
+	"compromised":   "hacked infiltrated",
+	"weakness":      "gap vulnerability",
+	"vulnerability": "gap weakness",
+	"flaw":          "gap vulnerability",
+	"struggle":      "conflict fight",
+	"start":         "launched began",
+	"begin":         "launched began",
+	"stop":          "thwarted prevented",
+	"stopped":       "thwarted prevented",
+	"photo":         "image picture",
+	"picture":       "image photo",
+	"tweet":         "twitter",
+	"tweeted":       "twitter",
+	"culprits":      "hackers group",
+	"perpetrators":  "hackers group",
+}
+
+// incidentBoost is the weight of an incident word's alternative.
+const incidentBoost = 0.7
+
+// useIncidentWords turns the incident vocabulary on (the tuning harness
+// compares).
+var useIncidentWords = true
+
 // alt is a term that stands for a question term: a WordNet synonym, a
-// derived word, or a word one step more general or specific.
+// derived word, a word one step more general or specific, or an incident
+// word.
 type alt struct {
 	Term  string
 	Boost float64 // its weight next to the term's (1)
@@ -118,6 +160,11 @@ func (z analyzer) questionTerms(question string) []queryTerm {
 		}
 		seen[term] = len(out)
 		qt := queryTerm{Term: term, Word: word, Count: 1}
+		if alts, ok := incidentWords[word]; ok && useIncidentWords {
+			for _, a := range z.a.Analyze([]byte(alts)) {
+				qt.addAlt(string(a.Term), incidentBoost)
+			}
+		}
 		out = append(out, qt)
 	}
 	return out

@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"sitrep/search/attrib"
 	"sitrep/search/wordnet"
 )
 
@@ -41,6 +42,9 @@ type Query struct {
 type Asker struct {
 	UserID    string `json:"user_id,omitempty"`
 	ChannelID string `json:"channel_id,omitempty"`
+	// Private: asked privately; the question stays between the asker and
+	// the bot (see QuestionRecord.Private).
+	Private bool `json:"private,omitempty"`
 }
 
 // Reporter is another source that says the same thing as a quote, in its
@@ -59,6 +63,13 @@ type Quote struct {
 	Highlights     []Highlight `json:"highlights,omitempty"` // byte ranges of Text that matched
 	sentence       int
 	terms          map[string]bool
+
+	// SaidBy is who speaks in the quote, with their role when the text
+	// gives it; AccordingTo is the reporting chain, nearest first. Both
+	// come from the source's text (see attachAttribution) and are empty
+	// where it names no one.
+	SaidBy      string   `json:"said_by,omitempty"`
+	AccordingTo []string `json:"according_to,omitempty"`
 }
 
 // Answer is what the library says to a question.
@@ -72,6 +83,9 @@ type Answer struct {
 	Corrected string `json:"corrected,omitempty"`
 	// QuestionID identifies the logged question (when Query.Asker was set).
 	QuestionID string `json:"question_id,omitempty"`
+	// Differ lists quotes from different sources that give different
+	// figures, dates or claimants for the same thing (see sourcesDiffer).
+	Differ []Disagreement `json:"sources_differ,omitempty"`
 }
 
 // Ranking weights. They were tuned on the dev halves of the question sets
@@ -90,12 +104,14 @@ var (
 	contextWeight   = 0.15 // more of them in the sentences on either side
 	kindWeight      = 0.60 // the sentence holds what kind of thing is asked
 	adjacencyWeight = 0.10 // question words side by side
+	speakerWeight   = 0.30 // the quote's speaker answers "who said"
 	repeatDecay     = 1.0  // each further quote of the same source, times this
 	leadQuotes      = 3.0  // quotes ordered as answers; the rest by source
+	leadRelevance   = 0.7  // a lead quote's source relevance, relative to the best
 
 	// sourceArticleWeight is the share of a source's relevance that comes
 	// from its article as a whole, the rest from its best sentence.
-	sourceArticleWeight = 0.9
+	sourceArticleWeight = 1.0
 
 	// The verdict: a question counts as answered when the library knows
 	// most of it (answeredKnown: the IDF-weighted share of its terms found
@@ -110,7 +126,9 @@ var (
 	answeredCoverage        = 0.5
 	answeredMissing         = 0.95
 	answeredMissingCoverage = 0.6
+	answeredTerms           = 0.5 // share of the known terms, by count
 
+	synonymKnown = 0.5 // how far a word the library lacks is known through a synonym it holds
 	synonymBoost = 0.6 // a WordNet synonym or derived word next to the word asked
 	nearBoost    = 0.3 // a WordNet word one step more general or specific
 	maxAlts      = 6   // alternatives per question term, best senses first
@@ -160,6 +178,9 @@ func cleanQuestion(s string) string {
 		}
 		s = s[:cut]
 	}
+	if BlankQuestion(s) {
+		return ""
+	}
 	return strings.Join(strings.Fields(s), " ")
 }
 
@@ -170,56 +191,79 @@ type prepared struct {
 	total     float64            // weight of all terms
 	known     float64            // weight of the terms the library holds
 	corrected string
-	kind      kind            // what kind of answer the question asks for
-	asked     map[string]bool // the question's words, lower case
-	held      map[string]bool // the terms the library holds
-	heaviest  float64         // the highest weight of a term the library holds
+	question  string
+	// aboutSpeaker: the question asks who said or claimed something.
+	aboutSpeaker bool
+	kind         kind            // what kind of answer the question asks for
+	asked        map[string]bool // the question's words, lower case
+	held         map[string]bool // the terms the library holds
+	heaviest     float64         // the highest weight of a term the library holds
 }
 
-func (l *Library) prepare(ctx context.Context, question string) (prepared, error) {
-	p := prepared{terms: l.an.questionTerms(question), weight: make(map[string]float64),
+// prepare analyses question with the term statistics scope may see (see
+// vocab.go): another guild's words are neither suggested, counted nor
+// used to expand the question.
+func (l *Library) prepare(ctx context.Context, question, scope string) (prepared, error) {
+	p := prepared{terms: l.an.questionTerms(question), weight: make(map[string]float64), question: question,
 		kind: askedKind(question), asked: make(map[string]bool), held: make(map[string]bool)}
 	for _, w := range lowerWords(question) {
 		p.asked[w] = true
+		p.aboutSpeaker = p.aboutSpeaker || speechWords[w] || w == "claim" || w == "blamed" || w == "blame"
 	}
+	p.aboutSpeaker = p.aboutSpeaker && p.kind&(kindEntity|kindSpeech) != 0
 	if len(p.terms) == 0 {
 		return p, nil
 	}
-	r, err := openReader(l.ix.sentences)
+	v, err := l.vocab(scope)
 	if err != nil {
 		return p, err
 	}
-	defer r.Close()
-	n, err := r.DocCount()
+	defer v.Close()
+	n, err := v.docCount(ctx)
 	if err != nil {
 		return p, err
 	}
 	changed := false
 	for i := range p.terms {
 		t := &p.terms[i]
-		df, err := termFreq(ctx, r, fieldText, t.Term)
+		df, err := v.docFreq(ctx, t.Term)
 		if err != nil {
 			return p, err
 		}
 		if df == 0 && len(t.Alts) == 0 && correctable(*t) {
 			// A word the library has never seen: most likely a typo.
-			if fix, err := correction(l.ix.sentences, fieldText, t.Term); err == nil && fix != "" {
+			if fix, err := v.correction(ctx, t.Term); err == nil && fix != "" {
 				t.Term, t.Word = fix, fix
 				changed = true
-				if df, err = termFreq(ctx, r, fieldText, fix); err != nil {
+				if df, err = v.docFreq(ctx, fix); err != nil {
 					return p, err
 				}
 			}
 		}
-		if err := l.expand(ctx, r, t); err != nil {
+		if err := l.expand(ctx, v, t); err != nil {
 			return p, err
 		}
+		// A term the library holds is known; one it lacks is known only as
+		// far as a synonym stands for it ("sacked" for "fired"), not through
+		// a broader word: "Australia" is not known because the library says
+		// "country". An unknown term weighs as the rarest, so a question
+		// about something the library lacks is mostly unknown.
+		known := 0.0
+		if df > 0 {
+			known = 1
+			p.held[t.Term] = true
+		}
 		for _, alt := range t.Alts {
-			n, err := termFreq(ctx, r, fieldText, alt.Term)
+			n, err := v.docFreq(ctx, alt.Term)
 			if err != nil {
 				return p, err
 			}
-			df += n
+			if df > 0 {
+				df += n // the word's own rarity, widened by its alternatives
+			}
+			if n > 0 && alt.Boost >= synonymBoost {
+				known = max(known, synonymKnown)
+			}
 		}
 		w := math.Log((float64(n) + 1) / (float64(df) + 0.5))
 		if w < 0.1 {
@@ -227,9 +271,8 @@ func (l *Library) prepare(ctx context.Context, question string) (prepared, error
 		}
 		p.weight[t.Term] = w
 		p.total += w
-		if df > 0 {
-			p.known += w
-			p.held[t.Term] = true
+		p.known += known * w
+		if p.held[t.Term] {
 			p.heaviest = max(p.heaviest, w)
 		}
 	}
@@ -247,7 +290,7 @@ func (l *Library) prepare(ctx context.Context, question string) (prepared, error
 // library holds: a question says "sacked" where the text says "fired". They
 // count less than the word asked, and only the first few (best senses
 // first) are kept.
-func (l *Library) expand(ctx context.Context, r index.IndexReader, t *queryTerm) error {
+func (l *Library) expand(ctx context.Context, v *vocab, t *queryTerm) error {
 	if !useWordNet || lightWords[t.Word] {
 		return nil
 	}
@@ -265,7 +308,7 @@ func (l *Library) expand(ctx context.Context, r index.IndexReader, t *queryTerm)
 			if len(toks) != 1 || toks[0].Term == t.Term || t.altBoost(toks[0].Term) > 0 {
 				continue
 			}
-			df, err := termFreq(ctx, r, fieldText, toks[0].Term)
+			df, err := v.docFreq(ctx, toks[0].Term)
 			if err != nil {
 				return err
 			}
@@ -302,6 +345,9 @@ var useWordNet = true
 // worth correcting: a word long enough, and not a number (a year the
 // library lacks is not a typo of one it has).
 func correctable(t queryTerm) bool {
+	if wordnet.Known(t.Word) {
+		return false // a real word ("Paris") is not a misspelt one ("part")
+	}
 	if utf8.RuneCountInString(t.Word) < minCorrectable || utf8.RuneCountInString(t.Term) < minCorrectable-1 {
 		return false
 	}
@@ -485,19 +531,20 @@ func (l *Library) articleScores(ctx context.Context, p prepared, scope, sourceID
 
 // candidate is a sentence being ranked.
 type candidate struct {
-	source   string
-	sentence int
-	sscore   float64 // sentence score, normalised
-	ascore   float64 // its article's score, normalised
-	score    float64
-	coverage float64 // of the question's known terms, by the sentence
-	context  float64 // the same, by the sentence and its neighbours
-	missing  float64 // the heaviest known term neither holds, by weight
-	kind     kind    // what the sentence holds
-	text     string
-	ref      Ref
-	terms    map[string]bool
-	hl       []Highlight
+	source    string
+	sentence  int
+	sscore    float64 // sentence score, normalised
+	ascore    float64 // its article's score, normalised
+	score     float64
+	coverage  float64 // of the question's known terms, by the sentence
+	context   float64 // the same, by the sentence and its neighbours
+	missing   float64 // the heaviest known term neither holds, by weight
+	termShare float64 // the share of the known terms the two hold, by count
+	kind      kind    // what the sentence holds
+	text      string
+	ref       Ref
+	terms     map[string]bool
+	hl        []Highlight
 }
 
 // sourceIn matches the sentences of the given sources, without scoring.
@@ -592,6 +639,7 @@ func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]ca
 		c.hl = highlights(c.text, toks, p.wanted())
 		c.coverage = p.coverage(c.terms)
 		c.context = c.coverage
+		c.termShare = p.termShare(c.terms)
 		if c.coverage < 1 {
 			around := []map[string]bool{c.terms}
 			for _, n := range []int{c.sentence - 1, c.sentence + 1} {
@@ -601,13 +649,22 @@ func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]ca
 			}
 			c.context = p.coverage(around...)
 			c.missing = p.missing(around...)
+			c.termShare = p.termShare(around...)
 		}
 		c.kind = sentenceKind(c.text, p.asked)
 		c.score = sentenceWeight*c.sscore + articleWeight*c.ascore +
 			coverageWeight*c.coverage + contextWeight*(c.context-c.coverage) +
 			adjacencyWeight*adjacency(toks, p)
 		if p.kind&c.kind != 0 {
-			c.score += kindWeight
+			// What kind of thing a sentence holds matters as far as the
+			// sentence is about the question.
+			c.score += kindWeight * min(c.context, 1)
+		}
+		if p.aboutSpeaker {
+			// "Who said…", "who claimed…": a quote whose speaker the text
+			// names, or names as the one asked about, above one that only
+			// mentions the words (the attribution was computed at import).
+			c.score += speakerWeight * attrib.SpeakerMatch(p.question, s.attribution(c.sentence))
 		}
 		kept = append(kept, c)
 	}
@@ -707,6 +764,33 @@ func (p prepared) missing(sets ...map[string]bool) float64 {
 	return worst
 }
 
+// termShare is the share of the terms the library holds that the sets hold
+// (or an alternative of), each term counting once whatever its weight.
+func (p prepared) termShare(sets ...map[string]bool) float64 {
+	has := func(term string) bool {
+		for _, s := range sets {
+			if s[term] {
+				return true
+			}
+		}
+		return false
+	}
+	held, covered := 0, 0
+	for _, t := range p.terms {
+		if !p.held[t.Term] {
+			continue
+		}
+		held++
+		if has(t.Term) || slices.ContainsFunc(t.Alts, func(a alt) bool { return has(a.Term) }) {
+			covered++
+		}
+	}
+	if held == 0 {
+		return 0
+	}
+	return float64(covered) / float64(held)
+}
+
 // answers is the verdict on the best candidate: does it answer the
 // question, or is it only the closest passage? It answers when the library
 // knows most of the question, the quote with its neighbours covers enough
@@ -715,6 +799,11 @@ func (p prepared) missing(sets ...map[string]bool) float64 {
 // Boeing order) unless it covers most of the rest.
 func (p prepared) answers(c candidate) bool {
 	if p.known < answeredKnown*p.total || c.context < answeredCoverage {
+		return false
+	}
+	// One rare word of three is not an answer: "hospital rain cameras"
+	// over three sources that each hold one of them.
+	if c.termShare < answeredTerms {
 		return false
 	}
 	// The question's most telling word is in none of them: only a quote
@@ -747,8 +836,8 @@ func (l *Library) ask(ctx context.Context, q Query) (Answer, error) {
 	if q.Limit <= 0 {
 		q.Limit = DefaultLimit
 	}
-	q.Offset = max(q.Offset, 0)
-	p, err := l.prepare(ctx, question)
+	q.Offset, q.Limit = min(max(q.Offset, 0), MaxOffset), min(q.Limit, MaxLimit) // deep paging costs what the last page does
+	p, err := l.prepare(ctx, question, q.Scope)
 	if err != nil {
 		return ans, errorf("analyse question: %w", err)
 	}
@@ -769,6 +858,10 @@ func (l *Library) ask(ctx context.Context, q Query) (Answer, error) {
 		quotes = quotes[q.Offset:min(len(quotes), q.Offset+q.Limit)]
 	} else {
 		quotes = nil
+	}
+	l.attachAttribution(quotes)
+	if ans.Answered {
+		ans.Differ = sourcesDiffer(quotes) // closest passages that are not answers disagree about nothing
 	}
 	ans.Quotes = append(ans.Quotes, quotes...)
 	return ans, nil
@@ -810,44 +903,49 @@ func group(cands []candidate) []Quote {
 // and a source's relevance as a whole (its article's match, and a little its
 // best sentence's) orders that better than single sentences do.
 func arrange(quotes []Quote, cands []candidate) []Quote {
-	lead := int(leadQuotes)
-	if len(quotes) <= lead {
-		return quotes
-	}
 	rel := make(map[string]float64)
+	best := 0.0
 	for _, c := range cands {
-		rel[c.source] = max(rel[c.source], sourceArticleWeight*c.ascore+(1-sourceArticleWeight)*c.sscore)
+		r := sourceArticleWeight*c.ascore + (1-sourceArticleWeight)*c.sscore
+		rel[c.source] = max(rel[c.source], r)
+		best = max(best, r)
 	}
-	// nth is each quote's place among its source's quotes, by score (quotes
-	// come in score order).
-	nth := make(map[*Quote]int, len(quotes))
-	count := make(map[string]int)
-	for i := range quotes {
-		if i >= lead {
-			nth[&quotes[i]] = count[quotes[i].Source.ID]
+	// The lead: the best answers from sources that are about the question
+	// as a whole, not a passing sentence in a story about something else.
+	var lead, rest []Quote
+	for _, q := range quotes {
+		if len(lead) < int(leadQuotes) && rel[q.Source.ID] >= leadRelevance*best {
+			lead = append(lead, q)
+		} else {
+			rest = append(rest, q)
 		}
-		count[quotes[i].Source.ID]++
 	}
-	rest := quotes[lead:]
-	keys := make([]int, len(rest))
-	for i := range rest {
-		keys[i] = nth[&rest[i]]
+	// nth is each quote's place among its source's quotes (quotes come in
+	// score order), counting the lead's.
+	nth := make([]int, len(rest))
+	count := make(map[string]int)
+	for _, q := range lead {
+		count[q.Source.ID]++
+	}
+	for i, q := range rest {
+		nth[i] = count[q.Source.ID]
+		count[q.Source.ID]++
 	}
 	idx := make([]int, len(rest))
 	for i := range idx {
 		idx[i] = i
 	}
 	sort.SliceStable(idx, func(a, b int) bool {
-		qa, qb := rest[idx[a]], rest[idx[b]]
-		if keys[idx[a]] != keys[idx[b]] {
-			return keys[idx[a]] < keys[idx[b]]
+		i, j := idx[a], idx[b]
+		if nth[i] != nth[j] {
+			return nth[i] < nth[j]
 		}
-		if ra, rb := rel[qa.Source.ID], rel[qb.Source.ID]; ra != rb {
-			return ra > rb
+		if ri, rj := rel[rest[i].Source.ID], rel[rest[j].Source.ID]; ri != rj {
+			return ri > rj
 		}
-		return qa.Score > qb.Score
+		return rest[i].Score > rest[j].Score
 	})
-	out := append(make([]Quote, 0, len(quotes)), quotes[:lead]...)
+	out := append(make([]Quote, 0, len(quotes)), lead...)
 	for _, i := range idx {
 		out = append(out, rest[i])
 	}

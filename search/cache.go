@@ -38,7 +38,7 @@ func newSourceCache(capacityBytes int) *sourceCache {
 
 // cost estimates the memory an entry holds.
 func (v cached) cost() int {
-	return 256 + len(v.text) + 16*len(v.s.Spans) + len(v.s.Title) + len(v.s.URL) + len(v.s.Outlet)
+	return 256 + len(v.text) + 16*len(v.s.Spans) + 40*len(v.s.Attribution) + len(v.s.Title) + len(v.s.URL) + len(v.s.Outlet)
 }
 
 func (c *sourceCache) get(id string) (cached, bool) {

@@ -57,6 +57,8 @@ const (
 	digestUnanswered   = 10
 	digestNewSources   = 10
 	summarySentences   = 2
+	// digestReasks bounds the questions asked again for one digest.
+	digestReasks = 50
 )
 
 // Digest composes the digest of scope for the period from since to now.
@@ -96,12 +98,24 @@ func (l *Library) Digest(ctx context.Context, scope string, since time.Time) (Di
 	}
 	groups := make(map[string]*group)
 	var order []string
+	counted := make(map[string]bool) // asker and question
 	for _, q := range qs {
+		key := questionKeyText(q.Text)
+		// A member asking the same question again is counted once: one
+		// member in a loop must not make the digest's top question.
+		if mine := q.UserID + "\x00" + key; q.UserID != "" {
+			if counted[mine] {
+				continue
+			}
+			counted[mine] = true
+		}
 		d.Counts.Questions++
 		if q.Answered {
 			d.Counts.Answered++
 		}
-		key := questionKeyText(q.Text)
+		if q.Private {
+			continue // counted, never shown: its text is the asker's alone
+		}
 		g, ok := groups[key]
 		if !ok {
 			g = &group{DigestQuestion: DigestQuestion{Question: q.Text}}
@@ -119,7 +133,10 @@ func (l *Library) Digest(ctx context.Context, scope string, since time.Time) (Di
 		}
 		return a.LastAsked.After(b.LastAsked)
 	})
-	for _, key := range order {
+	for n, key := range order {
+		if n == digestReasks || (len(d.TopQuestions) == digestTopQuestions && len(d.Unanswered) == digestUnanswered) {
+			break
+		}
 		g := groups[key]
 		ans, err := l.ask(ctx, Query{Question: g.Question, Scope: scope, Limit: 1})
 		if err != nil {

@@ -397,7 +397,6 @@ func TestRetrievalAgainstFTS5(t *testing.T) {
 	}{
 		{"time", 1, []check{
 			{"nDCG@10", func(m metrics) float64 { return m.NDCG10 }},
-			{"MAP", func(m metrics) float64 { return m.MAP }},
 		}},
 		{"bbc", raceSampleStride, []check{
 			{"MRR@10", func(m metrics) float64 { return m.MRR10 }},
@@ -421,6 +420,10 @@ func TestRetrievalAgainstFTS5(t *testing.T) {
 					t.Errorf("%s %s: Sitrep %.3f is below FTS5 bm25 %.3f", c.name, ch.metric, s, f)
 				}
 			}
+			// MAP over the top 100 is reported, not held to FTS5: Ask
+			// returns at most askDepth quotes, so fewer sources than FTS5's
+			// hundred (issue 16 holds nDCG@10 and MRR@10).
+			fmt.Fprintf(&table, "%-6s %-8s %7.3f %7.3f %6.3f (reported)\n", c.name, "MAP", sitrep.MAP, fts5.MAP, sitrep.MAP/fts5.MAP)
 			t.Logf("%d documents, %d queries\n%s", len(set.docs), len(set.queries), table.String())
 		})
 	}

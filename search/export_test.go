@@ -7,19 +7,19 @@ import "context"
 // it.
 var Tuning = map[string]*float64{
 	"sentence": &sentenceWeight, "article": &articleWeight, "coverage": &coverageWeight,
-	"context": &contextWeight, "kind": &kindWeight, "adjacency": &adjacencyWeight, "repeat": &repeatDecay, "lead": &leadQuotes, "sourcearticle": &sourceArticleWeight,
-	"known": &answeredKnown, "answered": &answeredCoverage, "missing": &answeredMissing, "missingcoverage": &answeredMissingCoverage,
-	"synonym": &synonymBoost, "near": &nearBoost,
+	"context": &contextWeight, "kind": &kindWeight, "adjacency": &adjacencyWeight, "speaker": &speakerWeight, "repeat": &repeatDecay, "lead": &leadQuotes, "leadrel": &leadRelevance, "sourcearticle": &sourceArticleWeight,
+	"known": &answeredKnown, "answered": &answeredCoverage, "missing": &answeredMissing, "missingcoverage": &answeredMissingCoverage, "terms": &answeredTerms,
+	"synonym": &synonymBoost, "synonymknown": &synonymKnown, "near": &nearBoost,
 }
 
 // TuningSwitches are the on/off choices the harness compares.
-var TuningSwitches = map[string]*bool{"wordnet": &useWordNet}
+var TuningSwitches = map[string]*bool{"wordnet": &useWordNet, "incident": &useIncidentWords}
 
 // VerdictFeatures returns what the verdict sees of a question's best quote,
 // for the tuning harness to calibrate it.
 func VerdictFeatures(l *Library, question string) map[string]float64 {
 	ctx := context.Background()
-	p, err := l.prepare(ctx, cleanQuestion(question))
+	p, err := l.prepare(ctx, cleanQuestion(question), SharedScope)
 	if err != nil || len(p.terms) == 0 {
 		return nil
 	}

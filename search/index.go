@@ -1,7 +1,6 @@
 package search
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -155,6 +154,7 @@ func (ix *indexes) add(b batches, s storedSource, text string, stale int) error 
 		doc.AddField(ix.textField(fieldText, text[sp.Start:sp.End]))
 		doc.AddField(ix.keywordField(fieldScope, scopeKey(s.Scope)))
 		doc.AddField(ix.keywordField(fieldSource, s.ID))
+		ix.addGuildText(doc, s.Scope, text[sp.Start:sp.End])
 		if err := b.sentences.IndexAdvanced(doc); err != nil {
 			return err
 		}
@@ -189,49 +189,6 @@ func (ix *indexes) apply(b batches) error {
 	return nil
 }
 
-// correction finds the most frequent indexed term within edit distance of
-// term, for questions with a typo. It returns "" when there is none.
-func correction(idx bleve.Index, field, term string) (string, error) {
-	fuzziness := 1
-	if len(term) >= 8 {
-		fuzziness = 2
-	}
-	adv, err := idx.Advanced()
-	if err != nil {
-		return "", err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return "", err
-	}
-	defer r.Close()
-	fr, ok := r.(index.IndexReaderFuzzy)
-	if !ok {
-		return "", nil
-	}
-	// The first letter is rarely the typo; requiring it keeps the
-	// automaton small and the suggestions plausible.
-	dict, err := fr.FieldDictFuzzy(field, term, fuzziness, term[:1])
-	if err != nil {
-		return "", err
-	}
-	defer dict.Close()
-	best, bestCount := "", uint64(0)
-	for {
-		e, err := dict.Next()
-		if err != nil {
-			return "", err
-		}
-		if e == nil {
-			break
-		}
-		if e.Term != term && e.Count > bestCount {
-			best, bestCount = e.Term, e.Count
-		}
-	}
-	return best, nil
-}
-
 // scopeFilter matches documents visible from scope: the shared scope's and,
 // for a guild, the guild's own. Its boost is zero so it filters without
 // changing scores.
@@ -251,24 +208,4 @@ func scopeFilter(scope string) query.Query {
 	either := bleve.NewDisjunctionQuery(shared, own)
 	either.SetBoost(0)
 	return either
-}
-
-// openReader opens a reader on idx; the caller closes it. One reader serves
-// all of a question's term statistics.
-func openReader(idx bleve.Index) (index.IndexReader, error) {
-	adv, err := idx.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	return adv.Reader()
-}
-
-// termFreq returns how many documents r holds term in field.
-func termFreq(ctx context.Context, r index.IndexReader, field, term string) (uint64, error) {
-	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
-	if err != nil {
-		return 0, err
-	}
-	defer tfr.Close()
-	return tfr.Count(), nil
 }

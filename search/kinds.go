@@ -126,10 +126,13 @@ var (
 	timeWords = set("yesterday", "today", "tomorrow", "tonight", "ago", "anniversary", "morning",
 		"evening", "afternoon", "midnight", "noon", "overnight", "weekend", "earlier", "later",
 		"christmas", "easter", "ramadan", "dawn", "dusk")
-	causeWords = set("because", "due", "owing", "result", "reason", "reasons", "caused", "causes",
+	causeWords = set("because", "reason", "reasons", "caused", "causes",
 		"cause", "blamed", "blame", "aimed", "aim", "protest", "amid", "anniversary", "coincide",
-		"coincided", "response", "retaliation", "revenge", "motivated", "prompted", "since", "so",
-		"order", "purpose", "mark", "marked", "marking", "following", "led", "thanks", "fears", "concerns")
+		"coincided", "response", "retaliation", "revenge", "motivated", "prompted",
+		"purpose", "mark", "marked", "marking", "following", "fears", "concerns")
+	// causeBefore are words that say why only before "to": "due to",
+	// "owing to", "thanks to", "led to", "in order to".
+	causeBefore = set("due", "owing", "thanks", "led", "order")
 	speechWords = set("said", "says", "say", "told", "tells", "added", "stated", "according",
 		"quoted", "announced", "insisted", "warned", "argued", "explained", "commented", "claimed",
 		"claims", "declared", "admitted", "denied", "stressed", "noted", "wrote", "statement", "replied")
@@ -279,7 +282,8 @@ func sentenceKind(text string, asked map[string]bool) kind {
 		case w.lower == "%" || (w.lower == "per" && next == "cent") || w.lower == "percent":
 			k |= kindPercent
 		}
-		if causeWords[w.lower] && !asked[w.lower] {
+		if causeWords[w.lower] && !asked[w.lower] || causeBefore[w.lower] && next == "to" ||
+			w.lower == "result" && (prev == "a" || next == "of") {
 			k |= kindCause
 		}
 		if speechWords[w.lower] {

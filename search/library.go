@@ -54,6 +54,7 @@ type Library struct {
 	// zero, shared-scope searches skip the scope filter.
 	guildSources atomic.Int64
 	cache        *sourceCache
+	maxQuestions uint64 // per scope; maxQuestionsPerScope
 
 	// opened says what Open had to do to bring the index in line with
 	// the store; tests read it.
@@ -79,7 +80,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, errorf("create data directory: %w", err)
 	}
-	l := &Library{dir: dir, now: opts.Now, log: opts.Logger, cache: newSourceCache(sourceCacheBytes)}
+	l := &Library{dir: dir, now: opts.Now, log: opts.Logger, cache: newSourceCache(sourceCacheBytes), maxQuestions: maxQuestionsPerScope}
 	if l.now == nil {
 		l.now = time.Now
 	}
@@ -167,6 +168,7 @@ func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 	defer l.wmu.Unlock()
 	var guild int64
 	var total uint64
+	layoutOK, marked := false, false
 	if err := l.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketByScope).Cursor()
 		shared := []byte(scopeKey(SharedScope) + "\x00")
@@ -176,6 +178,7 @@ func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 				guild++
 			}
 		}
+		layoutOK, marked = layoutCurrent(tx, guild), layoutCurrent(tx, 1)
 		return nil
 	}); err != nil {
 		return errorf("count sources: %w", err)
@@ -190,8 +193,11 @@ func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 	if err != nil {
 		return errorf("count indexed articles: %w", err)
 	}
-	if !rebuild && count == total {
-		return nil
+	if !rebuild && count == total && layoutOK {
+		if marked {
+			return nil
+		}
+		return l.db.Update(markLayout) // guild sentences indexed from now on get the guild fields
 	}
 	l.opened.rebuilt = true
 	l.log.Info("rebuilding the search index from the store", "sources", total, "indexed", count)
@@ -331,6 +337,9 @@ func (l *Library) rebuildLocked(ctx context.Context) error {
 	}
 	// Everything in the store is indexed now; older debts are settled.
 	return l.db.Update(func(tx *bolt.Tx) error {
+		if err := markLayout(tx); err != nil {
+			return err
+		}
 		if err := tx.DeleteBucket(bucketPending); err != nil {
 			return err
 		}

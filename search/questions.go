@@ -1,7 +1,6 @@
 package search
 
 import (
-	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -19,6 +18,9 @@ type QuestionRecord struct {
 	ChannelID string    `json:"channel_id,omitempty"`
 	At        time.Time `json:"at"`
 	Answered  bool      `json:"answered"`
+	// Private questions were asked with /ask private: their text is never
+	// shown to anyone but the asker (no digest, no public follow-up).
+	Private bool `json:"private,omitempty"`
 	// FollowedUp is set once a later source answered the question and the
 	// asker was told.
 	FollowedUp bool `json:"followed_up,omitempty"`
@@ -49,12 +51,15 @@ func (l *Library) logQuestion(q Query, ans Answer) (string, error) {
 		key := questionKey(q.Scope, at, seq)
 		id = hex.EncodeToString(key[len(scopedKey(q.Scope, "")):])
 		rec := QuestionRecord{ID: id, Scope: q.Scope, Text: ans.Question, UserID: q.Asker.UserID,
-			ChannelID: q.Asker.ChannelID, At: at, Answered: ans.Answered}
+			ChannelID: q.Asker.ChannelID, At: at, Answered: ans.Answered, Private: q.Asker.Private}
 		raw, err := json.Marshal(rec)
 		if err != nil {
 			return err
 		}
-		return b.Put(key, raw)
+		if err := b.Put(key, raw); err != nil {
+			return err
+		}
+		return pruneQuestions(tx, q.Scope, at, l.maxQuestions)
 	})
 	if err != nil {
 		return "", errorf("log question: %w", err)
@@ -110,60 +115,6 @@ func (l *Library) Question(scope, id string) (QuestionRecord, error) {
 		return rec, ErrNotFound
 	}
 	return rec, nil
-}
-
-// FollowUp is an earlier unanswered question that a new source answers.
-type FollowUp struct {
-	Question QuestionRecord `json:"question"`
-	Quote    Quote          `json:"quote"`
-}
-
-// FollowUps finds the questions of the source's scope, asked within the
-// last two weeks and never answered, that the source now answers. Each is
-// returned at most once: the question is marked as followed up before it
-// is returned, so a crash loses a follow-up rather than sending it twice.
-func (l *Library) FollowUps(ctx context.Context, src Source) ([]FollowUp, error) {
-	since := l.now().Add(-followUpWindow)
-	qs, err := l.Questions(src.Scope, since)
-	if err != nil {
-		return nil, err
-	}
-	var out []FollowUp
-	for _, rec := range qs {
-		if rec.Answered || rec.FollowedUp {
-			continue
-		}
-		ans, err := l.ask(ctx, Query{Question: rec.Text, Scope: rec.Scope, SourceID: src.ID, Limit: 1})
-		if err != nil {
-			return nil, err
-		}
-		if !ans.Answered || len(ans.Quotes) == 0 {
-			continue
-		}
-		out = append(out, FollowUp{Question: rec, Quote: ans.Quotes[0]})
-	}
-	if len(out) == 0 {
-		return nil, nil
-	}
-	err = l.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketQuestions)
-		for i := range out {
-			out[i].Question.FollowedUp = true
-			key := questionIDKey(src.Scope, out[i].Question.ID)
-			raw, err := json.Marshal(out[i].Question)
-			if err != nil {
-				return err
-			}
-			if err := b.Put(key, raw); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, errorf("mark follow-ups: %w", err)
-	}
-	return out, nil
 }
 
 // questionIDKey is the store key of the question id in scope; an id that is

@@ -74,6 +74,7 @@ func (s *Source) normalize() ([]Span, error) {
 		}
 		*f = strings.TrimSpace(strings.ReplaceAll(*f, "\x00", ""))
 	}
+	s.URL = withoutCredentials(s.URL)
 	if s.Published != "" {
 		if !datePattern.MatchString(s.Published) {
 			return nil, invalidf("Date published %q is not YYYY-MM-DD", s.Published)

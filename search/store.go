@@ -7,6 +7,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sitrep/search/attrib"
 )
 
 // Bucket names of the bbolt store, the library's source of truth.
@@ -23,7 +25,8 @@ var (
 	bucketMeta      = []byte("meta")
 	bucketFeeds     = []byte("feeds") // feed id → Feed (see feedstore.go)
 	allBuckets      = [][]byte{bucketSources, bucketTexts, bucketByScope, bucketHashes, bucketURLs,
-		bucketPending, bucketAudit, bucketQuestions, bucketDigest, bucketMeta, bucketFeeds}
+		bucketPending, bucketAudit, bucketQuestions, bucketDigest, bucketMeta, bucketFeeds,
+		bucketFollowUpQueue}
 
 	metaSeeded = []byte("seeded")
 )
@@ -33,6 +36,10 @@ var (
 type storedSource struct {
 	Source
 	Spans []Span `json:"spans"`
+	// Attribution holds who speaks in each sentence, by span index (see
+	// attribute); absent when no sentence names anyone.
+	Attribution        []attrib.Attribution `json:"attrib,omitempty"`
+	AttributionVersion int                  `json:"attrib_v,omitempty"`
 }
 
 // pendingOp records index work that a crash may have interrupted. It is
@@ -64,7 +71,7 @@ func createBuckets(tx *bolt.Tx) error {
 			return fmt.Errorf("create bucket %s: %w", b, err)
 		}
 	}
-	return nil
+	return ensureCatalog(tx)
 }
 
 func getSource(tx *bolt.Tx, id string) (storedSource, bool, error) {
@@ -116,6 +123,9 @@ func putSource(tx *bolt.Tx, s storedSource, old *storedSource) error {
 			return err
 		}
 	}
+	if err := catalogPut(tx, s.Source); err != nil {
+		return err
+	}
 	return putPending(tx, s.ID, pendingOp{Stale: stale})
 }
 
@@ -123,6 +133,9 @@ func putSource(tx *bolt.Tx, s storedSource, old *storedSource) error {
 // to s (a later source may own the same hash).
 func deleteKeys(tx *bolt.Tx, s storedSource) error {
 	if err := tx.Bucket(bucketByScope).Delete(scopedKey(s.Scope, s.ID)); err != nil {
+		return err
+	}
+	if err := catalogDelete(tx, s.Source); err != nil {
 		return err
 	}
 	for _, k := range []struct {

@@ -45,7 +45,7 @@ func TestTune(t *testing.T) {
 		for k, v := range saved {
 			*search.Tuning[k] = v
 		}
-		*search.TuningSwitches["wordnet"] = true
+		*search.TuningSwitches["wordnet"], *search.TuningSwitches["incident"] = true, true
 		for _, kv := range strings.Split(setting, ",") {
 			k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
 			if !ok {

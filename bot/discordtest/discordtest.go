@@ -21,7 +21,7 @@
 // Deviations from Discord, on purpose: the gateway sends uncompressed text
 // frames whatever IDENTIFY asks for; command ids are derived from command
 // names, so a test can build an interaction before registering commands;
-// there are no rate limits.
+// there are no rate limits unless Fail asks for a 429.
 //
 // Sharding: a client that IDENTIFYs with shard [id, count] gets in READY
 // and GUILD_CREATE only the guilds Discord's rule gives that shard
@@ -152,6 +152,7 @@ type Server struct {
 	violations   []error
 	routes       []route // added by Handle, tried before the built-in ones
 	failChannels map[string]int
+	failures     []*failure                   // added by Fail
 	interactions map[string]*interactionState // by token
 	commands     map[string][]map[string]any  // by guild id, "" for global
 	conns        map[*gatewayConn]bool

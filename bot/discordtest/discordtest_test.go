@@ -292,7 +292,7 @@ func TestSpecValidation(t *testing.T) {
 			return err
 		}, "2000 or fewer"},
 		{"route the fake does not implement", func(s *discordgo.Session) error {
-			_, err := s.Channel(discordtest.DefaultChannelID)
+			_, err := s.GuildRoles(discordtest.DefaultGuildID)
 			return err
 		}, "does not implement"},
 		{"route Discord does not have", func(s *discordgo.Session) error {

@@ -68,6 +68,25 @@ func (ic Interaction) SlashCommand(name string, options ...*discordgo.Applicatio
 	return ic.payload(discordgo.InteractionApplicationCommand, ic.commandData(name, options), nil)
 }
 
+// MessageCommand is the payload of the message command name (type 3,
+// "Apps → name" in a message's menu) used on message targetID, which a
+// member (authorID) wrote with content: Discord sends the message in
+// data.resolved.messages.
+func (ic Interaction) MessageCommand(name, targetID, authorID, content string) json.RawMessage {
+	msg := ic.message(targetID)
+	msg["content"] = content
+	msg["author"] = map[string]any{"id": authorID, "username": "member" + authorID[len(authorID)-3:], "discriminator": "0", "global_name": nil, "avatar": nil, "public_flags": 0}
+	delete(msg, "application_id")
+	data := map[string]any{
+		"id": CommandID(name), "name": name, "type": discordgo.MessageApplicationCommand, "target_id": targetID,
+		"resolved": map[string]any{"messages": map[string]any{targetID: msg}},
+	}
+	if ic.GuildID != "" {
+		data["guild_id"] = ic.GuildID
+	}
+	return ic.payload(discordgo.InteractionApplicationCommand, data, nil)
+}
+
 // Autocomplete is the payload of an autocomplete request while the user
 // types command name; mark the option being typed with Focused.
 func (ic Interaction) Autocomplete(name string, options ...*discordgo.ApplicationCommandInteractionDataOption) json.RawMessage {

@@ -77,6 +77,64 @@ func (s *Server) Handle(method, pattern string, fn RouteFunc) {
 	s.routes = append(s.routes, route{method, pattern, func(r *Request, p map[string]string) (int, any) { return fn(*r, p) }})
 }
 
+// Failure makes requests to a route fail, as Discord sometimes does.
+type Failure struct {
+	// Status is the HTTP status answered: 500, 502, 503 with Discord's
+	// generic error body, 429 with a rate-limit body.
+	Status int
+	// Times is how many requests fail before the route works again; 0
+	// fails them all until Fail is called again.
+	Times int
+	// RetryAfter is the wait a 429 asks for (retry_after).
+	RetryAfter time.Duration
+}
+
+type failure struct {
+	method, pattern string
+	f               Failure
+	left            int
+}
+
+// Fail makes the requests for method and pattern (as in WaitRequest) fail
+// as f says, after validation and recording; a zero Failure undoes it.
+func (s *Server) Fail(method, pattern string, f Failure) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kept := s.failures[:0]
+	for _, old := range s.failures {
+		if old.method != method || old.pattern != pattern {
+			kept = append(kept, old)
+		}
+	}
+	s.failures = kept
+	if f.Status != 0 {
+		s.failures = append(s.failures, &failure{method: method, pattern: pattern, f: f, left: f.Times})
+	}
+}
+
+// injectedFailure returns the failure due for req, if any.
+func (s *Server) injectedFailure(req *Request) (int, any, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, fl := range s.failures {
+		if fl.method != req.Method || matchPath(fl.pattern, req.Path) == nil {
+			continue
+		}
+		if fl.f.Times > 0 {
+			if fl.left == 0 {
+				continue
+			}
+			fl.left--
+		}
+		if fl.f.Status == http.StatusTooManyRequests {
+			return fl.f.Status, map[string]any{"message": "You are being rate limited.",
+				"retry_after": fl.f.RetryAfter.Seconds(), "global": false}, true
+		}
+		return fl.f.Status, discordError(0, http.StatusText(fl.f.Status)), true
+	}
+	return 0, nil, false
+}
+
 var (
 	apiPrefix = regexp.MustCompile(`^/api/v[0-9]+(/.*)$`)
 	fileField = regexp.MustCompile(`^files\[[0-9]+\]$`)
@@ -156,6 +214,9 @@ func (s *Server) handle(r *http.Request, req *Request) (int, any) {
 		return http.StatusUnauthorized, discordError(0, "401: Unauthorized")
 	}
 
+	if status, body, ok := s.injectedFailure(req); ok {
+		return status, body
+	}
 	s.mu.Lock()
 	custom := append([]route(nil), s.routes...)
 	s.mu.Unlock()

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -47,7 +49,45 @@ func (s *Server) builtinRoutes() []route {
 		{"DELETE", "/webhooks/{app}/{token}/messages/{message}", s.webhookRoute},
 
 		{"POST", "/channels/{channel}/messages", s.channelMessage},
+		{"POST", "/users/@me/channels", s.createDM},
+		{"GET", "/channels/{channel}", s.getChannel},
 	}
+}
+
+// getChannel returns a text channel of a configured guild; any other id
+// is an unknown channel.
+func (s *Server) getChannel(r *Request, p map[string]string) (int, any) {
+	guild := s.guildOf(p["channel"])
+	if guild == "" {
+		return http.StatusNotFound, discordError(10003, "Unknown Channel")
+	}
+	return http.StatusOK, map[string]any{"id": p["channel"], "type": 0, "guild_id": guild, "name": "channel-" + p["channel"],
+		"position": 0, "permission_overwrites": []any{}, "nsfw": false, "last_message_id": nil, "flags": 0}
+}
+
+// createDM opens (or reopens) the direct message channel with a user: its
+// id is derived from the user's, so DMChannelFor can name it in a test.
+func (s *Server) createDM(r *Request, _ map[string]string) (int, any) {
+	var body struct {
+		RecipientID string `json:"recipient_id"`
+	}
+	if err := decodeJSON(r.Body, &body); err != nil || body.RecipientID == "" {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.badBodyLocked(r, fmt.Errorf("want a recipient_id: %v", err))
+	}
+	return http.StatusOK, map[string]any{
+		"id": DMChannelFor(body.RecipientID), "type": 1, "last_message_id": nil, "flags": 0,
+		"recipients": []any{map[string]any{"id": body.RecipientID, "username": "user" + body.RecipientID,
+			"discriminator": "0", "global_name": nil, "avatar": nil}},
+	}
+}
+
+// DMChannelFor is the id of the direct message channel with user.
+func DMChannelFor(user string) string {
+	h := fnv.New64a()
+	h.Write([]byte("dm:" + user))
+	return strconv.FormatUint(1300000000000000000+h.Sum64()%100000000000000000, 10)
 }
 
 func (s *Server) getGateway(r *Request, _ map[string]string) (int, any) {

@@ -13,8 +13,13 @@ import (
 // BenchmarkAsk times Library.Ask on a small synthetic corpus: quick enough
 // for every `go test -bench`, and independent of the shared data.
 func BenchmarkAsk(b *testing.B) {
-	ctx := context.Background()
 	srcs, questions := Synthetic(300, 1)
+	benchAsk(b, srcs, questions, search.SharedScope)
+}
+
+// benchAsk times Library.Ask from scope on a library of srcs.
+func benchAsk(b *testing.B, srcs []search.Source, questions []string, scope string) {
+	ctx := context.Background()
 	lib, err := search.Open(ctx, b.TempDir(), search.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -26,7 +31,7 @@ func BenchmarkAsk(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		if _, err := lib.Ask(ctx, search.Query{Question: questions[i%len(questions)], Limit: 5}); err != nil {
+		if _, err := lib.Ask(ctx, search.Query{Question: questions[i%len(questions)], Scope: scope, Limit: 5}); err != nil {
 			b.Fatal(err)
 		}
 	}

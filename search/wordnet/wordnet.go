@@ -145,6 +145,21 @@ func Lookup(word string) (Relations, error) {
 	return out, nil
 }
 
+// Known reports whether word, or a base form of it, is a word WordNet
+// relates to others: a real word, which a question did not misspell.
+func Known(word string) bool {
+	loadOnce.Do(load)
+	if loadErr != nil {
+		return false
+	}
+	for _, base := range baseForms(word) {
+		if dict.known(base) {
+			return true
+		}
+	}
+	return false
+}
+
 func appendNew(to, from []string, self string) []string {
 	for _, w := range from {
 		if w != self && !contains(to, w) {

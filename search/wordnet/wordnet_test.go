@@ -44,3 +44,11 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+func TestKnown(t *testing.T) {
+	for w, want := range map[string]bool{"paris": true, "cameras": true, "sacked": true, "camras": false, "survelance": false, "tehrn": false} {
+		if got := Known(w); got != want {
+			t.Errorf("Known(%q) = %v, want %v", w, got, want)
+		}
+	}
+}

@@ -1,0 +1,246 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"sitrep/bot/discordtest"
+	"sitrep/config"
+	"sitrep/search"
+)
+
+// Follow-up tests: the question they wait on and the text that answers it.
+const (
+	lighthouseQuestion = "when did the lighthouse keeper of Port Averly retire?"
+	lighthouseText     = "The lighthouse keeper of Port Averly, Maren Holt, retired on 3 March after forty years of service. She kept the light burning through eleven winters alone."
+)
+
+// runBotOn runs a bot with lib on srv, whose API base discordgo already
+// points at, until stop is called (or tb ends).
+func runBotOn(tb testing.TB, srv *discordtest.Server, lib Library, opts Options) (h *harness, stop func()) {
+	tb.Helper()
+	logs := &syncBuffer{}
+	sessions := len(srv.Identifies()) + 1
+	b := New(srv.Session(tb), lib, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts)
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- b.Run(ctx) }()
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-errc; err != nil {
+			tb.Errorf("Run: %v", err)
+		}
+	}
+	tb.Cleanup(stop)
+	if err := srv.WaitSessions(waitCtx(tb), sessions); err != nil {
+		tb.Fatal(err)
+	}
+	route := "/applications/{app}/commands"
+	if opts.GuildID != "" {
+		route = "/applications/{app}/guilds/" + opts.GuildID + "/commands"
+	}
+	if _, err := srv.WaitRequest(waitCtx(tb), "PUT", route); err != nil {
+		tb.Fatalf("commands not registered: %v\nlogs:\n%s", err, logs)
+	}
+	return &harness{srv: srv, bot: b, logs: logs}, stop
+}
+
+// newFakeDiscord starts a fake Discord and points discordgo at it.
+func newFakeDiscord(tb testing.TB, opts ...discordtest.Option) *discordtest.Server {
+	tb.Helper()
+	srv := discordtest.New(tb, opts...)
+	if err := SetAPIBase(srv.APIBase()); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { SetAPIBase(config.DefaultAPIBase) }) // the default base is valid
+	return srv
+}
+
+// addByModal adds a pasted source as a moderator and returns the reply.
+func (h *harness) addByModal(tb testing.TB, title, text string) sentMessage {
+	tb.Helper()
+	ic := moderator(h)
+	return h.deferredPrivate(tb, ic, ic.ModalSubmit(sourceModalID, map[string]string{
+		"title": title, "outlet": "Averly Gazette", "url": "", "published": "", "text": text}))
+}
+
+// logQuestion asks q in the default guild's channel as user, as /ask
+// logs it.
+func logQuestion(tb testing.TB, lib *search.Library, q, user string, private bool) search.Answer {
+	tb.Helper()
+	ans, err := lib.Ask(context.Background(), search.Query{Question: q, Scope: discordtest.DefaultGuildID,
+		Asker: &search.Asker{UserID: user, ChannelID: discordtest.DefaultChannelID, Private: private}})
+	if err != nil || ans.Answered {
+		tb.Fatalf("Ask(%q) = answered %v, %v: want a waiting question", q, ans.Answered, err)
+	}
+	return ans
+}
+
+// TestFollowUpsDoNotHoldUpTheModerator: with many questions waiting and a
+// slow channel, the moderator's "added" reply comes at once; the follow-ups
+// come after it, one per question.
+func TestFollowUpsDoNotHoldUpTheModerator(t *testing.T) {
+	lib := openSeeded(t)
+	srv := newFakeDiscord(t)
+	const waiting = 8
+	for k := range waiting {
+		// Distinct questions (the digest folds case and punctuation, not
+		// stop words), each answered by the source.
+		logQuestion(t, lib, lighthouseQuestion+strings.Repeat(" the", k), fmt.Sprintf("20000000000000001%02d", k), false)
+	}
+	srv.Handle("POST", "/channels/{channel}/messages", func(r discordtest.Request, p map[string]string) (int, any) {
+		time.Sleep(150 * time.Millisecond) // Discord pacing a busy channel
+		return http.StatusOK, map[string]any{"id": "1400000000000000001", "channel_id": p["channel"], "type": 0, "content": "",
+			"author":    map[string]any{"id": discordtest.AppID, "username": "sitrep", "discriminator": "0"},
+			"timestamp": time.Now().UTC().Format(time.RFC3339Nano), "embeds": []any{}, "attachments": []any{},
+			"mentions": []any{}, "mention_roles": []any{}, "pinned": false, "tts": false, "mention_everyone": false}
+	})
+	h, _ := runBotOn(t, srv, lib, Options{GuildID: discordtest.DefaultGuildID})
+
+	ic := moderator(h)
+	h.srv.DispatchInteraction(t, ic.ModalSubmit(sourceModalID, map[string]string{
+		"title": "Lighthouse keeper retires", "outlet": "", "url": "", "published": "", "text": lighthouseText}))
+	edit, err := h.srv.WaitRequest(waitCtx(t), "PATCH", "/webhooks/{app}/"+ic.Token+"/messages/@original")
+	if err != nil {
+		t.Fatalf("%v\nlogs:\n%s", err, h.logs)
+	}
+	waitFollowUps(t, lib)
+	var posts []discordtest.Request
+	for _, r := range h.srv.Requests() {
+		if r.Method == "POST" && r.Path == "/channels/"+discordtest.DefaultChannelID+"/messages" {
+			posts = append(posts, r)
+		}
+	}
+	if len(posts) != waiting {
+		t.Fatalf("%d follow-ups posted, want %d", len(posts), waiting)
+	}
+	if last := posts[len(posts)-1]; !edit.Received.Before(last.Received) {
+		t.Errorf("the moderator's reply came %v after the last follow-up: it waited for them", edit.Received.Sub(last.Received))
+	}
+}
+
+// TestFollowUpQueue: a follow-up Discord fails to post stays owed (the
+// question is not marked), survives a restart, and is then posted once,
+// naming every asker, however often they asked.
+func TestFollowUpQueue(t *testing.T) {
+	lib := openSeeded(t)
+	srv := newFakeDiscord(t)
+	const alice, bob = "2000000000000000001", "2000000000000000002"
+	for range 3 {
+		logQuestion(t, lib, lighthouseQuestion, alice, false)
+	}
+	logQuestion(t, lib, "When did the lighthouse keeper of Port Averly retire", bob, false)
+
+	srv.FailChannel(discordtest.DefaultChannelID, http.StatusInternalServerError)
+	h, stop := runBotOn(t, srv, lib, Options{GuildID: discordtest.DefaultGuildID})
+	if m := h.addByModal(t, "Lighthouse keeper retires", lighthouseText); !strings.Contains(m.Content, "Added") {
+		t.Fatalf("reply %q", m.Content)
+	}
+	if _, err := srv.WaitRequest(waitCtx(t), "POST", "/channels/"+discordtest.DefaultChannelID+"/messages"); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	qs, err := lib.Questions(discordtest.DefaultGuildID, epoch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range qs {
+		if q.FollowedUp {
+			t.Errorf("question %s marked followed up though its post failed", q.ID)
+		}
+	}
+	if jobs, _ := lib.FollowUpJobs(); len(jobs) != 1 {
+		t.Fatalf("%d jobs queued after the failure, want 1", len(jobs))
+	}
+
+	srv.FailChannel(discordtest.DefaultChannelID, 0)
+	h, _ = runBotOn(t, srv, lib, Options{GuildID: discordtest.DefaultGuildID})
+	waitFollowUps(t, lib)
+	posts := h.posts(t, discordtest.DefaultChannelID)
+	if len(posts) != 1 {
+		t.Fatalf("%d follow-ups posted after the restart, want 1", len(posts))
+	}
+	fu := posts[0]
+	if !strings.Contains(fu.Content, "<@"+alice+">") || !strings.Contains(fu.Content, "<@"+bob+">") || strings.Count(fu.Content, "<@") != 2 {
+		t.Errorf("follow-up %q: want alice and bob named once each", fu.Content)
+	}
+	if qs, _ = lib.Questions(discordtest.DefaultGuildID, epoch); len(qs) != 4 {
+		t.Fatalf("%d questions logged", len(qs))
+	}
+	for _, q := range qs {
+		if !q.FollowedUp {
+			t.Errorf("question %s not marked after its follow-up was posted", q.ID)
+		}
+	}
+
+	h.addByModal(t, "Averly lighthouse changes hands", "Maren Holt, keeper of the Port Averly lighthouse, retired in March; the lighthouse keeper post now goes to her nephew.")
+	waitFollowUps(t, lib)
+	if n := len(h.posts(t, discordtest.DefaultChannelID)); n != 1 {
+		t.Errorf("%d follow-ups after a second answering source, want still 1", n)
+	}
+}
+
+// TestPrivateQuestionsStayPrivate: the follow-up to a private question
+// goes to the asker only, as an ephemeral follow-up while the interaction
+// token lives, else as a direct message; never in the channel.
+func TestPrivateQuestionsStayPrivate(t *testing.T) {
+	lib := openSeeded(t)
+	srv := newFakeDiscord(t)
+	h, _ := runBotOn(t, srv, lib, Options{GuildID: discordtest.DefaultGuildID})
+
+	// Asked privately through Discord: the token is fresh.
+	ic := h.srv.NewInteraction()
+	cb, _ := h.dispatch(t, ic, ic.SlashCommand("ask", ask(lighthouseQuestion, discordtest.BooleanOption("private", true))...))
+	if cb.Data.Flags&int(discordgo.MessageFlagsEphemeral) == 0 {
+		t.Fatalf("private question answered publicly: %+v", cb)
+	}
+	qs, err := lib.Questions(discordtest.DefaultGuildID, epoch)
+	if err != nil || len(qs) != 1 || !qs[0].Private {
+		t.Fatalf("logged %+v, %v: want one private question", qs, err)
+	}
+	h.addByModal(t, "Lighthouse keeper retires", lighthouseText)
+	r, err := h.srv.WaitRequest(waitCtx(t), "POST", "/webhooks/{app}/"+ic.Token)
+	if err != nil {
+		t.Fatalf("no ephemeral follow-up: %v\nlogs:\n%s", err, h.logs)
+	}
+	var m sentMessage
+	if err := r.Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Flags&int(discordgo.MessageFlagsEphemeral) == 0 || !strings.Contains(m.Content, lighthouseQuestion) || len(m.Embeds) != 1 {
+		t.Errorf("follow-up %+v: want an ephemeral message with the question and the quote", m)
+	}
+	waitFollowUps(t, lib)
+
+	// Asked privately long ago (no live token): a direct message.
+	const carol = "2000000000000000003"
+	logQuestion(t, lib, "why did the Kestrel Bay cranes stop?", carol, true)
+	h.addByModal(t, "Harbour cranes halted", "Cranes at the container terminal in Kestrel Bay stopped for six hours on Tuesday after a cyber attack on the terminal operator.")
+	waitFollowUps(t, lib)
+	dm := h.posts(t, discordtest.DMChannelFor(carol))
+	if len(dm) != 1 || !strings.Contains(dm[0].Content, "Kestrel Bay cranes") {
+		t.Errorf("direct messages to the asker: %+v", dm)
+	}
+
+	if pub := h.posts(t, discordtest.DefaultChannelID); len(pub) != 0 {
+		t.Errorf("a private question was followed up in the channel: %+v", pub)
+	}
+	qs, _ = lib.Questions(discordtest.DefaultGuildID, epoch)
+	for _, q := range qs {
+		if !q.FollowedUp {
+			t.Errorf("private question %q not marked after its asker was told", q.Text)
+		}
+	}
+}

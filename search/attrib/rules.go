@@ -1,0 +1,766 @@
+package attrib
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// tok is a word or a punctuation mark of one sentence.
+type tok struct {
+	s     string
+	word  bool
+	quote bool // inside a quotation (or a quotation mark itself)
+}
+
+// tokenize cuts a sentence into words (keeping "Iran's", "state-run" and
+// "U.S" whole) and single punctuation marks.
+func tokenize(s string) []tok {
+	toks := make([]tok, 0, len(s)/5)
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			i += n
+			continue
+		}
+		if !isWordRune(r) {
+			toks = append(toks, tok{s: s[i : i+n]})
+			i += n
+			continue
+		}
+		j := i + n
+		for j < len(s) {
+			r, n := utf8.DecodeRuneInString(s[j:])
+			if isWordRune(r) {
+				j += n
+				continue
+			}
+			// Joiners inside a word: apostrophes, hyphens, dots of "U.S".
+			if r == '\'' || r == '’' || r == '-' || r == '.' {
+				next, _ := utf8.DecodeRuneInString(s[j+n:])
+				if j+n < len(s) && isWordRune(next) {
+					j += n
+					continue
+				}
+			}
+			// A plural possessive: "the correspondents' club".
+			if (r == '\'' || r == '’') && s[j-1] == 's' && j+n+1 < len(s) && s[j+n] == ' ' {
+				next, _ := utf8.DecodeRuneInString(s[j+n+1:])
+				if unicode.IsLower(next) {
+					j += n
+				}
+			}
+			break
+		}
+		toks = append(toks, tok{s: s[i:j], word: true})
+		i = j
+	}
+	return toks
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// markQuotes sets tok.quote for the tokens inside quotation marks,
+// starting at the given depth, and returns the depth at the end.
+func markQuotes(toks []tok, depth int) int {
+	for i := range toks {
+		t := &toks[i]
+		if t.word {
+			t.quote = depth > 0
+			continue
+		}
+		switch t.s {
+		case "“", "‘":
+			depth++
+			t.quote = true
+		case "”":
+			t.quote = true
+			depth = max(depth-1, 0)
+		case "’":
+			if depth > 0 {
+				t.quote = true
+				depth--
+			}
+		case "\"":
+			t.quote = true
+			// A straight quote opens after a space or at the start and
+			// closes after a word or punctuation.
+			if i == 0 {
+				depth = 1 // a sentence that begins with a quotation mark opens one
+			} else if depth > 0 && (toks[i-1].word || !isOpeningContext(toks, i)) {
+				depth--
+			} else {
+				depth++
+			}
+		default:
+			t.quote = depth > 0
+		}
+	}
+	return depth
+}
+
+func isOpeningContext(toks []tok, i int) bool {
+	prev := toks[i-1].s
+	return prev == "(" || prev == ":" || prev == "“" || prev == "‘"
+}
+
+func isQuoteMark(t tok) bool {
+	switch t.s {
+	case "\"", "“", "”", "‘", "’", "'":
+		return true
+	}
+	return false
+}
+
+// Word classes. All lower case.
+var (
+	reportingVerbs = set(
+		"said", "says", "say", "told", "tells", "tell", "added", "adds",
+		"claimed", "claims", "claim", "reported", "reports", "announced", "announces",
+		"stated", "states", "confirmed", "confirms", "denied", "denies", "warned", "warns",
+		"insisted", "insists", "argued", "argues", "explained", "explains", "noted", "notes",
+		"wrote", "writes", "acknowledged", "acknowledges", "admitted", "admits",
+		"blamed", "blames", "accused", "accuses", "alleged", "alleges", "asserted", "asserts",
+		"declared", "declares", "stressed", "stresses", "emphasised", "emphasized",
+		"believes", "believe", "predicted", "predicts", "estimated", "estimates",
+		"revealed", "reveals", "disclosed", "tweeted", "commented", "replied", "responded",
+		"urged", "urges", "called", "quoted", "maintained", "maintains", "vowed", "promised",
+		"concluded", "suggested", "suggests", "cautioned", "conceded", "countered", "recalled",
+		"issued", "feels", "feel", "thinks", "think", "insist", "argue", "warn")
+	// needComplement: verbs that are speech only when what was said
+	// follows ("reported that", "added:"); "reported profits" is not.
+	needComplement = set("reported", "reports", "added", "adds", "noted", "notes",
+		"estimated", "estimates", "wrote", "writes", "stated", "states", "predicted",
+		"predicts", "suggested", "suggests", "revealed", "reveals", "maintained", "maintains",
+		"concluded", "recalled", "promised", "confirmed", "confirms", "disclosed", "believe",
+		"denied", "denies", "admitted", "admits")
+	invertible = set("said", "says", "added", "adds", "wrote", "writes", "explained",
+		"continued", "insisted", "stressed", "warned", "reported", "reports", "claimed")
+	participles = set("saying", "adding", "writing", "claiming", "noting", "stating",
+		"insisting", "warning", "arguing", "explaining", "stressing")
+	// auxiliaries and adverbs that sit between a speaker and the verb.
+	between = set("has", "have", "had", "also", "later", "previously", "then", "again",
+		"would", "will", "could", "may", "might", "recently", "earlier", "further",
+		"officially", "publicly", "repeatedly", "once", "reportedly", "separately",
+		"himself", "herself", "itself", "themselves", "last", "week", "yesterday", "today",
+		"month", "year", "night", "both", "all", "now", "still", "already")
+	// negation or passive before the verb: not a report by the subject.
+	blockers   = set("not", "never", "nor", "n't", "was", "were", "is", "are", "be", "been", "being", "did", "does", "do", "to", "cannot")
+	pronouns   = set("he", "she", "they", "it", "we", "i")
+	determiner = set("the", "a", "an", "its", "his", "her", "their", "this", "that", "these", "those", "our")
+	// connectors may stand inside a name or a role.
+	connectors = set("of", "the", "for", "and", "de", "al", "el", "bin", "van", "von", "du", "da", "on", "in")
+	// stops end a noun phrase walk in either direction.
+	stops = set("that", "which", "who", "whom", "whose", "but", "when", "while", "as", "because",
+		"if", "after", "before", "to", "at", "by", "with", "from", "since", "than", "where",
+		"during", "until", "said", "says", "told", "was", "were", "is", "are", "has", "have",
+		"had", "will", "would", "not", "also", "about", "over", "into", "under", "against",
+		"however", "although", "though", "so", "or", "nor", "did", "does", "do", "can",
+		"could", "may", "might", "should", "must", "there", "here", "what", "how", "why",
+		"called", "named", "dubbed", "known")
+	determiners = set("the", "a", "an", "this", "that", "these", "those")
+	// lexicon: lower-case nouns that name who can speak.
+	lexicon = set(
+		"agency", "agencies", "official", "officials", "spokesman", "spokeswoman", "spokesperson", "spokesmen",
+		"minister", "ministry", "president", "head", "chairman", "chairwoman", "chair", "director",
+		"member", "members", "group", "groups", "council", "police", "court", "company", "firm", "firms",
+		"government", "authorities", "authority", "analyst", "analysts", "expert", "experts",
+		"source", "sources", "newspaper", "newspapers", "daily", "website", "channel", "television", "tv",
+		"club", "organization", "organisation", "office", "department", "team", "manager", "boss", "bosses",
+		"chief", "executive", "executives", "secretary", "leader", "leaders", "representative",
+		"officer", "officers", "researcher", "researchers", "scientist", "scientists", "lawyer", "lawyers",
+		"judge", "prosecutor", "prosecutors", "union", "unions", "bank", "association", "commission",
+		"committee", "board", "party", "opposition", "regime", "state", "media", "outlet", "municipality",
+		"relations", "affiliate", "army", "military", "embassy", "administration", "campaigners", "campaigner",
+		"activists", "activist", "critics", "critic", "owner", "founder", "governor", "mayor", "lawmaker",
+		"lawmakers", "mp", "mps", "senator", "report", "study", "survey", "statement", "hackers", "hacker",
+		"witnesses", "witness", "residents", "staff", "workers", "industry", "economists", "economist",
+		"insiders", "observers", "investors", "traders", "broadcaster", "network", "correspondent",
+		"correspondents", "city", "news", "body", "watchdog", "regulator", "institute", "university",
+		"centre", "center", "foundation", "charity", "organisers", "organizers", "coach", "player",
+		"players", "star", "singer", "actor", "actress", "producer", "colleague", "colleagues", "wife",
+		"husband", "family", "father", "mother", "son", "daughter", "people", "fans", "airline",
+		"retailer", "maker", "giant", "supporters", "ict", "security", "intelligence", "services", "service",
+		"counterparts", "diplomats", "diplomat", "chancellor", "premier", "ceo", "commander", "general",
+		"cabinet", "parliament", "figures", "data", "parties", "executive", "accountant",
+		"assembly", "developers", "developer")
+	// orgWords mark a capitalised name as an organisation's.
+	orgWords = set("agency", "news", "club", "group", "council", "ministry", "organization", "organisation",
+		"press", "tv", "times", "post", "reuters", "bbc", "company", "corporation", "corp", "inc", "ltd",
+		"association", "union", "bank", "party", "university", "institute", "office", "department",
+		"commission", "committee", "board", "online", "daily", "journal", "television", "radio", "network",
+		"america", "telegraph", "guardian", "mail", "herald", "center", "centre", "foundation", "fund",
+		"international", "government", "municipality", "city", "state", "states", "republic", "iran",
+		"sanat", "nameh", "isna", "irna", "yjc", "mehr", "fars", "tasnim", "afta", "fbi", "sec", "mojahedin",
+		"mujahedin", "mujahedeen", "mek", "mko", "pmoi", "overthrow", "uprising")
+	// titles before a name: "FBI Director Christopher Wray".
+	titles = set("director", "president", "minister", "chairman", "chief", "secretary", "governor",
+		"senator", "spokesman", "spokeswoman", "commander", "general", "chancellor", "premier",
+		"mayor", "ambassador", "judge", "head", "leader", "executive", "officer", "boss", "manager",
+		"coach", "captain", "professor", "economist", "analyst", "accountant", "spokesperson",
+		"lock", "striker", "midfielder", "defender", "goalkeeper", "champion", "founder", "editor")
+	// time words that end a forward walk: "said Ghaemi Tuesday".
+	timeWords = set("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+		"january", "february", "march", "april", "june", "july", "august", "september", "october",
+		"november", "december", "yesterday", "today", "tonight", "earlier", "later", "last", "this")
+)
+
+// findClauses returns the reporting clauses of a sentence in text order.
+func findClauses(toks []tok) []clause {
+	var out []clause
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if !t.word {
+			continue
+		}
+		w := lower(t.s)
+		if w == "according" && i+1 < len(toks) && lower(toks[i+1].s) == "to" {
+			if start, end, ok := npForward(toks, i+2); ok {
+				c := clause{agents: []string{phrase(toks[start:end])}, pos: i, inQuote: t.quote}
+				c.trailing = i > 0 && (toks[i-1].s == "," || isQuoteMark(toks[i-1])) && restIsAdverbial(toks, end)
+				out = append(out, c)
+				i = end - 1
+			}
+			continue
+		}
+		if participles[w] {
+			if len(out) == 0 && i > 0 && toks[i-1].s == "," {
+				if subj, ok := subjectOf(toks); ok {
+					out = append(out, clause{agents: []string{subj}, pos: i, inQuote: t.quote})
+				}
+			}
+			continue
+		}
+		if !reportingVerbs[w] || capital(t.s) && i > 0 {
+			continue
+		}
+		if c, ok := verbClause(toks, i, w); ok {
+			if c.inQuote && len(c.agents) == 1 && pronouns[lower(c.agents[0])] {
+				continue // "we said" inside a quotation: the quoted speaker's own words
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// verbClause builds the clause around reporting verb toks[i].
+func verbClause(toks []tok, i int, w string) (clause, bool) {
+	c := clause{pos: i, inQuote: toks[i].quote}
+	next := ""
+	if i+1 < len(toks) {
+		next = lower(toks[i+1].s)
+	}
+	switch w {
+	case "called":
+		if next != "on" && next != "for" {
+			return c, false
+		}
+	case "quoted":
+		return quotedAs(toks, i)
+	case "issued":
+		if next != "a" || i+2 >= len(toks) || lower(toks[i+2].s) != "statement" {
+			return c, false
+		}
+	}
+	if i > 0 && determiner[lower(toks[i-1].s)] {
+		return c, false // a noun: "the reports", "its claims"
+	}
+	if w == "reported" && next == "by" {
+		if s, e, ok := npForward(toks, i+2); ok {
+			c.agents = []string{phrase(toks[s:e])}
+			c.trailing = restIsAdverbial(toks, e)
+			return c, true
+		}
+		return c, false
+	}
+	j := i - 1
+	for j >= 0 && toks[j].word && between[lower(toks[j].s)] {
+		j--
+	}
+	if j >= 0 && toks[j].word && blockers[lower(toks[j].s)] {
+		return c, false
+	}
+	inverted := j < 0 || !toks[j].word && toks[j].s != ")" && !closesQuotedName(toks, j)
+	// Only say-like verbs invert, and right after the quotation or comma:
+	// '…," said Ghaemi' but not ', has urged the Parliament'.
+	canInvert := j == i-1 && invertible[w]
+	var agent string
+	after := i + 1
+	switch {
+	case j >= 0 && toks[j].word && (lower(toks[j].s) == "and" || lower(toks[j].s) == "but"):
+		s, ok := subjectOf(toks)
+		if !ok {
+			return c, false
+		}
+		agent = s
+	case inverted:
+		// '…," said Ghaemi.' or ', added the city council member.'
+		if s, e, ok := npForward(toks, i+1); ok && canInvert && !pronouns[lower(toks[s].s)] && endsInversion(toks, e) && j >= 0 && (toks[j].s == "," || isQuoteMark(toks[j])) {
+			agent = phrase(toks[s:e])
+			after = e
+			c.trailing = true
+		} else if j >= 0 && toks[j].s == "," {
+			a, ok := appositive(toks, j)
+			if !ok {
+				a, ok = beforeAside(toks, j)
+			}
+			if !ok {
+				return c, false
+			}
+			agent = a
+		} else {
+			return c, false
+		}
+	default:
+		s, e, ok := subjectBack(toks, j)
+		if !ok {
+			return c, false
+		}
+		if s > 0 && blockers[lower(toks[s-1].s)] {
+			return c, false // "nor did he say"
+		}
+		agent = name(toks[s:e])
+		c.trailing = s > 0 && (toks[s-1].s == "," || isQuoteMark(toks[s-1])) && restIsAdverbial(toks, i+1)
+		if needComplement[w] && !c.trailing && !hasComplement(toks, i) {
+			return c, false
+		}
+	}
+	c.agents = []string{agent}
+	if w == "told" || w == "tells" || w == "tell" {
+		// "told YJC", "told BBC Sport": an outlet passes the words on; a
+		// person told ("told the President of …") is an audience.
+		if s, e, ok := npForward(toks, after); ok && capital(toks[e-1].s) && !namesPerson(toks[s:e]) {
+			c.agents = append(c.agents, phrase(toks[s:e]))
+		}
+	}
+	return c, true
+}
+
+// namesPerson: a title or a personal name, not an outlet.
+func namesPerson(ts []tok) bool {
+	for _, t := range ts {
+		if titles[lower(t.s)] {
+			return true
+		}
+	}
+	var ws []string
+	for _, t := range ts {
+		if t.word && !determiners[lower(t.s)] {
+			ws = append(ws, t.s)
+		}
+	}
+	return len(ws) >= 2 && looksLikePerson(ws)
+}
+
+// endsInversion: what follows an inverted speaker ("…," said the coach)
+// is the end of the sentence, a comma or an adverbial, not a verb ("said
+// the family were").
+func endsInversion(toks []tok, e int) bool {
+	if e >= len(toks) || !toks[e].word {
+		return true
+	}
+	switch w := lower(toks[e].s); w {
+	case "on", "in", "at", "during", "of", "from", "who", "which", "after", "before",
+		"when", "as", "while", "adding", "yesterday", "today", "last", "earlier", "later", "to":
+		return true
+	default:
+		return timeWords[w]
+	}
+}
+
+// quotedAs handles "X quoted Y as saying": Y speaks, X reports.
+func quotedAs(toks []tok, i int) (clause, bool) {
+	c := clause{pos: i, inQuote: toks[i].quote}
+	s, e, ok := npForward(toks, i+1)
+	if !ok || e+1 >= len(toks) || lower(toks[e].s) != "as" {
+		return c, false
+	}
+	speaker := phrase(toks[s:e])
+	j := i - 1
+	for j >= 0 && toks[j].word && between[lower(toks[j].s)] {
+		j--
+	}
+	c.agents = []string{speaker}
+	if b, ok := npBack(toks, j); ok {
+		c.agents = append(c.agents, name(toks[b:j+1]))
+		c.trailing = b > 0 && (toks[b-1].s == "," || isQuoteMark(toks[b-1]))
+	}
+	return c, true
+}
+
+// hasComplement: what was said follows the verb within a few words.
+func hasComplement(toks []tok, i int) bool {
+	if i+1 >= len(toks) {
+		return true
+	}
+	switch toks[i+1].s {
+	case ".", ",", ":", ";", "\"", "“", "‘":
+		return true
+	}
+	for k := i + 1; k < len(toks) && k <= i+9; k++ {
+		t := toks[k]
+		if t.s == ":" || t.s == "“" || t.s == "\"" || lower(t.s) == "that" {
+			return true
+		}
+		if t.word && (reportingVerbs[lower(t.s)] || pronouns[lower(t.s)] && k == i+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// restIsAdverbial: nothing after k reports anything; only "on Tuesday",
+// "in a statement" and the final stop.
+func restIsAdverbial(toks []tok, k int) bool {
+	for ; k < len(toks); k++ {
+		t := toks[k]
+		if t.s == ":" || t.s == "“" || (t.word && (lower(t.s) == "that" || participles[lower(t.s)])) {
+			return false
+		}
+	}
+	return true
+}
+
+// accepts says whether toks[k] may stand in a noun phrase, given the word
+// after it (for adjectives: "exiled opposition", "state-run daily").
+func accepts(toks []tok, k int, nextOK bool) bool {
+	t := toks[k]
+	if !t.word {
+		return false
+	}
+	w := lower(t.s)
+	if capital(t.s) {
+		// "Uprising To Overthrow": a stop word inside a name.
+		return !stops[w] || k > 0 && capital(toks[k-1].s) && k+1 < len(toks) && capital(toks[k+1].s)
+	}
+	if stops[w] && !connectors[w] {
+		return false
+	}
+	if determiner[w] || connectors[w] || isLexicon(w) || pronouns[w] {
+		return true
+	}
+	if unicode.IsDigit(rune(t.s[0])) {
+		return false
+	}
+	return nextOK // an adjective before a noun
+}
+
+func nounish(t tok) bool {
+	if !t.word {
+		return t.s == ")"
+	}
+	w := lower(t.s)
+	return capital(t.s) && !determiners[w] && !connectors[w] || isLexicon(w) || pronouns[w]
+}
+
+// isLexicon: a noun that can speak, or its plural ("watchdogs").
+func isLexicon(w string) bool {
+	return lexicon[w] || strings.HasSuffix(w, "s") && lexicon[w[:len(w)-1]]
+}
+
+// npBack walks back from toks[j] over a noun phrase and returns its start.
+// The phrase must end in a name, a noun that can speak or a pronoun.
+func npBack(toks []tok, j int) (int, bool) {
+	if j < 0 || !nounish(toks[j]) {
+		return 0, false
+	}
+	k := j
+	if toks[j].s == ")" {
+		for k >= 0 && toks[k].s != "(" && j-k < 8 {
+			k--
+		}
+		if k < 1 {
+			return 0, false
+		}
+		k--
+		if !nounish(toks[k]) {
+			return 0, false
+		}
+	}
+	start := k
+	if pronouns[lower(toks[k].s)] {
+		return k, true
+	}
+	for n := 0; k >= 0 && n < 14; n++ {
+		w := lower(toks[k].s)
+		if w == "and" && !(k > 0 && capital(toks[k-1].s) && capital(toks[k+1].s)) {
+			break
+		}
+		if pronouns[w] && k != j {
+			break
+		}
+		if !accepts(toks, k, k == j || nounish(toks[k+1]) || toks[k+1].word && !capital(toks[k+1].s) && strings.Contains(toks[k+1].s, "-")) {
+			break
+		}
+		start = k
+		k--
+	}
+	// Trim words that cannot begin a noun phrase.
+	for start < j && toks[start].word && (connectors[lower(toks[start].s)] && !determiners[lower(toks[start].s)]) {
+		start++
+	}
+	return start, true
+}
+
+// npForward reads a noun phrase from toks[i]; it returns [start, end).
+func npForward(toks []tok, i int) (int, int, bool) {
+	k := i
+	last := -1
+	for n := 0; k < len(toks) && n < 14; n++ {
+		t := toks[k]
+		if t.s == "(" {
+			e := k + 1
+			for e < len(toks) && toks[e].s != ")" && e-k < 8 {
+				e++
+			}
+			if e < len(toks) && toks[e].s == ")" && last >= 0 {
+				k = e + 1
+				last = e
+				continue
+			}
+			break
+		}
+		w := lower(t.s)
+		if t.word && timeWords[w] && k > i {
+			break
+		}
+		if t.word && w == "and" && !(k > i && capital(toks[k-1].s) && k+1 < len(toks) && capital(toks[k+1].s)) {
+			break
+		}
+		nextOK := k+1 < len(toks) && nounish(toks[k+1])
+		if t.word && pronouns[w] && k > i || !accepts(toks, k, nextOK) {
+			break
+		}
+		if nounish(t) {
+			last = k
+		}
+		k++
+	}
+	if last < 0 {
+		return 0, 0, false
+	}
+	return i, last + 1, true
+}
+
+// appositive reads "B, A," before a verb, with toks[j] the comma after A:
+// a name and its role, in either order.
+func appositive(toks []tok, j int) (string, bool) {
+	a, ok := npBack(toks, j-1)
+	if !ok || a < 2 || toks[a-1].s != "," {
+		return "", false
+	}
+	b, ok := npBack(toks, a-2)
+	if !ok {
+		return "", false
+	}
+	first, second := toks[b:a-1], toks[a:j]
+	switch {
+	case isName(first) && isRole(second):
+		return phrase(first) + " (" + role(second) + ")", true
+	case isName(second) && isRole(first):
+		return phrase(second) + " (" + role(first) + ")", true
+	}
+	return "", false
+}
+
+func isName(ts []tok) bool {
+	start := 0
+	if len(ts) > 1 && determiners[lower(ts[0].s)] {
+		start = 1
+	}
+	for _, t := range ts[start:] {
+		if t.word && !capital(t.s) && !connectors[lower(t.s)] {
+			return false
+		}
+	}
+	return len(ts) > start && capital(ts[start].s)
+}
+
+func isRole(ts []tok) bool {
+	if len(ts) == 0 || !ts[0].word || capital(ts[0].s) && !determiners[lower(ts[0].s)] {
+		return false
+	}
+	for _, t := range ts {
+		if isLexicon(lower(t.s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// role drops the article of a role: "a member of" → "member of".
+func role(ts []tok) string {
+	w := lower(ts[0].s)
+	if (w == "a" || w == "an" || w == "the") && len(ts) > 1 {
+		ts = ts[1:]
+	}
+	return join(ts)
+}
+
+// name turns a noun phrase before a verb into a speaker: "FBI Director
+// Christopher Wray" → "Christopher Wray (FBI Director)".
+func name(ts []tok) string {
+	for k := len(ts) - 2; k >= 0; k-- {
+		if !ts[k+1].word || !capital(ts[k+1].s) {
+			break
+		}
+		if titles[lower(ts[k].s)] {
+			person := ts[k+1:]
+			if looksLikePerson(words(person)) {
+				// The role is the title and the words that qualify it:
+				// "the announcement WLGA finance spokesman" → "WLGA
+				// finance spokesman".
+				r := k
+				for r > 0 {
+					t, w := ts[r-1], lower(ts[r-1].s)
+					if capital(t.s) && !determiners[w] || isLexicon(w) || r > 1 && capital(ts[r-2].s) && !determiners[lower(ts[r-2].s)] {
+						r--
+						continue
+					}
+					break
+				}
+				return join(person) + " (" + role(ts[r:k+1]) + ")"
+			}
+			break
+		}
+	}
+	return phrase(ts)
+}
+
+func words(ts []tok) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.s
+	}
+	return out
+}
+
+// phrase joins a noun phrase, dropping its article where it holds a name:
+// "the Voice of America" → "Voice of America", "the head of the Tehran
+// City Council" → "head of the Tehran City Council"; "the agency" stays.
+func phrase(ts []tok) string {
+	if len(ts) > 1 && determiners[lower(ts[0].s)] {
+		for _, t := range ts[1:] {
+			if t.word && capital(t.s) {
+				return join(ts[1:])
+			}
+		}
+	}
+	return join(ts)
+}
+
+// closesQuotedName: toks[j] closes a short quoted name such as
+// "Uprising until Overthrow," before a verb.
+func closesQuotedName(toks []tok, j int) bool {
+	_, _, ok := quotedName(toks, j)
+	return ok
+}
+
+// quotedName finds the quoted name ending at toks[j], the closing mark
+// (or a comma after it): it returns the name's [start, end), without a
+// comma inside the quotation ("Uprising until Overthrow,").
+func quotedName(toks []tok, j int) (int, int, bool) {
+	if j >= 0 && toks[j].s == "," {
+		j--
+	}
+	if j < 1 || !isQuoteMark(toks[j]) {
+		return 0, 0, false
+	}
+	e, k := j, j-1
+	if toks[k].s == "," {
+		e, k = k, k-1
+	}
+	for k >= 0 && toks[k].word && j-k <= 7 {
+		k--
+	}
+	// A name: capitalised at both ends, inside a sentence (a quotation
+	// that opens the sentence is speech, not a name).
+	if k < 1 || !isQuoteMark(toks[k]) || k+1 >= e || !capital(toks[k+1].s) || !capital(toks[e-1].s) {
+		return 0, 0, false
+	}
+	return k + 1, e, true
+}
+
+// beforeAside reads the speaker before an aside that ends at the comma
+// toks[j]: "Texas, which makes chips for half the world's phones, said",
+// "Mr Saakashvili, elected president in January, has urged".
+func beforeAside(toks []tok, j int) (string, bool) {
+	p := j - 1
+	for p >= 0 && toks[p].s != "," && j-p <= 16 {
+		p--
+	}
+	if p < 1 || toks[p].s != "," || capital(toks[p+1].s) {
+		return "", false
+	}
+	end := p - 1
+	if isQuoteMark(toks[p+1]) {
+		end = p + 1 // "Uprising until Overthrow," affiliated with …,
+	}
+	s, e, ok := subjectBack(toks, end)
+	if !ok || pronouns[lower(toks[s].s)] {
+		return "", false
+	}
+	return name(toks[s:e]), true
+}
+
+// subjectBack finds the speaker ending at toks[j]: a noun phrase, a quoted
+// name, and past a participle phrase such as ", affiliated with the MEK,".
+func subjectBack(toks []tok, j int) (int, int, bool) {
+	if s, e, ok := quotedName(toks, j); ok {
+		return s, e, true
+	}
+	s, ok := npBack(toks, j)
+	if !ok {
+		return 0, 0, false
+	}
+	// ", affiliated with X," / ", based in X,": the subject is before it.
+	if s >= 3 && connectorOrPrep(toks[s-1]) && strings.HasSuffix(lower(toks[s-2].s), "ed") && toks[s-3].s == "," && toks[j].s == ")" || s >= 3 && connectorOrPrep(toks[s-1]) && strings.HasSuffix(lower(toks[s-2].s), "ed") && toks[s-3].s == "," {
+		if qs, qe, ok := quotedName(toks, s-3); ok {
+			return qs, qe, true
+		}
+		if b, ok := npBack(toks, s-4); ok {
+			return b, s - 3, true
+		}
+	}
+	return s, j + 1, true
+}
+
+func connectorOrPrep(t tok) bool {
+	switch lower(t.s) {
+	case "with", "in", "to", "by", "from", "of":
+		return true
+	}
+	return false
+}
+
+func join(ts []tok) string {
+	var b strings.Builder
+	for i, t := range ts {
+		if i > 0 && t.s != ")" && ts[i-1].s != "(" {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.s)
+	}
+	return b.String()
+}
+
+// subjectOf returns the subject at the start of a sentence, after an
+// opening phrase such as "On June 8,".
+func subjectOf(toks []tok) (string, bool) {
+	i := 0
+	if len(toks) > 0 && toks[0].word && (stops[lower(toks[0].s)] || connectors[lower(toks[0].s)] && !determiners[lower(toks[0].s)] || lower(toks[0].s) == "referring") {
+		for i < len(toks) && i < 12 && toks[i].s != "," {
+			i++
+		}
+		i++
+	}
+	if i >= len(toks) {
+		return "", false
+	}
+	s, e, ok := npForward(toks, i)
+	if !ok || e-s > 10 || pronouns[lower(toks[s].s)] && e-s > 1 {
+		return "", false
+	}
+	return name(toks[s:e]), true
+}

@@ -1,0 +1,177 @@
+package search
+
+import (
+	"context"
+
+	"github.com/blevesearch/bleve/v2/document"
+	index "github.com/blevesearch/bleve_index_api"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Term statistics per scope. A guild sees the shared scope and its own
+// sources, never another guild's: not in its answers, and not in the
+// statistics behind them either (the typo correction, the IDF weights, the
+// share of the question the library "knows"). Computed over the whole
+// index, those would tell one server the words of another's private memos
+// ("Searched for: quxtrophane").
+//
+// The counts come from the term dictionary, not from searches, so they
+// cost the same at a million passages as at a hundred: a guild's sentence
+// is indexed twice more, its text under fieldGuildText (every guild's
+// sentences) and under guildTextField(scope) (that guild's only). Then, for
+// a term,
+//
+//	visible(shared) = text − gtext
+//	visible(guild)  = text − gtext + gtext:<guild>
+//
+// three dictionary lookups where the whole-index count was one. While no
+// guild has sources (guildSources is 0) it is one lookup, as before.
+const (
+	// fieldGuildText holds the text of every guild's sentences.
+	fieldGuildText = "gtext"
+	// indexLayout names the index's field layout; an index written
+	// before the guild fields existed is rebuilt on Open.
+	indexLayout = "2: guild text fields"
+)
+
+var metaIndexLayout = []byte("index_layout")
+
+// guildTextField is the field holding the text of scope's sentences.
+func guildTextField(scope string) string { return fieldGuildText + ":" + scopeKey(scope) }
+
+// addGuildText adds the per-scope copies of a sentence's text to doc.
+func (ix *indexes) addGuildText(doc *document.Document, scope, text string) {
+	if scope == SharedScope {
+		return
+	}
+	doc.AddField(ix.textField(fieldGuildText, text))
+	doc.AddField(ix.textField(guildTextField(scope), text))
+}
+
+// layoutCurrent reports whether the index was written with indexLayout.
+// An index without guild sentences needs no rebuild: it has nothing to
+// put in the guild fields.
+func layoutCurrent(tx *bolt.Tx, guildSources int64) bool {
+	return guildSources == 0 || string(tx.Bucket(bucketMeta).Get(metaIndexLayout)) == indexLayout
+}
+
+func markLayout(tx *bolt.Tx) error {
+	return tx.Bucket(bucketMeta).Put(metaIndexLayout, []byte(indexLayout))
+}
+
+// vocab answers term statistics of the sentence index as seen from one
+// scope, through one index reader. Close it when done.
+type vocab struct {
+	r      index.IndexReader
+	scope  string
+	guilds bool // some guild has sources: subtract what scope may not see
+}
+
+func (l *Library) vocab(scope string) (*vocab, error) {
+	adv, err := l.ix.sentences.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	return &vocab{r: r, scope: scope, guilds: l.guildSources.Load() > 0}, nil
+}
+
+func (v *vocab) Close() error { return v.r.Close() }
+
+func (v *vocab) count(ctx context.Context, field, term string) (uint64, error) {
+	tfr, err := v.r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+	if err != nil {
+		return 0, err
+	}
+	defer tfr.Close()
+	return tfr.Count(), nil
+}
+
+// docCount is how many sentences scope sees.
+func (v *vocab) docCount(ctx context.Context) (uint64, error) {
+	if !v.guilds {
+		return v.r.DocCount()
+	}
+	n, err := v.count(ctx, fieldScope, scopeKey(SharedScope))
+	if err != nil || v.scope == SharedScope {
+		return n, err
+	}
+	own, err := v.count(ctx, fieldScope, scopeKey(v.scope))
+	return n + own, err
+}
+
+// docFreq is how many sentences visible from scope hold term.
+func (v *vocab) docFreq(ctx context.Context, term string) (uint64, error) {
+	all, err := v.count(ctx, fieldText, term)
+	if err != nil || !v.guilds || all == 0 {
+		return all, err
+	}
+	guild, err := v.count(ctx, fieldGuildText, term)
+	if err != nil {
+		return 0, err
+	}
+	n := all - min(guild, all)
+	if v.scope != SharedScope {
+		own, err := v.count(ctx, guildTextField(v.scope), term)
+		if err != nil {
+			return 0, err
+		}
+		n += own
+	}
+	return n, nil
+}
+
+// correction finds the term visible from scope, within edit distance of
+// term, that the most sentences hold; "" when there is none. The fuzzy
+// dictionary walk is over the whole index, so each candidate is counted
+// again as scope sees it: a word only another guild holds is no candidate.
+func (v *vocab) correction(ctx context.Context, term string) (string, error) {
+	fuzziness := 1
+	if len(term) >= 8 {
+		fuzziness = 2
+	}
+	fr, ok := v.r.(index.IndexReaderFuzzy)
+	if !ok {
+		return "", nil
+	}
+	// The first letter is rarely the typo; requiring it keeps the
+	// automaton small and the suggestions plausible.
+	dict, err := fr.FieldDictFuzzy(fieldText, term, fuzziness, term[:1])
+	if err != nil {
+		return "", err
+	}
+	defer dict.Close()
+	type cand struct {
+		term  string
+		count uint64
+	}
+	var cands []cand
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return "", err
+		}
+		if e == nil {
+			break
+		}
+		if e.Term != term {
+			cands = append(cands, cand{e.Term, e.Count})
+		}
+	}
+	best, bestCount := "", uint64(0)
+	for _, c := range cands {
+		n := c.count
+		if v.guilds {
+			if n, err = v.docFreq(ctx, c.term); err != nil {
+				return "", err
+			}
+		}
+		if n > bestCount { // ties: the first in dictionary order
+			best, bestCount = c.term, n
+		}
+	}
+	return best, nil
+}
