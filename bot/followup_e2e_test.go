@@ -28,7 +28,7 @@ func runBotOn(tb testing.TB, srv *discordtest.Server, lib Library, opts Options)
 	tb.Helper()
 	logs := &syncBuffer{}
 	sessions := len(srv.Identifies()) + 1
-	b := New(srv.Session(tb), lib, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts)
+	b := New(srv.Session(tb), depsFor(lib), slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- b.Run(ctx) }()

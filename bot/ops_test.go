@@ -61,7 +61,7 @@ func TestMetricsAndHealthThroughDiscord(t *testing.T) {
 	// The scheduled digest is due at 09:00 and the clock stays at 07:30:
 	// only /digest now posts.
 	clock := schedtest.NewClock(time.Date(2026, 6, 10, 7, 30, 0, 0, time.UTC))
-	b := New(sess, lib, slog.New(slog.NewTextHandler(logs, nil)), Options{
+	b := New(sess, depsFor(lib), slog.New(slog.NewTextHandler(logs, nil)), Options{
 		GuildID: discordtest.DefaultGuildID, Metrics: m, Clock: clock, DigestTime: config.Clock{Hour: 9},
 	})
 	h := &harness{srv: srv, bot: b, logs: logs}

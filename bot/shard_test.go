@@ -71,7 +71,7 @@ func TestShardsOwnTheirServers(t *testing.T) {
 		ts := httptest.NewServer(ops.Mux(m, ops.NewHealth()))
 		t.Cleanup(ts.Close)
 		sh := shard{metrics: ts.URL + "/metrics", logs: &syncBuffer{}}
-		sh.bot = New(sess, lib, slog.New(slog.NewTextHandler(sh.logs, nil)), Options{
+		sh.bot = New(sess, depsFor(lib), slog.New(slog.NewTextHandler(sh.logs, nil)), Options{
 			Clock: clocks[id], Metrics: m, Shard: config.Shard{ID: id, Count: 2},
 		})
 		shards[id] = sh
