@@ -8,7 +8,7 @@ import (
 	"sitrep/search"
 )
 
-// Rendering choices, within Discord's limits (limits.go).
+// Rendering choices, within Discord's limits (discordlimits.go).
 const (
 	// embedColor is the accent of answer cards (a calm blue).
 	embedColor = 0x2f6fb0
