@@ -172,12 +172,7 @@ func (b *Bot) recallQuestion(ctx context.Context, i *discordgo.Interaction, qid,
 // title, outlet or id contain what was typed (titles starting with it
 // first), at most 25.
 func (b *Bot) autocompleteAsk(ctx context.Context, i *discordgo.Interaction) error {
-	var typed string
-	for _, o := range i.ApplicationCommandData().Options {
-		if o.Focused {
-			typed, _ = o.Value.(string)
-		}
-	}
+	typed := focusedValue(i)
 	srcs, err := b.lib.FindSources(search.SourceSearch{Scope: scopeOf(i), Prefix: typed, Limit: maxChoices})
 	if err != nil {
 		b.respondChoices(ctx, i, nil) // the listing error is the one to log

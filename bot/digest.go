@@ -338,14 +338,7 @@ var commonTimezones = []string{
 // containing what was typed (spaces read as underscores), those whose
 // city starts with it first, at most 25.
 func (b *Bot) autocompleteTimezone(ctx context.Context, i *discordgo.Interaction) error {
-	var typed string
-	if data := i.ApplicationCommandData(); len(data.Options) > 0 {
-		for _, o := range data.Options[0].Options {
-			if o.Focused {
-				typed, _ = o.Value.(string)
-			}
-		}
-	}
+	typed := focusedValue(i)
 	return b.respondChoices(ctx, i, timezoneChoices(typed))
 }
 

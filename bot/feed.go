@@ -191,14 +191,7 @@ func (b *Bot) handleFeedRemove(ctx context.Context, i *discordgo.Interaction, id
 // autocompleteFeed offers the server's feeds whose title, URL or id
 // contains what was typed.
 func (b *Bot) autocompleteFeed(ctx context.Context, i *discordgo.Interaction) error {
-	var typed string
-	if data := i.ApplicationCommandData(); len(data.Options) > 0 {
-		for _, o := range data.Options[0].Options {
-			if o.Focused {
-				typed, _ = o.Value.(string)
-			}
-		}
-	}
+	typed := focusedValue(i)
 	list, err := b.feeds.List(i.GuildID)
 	if err != nil {
 		b.respondChoices(ctx, i, nil) // the listing error is the one to log

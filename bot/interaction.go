@@ -85,3 +85,24 @@ func scopeOf(i *discordgo.Interaction) string {
 	}
 	return i.GuildID
 }
+
+// focusedValue returns what the user is typing in the option an
+// autocomplete interaction is about, at the top level or inside a
+// subcommand, or "".
+func focusedValue(i *discordgo.Interaction) string {
+	var find func(opts []*discordgo.ApplicationCommandInteractionDataOption) (string, bool)
+	find = func(opts []*discordgo.ApplicationCommandInteractionDataOption) (string, bool) {
+		for _, o := range opts {
+			if o.Focused {
+				v, _ := o.Value.(string)
+				return v, true
+			}
+			if v, ok := find(o.Options); ok {
+				return v, true
+			}
+		}
+		return "", false
+	}
+	v, _ := find(i.ApplicationCommandData().Options)
+	return v
+}

@@ -356,14 +356,7 @@ func (b *Bot) autocompleteOwnSource(ctx context.Context, i *discordgo.Interactio
 	if requireModerator(i, b.opts.ModRole) != nil {
 		return b.respondChoices(ctx, i, nil)
 	}
-	var typed string
-	if data := i.ApplicationCommandData(); len(data.Options) > 0 {
-		for _, o := range data.Options[0].Options {
-			if o.Focused {
-				typed, _ = o.Value.(string)
-			}
-		}
-	}
+	typed := focusedValue(i)
 	own, err := b.lib.FindSources(search.SourceSearch{Scope: i.GuildID, Prefix: typed, OwnOnly: true, Limit: maxChoices})
 	if err != nil {
 		b.respondChoices(ctx, i, nil) // the listing error is the one to log
