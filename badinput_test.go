@@ -46,7 +46,7 @@ func FuzzParseImportLine(f *testing.F) {
 		`"text"`,
 		``,
 		"\xff\xfe{\"text\":\"x\"}",
-		`{"text":"دوربین‌های تهران هک شد."}`,
+		`{"text":"دوربین\u200cهای تهران هک شد."}`,
 		`{"TEXT":"upper-case key"}`,
 		`{"text":"dup","text":"later"}`,
 	} {
@@ -167,14 +167,14 @@ func TestBadInput(t *testing.T) {
 				answered(true)(t, stdout, "")
 			}},
 		{name: "Persian, not in the library", args: func() []string {
-			return []string{"ask", "--json", "چه کسی دوربین‌های تهران را هک کرد؟"}
+			return []string{"ask", "--json", "چه کسی دوربین\u200cهای تهران را هک کرد؟"}
 		}, code: 0, check: answered(false)},
 		{name: "emoji only", args: func() []string { return []string{"ask", "📷🔥🇮🇷"} }, code: 0, want: []string{"No source in the library clearly answers this."}},
 		{name: "Persian and right-to-left article", args: func() []string {
 			return []string{"add", writeFile(t, dir, "fa.txt", "\u200fدوربین\u200cهای نظارتی در تهران هک شدند.\n\u202bگروه مخالف مسئولیت را پذیرفت.\u202c\n"), "--title", "گزارش"}
 		}, code: 0, want: []string{"added"}, added: 1,
 			check: func(t *testing.T, _, _ string) {
-				_, out, _ := c.run("", "ask", "--json", "دوربین‌های نظارتی")
+				_, out, _ := c.run("", "ask", "--json", "دوربین\u200cهای نظارتی")
 				a := decodeLines(t, out)
 				if len(a) != 1 || len(a[0].Results) == 0 || !strings.Contains(a[0].Results[0].Quote, "دوربین") || *a[0].Results[0].Source.Title != "گزارش" {
 					t.Errorf("Persian question on a Persian source: %s", out)

@@ -17,6 +17,7 @@ import (
 
 	"sitrep/bot"
 	"sitrep/bot/discordtest"
+	"sitrep/config"
 )
 
 // feedServer serves an RSS feed of n articles (n grows when the test says)
@@ -182,7 +183,7 @@ func TestServeChecksFeeds(t *testing.T) {
 	oldLogger := discordgo.Logger
 	t.Cleanup(func() {
 		discordgo.Logger = oldLogger
-		if err := bot.SetAPIBase(bot.DefaultAPIBase); err != nil {
+		if err := bot.SetAPIBase(config.DefaultAPIBase); err != nil {
 			t.Error(err)
 		}
 	})

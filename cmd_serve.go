@@ -71,10 +71,9 @@ func runServe(ctx context.Context, e env) error {
 	// the session closes, and the library closes after Run returns.
 	follower := feeds.New(lib, &ingest.Fetcher{AllowPrivate: cfg.AllowPrivateURLs},
 		feeds.Options{Interval: cfg.FeedInterval, Logger: logger.With("component", "feeds")})
-	b := bot.New(session, lib, logger, bot.Options{
+	b := bot.New(session, bot.Deps{Library: lib, Curator: lib, Feeds: follower}, logger, bot.Options{
 		GuildID: cfg.GuildID, ModRole: cfg.ModRole, AllowPrivateURLs: cfg.AllowPrivateURLs,
 		DigestChannel: cfg.DigestChannel, DigestTime: cfg.DigestTime, Location: cfg.Location,
-		Feeds:   follower,
 		Metrics: metrics, Shard: cfg.Shard,
 	})
 	if metrics != nil {

@@ -14,6 +14,7 @@ import (
 
 	"sitrep/bot"
 	"sitrep/bot/discordtest"
+	"sitrep/config"
 )
 
 // served is `sitrep serve` running in-process against a fake Discord.
@@ -32,7 +33,7 @@ func startServe(t *testing.T, env map[string]string) *served {
 	oldLogger := discordgo.Logger
 	t.Cleanup(func() {
 		discordgo.Logger = oldLogger
-		if err := bot.SetAPIBase(bot.DefaultAPIBase); err != nil {
+		if err := bot.SetAPIBase(config.DefaultAPIBase); err != nil {
 			t.Error(err)
 		}
 	})
@@ -52,7 +53,7 @@ func startServe(t *testing.T, env map[string]string) *served {
 		}
 		return result
 	}
-	t.Cleanup(func() { s.stop() }) //nolint:errcheck // the test checks it where it matters
+	t.Cleanup(func() { s.stop() }) // the test checks it where it matters
 	wait, done := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(done)
 	s.wait = wait

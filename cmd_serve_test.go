@@ -52,7 +52,7 @@ func TestServe(t *testing.T) {
 	oldLogger := discordgo.Logger
 	t.Cleanup(func() {
 		discordgo.Logger = oldLogger
-		if err := bot.SetAPIBase(bot.DefaultAPIBase); err != nil {
+		if err := bot.SetAPIBase(config.DefaultAPIBase); err != nil {
 			t.Error(err)
 		}
 	})

@@ -119,7 +119,6 @@ func TestCrashDuringFeedPoll(t *testing.T) {
 
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		cmd := run(ctx, "feed", "poll")
-		start := time.Now()
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +160,7 @@ func TestCrashDuringFeedPoll(t *testing.T) {
 			}
 		}
 		// A poll to the end: every item exactly once.
-		start = time.Now()
+		start := time.Now()
 		runToEnd("feed", "poll")
 		base = (base + time.Since(start)) / 2
 		got = feedItems(t, runToEnd("sources", "--json"), feedID)

@@ -42,7 +42,7 @@ func TestSecondProcessOnDataDirFails(t *testing.T) {
 	if err := holder.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer holder.Process.Kill() //nolint:errcheck // a safety net; the test waits for it below
+	defer holder.Process.Kill() // a safety net; the test waits for it below
 	// One answered question proves the holder has the library open.
 	if _, err := stdin.Write([]byte("how many cameras were hacked?\n")); err != nil {
 		t.Fatal(err)

@@ -159,7 +159,7 @@ func stopChild(tb testing.TB, cmd *exec.Cmd, logs *lockedBuffer) {
 			tb.Errorf("sitrep serve after SIGTERM: %v\n%s", err, logs)
 		}
 	case <-time.After(20 * time.Second):
-		cmd.Process.Kill() //nolint:errcheck // it is being abandoned
+		cmd.Process.Kill() // it is being abandoned
 		<-done
 		tb.Errorf("sitrep serve did not stop within 20 s of SIGTERM\n%s", logs)
 	}

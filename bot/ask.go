@@ -23,12 +23,6 @@ const askPagePrefix = "ask:page:"
 // the closest passages: "ask:near:<questionID>[:<source token>]".
 const askClosestPrefix = "ask:near:"
 
-// sourceHashPrefix marks a source token that is a hash of the source id,
-// used where the id itself is too long (custom ids and choice values are
-// limited to 100 characters; source ids may have 128). Ids never start
-// with it.
-const sourceHashPrefix = "~"
-
 // errUnknownSource: the source option names no source in the scope.
 var errUnknownSource = errors.New("bot: no such source")
 
@@ -68,7 +62,7 @@ func (b *Bot) handleAsk(ctx context.Context, i *discordgo.Interaction) error {
 			return b.reply(ctx, i, plain(fmt.Sprintf("I don't know a source called “%s”. Pick one from the list as you type.", escapeMarkdown(clip(oneLine(v), 100))), true))
 		}
 		if err != nil {
-			b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) //nolint:errcheck // the lookup error is the one to log
+			b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) // the lookup error is the one to log
 			return err
 		}
 		sourceID = id
@@ -158,7 +152,7 @@ func (b *Bot) recallQuestion(ctx context.Context, i *discordgo.Interaction, qid,
 		return search.Query{}, nil, b.reply(ctx, i, plain("I no longer have this question. Ask it again to get a fresh answer.", true))
 	}
 	if err != nil {
-		b.reply(ctx, i, sorry) //nolint:errcheck // the read error is the one to log
+		b.reply(ctx, i, sorry) // the read error is the one to log
 		return search.Query{}, nil, err
 	}
 	var sourceID string
@@ -167,7 +161,7 @@ func (b *Bot) recallQuestion(ctx context.Context, i *discordgo.Interaction, qid,
 			if errors.Is(err, errUnknownSource) {
 				return search.Query{}, nil, b.reply(ctx, i, plain("The source of this answer was removed from the library.", true))
 			}
-			b.reply(ctx, i, sorry) //nolint:errcheck // the lookup error is the one to log
+			b.reply(ctx, i, sorry) // the lookup error is the one to log
 			return search.Query{}, nil, err
 		}
 	}
@@ -178,15 +172,10 @@ func (b *Bot) recallQuestion(ctx context.Context, i *discordgo.Interaction, qid,
 // title, outlet or id contain what was typed (titles starting with it
 // first), at most 25.
 func (b *Bot) autocompleteAsk(ctx context.Context, i *discordgo.Interaction) error {
-	var typed string
-	for _, o := range i.ApplicationCommandData().Options {
-		if o.Focused {
-			typed, _ = o.Value.(string)
-		}
-	}
+	typed := focusedValue(i)
 	srcs, err := b.lib.FindSources(search.SourceSearch{Scope: scopeOf(i), Prefix: typed, Limit: maxChoices})
 	if err != nil {
-		b.respondChoices(ctx, i, nil) //nolint:errcheck // the listing error is the one to log
+		b.respondChoices(ctx, i, nil) // the listing error is the one to log
 		return err
 	}
 	return b.respondChoices(ctx, i, sourceChoices(srcs, typed))

@@ -71,8 +71,8 @@ type Library interface {
 
 // Curator is the part of *search.Library that the moderator commands
 // (/source, /digest), the follow-ups and the daily digest use. New enables
-// them when its Library is also a Curator; otherwise the bot offers /ask
-// only (and logs so).
+// them when Deps.Curator is set; otherwise the bot offers /ask only (and
+// logs so).
 type Curator interface {
 	Add(ctx context.Context, s search.Source) (search.Source, error)
 	Remove(ctx context.Context, scope, id, actor string) (search.Source, error)
@@ -141,10 +141,9 @@ type Options struct {
 	// schedule.SystemClock when nil.
 	Clock schedule.Clock
 
-	// Feeds enables /feed and the feed schedule (nil: both off); FeedClock
-	// drives that schedule, schedule.SystemClock when nil. It is not Clock:
-	// each schedule sleeps on its own clock.
-	Feeds     *feeds.Follower
+	// FeedClock drives the feed schedule (Deps.Feeds),
+	// schedule.SystemClock when nil. It is not Clock: each schedule
+	// sleeps on its own clock.
 	FeedClock schedule.Clock
 	// Metrics records interactions, deferrals and digests; nil records
 	// nothing.
@@ -189,9 +188,34 @@ type Bot struct {
 	readied   atomic.Bool
 }
 
-// New returns a bot that answers interactions arriving on session from lib,
-// logging to logger (discarded when nil). Call Run to connect.
-func New(session Session, lib Library, logger *slog.Logger, opts Options) *Bot {
+// Deps are the services a Bot is built on, passed explicitly so that what
+// is on is visible where the bot is built: a nil field turns its features
+// off, and New logs which are off. A wrapped Library (a cache, a test
+// gate) keeps the moderator features as long as Curator is passed with it.
+type Deps struct {
+	// Library answers /ask, its buttons and message commands. Required.
+	Library Library
+	// Curator serves /source, /digest, the follow-ups and the daily
+	// digest; nil turns them off.
+	Curator Curator
+	// Feeds serves /feed and the feed schedule; nil turns them off. It
+	// stores what it takes through the library, so it needs Curator.
+	Feeds *feeds.Follower
+}
+
+// New returns a bot that answers interactions arriving on session from
+// deps, logging to logger (discarded when nil). Call Run to connect. It
+// panics when deps.Library is nil, or deps.Feeds is set without
+// deps.Curator: a bot wired that way is a programming error, not a
+// feature switched off.
+func New(session Session, deps Deps, logger *slog.Logger, opts Options) *Bot {
+	if deps.Library == nil {
+		panic("bot: New needs Deps.Library")
+	}
+	if deps.Feeds != nil && deps.Curator == nil {
+		panic("bot: Deps.Feeds needs Deps.Curator: feed items are added to the library and followed up")
+	}
+	lib := deps.Library
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -225,19 +249,21 @@ func New(session Session, lib Library, logger *slog.Logger, opts Options) *Bot {
 	b := &Bot{session: session, lib: limitAsks(lib, 0), log: logger, opts: opts, base: context.Background(), follow: newFollowUps(),
 		members: newMemberLimits(opts.AskBurst, opts.AskEvery)}
 	b.fetcher = &ingest.Fetcher{AllowPrivate: opts.AllowPrivateURLs, MaxBytes: ingest.DefaultMaxBytes}
-	if cur, ok := lib.(Curator); ok {
-		b.cur = cur
+	if deps.Curator != nil {
+		b.cur = deps.Curator
 		b.sched = schedule.New(digestStore{b}, digestPoster{b}, opts.Clock, logger.With("component", "digest"))
-		if opts.Feeds != nil {
-			clock := opts.FeedClock
-			if clock == nil {
-				clock = schedule.SystemClock{}
-			}
-			b.feeds = opts.Feeds
-			b.feedSched = feeds.NewScheduler(opts.Feeds, clock, feeds.Hooks{Added: b.feedSourceAdded, Notify: b.postFeedNotice})
-		}
 	} else {
-		logger.Info("the library cannot curate: /source, /digest and follow-ups are off")
+		logger.Info("no curator: /source, /digest, follow-ups and the daily digest are off")
+	}
+	if deps.Feeds != nil {
+		clock := opts.FeedClock
+		if clock == nil {
+			clock = schedule.SystemClock{}
+		}
+		b.feeds = deps.Feeds
+		b.feedSched = feeds.NewScheduler(deps.Feeds, clock, feeds.Hooks{Added: b.feedSourceAdded, Notify: b.postFeedNotice})
+	} else {
+		logger.Info("no feed follower: /feed and the feed checks are off")
 	}
 	b.commands = b.commandTable()
 	return b
@@ -282,7 +308,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.sched != nil {
 		go func() {
 			defer close(schedDone)
-			b.sched.Run(ctx) //nolint:errcheck // Run logs its failures and returns nil
+			b.sched.Run(ctx) // Run logs its failures and returns nil
 		}()
 		go func() {
 			defer close(followDone)
@@ -296,7 +322,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.feedSched != nil {
 		go func() {
 			defer close(feedsDone)
-			b.feedSched.Run(ctx) //nolint:errcheck // Run logs its failures and returns nil
+			b.feedSched.Run(ctx) // Run logs its failures and returns nil
 		}()
 	} else {
 		close(feedsDone)
@@ -495,85 +521,4 @@ func (b *Bot) CheckGateway() error {
 		return ErrGatewayDown
 	}
 	return nil
-}
-
-// dispatch finds the handler for i in the command table and runs it. It
-// returns the command's name (for the log) and the handler's error.
-func (b *Bot) dispatch(ctx context.Context, i *discordgo.Interaction) (string, error) {
-	switch i.Type {
-	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
-		name := i.ApplicationCommandData().Name
-		c, ok := b.command(name)
-		if !ok {
-			if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
-				return name, b.respondChoices(ctx, i, nil)
-			}
-			return name, b.reply(ctx, i, plain("I don't know that command any more. Discord may still be showing an old list: try again in a minute.", true))
-		}
-		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
-			if c.autocomplete == nil {
-				return name, b.respondChoices(ctx, i, nil)
-			}
-			return name, c.autocomplete(ctx, i)
-		}
-		if c.moderator {
-			if err := requireModerator(i, b.opts.ModRole); err != nil {
-				return name, b.reply(ctx, i, plain(refusal(err), true))
-			}
-		}
-		if ok, wait := b.paced(c, i); !ok {
-			return name, b.reply(ctx, i, slowDown(wait))
-		}
-		return name, c.handle(ctx, i)
-	case discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
-		var customID string
-		if i.Type == discordgo.InteractionMessageComponent {
-			customID = i.MessageComponentData().CustomID
-		} else {
-			customID = i.ModalSubmitData().CustomID
-		}
-		c, h, ok := b.component(customID)
-		if !ok {
-			return customID, b.reply(ctx, i, plain("This button no longer works. Ask again to get a fresh answer.", true))
-		}
-		if c.moderator {
-			if err := requireModerator(i, b.opts.ModRole); err != nil {
-				return c.name, b.reply(ctx, i, plain(refusal(err), true))
-			}
-		}
-		if ok, wait := b.paced(c, i); !ok {
-			return c.name, b.reply(ctx, i, slowDown(wait))
-		}
-		return c.name, h(ctx, i)
-	default:
-		return "", nil // pings are answered by Discord itself over the gateway
-	}
-}
-
-// paced applies the member's limit to a limited command: it reports
-// whether the member behind i may go on, else how long to wait.
-func (b *Bot) paced(c command, i *discordgo.Interaction) (bool, time.Duration) {
-	if !c.limited {
-		return true, 0
-	}
-	return b.members.allow(userID(i), time.Now())
-}
-
-// userID is the id of whoever caused i, in a guild or a DM.
-func userID(i *discordgo.Interaction) string {
-	switch {
-	case i.Member != nil && i.Member.User != nil:
-		return i.Member.User.ID
-	case i.User != nil:
-		return i.User.ID
-	}
-	return ""
-}
-
-// scopeOf is the library scope of i: its guild, or the shared scope in DMs.
-func scopeOf(i *discordgo.Interaction) string {
-	if i.GuildID == "" {
-		return search.SharedScope
-	}
-	return i.GuildID
 }

@@ -353,10 +353,6 @@ func pagingRow(p page, total int) []discordgo.MessageComponent {
 	}
 	prev := max(0, p.Offset-n)
 	next := p.Offset + n
-	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		discordgo.Button{Label: "◀ Previous", Style: discordgo.SecondaryButton, Disabled: p.Offset == 0,
-			CustomID: pageCustomID(p.QuestionID, prev, p.Source)},
-		discordgo.Button{Label: "More ▶", Style: discordgo.PrimaryButton, Disabled: 1+next >= total,
-			CustomID: pageCustomID(p.QuestionID, next, p.Source)},
-	}}}
+	return pageButtons(pageCustomID(p.QuestionID, prev, p.Source), pageCustomID(p.QuestionID, next, p.Source),
+		"More ▶", p.Offset == 0, 1+next >= total)
 }

@@ -64,7 +64,7 @@ func goldenAnswers() map[string]cardCase {
 	others[0].AlsoReportedBy = []search.Reporter{{Ref: search.Ref{ID: "a4", Outlet: "NCRI"}}}
 
 	markdown := "> Officials said *the* __breach__ hit `cams` ~~only~~ in ||district 5|| - see [report](http://x) #1 <@123> @everyone \\o/"
-	persian := "شهرداری تهران اعلام کرد که ۵۰۰۰ دوربین هک شد 🚨👩‍💻 و سامانه‌ها از دسترس خارج شدند."
+	persian := "شهرداری تهران اعلام کرد که ۵۰۰۰ دوربین هک شد 🚨👩‍💻 و سامانه\u200cها از دسترس خارج شدند."
 	long := strings.Repeat("The cameras were hacked again and again. ", 125) // 5,125 characters
 
 	attributed := quote("Mehdi Chamran, head of the Tehran City Council, blamed the Mossad and anti-government groups for the cyberattack, Mehr News Agency reported.", council, "blamed")
@@ -114,8 +114,8 @@ func goldenAnswers() map[string]cardCase {
 		"persian_emoji": {
 			ans: search.Answer{Question: "چند دوربین هک شد؟", Answered: true, Total: 2,
 				Quotes: []search.Quote{
-					quote(persian, search.Ref{ID: "fa1", Title: "حمله سایبری به شهرداری تهران", Outlet: "ایران‌اینترنشنال", Published: "2022-05-27"}, "دوربین", "هک", "🚨"),
-					quote(strings.Repeat("دوربین‌های نظارتی 🚨 ", 20)+"هک شدند.", search.Ref{ID: "fa2", Title: "گزارش 👩‍💻 خبرگزاری مهر"}, "دوربین‌های"),
+					quote(persian, search.Ref{ID: "fa1", Title: "حمله سایبری به شهرداری تهران", Outlet: "ایران\u200cاینترنشنال", Published: "2022-05-27"}, "دوربین", "هک", "🚨"),
+					quote(strings.Repeat("دوربین\u200cهای نظارتی 🚨 ", 20)+"هک شدند.", search.Ref{ID: "fa2", Title: "گزارش 👩‍💻 خبرگزاری مهر"}, "دوربین\u200cهای"),
 				}},
 			p: page{Limit: 5},
 		},
@@ -377,7 +377,7 @@ func TestTrimWords(t *testing.T) {
 		{"cut at the last word that fits here", 20, "cut at the last…"},
 		{"a list, of words; here", 10, "a list…"},
 		{"Supercalifragilisticexpialidocious words", 10, "Supercali…"},
-		{"دوربین‌های نظارتی تهران هک شدند", 20, "دوربین‌های نظارتی…"},
+		{"دوربین\u200cهای نظارتی تهران هک شدند", 20, "دوربین\u200cهای نظارتی…"},
 		{"🚨🚨🚨 👩‍💻👩‍💻", 6, "🚨🚨🚨…"},
 		{"bad \xff\xfe bytes", 100, "bad \uFFFD bytes"},
 	}

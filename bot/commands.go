@@ -2,9 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -79,8 +76,6 @@ func (c command) definition() *discordgo.ApplicationCommand {
 		perms := int64(ModeratorPermissions)
 		def.DefaultMemberPermissions = &perms
 		def.Contexts = &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
-		// dm_permission is what clients without contexts support read.
-		def.DMPermission = ptr(false)
 	}
 	return def
 }
@@ -113,159 +108,69 @@ func (b *Bot) component(customID string) (command, handlerFunc, bool) {
 	return best, bestH, bestLn >= 0
 }
 
-// reply answers i at once with m as a new message (callback type 4), for
-// short replies such as refusals and hints.
-func (b *Bot) reply(ctx context.Context, i *discordgo.Interaction, m message) error {
-	return b.respond(ctx, i, discordgo.InteractionResponseChannelMessageWithSource, m)
-}
-
-func (b *Bot) respond(ctx context.Context, i *discordgo.Interaction, kind discordgo.InteractionResponseType, m message) error {
-	err := b.session.InteractionRespond(i, &discordgo.InteractionResponse{Type: kind, Data: m.responseData()}, discordgo.WithContext(ctx))
-	if err != nil {
-		return fmt.Errorf("bot: respond (type %d): %w", kind, err)
-	}
-	return nil
-}
-
-// answer replies to i with what work produces, within Discord's deadline:
-// at once when work finishes within Options.DeferAfter, else after
-// acknowledging i (deferred: type 5 for a new message, 6 for an update)
-// by editing the original response. update says the reply replaces the
-// message a component belongs to. When work fails, the user is told in
-// a sentence and the error is returned for the log.
-func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, update, ephemeral bool, work func(ctx context.Context) (message, error)) error {
-	type result struct {
-		m   message
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		m, err := work(ctx)
-		done <- result{m, err}
-	}()
-	finish := func(r result) message {
-		if r.err != nil {
-			return plain("Sorry, I couldn't search the library just now. Please try again in a moment.", true)
-		}
-		r.m.Ephemeral = r.m.Ephemeral || ephemeral
-		return r.m
-	}
-
-	timer := time.NewTimer(b.opts.DeferAfter)
-	defer timer.Stop()
-	select {
-	case r := <-done:
-		kind := discordgo.InteractionResponseChannelMessageWithSource
-		if update && r.err == nil {
-			kind = discordgo.InteractionResponseUpdateMessage
-		}
-		if err := b.respond(ctx, i, kind, finish(r)); err != nil {
-			return err
-		}
-		return r.err
-	case <-timer.C:
-	}
-
-	kind := discordgo.InteractionResponseDeferredChannelMessageWithSource
-	var data *discordgo.InteractionResponseData
-	if update {
-		kind = discordgo.InteractionResponseDeferredMessageUpdate
-	} else if ephemeral {
-		data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
-	}
-	deferredAt := time.Now()
-	deferErr := b.session.InteractionRespond(i, &discordgo.InteractionResponse{Type: kind, Data: data}, discordgo.WithContext(ctx))
-	r := <-done // work is bounded by ctx; wait so no goroutine outlives the handler
-	if deferErr != nil {
-		return fmt.Errorf("bot: defer (type %d): %w", kind, deferErr)
-	}
-	b.opts.Metrics.Deferred()
-	m := finish(r)
-	// The handler's context may have run out while the work waited (that is
-	// often why it failed): the reply still has to reach the user.
-	ctx, cancel := b.replyContext(ctx, deferredAt)
-	defer cancel()
-	if r.err != nil && (update || !ephemeral) {
-		// Editing would replace the card with the apology, or put the
-		// apology before everyone: tell the user privately instead. A
-		// public "thinking…" then goes: it would think forever.
-		if !update {
-			uri := discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original")
-			if _, err := b.session.RequestWithBucketID(http.MethodDelete, uri, nil, uri, discordgo.WithContext(ctx)); err != nil {
-				b.log.Warn("removing the public thinking… failed", "interaction", i.ID, "err", err)
-			}
-		}
-		d := m.responseData()
-		params := &discordgo.WebhookParams{Content: d.Content, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: d.AllowedMentions}
-		if _, err := b.session.FollowupMessageCreate(i, false, params, discordgo.WithContext(ctx)); err != nil {
-			return fmt.Errorf("bot: follow-up after deferred update: %w (after %w)", err, r.err)
-		}
-		return r.err
-	}
-	if err := b.deliverDeferred(ctx, i, m); err != nil {
-		return errors.Join(r.err, err)
-	}
-	return r.err
-}
-
 // replyTimeout bounds sending a reply whose work is done.
 const replyTimeout = 10 * time.Second
 
-// editOriginal replaces the reply to i. discordgo's InteractionResponseEdit
-// puts every webhook edit of the bot into one rate-limit bucket and holds
-// its lock for the whole round trip, so under load all deferred answers
-// queue behind each other (the 500-interaction load test waited minutes).
-// Discord limits these edits per interaction token, so the bucket here is
-// the message's own URL.
-func (b *Bot) editOriginal(i *discordgo.Interaction, edit *discordgo.WebhookEdit, opts ...discordgo.RequestOption) error {
-	uri := discordgo.EndpointWebhookMessage(i.AppID, i.Token, "@original")
-	_, err := b.session.RequestWithBucketID(http.MethodPatch, uri, edit, uri, opts...)
-	return err
-}
+func ptr[T any](v T) *T { return &v }
 
-// respondChoices answers an autocomplete interaction (callback type 8).
-func (b *Bot) respondChoices(ctx context.Context, i *discordgo.Interaction, choices []*discordgo.ApplicationCommandOptionChoice) error {
-	if len(choices) > maxChoices {
-		choices = choices[:maxChoices]
-	}
-	if choices == nil {
-		choices = []*discordgo.ApplicationCommandOptionChoice{}
-	}
-	err := b.session.InteractionRespond(i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-		Data: &discordgo.InteractionResponseData{Choices: choices},
-	}, discordgo.WithContext(ctx))
-	if err != nil {
-		return fmt.Errorf("bot: autocomplete: %w", err)
-	}
-	return nil
-}
-
-// options maps a command's top-level options by name.
-func options(i *discordgo.Interaction) map[string]*discordgo.ApplicationCommandInteractionDataOption {
-	out := make(map[string]*discordgo.ApplicationCommandInteractionDataOption)
-	for _, o := range i.ApplicationCommandData().Options {
-		out[o.Name] = o
-	}
-	return out
-}
-
-// stringOption returns a string option's value, or "".
-func stringOption(opts map[string]*discordgo.ApplicationCommandInteractionDataOption, name string) string {
-	if o, ok := opts[name]; ok {
-		if s, ok := o.Value.(string); ok {
-			return s
+// dispatch finds the handler for i in the command table and runs it. It
+// returns the command's name (for the log) and the handler's error.
+func (b *Bot) dispatch(ctx context.Context, i *discordgo.Interaction) (string, error) {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		name := i.ApplicationCommandData().Name
+		c, ok := b.command(name)
+		if !ok {
+			if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+				return name, b.respondChoices(ctx, i, nil)
+			}
+			return name, b.reply(ctx, i, plain("I don't know that command any more. Discord may still be showing an old list: try again in a minute.", true))
 		}
+		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+			if c.autocomplete == nil {
+				return name, b.respondChoices(ctx, i, nil)
+			}
+			return name, c.autocomplete(ctx, i)
+		}
+		if c.moderator {
+			if err := requireModerator(i, b.opts.ModRole); err != nil {
+				return name, b.reply(ctx, i, plain(refusal(err), true))
+			}
+		}
+		if ok, wait := b.paced(c, i); !ok {
+			return name, b.reply(ctx, i, slowDown(wait))
+		}
+		return name, c.handle(ctx, i)
+	case discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
+		var customID string
+		if i.Type == discordgo.InteractionMessageComponent {
+			customID = i.MessageComponentData().CustomID
+		} else {
+			customID = i.ModalSubmitData().CustomID
+		}
+		c, h, ok := b.component(customID)
+		if !ok {
+			return customID, b.reply(ctx, i, plain("This button no longer works. Ask again to get a fresh answer.", true))
+		}
+		if c.moderator {
+			if err := requireModerator(i, b.opts.ModRole); err != nil {
+				return c.name, b.reply(ctx, i, plain(refusal(err), true))
+			}
+		}
+		if ok, wait := b.paced(c, i); !ok {
+			return c.name, b.reply(ctx, i, slowDown(wait))
+		}
+		return c.name, h(ctx, i)
+	default:
+		return "", nil // pings are answered by Discord itself over the gateway
 	}
-	return ""
 }
 
-// boolOption returns a boolean option's value, or false.
-func boolOption(opts map[string]*discordgo.ApplicationCommandInteractionDataOption, name string) bool {
-	if o, ok := opts[name]; ok {
-		if v, ok := o.Value.(bool); ok {
-			return v
-		}
+// paced applies the member's limit to a limited command: it reports
+// whether the member behind i may go on, else how long to wait.
+func (b *Bot) paced(c command, i *discordgo.Interaction) (bool, time.Duration) {
+	if !c.limited {
+		return true, 0
 	}
-	return false
+	return b.members.allow(userID(i), time.Now())
 }

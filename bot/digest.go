@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"sort"
 	"strings"
 	"time"
 
@@ -32,13 +30,6 @@ const (
 	firstDigestSpan = 24 * time.Hour
 )
 
-// Discord's error codes the digest explains to moderators.
-const (
-	codeUnknownChannel     = 10003
-	codeMissingAccess      = 50001
-	codeMissingPermissions = 50013
-)
-
 func (b *Bot) digestCommand() command {
 	return command{
 		name:        "digest",
@@ -60,40 +51,6 @@ func (b *Bot) digestCommand() command {
 		handle:       b.handleDigest,
 		autocomplete: b.autocompleteTimezone,
 	}
-}
-
-func ptr[T any](v T) *T { return &v }
-
-// subcommand returns the subcommand of a command with subcommands and its
-// options by name.
-func subcommand(i *discordgo.Interaction) (string, map[string]*discordgo.ApplicationCommandInteractionDataOption) {
-	out := make(map[string]*discordgo.ApplicationCommandInteractionDataOption)
-	data := i.ApplicationCommandData()
-	if len(data.Options) == 0 || data.Options[0].Type != discordgo.ApplicationCommandOptionSubCommand {
-		return "", out
-	}
-	for _, o := range data.Options[0].Options {
-		out[o.Name] = o
-	}
-	return data.Options[0].Name, out
-}
-
-// actor is how the audit log and the listings name whoever caused i:
-// "username (id)".
-func actor(i *discordgo.Interaction) string {
-	var u *discordgo.User
-	switch {
-	case i.Member != nil && i.Member.User != nil:
-		u = i.Member.User
-	case i.User != nil:
-		u = i.User
-	default:
-		return ""
-	}
-	if u.Username == "" {
-		return u.ID
-	}
-	return u.Username + " (" + u.ID + ")"
 }
 
 // handleDigest answers /digest set, off and now.
@@ -126,14 +83,14 @@ func (b *Bot) handleDigestSet(ctx context.Context, i *discordgo.Interaction, opt
 	case errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode < 500:
 		return b.reply(ctx, i, plain("I can't see that channel. Pick a text channel of this server that I can read.", true))
 	case err != nil:
-		b.reply(ctx, i, plain("Sorry, I couldn't check that channel just now. Nothing changed; please try again.", true)) //nolint:errcheck // the lookup error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't check that channel just now. Nothing changed; please try again.", true)) // the lookup error is the one to log
 		return fmt.Errorf("bot: digest channel %s: %w", channel, err)
 	case ch.GuildID != guild:
 		return b.reply(ctx, i, plain("That channel is not in this server. Pick one of this server's text channels.", true))
 	}
 	cur, _, err := b.settingsInForce(guild)
 	if err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't read the digest settings just now. Please try again in a moment.", true)) //nolint:errcheck // the read error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't read the digest settings just now. Please try again in a moment.", true)) // the read error is the one to log
 		return err
 	}
 	clock := b.opts.DigestTime
@@ -145,7 +102,7 @@ func (b *Bot) handleDigestSet(ctx context.Context, i *discordgo.Interaction, opt
 	if v := stringOption(opts, "time"); strings.TrimSpace(v) != "" {
 		c, err := config.ParseClock(v)
 		if err != nil {
-			return b.reply(ctx, i, plain(capitalize(err.Error())+".", true))
+			return b.reply(ctx, i, plain(userMessage(err)+".", true))
 		}
 		clock = c
 	}
@@ -158,14 +115,14 @@ func (b *Bot) handleDigestSet(ctx context.Context, i *discordgo.Interaction, opt
 	if v := stringOption(opts, "timezone"); strings.TrimSpace(v) != "" {
 		l, err := config.ParseTimezone(v)
 		if err != nil {
-			return b.reply(ctx, i, plain(capitalize(err.Error())+".", true))
+			return b.reply(ctx, i, plain(userMessage(err)+".", true))
 		}
 		loc = l
 	}
 	set := search.DigestSettings{Scope: guild, ChannelID: channel, Time: clock.String(), Timezone: loc.String(),
 		Enabled: true, UpdatedBy: actor(i)}
 	if err := b.cur.SetDigestSettings(set); err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't save the digest settings just now. Nothing changed.", true)) //nolint:errcheck // the write error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't save the digest settings just now. Nothing changed.", true)) // the write error is the one to log
 		return err
 	}
 	b.sched.Wake()
@@ -183,7 +140,7 @@ func (b *Bot) handleDigestSet(ctx context.Context, i *discordgo.Interaction, opt
 func (b *Bot) handleDigestOff(ctx context.Context, i *discordgo.Interaction) error {
 	cur, _, err := b.settingsInForce(i.GuildID)
 	if err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't read the digest settings just now. Please try again in a moment.", true)) //nolint:errcheck // the read error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't read the digest settings just now. Please try again in a moment.", true)) // the read error is the one to log
 		return err
 	}
 	cur.Scope = i.GuildID
@@ -197,7 +154,7 @@ func (b *Bot) handleDigestOff(ctx context.Context, i *discordgo.Interaction) err
 	cur.Enabled = false
 	cur.UpdatedBy = actor(i)
 	if err := b.cur.SetDigestSettings(cur); err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't save the digest settings just now. Nothing changed.", true)) //nolint:errcheck // the write error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't save the digest settings just now. Nothing changed.", true)) // the write error is the one to log
 		return err
 	}
 	b.sched.Wake()
@@ -213,7 +170,7 @@ func (b *Bot) handleDigestOff(ctx context.Context, i *discordgo.Interaction) err
 func (b *Bot) handleDigestNow(ctx context.Context, i *discordgo.Interaction) error {
 	cur, ok, err := b.settingsInForce(i.GuildID)
 	if err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't read the digest settings just now. Please try again in a moment.", true)) //nolint:errcheck // the read error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't read the digest settings just now. Please try again in a moment.", true)) // the read error is the one to log
 		return err
 	}
 	if !ok || cur.ChannelID == "" {
@@ -230,195 +187,6 @@ func (b *Bot) handleDigestNow(ctx context.Context, i *discordgo.Interaction) err
 		}
 		return plain(fmt.Sprintf("Posted the digest in <#%s>%s.", cur.ChannelID, parts), true), nil
 	})
-}
-
-// deferPrivately acknowledges i at once with a private "thinking…"
-// (callback type 5), runs work and edits what it returns in. work returns
-// what the user sees and, separately, an error for the log.
-func (b *Bot) deferPrivately(ctx context.Context, i *discordgo.Interaction, work func(ctx context.Context) (message, error)) error {
-	deferredAt := time.Now()
-	err := b.session.InteractionRespond(i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
-	}, discordgo.WithContext(ctx))
-	if err != nil {
-		return fmt.Errorf("bot: defer: %w", err)
-	}
-	b.opts.Metrics.Deferred()
-	m, workErr := work(ctx)
-	m.Ephemeral = true
-	rctx, cancel := b.replyContext(ctx, deferredAt)
-	defer cancel()
-	if err := b.deliverDeferred(rctx, i, m); err != nil {
-		return errors.Join(workErr, err)
-	}
-	return workErr
-}
-
-// postFailure says in a sentence why a post to channel failed.
-func postFailure(err error, channel string) string {
-	var rest *discordgo.RESTError
-	if errors.As(err, &rest) {
-		code := 0
-		if rest.Message != nil {
-			code = rest.Message.Code
-		}
-		switch {
-		case code == codeMissingPermissions || (code == 0 && rest.Response != nil && rest.Response.StatusCode == http.StatusForbidden):
-			return fmt.Sprintf("I can't post in <#%s>: missing permission. I need View Channel, Send Messages and Embed Links there.", channel)
-		case code == codeMissingAccess:
-			return fmt.Sprintf("I can't post in <#%s>: missing access, I can't see that channel.", channel)
-		case code == codeUnknownChannel:
-			return fmt.Sprintf("I can't post in <#%s>: the channel no longer exists. Choose another with `/digest set`.", channel)
-		case rest.Message != nil && rest.Message.Message != "":
-			return fmt.Sprintf("I couldn't post in <#%s>: Discord said “%s”.", channel, clip(oneLine(rest.Message.Message), 200))
-		}
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Sprintf("I couldn't post in <#%s> in time. Please try again in a moment.", channel)
-	}
-	return fmt.Sprintf("I couldn't post the digest in <#%s> just now. Please try again in a moment.", channel)
-}
-
-// postDigest renders guild's digest since its last post (or of the last
-// 24 hours) and posts it in channel, in as many messages as Discord's
-// limits need. It returns how many were posted; on an error, the ones
-// before it were.
-func (b *Bot) postDigest(ctx context.Context, guild, channel string) (int, error) {
-	stored, _, err := b.cur.DigestSettings(guild)
-	if err != nil {
-		return 0, fmt.Errorf("bot: digest settings of %s: %w", guild, err)
-	}
-	since := stored.LastPostedAt
-	if since.IsZero() {
-		since = b.opts.Clock.Now().Add(-firstDigestSpan)
-	}
-	d, err := b.cur.Digest(ctx, guild, since)
-	if err != nil {
-		return 0, fmt.Errorf("bot: digest of %s: %w", guild, err)
-	}
-	msgs := renderDigest(d)
-	for n, m := range msgs {
-		if _, err := b.session.ChannelMessageSendComplex(channel, m.messageSend(), discordgo.WithContext(ctx)); err != nil {
-			return n, fmt.Errorf("bot: post digest part %d/%d in %s: %w", n+1, len(msgs), channel, err)
-		}
-	}
-	b.opts.Metrics.DigestPosted()
-	return len(msgs), nil
-}
-
-// messageSend converts m for a channel message, enforcing Discord's
-// limits. Mentions are disabled: quotes may contain "@everyone".
-func (m message) messageSend() *discordgo.MessageSend {
-	fitLimits(&m)
-	return &discordgo.MessageSend{
-		Content:         m.Content,
-		Embeds:          m.Embeds,
-		Components:      m.Components,
-		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}},
-	}
-}
-
-// settingsInForce returns guild's digest settings: the stored ones once
-// its moderators set any, else the Options defaults for Options.GuildID's
-// server, else ok false. LastDay and LastPostedAt are always the stored
-// ones.
-func (b *Bot) settingsInForce(guild string) (s search.DigestSettings, ok bool, err error) {
-	stored, found, err := b.cur.DigestSettings(guild)
-	if err != nil {
-		return search.DigestSettings{}, false, fmt.Errorf("bot: digest settings of %s: %w", guild, err)
-	}
-	s, ok = b.inForce(guild, stored, found)
-	return s, ok, nil
-}
-
-func (b *Bot) inForce(guild string, stored search.DigestSettings, found bool) (search.DigestSettings, bool) {
-	// MarkDigestPosted alone leaves a record without channel or time: the
-	// moderators chose nothing yet.
-	if found && (stored.ChannelID != "" || stored.Time != "" || stored.Timezone != "" || stored.UpdatedBy != "") {
-		return stored, true
-	}
-	if guild == "" || guild != b.opts.GuildID || b.opts.DigestChannel == "" {
-		return stored, false
-	}
-	return search.DigestSettings{
-		Scope: guild, ChannelID: b.opts.DigestChannel, Time: b.opts.DigestTime.String(),
-		Timezone: b.opts.Location.String(), Enabled: true,
-		LastDay: stored.LastDay, LastPostedAt: stored.LastPostedAt,
-	}, true
-}
-
-// toSchedule converts stored settings for the scheduler.
-func toSchedule(s search.DigestSettings) (schedule.Settings, error) {
-	out := schedule.Settings{GuildID: s.Scope, ChannelID: s.ChannelID, Enabled: s.Enabled, LastDay: s.LastDay}
-	c, err := config.ParseClock(s.Time)
-	if err != nil {
-		return out, fmt.Errorf("bot: digest time of %s: %w", s.Scope, err)
-	}
-	loc, err := config.ParseTimezone(s.Timezone)
-	if err != nil {
-		return out, fmt.Errorf("bot: digest timezone of %s: %w", s.Scope, err)
-	}
-	out.Time, out.Location = c, loc
-	return out, nil
-}
-
-// digestStore is the scheduler's view of the library's digest settings.
-type digestStore struct{ b *Bot }
-
-// Schedules returns the settings in force of every server with any,
-// the Options defaults included.
-func (s digestStore) Schedules(_ context.Context) ([]schedule.Settings, error) {
-	all, err := s.b.cur.AllDigestSettings()
-	if err != nil {
-		return nil, fmt.Errorf("bot: digest settings: %w", err)
-	}
-	stored := make(map[string]search.DigestSettings, len(all))
-	for _, d := range all {
-		stored[d.Scope] = d
-	}
-	guilds := make([]string, 0, len(stored)+1)
-	for g := range stored {
-		guilds = append(guilds, g)
-	}
-	if g := s.b.opts.GuildID; g != "" {
-		if _, ok := stored[g]; !ok {
-			guilds = append(guilds, g)
-		}
-	}
-	out := make([]schedule.Settings, 0, len(guilds))
-	for _, guild := range guilds {
-		if !s.b.opts.Shard.Owns(guild) {
-			continue // another shard posts it
-		}
-		d, found := stored[guild]
-		eff, ok := s.b.inForce(guild, d, found)
-		if !ok {
-			continue
-		}
-		st, err := toSchedule(eff)
-		if err != nil {
-			s.b.log.Warn("digest settings unusable; no digest for this server", "guild", guild, "err", err)
-			continue
-		}
-		out = append(out, st)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].GuildID < out[j].GuildID })
-	return out, nil
-}
-
-// MarkPosted records the posted day in the library.
-func (s digestStore) MarkPosted(_ context.Context, guildID, day string, at time.Time) error {
-	return s.b.cur.MarkDigestPosted(guildID, day, at)
-}
-
-// digestPoster posts a scheduled digest.
-type digestPoster struct{ b *Bot }
-
-// PostDigest renders and posts guild's digest.
-func (p digestPoster) PostDigest(ctx context.Context, s schedule.Settings, _ string) error {
-	_, err := p.b.postDigest(ctx, s.GuildID, s.ChannelID)
-	return err
 }
 
 // renderDigest turns a digest into the messages posted: a header with the
@@ -547,14 +315,6 @@ func times(n int) string {
 	return fmt.Sprintf("%d times", n)
 }
 
-// capitalize upper-cases the first letter of an error text shown to a user.
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
 // commonTimezones are offered by /digest set's timezone autocomplete; any
 // other IANA name typed in full is accepted too.
 var commonTimezones = []string{
@@ -578,14 +338,7 @@ var commonTimezones = []string{
 // containing what was typed (spaces read as underscores), those whose
 // city starts with it first, at most 25.
 func (b *Bot) autocompleteTimezone(ctx context.Context, i *discordgo.Interaction) error {
-	var typed string
-	if data := i.ApplicationCommandData(); len(data.Options) > 0 {
-		for _, o := range data.Options[0].Options {
-			if o.Focused {
-				typed, _ = o.Value.(string)
-			}
-		}
-	}
+	typed := focusedValue(i)
 	return b.respondChoices(ctx, i, timezoneChoices(typed))
 }
 

@@ -218,7 +218,7 @@ func TestDigestSchedules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := New(nil, lib, nil, Options{GuildID: home, DigestChannel: "1000000000000000007", DigestTime: config.Clock{Hour: 7, Minute: 30}, Location: london})
+	b := New(nil, depsFor(lib), nil, Options{GuildID: home, DigestChannel: "1000000000000000007", DigestTime: config.Clock{Hour: 7, Minute: 30}, Location: london})
 	schedules := func(t *testing.T) map[string]schedule.Settings {
 		t.Helper()
 		list, err := digestStore{b}.Schedules(context.Background())

@@ -16,6 +16,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"sitrep/bot/discordtest"
+	"sitrep/config"
 	"sitrep/search"
 	"sitrep/seeds"
 )
@@ -93,20 +94,37 @@ type harness struct {
 // startBot points discordgo at a new fake Discord, runs a bot on it with
 // lib and opts, and waits until its commands are registered. The bot
 // stops (and its session closes) when tb ends.
+// depsFor is the bot's dependencies for a test library: a *search.Library
+// is its own curator; any other (a gatedLibrary) answers /ask only, which
+// is what the /ask end-to-end tests register and expect. A test that wants
+// a wrapped library with moderator features passes Deps itself
+// (TestDepsAreExplicit).
+func depsFor(lib Library) Deps {
+	if l, ok := lib.(*search.Library); ok {
+		return Deps{Library: l, Curator: l}
+	}
+	return Deps{Library: lib}
+}
+
 func startBot(tb testing.TB, lib Library, opts Options, srvOpts ...discordtest.Option) *harness {
+	tb.Helper()
+	return startBotWith(tb, depsFor(lib), opts, srvOpts...)
+}
+
+func startBotWith(tb testing.TB, deps Deps, opts Options, srvOpts ...discordtest.Option) *harness {
 	tb.Helper()
 	srv := discordtest.New(tb, srvOpts...)
 	if err := SetAPIBase(srv.APIBase()); err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() {
-		if err := SetAPIBase(DefaultAPIBase); err != nil {
+		if err := SetAPIBase(config.DefaultAPIBase); err != nil {
 			tb.Error(err)
 		}
 	})
 	sess := srv.Session(tb)
 	logs := &syncBuffer{}
-	b := New(sess, lib, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts)
+	b := New(sess, deps, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- b.Run(ctx) }()

@@ -3,29 +3,22 @@ package bot
 import (
 	"errors"
 	"fmt"
-	"net/url"
-	"regexp"
 
 	"github.com/bwmarrin/discordgo"
-)
 
-// DefaultAPIBase is the base URL of Discord's REST API that discordgo v0.29.0
-// uses out of the box.
-const DefaultAPIBase = "https://discord.com/api/v9/"
+	"sitrep/config"
+)
 
 // ErrInvalidAPIBase is returned by SetAPIBase for a base URL it cannot use.
 var ErrInvalidAPIBase = errors.New("bot: invalid Discord API base URL")
-
-// apiPath matches the path of an API base: any prefix (a REST proxy may mount
-// Discord below a path of its own), then "api/v<N>" with an optional slash.
-var apiPath = regexp.MustCompile(`^(/(?:[^/?#]+/)*)api/v([1-9][0-9]*)/?$`)
 
 // SetAPIBase points discordgo at base, the URL of Discord's REST API (for
 // example "https://discord.com/api/v9/", a REST proxy such as
 // "http://proxy:8080/api/v9", or a fake Discord in tests). The trailing slash
 // is optional; the path must end in "api/v<N>" and the scheme must be http or
-// https. An invalid base returns an error wrapping ErrInvalidAPIBase and
-// changes nothing.
+// https; config.ParseAPIBase is the check, the same one config.Load makes.
+// An invalid base returns an error wrapping ErrInvalidAPIBase and changes
+// nothing. config.DefaultAPIBase is discordgo's own base.
 //
 // discordgo computes its endpoints once, as package-level string variables
 // derived from EndpointDiscord and EndpointAPI, so changing one of them later
@@ -40,24 +33,12 @@ var apiPath = regexp.MustCompile(`^(/(?:[^/?#]+/)*)api/v([1-9][0-9]*)/?$`)
 // discordgo Session is making requests, and tests that change the base must
 // not run in parallel with each other.
 func SetAPIBase(base string) error {
-	u, err := url.Parse(base)
+	b, err := config.ParseAPIBase(base)
 	if err != nil {
-		return fmt.Errorf("%w: %q: %w", ErrInvalidAPIBase, base, err)
+		return fmt.Errorf("%w: %w", ErrInvalidAPIBase, err)
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("%w: %q: scheme must be http or https", ErrInvalidAPIBase, base)
-	}
-	if u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
-		return fmt.Errorf("%w: %q: want scheme://host[:port]/[prefix/]api/v<N>/ without user, query or fragment", ErrInvalidAPIBase, base)
-	}
-	m := apiPath.FindStringSubmatch(u.EscapedPath())
-	if m == nil {
-		return fmt.Errorf("%w: %q: path must end in /api/v<N>/", ErrInvalidAPIBase, base)
-	}
-	prefix, version := m[1], m[2]
-
-	discordgo.APIVersion = version
-	setEndpoints(u.Scheme + "://" + u.Host + prefix)
+	discordgo.APIVersion = b.Version
+	setEndpoints(b.Root)
 	return nil
 }
 

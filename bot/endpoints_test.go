@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
+
+	"sitrep/config"
 )
 
 // These tests change discordgo's process-wide endpoints: none of them may
@@ -66,7 +68,7 @@ func restoreEndpoints(tb testing.TB) {
 	}
 	version := discordgo.APIVersion
 	tb.Cleanup(func() {
-		if err := SetAPIBase(DefaultAPIBase); err != nil {
+		if err := SetAPIBase(config.DefaultAPIBase); err != nil {
 			tb.Errorf("restore default base: %v", err)
 		}
 		if discordgo.APIVersion != version {
@@ -189,7 +191,7 @@ func TestSetAPIBaseMatchesDiscordgo(t *testing.T) {
 		{"fake discord", "http://127.0.0.1:8080/api/v9/", "http://127.0.0.1:8080/", "9"},
 		{"no trailing slash", "http://127.0.0.1:8080/api/v9", "http://127.0.0.1:8080/", "9"},
 		{"proxy with prefix and v10", "https://proxy.example/discord/api/v10/", "https://proxy.example/discord/", "10"},
-		{"default", DefaultAPIBase, "https://discord.com/", "9"},
+		{"default", config.DefaultAPIBase, "https://discord.com/", "9"},
 	}
 	defaults := map[string]string{"APIVersion": "9"}
 	for name := range exprs {
@@ -288,18 +290,18 @@ func TestSetAPIBaseRejects(t *testing.T) {
 
 func FuzzSetAPIBase(f *testing.F) {
 	restoreEndpoints(f)
-	for _, seed := range []string{DefaultAPIBase, "http://127.0.0.1:1/api/v9", "https://p.example/x/y/api/v10/", "http://h/api/v/", "https://discord.com/api/v9/?a"} {
+	for _, seed := range []string{config.DefaultAPIBase, "http://127.0.0.1:1/api/v9", "https://p.example/x/y/api/v10/", "http://h/api/v/", "https://discord.com/api/v9/?a"} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, base string) {
-		if err := SetAPIBase(DefaultAPIBase); err != nil {
+		if err := SetAPIBase(config.DefaultAPIBase); err != nil {
 			t.Fatal(err)
 		}
 		if err := SetAPIBase(base); err != nil {
 			if !errors.Is(err, ErrInvalidAPIBase) {
 				t.Fatalf("error %v does not wrap ErrInvalidAPIBase", err)
 			}
-			if discordgo.EndpointAPI != DefaultAPIBase {
+			if discordgo.EndpointAPI != config.DefaultAPIBase {
 				t.Fatalf("rejected %q but EndpointAPI = %q", base, discordgo.EndpointAPI)
 			}
 			return

@@ -76,9 +76,9 @@ func (b *Bot) handleFeedAdd(ctx context.Context, i *discordgo.Interaction, link 
 		case errors.Is(err, feeds.ErrNotAFeed):
 			return plain("I found no RSS, Atom or JSON feed at that link, and the page announces none. "+
 				"Try the site's feed link (often ending in /feed, /rss or .xml).", true), nil
-		case refused(err):
+		case refused(err) && userMessage(err) != "":
 			b.log.Info("feed refused", "guild", i.GuildID, "user", userID(i), "reason", err)
-			return plain(capitalize(clip(strings.TrimPrefix(err.Error(), "ingest: "), 400))+". Nothing was followed.", true), nil
+			return plain(userMessage(err)+". Nothing was followed.", true), nil
 		case errors.Is(err, context.DeadlineExceeded):
 			return plain("The site took too long to answer, so nothing was followed. Try again later.", true), nil
 		case err != nil:
@@ -125,7 +125,7 @@ func renderFeedAdded(p feeds.Preview, every time.Duration) message {
 func (b *Bot) handleFeedList(ctx context.Context, i *discordgo.Interaction) error {
 	list, err := b.feeds.List(i.GuildID)
 	if err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't read the feeds just now. Please try again in a moment.", true)) //nolint:errcheck // the read error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't read the feeds just now. Please try again in a moment.", true)) // the read error is the one to log
 		return err
 	}
 	return b.reply(ctx, i, renderFeedList(list))
@@ -180,7 +180,7 @@ func (b *Bot) handleFeedRemove(ctx context.Context, i *discordgo.Interaction, id
 			escapeMarkdown(clip(oneLine(id), 100))), true))
 	}
 	if err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't remove the feed just now. Please try again in a moment.", true)) //nolint:errcheck // the store error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't remove the feed just now. Please try again in a moment.", true)) // the store error is the one to log
 		return err
 	}
 	b.log.Info("feed removed", "guild", i.GuildID, "feed", f.ID, "by", actor(i))
@@ -191,17 +191,10 @@ func (b *Bot) handleFeedRemove(ctx context.Context, i *discordgo.Interaction, id
 // autocompleteFeed offers the server's feeds whose title, URL or id
 // contains what was typed.
 func (b *Bot) autocompleteFeed(ctx context.Context, i *discordgo.Interaction) error {
-	var typed string
-	if data := i.ApplicationCommandData(); len(data.Options) > 0 {
-		for _, o := range data.Options[0].Options {
-			if o.Focused {
-				typed, _ = o.Value.(string)
-			}
-		}
-	}
+	typed := focusedValue(i)
 	list, err := b.feeds.List(i.GuildID)
 	if err != nil {
-		b.respondChoices(ctx, i, nil) //nolint:errcheck // the listing error is the one to log
+		b.respondChoices(ctx, i, nil) // the listing error is the one to log
 		return err
 	}
 	needle := strings.ToLower(strings.TrimSpace(typed))

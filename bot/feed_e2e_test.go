@@ -82,7 +82,9 @@ func TestFeedEndToEnd(t *testing.T) {
 	start := time.Date(2026, 6, 10, 7, 30, 0, 0, time.UTC)
 	fclock := schedtest.NewClock(start)
 	follower := feeds.New(lib, fetcher, feeds.Options{Interval: 15 * time.Minute, Now: fclock.Now, Jitter: func() float64 { return 0.5 }})
-	h := startBot(t, lib, Options{GuildID: guild, DigestChannel: digestChannelID, Feeds: follower, FeedClock: fclock})
+	deps := depsFor(lib)
+	deps.Feeds = follower
+	h := startBotWith(t, deps, Options{GuildID: guild, DigestChannel: digestChannelID, FeedClock: fclock})
 	fclock.AdvanceTo(t, start) // the schedule found no feed and sleeps
 
 	t.Run("registered for moderators, in servers only", func(t *testing.T) {
@@ -93,7 +95,7 @@ func TestFeedEndToEnd(t *testing.T) {
 			}
 		}
 		if c == nil || c.DefaultMemberPermissions == nil || *c.DefaultMemberPermissions != discordgo.PermissionManageMessages ||
-			c.DMPermission == nil || *c.DMPermission || len(c.Options) != 3 {
+			c.Contexts == nil || len(*c.Contexts) != 1 || (*c.Contexts)[0] != discordgo.InteractionContextGuild || len(c.Options) != 3 {
 			t.Fatalf("/feed registered as %+v", c)
 		}
 		ic := h.srv.NewInteraction()

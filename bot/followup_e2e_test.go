@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"sitrep/bot/discordtest"
+	"sitrep/config"
 	"sitrep/search"
 )
 
@@ -27,7 +28,7 @@ func runBotOn(tb testing.TB, srv *discordtest.Server, lib Library, opts Options)
 	tb.Helper()
 	logs := &syncBuffer{}
 	sessions := len(srv.Identifies()) + 1
-	b := New(srv.Session(tb), lib, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts)
+	b := New(srv.Session(tb), depsFor(lib), slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- b.Run(ctx) }()
@@ -63,7 +64,7 @@ func newFakeDiscord(tb testing.TB, opts ...discordtest.Option) *discordtest.Serv
 	if err := SetAPIBase(srv.APIBase()); err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { SetAPIBase(DefaultAPIBase) }) //nolint:errcheck // the default base is valid
+	tb.Cleanup(func() { SetAPIBase(config.DefaultAPIBase) }) // the default base is valid
 	return srv
 }
 

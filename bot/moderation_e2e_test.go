@@ -241,9 +241,6 @@ func TestModerationEndToEnd(t *testing.T) {
 				t.Errorf("/%s default_member_permissions %v, want Manage Messages", n, c)
 				continue
 			}
-			if c.DMPermission == nil || *c.DMPermission {
-				t.Errorf("/%s dm_permission %v, want false", n, c.DMPermission)
-			}
 			if c.Contexts == nil || len(*c.Contexts) != 1 || (*c.Contexts)[0] != discordgo.InteractionContextGuild {
 				t.Errorf("/%s contexts %v, want the guild only", n, c.Contexts)
 			}

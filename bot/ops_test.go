@@ -37,7 +37,7 @@ func TestMetricsAndHealthThroughDiscord(t *testing.T) {
 	if err := SetAPIBase(srv.APIBase()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { SetAPIBase(DefaultAPIBase) }) //nolint:errcheck // the default base is valid
+	t.Cleanup(func() { SetAPIBase(config.DefaultAPIBase) }) // the default base is valid
 	var limited atomic.Bool
 	srv.Handle("POST", "/channels/{channel}/messages", func(r discordtest.Request, p map[string]string) (int, any) {
 		switch {
@@ -61,7 +61,7 @@ func TestMetricsAndHealthThroughDiscord(t *testing.T) {
 	// The scheduled digest is due at 09:00 and the clock stays at 07:30:
 	// only /digest now posts.
 	clock := schedtest.NewClock(time.Date(2026, 6, 10, 7, 30, 0, 0, time.UTC))
-	b := New(sess, lib, slog.New(slog.NewTextHandler(logs, nil)), Options{
+	b := New(sess, depsFor(lib), slog.New(slog.NewTextHandler(logs, nil)), Options{
 		GuildID: discordtest.DefaultGuildID, Metrics: m, Clock: clock, DigestTime: config.Clock{Hour: 9},
 	})
 	h := &harness{srv: srv, bot: b, logs: logs}

@@ -56,7 +56,7 @@ func TestShardsOwnTheirServers(t *testing.T) {
 	if err := SetAPIBase(srv.APIBase()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { SetAPIBase(DefaultAPIBase) }) //nolint:errcheck // the default base is valid
+	t.Cleanup(func() { SetAPIBase(config.DefaultAPIBase) }) // the default base is valid
 
 	type shard struct {
 		bot     *Bot
@@ -71,7 +71,7 @@ func TestShardsOwnTheirServers(t *testing.T) {
 		ts := httptest.NewServer(ops.Mux(m, ops.NewHealth()))
 		t.Cleanup(ts.Close)
 		sh := shard{metrics: ts.URL + "/metrics", logs: &syncBuffer{}}
-		sh.bot = New(sess, lib, slog.New(slog.NewTextHandler(sh.logs, nil)), Options{
+		sh.bot = New(sess, depsFor(lib), slog.New(slog.NewTextHandler(sh.logs, nil)), Options{
 			Clock: clocks[id], Metrics: m, Shard: config.Shard{ID: id, Count: 2},
 		})
 		shards[id] = sh

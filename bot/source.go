@@ -181,7 +181,7 @@ func (b *Bot) addSource(ctx context.Context, i *discordgo.Interaction, src searc
 	case errors.Is(err, search.ErrTooLarge):
 		return plain(fmt.Sprintf("The text is too long (at most %d MB), so nothing was added.", search.MaxTextBytes>>20), true), nil
 	case errors.Is(err, search.ErrInvalid):
-		return plain("I couldn't add it: "+strings.TrimPrefix(err.Error(), "search: invalid source: ")+".", true), nil
+		return plain("I couldn't add it. "+userMessage(err)+". Nothing was added.", true), nil
 	case err != nil:
 		return plain("Sorry, I couldn't store the source just now. Nothing was added; please try again in a moment.", true), err
 	}
@@ -256,11 +256,10 @@ func ingestFailure(err error) string {
 		return "The page took too long to load, so nothing was added. Try again later, or paste the text with `/source add`."
 	case errors.Is(err, context.Canceled):
 		return "I stopped before the page was loaded; nothing was added."
-	case refused(err):
+	case refused(err) && userMessage(err) != "":
 		// The message quotes what the site sent (its status line, its
 		// content type): text for the moderator, not Markdown.
-		msg := strings.TrimPrefix(err.Error(), "ingest: ")
-		return escapeMarkdown(capitalize(clip(oneLine(msg), 400))) + ". Nothing was added."
+		return escapeMarkdown(oneLine(userMessage(err))) + ". Nothing was added."
 	}
 	return "I couldn't fetch that page, so nothing was added. Check the link, or paste the text with `/source add`."
 }
@@ -357,17 +356,10 @@ func (b *Bot) autocompleteOwnSource(ctx context.Context, i *discordgo.Interactio
 	if requireModerator(i, b.opts.ModRole) != nil {
 		return b.respondChoices(ctx, i, nil)
 	}
-	var typed string
-	if data := i.ApplicationCommandData(); len(data.Options) > 0 {
-		for _, o := range data.Options[0].Options {
-			if o.Focused {
-				typed, _ = o.Value.(string)
-			}
-		}
-	}
+	typed := focusedValue(i)
 	own, err := b.lib.FindSources(search.SourceSearch{Scope: i.GuildID, Prefix: typed, OwnOnly: true, Limit: maxChoices})
 	if err != nil {
-		b.respondChoices(ctx, i, nil) //nolint:errcheck // the listing error is the one to log
+		b.respondChoices(ctx, i, nil) // the listing error is the one to log
 		return err
 	}
 	return b.respondChoices(ctx, i, sourceChoices(own, typed))
@@ -393,7 +385,7 @@ func (b *Bot) findOwnSource(guild, v string) (search.Source, bool, error) {
 func (b *Bot) handleSourceRemove(ctx context.Context, i *discordgo.Interaction, v string) error {
 	s, ok, err := b.findOwnSource(i.GuildID, v)
 	if err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) //nolint:errcheck // the read error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) // the read error is the one to log
 		return err
 	}
 	if !ok {
@@ -434,7 +426,7 @@ func (b *Bot) handleSourceRemoveConfirm(ctx context.Context, i *discordgo.Intera
 	token := strings.TrimPrefix(i.MessageComponentData().CustomID, sourceRemovePrefix)
 	s, ok, err := b.findOwnSource(i.GuildID, token)
 	if err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) //nolint:errcheck // the read error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) // the read error is the one to log
 		return err
 	}
 	if !ok {
@@ -445,7 +437,7 @@ func (b *Bot) handleSourceRemoveConfirm(ctx context.Context, i *discordgo.Intera
 		return b.respond(ctx, i, discordgo.InteractionResponseUpdateMessage, plain("That source is no longer in this server's library; nothing to remove.", true))
 	}
 	if err != nil {
-		b.reply(ctx, i, plain("Sorry, I couldn't remove the source just now. Nothing changed; please try again.", true)) //nolint:errcheck // the write error is the one to log
+		b.reply(ctx, i, plain("Sorry, I couldn't remove the source just now. Nothing changed; please try again.", true)) // the write error is the one to log
 		return err
 	}
 	b.log.Info("source removed", "guild", i.GuildID, "source", removed.ID, "by", actor(i))
@@ -514,12 +506,8 @@ func renderSourceList(p search.SourcePage, guild string, offset int) message {
 		Ephemeral: true,
 	}
 	if p.Total > sourceListPage {
-		m.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.Button{Label: "◀ Previous", Style: discordgo.SecondaryButton, Disabled: offset == 0,
-				CustomID: sourceListPrefix + strconv.Itoa(max(0, offset-sourceListPage))},
-			discordgo.Button{Label: "Next ▶", Style: discordgo.PrimaryButton, Disabled: end >= p.Total,
-				CustomID: sourceListPrefix + strconv.Itoa(end)},
-		}}}
+		m.Components = pageButtons(sourceListPrefix+strconv.Itoa(max(0, offset-sourceListPage)), sourceListPrefix+strconv.Itoa(end),
+			"Next ▶", offset == 0, end >= p.Total)
 	}
 	return m
 }

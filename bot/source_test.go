@@ -20,7 +20,7 @@ func TestIngestFailure(t *testing.T) {
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/image" {
 			w.Header().Set("Content-Type", "image/png")
-			w.Write([]byte("\x89PNG\r\n\x1a\n")) //nolint:errcheck // test server
+			w.Write([]byte("\x89PNG\r\n\x1a\n")) // test server
 			return
 		}
 		http.NotFound(w, r)

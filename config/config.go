@@ -110,7 +110,7 @@ type Config struct {
 	// overrides it.
 	DataDir string
 	// ModRole is a role id whose members may moderate Sitrep in addition to
-	// those with Manage Server, or "".
+	// those with Manage Messages, or "".
 	ModRole string
 	// AllowPrivateURLs lets ingestion fetch loopback and private-network
 	// addresses (tests, intranets). Off by default.
@@ -190,11 +190,11 @@ func Load(getenv func(string) string) (Config, error) {
 	snowflake(EnvDigestChannel, &c.DigestChannel)
 
 	if v := get(EnvAPIBase); v != "" {
-		base, err := parseAPIBase(v)
+		base, err := ParseAPIBase(v)
 		if err != nil {
 			bad(EnvAPIBase, err)
 		}
-		c.APIBase = base
+		c.APIBase = base.String()
 	}
 	if v := get(EnvDataDir); v != "" {
 		if strings.ContainsFunc(v, unicode.IsControl) {
@@ -362,37 +362,54 @@ func parseToken(raw string) (Secret, error) {
 	return Secret(tokenPrefix + t), nil
 }
 
-// apiPath is the path a Discord REST base ends in: "/api/vN", optionally
-// behind a proxy prefix.
-var apiPath = regexp.MustCompile(`^(/[^/]+)*/api/v[0-9]{1,3}/?$`)
+// apiPath matches the path of an API base: any prefix (a REST proxy may
+// mount Discord below a path of its own), then "api/v<N>" with an optional
+// slash; N has no leading zero and is at most 999.
+var apiPath = regexp.MustCompile(`^(/(?:[^/?#]+/)*)api/v([1-9][0-9]{0,2})/?$`)
 
-// parseAPIBase checks an http(s) URL whose path ends in /api/vN and returns
-// it with a trailing slash.
-func parseAPIBase(v string) (string, error) {
+// APIBase is a Discord REST base URL that ParseAPIBase accepted.
+type APIBase struct {
+	// Root is "scheme://host[:port]/[prefix/]": what discordgo calls
+	// EndpointDiscord.
+	Root string
+	// Version is the N of "api/vN".
+	Version string
+}
+
+// String returns the base with a trailing slash, e.g.
+// "https://discord.com/api/v9/".
+func (b APIBase) String() string { return b.Root + "api/v" + b.Version + "/" }
+
+// ParseAPIBase checks an http(s) URL whose path ends in /api/vN (behind an
+// optional proxy prefix), without user, query or fragment. It is the one
+// check of an API base: Load applies it to DISCORD_API_BASE and
+// bot.SetAPIBase to what it is given. The error says what is wanted and
+// never quotes a value that may hold credentials.
+func ParseAPIBase(v string) (APIBase, error) {
 	u, err := url.Parse(v)
 	if err != nil {
 		// The value is not quoted: a malformed URL may still hold credentials.
-		return "", fmt.Errorf("the value is not a URL; want e.g. %s", DefaultAPIBase)
+		return APIBase{}, fmt.Errorf("the value is not a URL; want e.g. %s", DefaultAPIBase)
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	switch {
 	case u.User != nil:
 		// Checked first and not quoted: credentials would be logged with it.
-		return "", errors.New("the URL must not contain a user name or password")
+		return APIBase{}, errors.New("the URL must not contain a user name or password")
 	case u.Scheme != "http" && u.Scheme != "https":
-		return "", fmt.Errorf("%q must start with https:// (or http:// for a local test server); want e.g. %s", clip(v), DefaultAPIBase)
+		return APIBase{}, fmt.Errorf("%q must start with https:// (or http:// for a local test server); want e.g. %s", clip(v), DefaultAPIBase)
 	case u.Host == "":
-		return "", fmt.Errorf("%q has no host; want e.g. %s", clip(v), DefaultAPIBase)
+		return APIBase{}, fmt.Errorf("%q has no host; want e.g. %s", clip(v), DefaultAPIBase)
 	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
-		return "", fmt.Errorf("%q must not have a query or fragment; want e.g. %s", clip(v), DefaultAPIBase)
-	case !apiPath.MatchString(u.Path):
-		return "", fmt.Errorf("%q must end in a versioned API path like /api/v9/; want e.g. %s", clip(v), DefaultAPIBase)
+		return APIBase{}, fmt.Errorf("%q must not have a query or fragment; want e.g. %s", clip(v), DefaultAPIBase)
+	case u.Opaque != "":
+		return APIBase{}, fmt.Errorf("%q is not a base URL; want e.g. %s", clip(v), DefaultAPIBase)
 	}
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
+	m := apiPath.FindStringSubmatch(u.EscapedPath())
+	if m == nil {
+		return APIBase{}, fmt.Errorf("%q must end in a versioned API path like /api/v9/; want e.g. %s", clip(v), DefaultAPIBase)
 	}
-	u.RawPath = ""
-	return u.String(), nil
+	return APIBase{Root: u.Scheme + "://" + u.Host + m[1], Version: m[2]}, nil
 }
 
 // parseBool accepts 1/0, true/false and yes/no in any case, nothing else,

@@ -282,7 +282,7 @@ func TestTokenNeverShown(t *testing.T) {
 		"%v":          fmt.Sprintf("%v", c),
 		"%+v":         fmt.Sprintf("%+v", c),
 		"%#v":         fmt.Sprintf("%#v", c),
-		"%s":          fmt.Sprintf("%s", c),
+		"%s":          fmt.Sprintf("%s", c), //lint:ignore S1025 the %s verb is what is under test
 		"token %v":    fmt.Sprintf("%v", c.Token),
 		"token %#v":   fmt.Sprintf("%#v", c.Token),
 		"json":        string(js),

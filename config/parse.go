@@ -8,9 +8,11 @@ import (
 	"time"
 )
 
-// The parse errors below are written for people: the bot can show them to a
-// moderator as they are, so they carry no package prefix and say what a valid
-// value looks like.
+// The parse errors below are written for people and say what a valid value
+// looks like. They carry no package prefix because they are reasons: Load
+// puts "config: VAR: " before them (VarError). Every error the Parse
+// functions return has a UserMessage method, the convention of
+// search.UserError, which the bot shows to a moderator.
 var (
 	// ErrInvalidClock is wrapped by every error ParseClock returns.
 	ErrInvalidClock = errors.New("invalid time of day")
@@ -47,15 +49,15 @@ func ParseClock(s string) (Clock, error) {
 	t := strings.TrimSpace(s)
 	hh, mm, ok := strings.Cut(t, ":")
 	if !ok || len(hh) < 1 || len(hh) > 2 || len(mm) != 2 || !allDigits(hh) || !allDigits(mm) {
-		return Clock{}, fmt.Errorf("%w %q: use 24-hour HH:MM, e.g. 09:00 or 17:30", ErrInvalidClock, t)
+		return Clock{}, invalidValue(ErrInvalidClock, " %q: use 24-hour HH:MM, e.g. 09:00 or 17:30", t)
 	}
 	h, _ := strconv.Atoi(hh) // digits only, at most 2: cannot fail
 	m, _ := strconv.Atoi(mm)
 	if h > 23 {
-		return Clock{}, fmt.Errorf("%w %q: the hour must be 00-23", ErrInvalidClock, t)
+		return Clock{}, invalidValue(ErrInvalidClock, " %q: the hour must be 00-23", t)
 	}
 	if m > 59 {
-		return Clock{}, fmt.Errorf("%w %q: the minutes must be 00-59", ErrInvalidClock, t)
+		return Clock{}, invalidValue(ErrInvalidClock, " %q: the minutes must be 00-59", t)
 	}
 	return Clock{Hour: h, Minute: m}, nil
 }
@@ -75,15 +77,15 @@ func ParseTimezone(s string) (*time.Location, error) {
 	name := strings.TrimSpace(s)
 	switch {
 	case name == "":
-		return nil, fmt.Errorf("%w: the name is empty; use an IANA name such as Europe/London or UTC", ErrInvalidTimezone)
+		return nil, invalidValue(ErrInvalidTimezone, ": the name is empty; use an IANA name such as Europe/London or UTC")
 	case name == "Local":
-		return nil, fmt.Errorf("%w %q: name the zone itself, e.g. Europe/London or UTC", ErrInvalidTimezone, name)
+		return nil, invalidValue(ErrInvalidTimezone, " %q: name the zone itself, e.g. Europe/London or UTC", name)
 	case len(name) > maxTimezoneLen || !ianaName(name):
-		return nil, fmt.Errorf("%w %q: use an IANA name such as Europe/London or America/New_York", ErrInvalidTimezone, clip(name))
+		return nil, invalidValue(ErrInvalidTimezone, " %q: use an IANA name such as Europe/London or America/New_York", clip(name))
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, fmt.Errorf("%w %q: unknown zone; use an IANA name such as Europe/London or America/New_York", ErrInvalidTimezone, name)
+		return nil, invalidValue(ErrInvalidTimezone, " %q: unknown zone; use an IANA name such as Europe/London or America/New_York", name)
 	}
 	return loc, nil
 }
@@ -112,10 +114,10 @@ func ianaName(s string) bool {
 func ParseSnowflake(s string) (string, error) {
 	id := strings.TrimSpace(s)
 	if len(id) < 17 || len(id) > 20 || !allDigits(id) {
-		return "", fmt.Errorf("%w %q: want 17 to 20 digits (in Discord, turn on Developer Mode and use Copy ID)", ErrInvalidSnowflake, clip(id))
+		return "", invalidValue(ErrInvalidSnowflake, " %q: want 17 to 20 digits (in Discord, turn on Developer Mode and use Copy ID)", clip(id))
 	}
 	if _, err := strconv.ParseUint(id, 10, 64); err != nil {
-		return "", fmt.Errorf("%w %q: too large for a Discord id", ErrInvalidSnowflake, id)
+		return "", invalidValue(ErrInvalidSnowflake, " %q: too large for a Discord id", id)
 	}
 	return id, nil
 }
@@ -141,4 +143,27 @@ func clip(s string) string {
 		return s
 	}
 	return string(r[:limit]) + "…"
+}
+
+// valueError is a value that does not parse: the sentinel it wraps, then
+// the detail (what was given, what is wanted).
+type valueError struct {
+	sentinel error
+	detail   string
+}
+
+func invalidValue(sentinel error, format string, args ...any) error {
+	return &valueError{sentinel: sentinel, detail: fmt.Sprintf(format, args...)}
+}
+
+func (e *valueError) Error() string { return e.sentinel.Error() + e.detail }
+
+// Unwrap returns the sentinel.
+func (e *valueError) Unwrap() error { return e.sentinel }
+
+// UserMessage returns the error as a sentence a moderator can read, without
+// a final full stop; the sentinels start with a lower-case ASCII letter.
+func (e *valueError) UserMessage() string {
+	msg := e.Error()
+	return strings.ToUpper(msg[:1]) + msg[1:]
 }

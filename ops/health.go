@@ -81,5 +81,5 @@ func (h *Health) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !st.Healthy {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
-	json.NewEncoder(w).Encode(st) //nolint:errcheck // the prober has gone
+	json.NewEncoder(w).Encode(st) // the prober has gone
 }

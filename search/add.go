@@ -154,7 +154,10 @@ func normalizeAll(srcs []Source, actor string) []normalized {
 // Add stores one new source and indexes it. The same article already in
 // the library (same text or same URL, in the source's scope or the shared
 // one) is refused with a *DuplicateError; so is an id already in use.
-// Validation failures wrap ErrInvalid, ErrEmptyText or ErrTooLarge.
+// Validation failures wrap ErrInvalid, ErrEmptyText or ErrTooLarge. A
+// context that has ended before the write returns its error and stores
+// nothing; once the source is committed, Add finishes and returns it, with
+// AddedAt as stored.
 func (l *Library) Add(ctx context.Context, s Source) (Source, error) {
 	if err := l.checkOpen(); err != nil {
 		return Source{}, err
@@ -163,24 +166,30 @@ func (l *Library) Add(ctx context.Context, s Source) (Source, error) {
 	if err != nil {
 		return Source{}, err
 	}
-	stored := storedSource{Source: s, Spans: spans, Attribution: attribute(s.Text, spans), AttributionVersion: attributionVersion}
-	_, _, failed, err := l.write(ctx, []storedSource{stored}, true)
+	batch := []storedSource{{Source: s, Spans: spans, Attribution: attribute(s.Text, spans), AttributionVersion: attributionVersion}}
+	_, _, failed, err := l.write(ctx, batch, true)
 	if err != nil {
 		return Source{}, err
 	}
 	if len(failed) > 0 {
 		return Source{}, failed[0].Err
 	}
-	return stored.Source, nil
+	return batch[0].Source, nil
 }
 
 // write commits srcs to the store (with their audit entries and pending
 // marks), then indexes them, then clears the marks. With refuseDuplicates,
-// a source matching an existing one is reported instead of stored.
+// a source matching an existing one is reported instead of stored. ctx is
+// checked once, before the transaction: what is committed is finished
+// (indexed, marks cleared) and reported as done, so callers never tell a
+// user "nothing was added" about a source that was.
 func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicates bool) (added, replaced int, failed []ItemError, err error) {
 	l.wmu.Lock()
 	defer l.wmu.Unlock()
 	if err := l.checkOpen(); err != nil {
+		return 0, 0, nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return 0, 0, nil, err
 	}
 	now := l.now().UTC()
@@ -196,7 +205,7 @@ func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicat
 				return err
 			}
 			if exists && old.Scope != s.Scope {
-				failed = append(failed, ItemError{Index: k, ID: s.ID, Err: fmt.Errorf("%w: id %s is used by another scope", ErrInvalid, s.ID)})
+				failed = append(failed, ItemError{Index: k, ID: s.ID, Err: invalidf("The id %s is used by another server's source", s.ID)})
 				continue
 			}
 			if refuseDuplicates {
@@ -248,7 +257,7 @@ func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicat
 	if err := l.clearPending(ids); err != nil {
 		return 0, 0, nil, err
 	}
-	return added, replaced, failed, ctx.Err()
+	return added, replaced, failed, nil
 }
 
 // findDuplicate looks for s's text or URL in its scope and the shared one.

@@ -2,7 +2,6 @@ package search
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -54,15 +53,6 @@ func (z analyzer) tokens(text string) []token {
 		out = append(out, token{Term: string(t.Term), Start: t.Start, End: t.End})
 	}
 	return out
-}
-
-// terms returns the distinct index terms of text.
-func (z analyzer) terms(text string) map[string]bool {
-	set := make(map[string]bool)
-	for _, t := range z.a.Analyze([]byte(text)) {
-		set[string(t.Term)] = true
-	}
-	return set
 }
 
 // queryTerm is one distinct term of a question, in question order.
@@ -212,13 +202,4 @@ func highlights(text string, toks []token, want map[string]bool) []Highlight {
 		hs = append(hs, Highlight{Start: t.Start, End: t.End})
 	}
 	return hs
-}
-
-// clip shortens s to at most n runes, on a rune boundary, marking the cut.
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	runes := []rune(s)
-	return string(runes[:n-1]) + "…"
 }

@@ -10,83 +10,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
 
 	"sitrep/search/attrib"
 	"sitrep/search/wordnet"
 )
-
-// MaxQuestionBytes bounds a question; longer ones are cut at a rune
-// boundary before analysis (a question is not an article).
-const MaxQuestionBytes = 1000
-
-// DefaultLimit is how many quotes an answer holds unless asked otherwise.
-const DefaultLimit = 5
-
-// Query is a question put to the library.
-type Query struct {
-	Question string
-	Scope    string // the caller's guild, or SharedScope
-	SourceID string // when set, quotes come from this source only
-	Limit    int    // quotes wanted; DefaultLimit when 0
-	Offset   int    // quotes to skip, for paging
-	// Asker, when set, records the question in the scope's log (for the
-	// digest and for follow-ups when a new source answers it).
-	Asker *Asker
-}
-
-// Asker says who asked a question and where, for the question log.
-type Asker struct {
-	UserID    string `json:"user_id,omitempty"`
-	ChannelID string `json:"channel_id,omitempty"`
-	// Private: asked privately; the question stays between the asker and
-	// the bot (see QuestionRecord.Private).
-	Private bool `json:"private,omitempty"`
-}
-
-// Reporter is another source that says the same thing as a quote, in its
-// own words.
-type Reporter struct {
-	Ref
-	Quote string `json:"quote"`
-}
-
-// Quote is one answer: whole sentences of a source, verbatim.
-type Quote struct {
-	Text           string      `json:"quote"`
-	Source         Ref         `json:"source"`
-	Score          float64     `json:"score"`
-	AlsoReportedBy []Reporter  `json:"also_reported_by"`
-	Highlights     []Highlight `json:"highlights,omitempty"` // byte ranges of Text that matched
-	sentence       int
-	terms          map[string]bool
-
-	// SaidBy is who speaks in the quote, with their role when the text
-	// gives it; AccordingTo is the reporting chain, nearest first. Both
-	// come from the source's text (see attachAttribution) and are empty
-	// where it names no one.
-	SaidBy      string   `json:"said_by,omitempty"`
-	AccordingTo []string `json:"according_to,omitempty"`
-}
-
-// Answer is what the library says to a question.
-type Answer struct {
-	Question string  `json:"question"`
-	Answered bool    `json:"answered"`
-	Quotes   []Quote `json:"results"`
-	// Total is how many quotes the library had for the question, for paging.
-	Total int `json:"total"`
-	// Corrected is the question as searched, when a typo was corrected.
-	Corrected string `json:"corrected,omitempty"`
-	// QuestionID identifies the logged question (when Query.Asker was set).
-	QuestionID string `json:"question_id,omitempty"`
-	// Differ lists quotes from different sources that give different
-	// figures, dates or claimants for the same thing (see sourcesDiffer).
-	Differ []Disagreement `json:"sources_differ,omitempty"`
-}
 
 // Ranking weights. They were tuned on the dev halves of the question sets
 // (testdata/qa) and checked on TIME and BBC through Ask (eval_test.go,
@@ -380,99 +308,6 @@ func termsQuery(p prepared, field string, boost float64) query.Query {
 		}
 	}
 	return bleve.NewDisjunctionQuery(qs...)
-}
-
-// articleCoordination is the exponent of an article's coverage of the
-// question (coverageQuery). Bleve's own coordination (exponent 1, over
-// clauses) let six common words outweigh the one rare word a TIME topic is
-// about ("MAPHILINDO, A WORD FORMED FROM ... THREE COUNTRIES"). Measured
-// with query term frequency on, TIME nDCG@10: 0.684 with Bleve's clause
-// count, 0.671 at 0 (no coordination), 0.696 at 0.5, 0.697 at 0.6, 0.686
-// at 0.75, 0.675 at 1; BBC MRR@10 0.793 at 0.5, 0.792 at 0.6.
-const articleCoordination = 0.5
-
-// coverageQuery is termsQuery scored as the sum of its clauses times the
-// question's coverage raised to articleCoordination: the IDF-weighted share
-// of its terms that the document holds, an alternative standing for its
-// term. Bleve's disjunction multiplies by the share of clauses matched
-// instead, which weighs "the" topic word like any other and counts each
-// alternative as one more word missed.
-func coverageQuery(p prepared, field string, boost float64) query.Query {
-	d := termsQuery(p, field, boost).(*query.DisjunctionQuery)
-	// The breakdown (clause → score) is how the searcher learns which
-	// clauses matched; it leaves the score for coverageSearcher to set.
-	d.RetrieveScoreBreakdown(true)
-	q := &coverageQueryImpl{d: d, total: p.total}
-	for i, t := range p.terms {
-		q.weight = append(q.weight, p.weight[t.Term])
-		for range 1 + len(t.Alts) { // the term's clause, then its alternatives'
-			q.term = append(q.term, i)
-		}
-	}
-	return q
-}
-
-// coverageQueryImpl is the query coverageQuery builds.
-type coverageQueryImpl struct {
-	d      *query.DisjunctionQuery
-	term   []int     // clause → question term
-	weight []float64 // question term → weight
-	total  float64   // weight of all question terms
-}
-
-// Searcher implements query.Query.
-func (q *coverageQueryImpl) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
-	s, err := q.d.Searcher(ctx, r, m, o)
-	if err != nil {
-		return nil, err
-	}
-	return &coverageSearcher{Searcher: s, q: q}, nil
-}
-
-// coverageSearcher scores the matches of a disjunction that retrieves its
-// score breakdown.
-type coverageSearcher struct {
-	search.Searcher
-	q    *coverageQueryImpl
-	seen []bool
-}
-
-func (s *coverageSearcher) score(dm *search.DocumentMatch) {
-	if dm == nil || len(dm.ScoreBreakdown) == 0 || s.q.total <= 0 {
-		return
-	}
-	if s.seen == nil {
-		s.seen = make([]bool, len(s.q.weight))
-	}
-	clear(s.seen)
-	sum, covered := 0.0, 0.0
-	// In clause order, not the map's: the same sum every time.
-	for clause, t := range s.q.term {
-		v, ok := dm.ScoreBreakdown[clause]
-		if !ok {
-			continue
-		}
-		sum += v
-		if !s.seen[t] {
-			s.seen[t] = true
-			covered += s.q.weight[t]
-		}
-	}
-	dm.Score = sum * math.Pow(covered/s.q.total, articleCoordination)
-}
-
-// Next implements search.Searcher.
-func (s *coverageSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	dm, err := s.Searcher.Next(ctx)
-	s.score(dm)
-	return dm, err
-}
-
-// Advance implements search.Searcher.
-func (s *coverageSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
-	dm, err := s.Searcher.Advance(ctx, id)
-	s.score(dm)
-	return dm, err
 }
 
 func (l *Library) filtered(q query.Query, scope, sourceID string) query.Query {

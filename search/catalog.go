@@ -410,7 +410,7 @@ func (l *Library) SourceByName(scope, v string, ownOnly bool) (Source, error) {
 		return Source{}, errorf("find source: %w", err)
 	}
 	if len(found) != 1 {
-		return Source{}, fmt.Errorf("%w: %s", ErrNotFound, clip(v, 40))
+		return Source{}, fmt.Errorf("%w: %s", ErrNotFound, Clip(v, 40))
 	}
 	return found[0], nil
 }

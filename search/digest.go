@@ -321,17 +321,7 @@ func (l *Library) AllDigestSettings() ([]DigestSettings, error) {
 	if err := l.checkOpen(); err != nil {
 		return nil, err
 	}
-	var out []DigestSettings
-	err := l.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketDigest).ForEach(func(_, v []byte) error {
-			var s DigestSettings
-			if err := json.Unmarshal(v, &s); err != nil {
-				return err
-			}
-			out = append(out, s)
-			return nil
-		})
-	})
+	out, err := readAll[DigestSettings](l.db, bucketDigest, nil)
 	if err != nil {
 		return nil, errorf("read digest settings: %w", err)
 	}

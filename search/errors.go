@@ -55,6 +55,36 @@ func (e *DuplicateError) Error() string {
 // Unwrap makes errors.Is(err, ErrDuplicate) true.
 func (e *DuplicateError) Unwrap() error { return ErrDuplicate }
 
+// UserError is an error whose Message a user may read as it is: a sentence
+// without a final full stop, no package prefix, no internals. Err is the
+// cause, for errors.Is and the log; Error is the log form. Every error
+// meant for a user's eyes in this repository has a UserMessage method in
+// this shape (ingest's refusals, config's parse errors): the bot shows
+// UserMessage and logs Error, so no caller edits error strings (the
+// separation benbjohnson/wtf's error.go makes between Message and cause).
+type UserError struct {
+	Message string
+	Err     error
+}
+
+func (e *UserError) Error() string {
+	if e.Err == nil {
+		return "search: " + e.Message
+	}
+	return e.Err.Error() + ": " + e.Message
+}
+
+// Unwrap returns the cause.
+func (e *UserError) Unwrap() error { return e.Err }
+
+// UserMessage returns Message.
+func (e *UserError) UserMessage() string { return e.Message }
+
+// invalidf is a validation failure: a UserError wrapping ErrInvalid.
+func invalidf(format string, args ...any) error {
+	return &UserError{Message: fmt.Sprintf(format, args...), Err: ErrInvalid}
+}
+
 func errorf(format string, args ...any) error {
 	return fmt.Errorf("search: "+format, args...)
 }

@@ -90,10 +90,10 @@ func (l *Library) AddFeed(f Feed) (Feed, error) {
 	}
 	f.URL = strings.TrimSpace(f.URL)
 	if f.URL == "" {
-		return Feed{}, fmt.Errorf("%w: a feed needs a URL", ErrInvalid)
+		return Feed{}, invalidf("A feed needs a URL")
 	}
 	f.ID = feedID(f.Scope, f.URL)
-	f.Title = clip(strings.TrimSpace(f.Title), 250)
+	f.Title = Clip(strings.TrimSpace(f.Title), 250)
 	f.AddedAt = l.now().UTC()
 	err := l.db.Update(func(tx *bolt.Tx) error {
 		old, ok, err := getFeed(tx, f.ID)
@@ -136,17 +136,7 @@ func (l *Library) AllFeeds() ([]Feed, error) {
 	if err := l.checkOpen(); err != nil {
 		return nil, err
 	}
-	var out []Feed
-	err := l.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketFeeds).ForEach(func(_, v []byte) error {
-			var f Feed
-			if err := json.Unmarshal(v, &f); err != nil {
-				return err
-			}
-			out = append(out, f)
-			return nil
-		})
-	})
+	out, err := readAll[Feed](l.db, bucketFeeds, nil)
 	if err != nil {
 		return nil, errorf("list feeds: %w", err)
 	}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -133,7 +135,7 @@ func (l *Library) MarkFollowedUp(scope string, ids []string) error {
 	err := l.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketQuestions)
 		for _, id := range ids {
-			key := []byte(string(scopedKey(scope, "")) + decodeHex(id))
+			key := questionIDKey(scope, id)
 			raw := b.Get(key)
 			if raw == nil {
 				continue
@@ -200,7 +202,7 @@ func (l *Library) QueueFollowUps(scope, id string) error {
 			return err
 		}
 		key := binary.BigEndian.AppendUint64(nil, seq)
-		raw, err := json.Marshal(FollowUpJob{ID: encodeID(key), Scope: scope, SourceID: id, QueuedAt: l.now().UTC()})
+		raw, err := json.Marshal(FollowUpJob{ID: hex.EncodeToString(key), Scope: scope, SourceID: id, QueuedAt: l.now().UTC()})
 		if err != nil {
 			return err
 		}
@@ -241,10 +243,17 @@ func (l *Library) FinishFollowUpJob(id string) error {
 		return err
 	}
 	err := l.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketFollowUpQueue).Delete([]byte(decodeHex(id)))
+		key, err := hex.DecodeString(id)
+		if err != nil {
+			return nil // not a job id: no job to finish
+		}
+		return tx.Bucket(bucketFollowUpQueue).Delete(key)
 	})
 	if err != nil {
 		return errorf("finish follow-up job: %w", err)
 	}
 	return nil
 }
+
+// errStop ends a bbolt ForEach early once it found what it looked for.
+var errStop = errors.New("search: stop")

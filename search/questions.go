@@ -2,8 +2,8 @@ package search
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
-	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -49,7 +49,7 @@ func (l *Library) logQuestion(q Query, ans Answer) (string, error) {
 		}
 		at := l.now().UTC()
 		key := questionKey(q.Scope, at, seq)
-		id = encodeID(key[len(scopedKey(q.Scope, "")):])
+		id = hex.EncodeToString(key[len(scopedKey(q.Scope, "")):])
 		rec := QuestionRecord{ID: id, Scope: q.Scope, Text: ans.Question, UserID: q.Asker.UserID,
 			ChannelID: q.Asker.ChannelID, At: at, Answered: ans.Answered, Private: q.Asker.Private}
 		raw, err := json.Marshal(rec)
@@ -65,16 +65,6 @@ func (l *Library) logQuestion(q Query, ans Answer) (string, error) {
 		return "", errorf("log question: %w", err)
 	}
 	return id, nil
-}
-
-func encodeID(b []byte) string {
-	const hex = "0123456789abcdef"
-	var sb strings.Builder
-	for _, c := range b {
-		sb.WriteByte(hex[c>>4])
-		sb.WriteByte(hex[c&15])
-	}
-	return sb.String()
 }
 
 // Questions returns the questions asked in scope at or after since, oldest
@@ -110,7 +100,7 @@ func (l *Library) Question(scope, id string) (QuestionRecord, error) {
 	var rec QuestionRecord
 	found := false
 	err := l.db.View(func(tx *bolt.Tx) error {
-		key := []byte(string(scopedKey(scope, "")) + decodeHex(id))
+		key := questionIDKey(scope, id)
 		v := tx.Bucket(bucketQuestions).Get(key)
 		if v == nil {
 			return nil
@@ -127,27 +117,12 @@ func (l *Library) Question(scope, id string) (QuestionRecord, error) {
 	return rec, nil
 }
 
-func decodeHex(s string) string {
-	if len(s)%2 != 0 {
-		return ""
+// questionIDKey is the store key of the question id in scope; an id that is
+// not hex names no question (the bare scope prefix holds none).
+func questionIDKey(scope, id string) []byte {
+	suffix, err := hex.DecodeString(id)
+	if err != nil {
+		suffix = nil
 	}
-	out := make([]byte, len(s)/2)
-	for i := range out {
-		hi, lo := unhex(s[2*i]), unhex(s[2*i+1])
-		if hi < 0 || lo < 0 {
-			return ""
-		}
-		out[i] = byte(hi<<4 | lo)
-	}
-	return string(out)
-}
-
-func unhex(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	}
-	return -1
+	return append([]byte(string(scopedKey(scope, ""))), suffix...)
 }

@@ -58,7 +58,7 @@ var (
 // source's sentence spans.
 func (s *Source) normalize() ([]Span, error) {
 	if !utf8.ValidString(s.Text) {
-		return nil, fmt.Errorf("%w: text is not valid UTF-8", ErrInvalid)
+		return nil, invalidf("The text is not valid UTF-8")
 	}
 	s.Text = strings.ReplaceAll(strings.ReplaceAll(s.Text, "\r\n", "\n"), "\x00", "")
 	if len(s.Text) > MaxTextBytes {
@@ -70,17 +70,17 @@ func (s *Source) normalize() ([]Span, error) {
 	}
 	for _, f := range []*string{&s.ID, &s.Title, &s.Outlet, &s.URL, &s.Published, &s.AddedBy} {
 		if !utf8.ValidString(*f) {
-			return nil, fmt.Errorf("%w: a field is not valid UTF-8", ErrInvalid)
+			return nil, invalidf("A field is not valid UTF-8")
 		}
 		*f = strings.TrimSpace(strings.ReplaceAll(*f, "\x00", ""))
 	}
 	s.URL = withoutCredentials(s.URL)
 	if s.Published != "" {
 		if !datePattern.MatchString(s.Published) {
-			return nil, fmt.Errorf("%w: published %q is not YYYY-MM-DD", ErrInvalid, s.Published)
+			return nil, invalidf("Date published %q is not YYYY-MM-DD", s.Published)
 		}
 		if _, err := time.Parse(time.DateOnly, s.Published); err != nil {
-			return nil, fmt.Errorf("%w: published %q is not a date", ErrInvalid, s.Published)
+			return nil, invalidf("Date published %q is not a date", s.Published)
 		}
 	}
 	sum := sha256.Sum256([]byte(strings.Join(strings.Fields(s.Text), " ")))
@@ -91,14 +91,14 @@ func (s *Source) normalize() ([]Span, error) {
 		id := sha256.Sum256([]byte(s.Scope + "\x00" + s.Hash))
 		s.ID = hex.EncodeToString(id[:5])
 	} else if !idPattern.MatchString(s.ID) {
-		return nil, fmt.Errorf("%w: id %q: use letters, digits and . _ : - (at most 128)", ErrInvalid, clip(s.ID, 40))
+		return nil, invalidf("The id %q may hold only letters, digits and . _ : - (at most 128)", Clip(s.ID, 40))
 	}
 	if s.Title == "" {
 		first := s.Text[spans[0].Start:spans[0].End]
-		s.Title = clip(first, 90)
+		s.Title = Clip(first, 90)
 	}
-	s.Title = clip(s.Title, 250)
-	s.Outlet = clip(s.Outlet, 120)
+	s.Title = Clip(s.Title, 250)
+	s.Outlet = Clip(s.Outlet, 120)
 	s.Sentences = len(spans)
 	return spans, nil
 }

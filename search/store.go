@@ -3,7 +3,6 @@ package search
 import (
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -198,23 +197,29 @@ func putAudit(tx *bolt.Tx, e AuditEntry) error {
 // Audit returns the changes made in scope (all scopes when all is true),
 // oldest first.
 func (l *Library) Audit(scope string, all bool) ([]AuditEntry, error) {
-	var out []AuditEntry
-	err := l.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketAudit).ForEach(func(_, v []byte) error {
-			var e AuditEntry
-			if err := json.Unmarshal(v, &e); err != nil {
-				return err
-			}
-			if all || e.Scope == scope {
-				out = append(out, e)
-			}
-			return nil
-		})
-	})
+	out, err := readAll(l.db, bucketAudit, func(e AuditEntry) bool { return all || e.Scope == scope })
 	if err != nil {
 		return nil, errorf("read audit log: %w", err)
 	}
 	return out, nil
 }
 
-var errStop = errors.New("stop")
+// readAll decodes every JSON value of bucket, in key order, keeping those
+// keep accepts (all of them when keep is nil): the one view-and-decode
+// loop of the store.
+func readAll[T any](db *bolt.DB, bucket []byte, keep func(T) bool) ([]T, error) {
+	var out []T
+	err := db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucket).ForEach(func(_, v []byte) error {
+			var x T
+			if err := json.Unmarshal(v, &x); err != nil {
+				return err
+			}
+			if keep == nil || keep(x) {
+				out = append(out, x)
+			}
+			return nil
+		})
+	})
+	return out, err
+}

@@ -6,7 +6,7 @@
 //
 //	srv := discordtest.New(t)
 //	if err := bot.SetAPIBase(srv.APIBase()); err != nil { … }
-//	t.Cleanup(func() { bot.SetAPIBase(bot.DefaultAPIBase) })
+//	t.Cleanup(func() { bot.SetAPIBase(config.DefaultAPIBase) })
 //	sess := srv.Session(t) // add handlers, then sess.Open()
 //
 // Then it dispatches interactions (srv.NewInteraction().SlashCommand(…)),
@@ -75,7 +75,7 @@ const (
 const (
 	DefaultMemberPermissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages |
 		discordgo.PermissionReadMessageHistory | discordgo.PermissionEmbedLinks |
-		discordgo.PermissionAttachFiles | discordgo.PermissionUseSlashCommands
+		discordgo.PermissionAttachFiles | discordgo.PermissionUseApplicationCommands
 	DefaultAppPermissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages |
 		discordgo.PermissionReadMessageHistory | discordgo.PermissionEmbedLinks |
 		discordgo.PermissionAttachFiles

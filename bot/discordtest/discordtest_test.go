@@ -12,6 +12,7 @@ import (
 
 	"sitrep/bot"
 	"sitrep/bot/discordtest"
+	"sitrep/config"
 )
 
 // These tests point discordgo's process-wide endpoints at a fake: none may
@@ -26,7 +27,7 @@ func start(tb testing.TB, opts ...discordtest.Option) *discordtest.Server {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() {
-		if err := bot.SetAPIBase(bot.DefaultAPIBase); err != nil {
+		if err := bot.SetAPIBase(config.DefaultAPIBase); err != nil {
 			tb.Error(err)
 		}
 	})

@@ -495,7 +495,7 @@ const (
 // library already has it (by link, canonical link, text or near-same
 // text). Its error is for failures of the library.
 func (f *Follower) takeItem(ctx context.Context, feed search.Feed, it *gofeed.Item, base string) (search.Source, itemOutcome, error) {
-	log := f.opts.Logger.With("feed", feed.ID, "scope", feed.Scope, "item", clip(it.Title, 80))
+	log := f.opts.Logger.With("feed", feed.ID, "scope", feed.Scope, "item", truncate(it.Title, 80))
 	link := itemLink(it, base)
 	if link != "" {
 		if _, dup, err := f.lib.SourceByURL(feed.Scope, link); err != nil || dup {
@@ -591,13 +591,13 @@ func fullContent(it *gofeed.Item, link string) string {
 func itemKeys(it *gofeed.Item, base string) []string {
 	var keys []string
 	if g := strings.TrimSpace(it.GUID); g != "" {
-		keys = append(keys, "guid:"+clip(g, 300))
+		keys = append(keys, "guid:"+truncate(g, 300))
 	}
 	if l := itemLink(it, base); l != "" {
-		keys = append(keys, "link:"+clip(l, 500))
+		keys = append(keys, "link:"+truncate(l, 500))
 	}
 	if len(keys) == 0 {
-		keys = append(keys, "title:"+clip(oneLine(it.Title), 200))
+		keys = append(keys, "title:"+truncate(oneLine(it.Title), 200))
 	}
 	return keys
 }
@@ -650,7 +650,10 @@ func siteOf(parsed *gofeed.Feed, feedURL string) string {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func clip(s string, n int) string {
+// truncate cuts s to at most n runes, with no ellipsis: it bounds the keys
+// that recognise an item already taken, which must stay what earlier polls
+// stored, so it is not search.Clip.
+func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

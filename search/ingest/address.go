@@ -79,7 +79,7 @@ func isLocalName(host string) bool {
 // address or host that was refused.
 func privateAddressError(what string) error {
 	return &refusal{
-		msg: fmt.Sprintf("ingest: refused: %s is a private address; %s", what, privateHint),
+		msg: fmt.Sprintf("refused: %s is a private address; %s", what, privateHint),
 		err: ErrPrivateAddress,
 	}
 }

@@ -1,6 +1,10 @@
 package ingest
 
-import "errors"
+import (
+	"errors"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Sentinel errors. Every error this package returns wraps at most one of
 // them, so callers can branch with errors.Is while showing Error() to the
@@ -43,11 +47,23 @@ var (
 const privateHint = "set SITREP_ALLOW_PRIVATE_URLS=1 for intranet sources"
 
 // refusal is an error with a moderator-facing message that still matches
-// its sentinel with errors.Is.
+// its sentinel with errors.Is. It follows search.UserError's convention:
+// Error is the log form, with the package prefix; UserMessage is what the
+// moderator reads.
 type refusal struct {
-	msg string
+	msg string // without the package prefix
 	err error
 }
 
-func (r *refusal) Error() string { return r.msg }
+func (r *refusal) Error() string { return "ingest: " + r.msg }
 func (r *refusal) Unwrap() error { return r.err }
+
+// UserMessage returns the refusal as a sentence a moderator can read,
+// without a final full stop.
+func (r *refusal) UserMessage() string { return upperFirst(r.msg) }
+
+// upperFirst upper-cases the first letter of s.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}

@@ -66,13 +66,13 @@ func extractHTML(body []byte, contentType, pageURL string) (Article, error) {
 		// x/net/html refuses to nest more than 512 open elements (our
 		// maxDepth) with an error of its own since v0.36: same refusal.
 		return Article{}, &refusal{
-			msg: fmt.Sprintf("ingest: refused: the page could not be read as HTML (%v)", err),
+			msg: fmt.Sprintf("refused: the page could not be read as HTML (%v)", err),
 			err: ErrNoText,
 		}
 	}
 	if depth(doc) > maxDepth {
 		return Article{}, &refusal{
-			msg: fmt.Sprintf("ingest: refused: the page nests elements more than %d deep", maxDepth),
+			msg: fmt.Sprintf("refused: the page nests elements more than %d deep", maxDepth),
 			err: ErrNoText,
 		}
 	}
@@ -92,7 +92,7 @@ func extractHTML(body []byte, contentType, pageURL string) (Article, error) {
 	a.Text = strings.Join(paras, "\n")
 	a = a.clean()
 	if a.Text == "" {
-		return Article{}, &refusal{msg: "ingest: no article text found on the page", err: ErrNoText}
+		return Article{}, &refusal{msg: "no article text found on the page", err: ErrNoText}
 	}
 	return a, nil
 }

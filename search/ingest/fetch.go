@@ -158,6 +158,12 @@ func (e *StatusError) Error() string {
 	return msg
 }
 
+// UserMessage says what the site answered, as a moderator reads it (the
+// convention of search.UserError).
+func (e *StatusError) UserMessage() string {
+	return fmt.Sprintf("The site answered %s for %s", e.Status, e.URL)
+}
+
 // Unwrap makes errors.Is(err, ErrHTTPStatus) true.
 func (e *StatusError) Unwrap() error { return ErrHTTPStatus }
 
@@ -174,7 +180,7 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string, req Request) (Response
 	link = strings.TrimSuffix(strings.TrimPrefix(link, "<"), ">")
 	u, err := url.Parse(link)
 	if err != nil {
-		return Response{}, &refusal{msg: fmt.Sprintf("ingest: refused: %q is not a valid link", link), err: ErrScheme}
+		return Response{}, &refusal{msg: fmt.Sprintf("refused: %q is not a valid link", link), err: ErrScheme}
 	}
 	if err := f.checkLink(u); err != nil {
 		return Response{}, err
@@ -284,7 +290,7 @@ func (f *Fetcher) client() *http.Client {
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) > maxRedirects {
 				return &refusal{
-					msg: fmt.Sprintf("ingest: refused: %s redirected too many times (limit %d)", via[0].URL.Redacted(), max(maxRedirects, 0)),
+					msg: fmt.Sprintf("refused: %s redirected too many times (limit %d)", via[0].URL.Redacted(), max(maxRedirects, 0)),
 					err: ErrTooManyRedirects,
 				}
 			}
@@ -298,12 +304,12 @@ func (f *Fetcher) client() *http.Client {
 func (f *Fetcher) checkLink(u *url.URL) error {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return &refusal{
-			msg: fmt.Sprintf("ingest: refused: %q is not an http or https link", u.Redacted()),
+			msg: fmt.Sprintf("refused: %q is not an http or https link", u.Redacted()),
 			err: ErrScheme,
 		}
 	}
 	if u.Hostname() == "" {
-		return &refusal{msg: fmt.Sprintf("ingest: refused: %q has no host", u.Redacted()), err: ErrScheme}
+		return &refusal{msg: fmt.Sprintf("refused: %q has no host", u.Redacted()), err: ErrScheme}
 	}
 	if !f.AllowPrivate && isLocalName(u.Hostname()) {
 		return privateAddressError(u.Hostname())
@@ -328,7 +334,7 @@ func (f *Fetcher) control(ctx context.Context, network, address string, c syscal
 func (f *Fetcher) checkConnect(_ context.Context, _, address string, _ syscall.RawConn) error {
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
-		return &refusal{msg: fmt.Sprintf("ingest: refused: cannot check address %q", address), err: ErrPrivateAddress}
+		return &refusal{msg: fmt.Sprintf("refused: cannot check address %q", address), err: ErrPrivateAddress}
 	}
 	if f.AllowPrivate || !isInternal(ap.Addr()) || (f.dialAllowed != nil && f.dialAllowed(ap)) {
 		return nil
@@ -372,7 +378,7 @@ func (f *Fetcher) explain(callerCtx, fetchCtx context.Context, u *url.URL, err e
 
 func tooLargeError(what string, limit int64) error {
 	return &refusal{
-		msg: fmt.Sprintf("ingest: refused: %s is larger than the %s limit", what, formatSize(limit)),
+		msg: fmt.Sprintf("refused: %s is larger than the %s limit", what, formatSize(limit)),
 		err: ErrTooLarge,
 	}
 }
@@ -383,7 +389,7 @@ func contentTypeError(what, contentType string) error {
 		mt = contentType
 	}
 	return &refusal{
-		msg: fmt.Sprintf("ingest: refused: %s is %s, not a web page or text", what, mt),
+		msg: fmt.Sprintf("refused: %s is %s, not a web page or text", what, mt),
 		err: ErrContentType,
 	}
 }

@@ -82,16 +82,16 @@ func FromFile(name, contentType string, body []byte) (Article, error) {
 			shown = "an unknown type"
 		}
 		return Article{}, &refusal{
-			msg: fmt.Sprintf("ingest: refused: %s is %s; upload a .txt, .md or .html file", what, shown),
+			msg: fmt.Sprintf("refused: %s is %s; upload a .txt, .md or .html file", what, shown),
 			err: ErrContentType,
 		}
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return Article{}, &refusal{msg: fmt.Sprintf("ingest: %s is empty", what), err: ErrNoText}
+		return Article{}, &refusal{msg: fmt.Sprintf("%s is empty", what), err: ErrNoText}
 	}
 	if sniffed := http.DetectContentType(body); !strings.HasPrefix(sniffed, "text/") {
 		return Article{}, &refusal{
-			msg: fmt.Sprintf("ingest: refused: %s looks like binary data (%s), not text", what, strings.Split(sniffed, ";")[0]),
+			msg: fmt.Sprintf("refused: %s looks like binary data (%s), not text", what, strings.Split(sniffed, ";")[0]),
 			err: ErrContentType,
 		}
 	}
@@ -117,7 +117,7 @@ func textArticle(name string, k kind, body []byte, contentType string) (Article,
 	text, err := decodeText(body, contentType)
 	if err != nil {
 		return Article{}, &refusal{
-			msg: fmt.Sprintf("ingest: %s is not UTF-8 text; save it as UTF-8 and try again", what),
+			msg: fmt.Sprintf("%s is not UTF-8 text; save it as UTF-8 and try again", what),
 			err: ErrEncoding,
 		}
 	}
@@ -135,7 +135,7 @@ func textArticle(name string, k kind, body []byte, contentType string) (Article,
 	a.Text = strings.Join(paras, "\n")
 	a = a.clean()
 	if a.Text == "" {
-		return Article{}, &refusal{msg: fmt.Sprintf("ingest: no article text found in %s", what), err: ErrNoText}
+		return Article{}, &refusal{msg: fmt.Sprintf("no article text found in %s", what), err: ErrNoText}
 	}
 	return a, nil
 }
