@@ -116,6 +116,9 @@ func TestCrashDuringFeedPoll(t *testing.T) {
 		want := items
 		mu.Unlock()
 		est := base + time.Duration(want-before)*60*time.Millisecond
+		mu.Lock() // the article handler draws from rng too
+		killAfter := time.Duration(rng.Int63n(int64(est) * 13 / 10))
+		mu.Unlock()
 
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		cmd := run(ctx, "feed", "poll")
@@ -130,7 +133,7 @@ func TestCrashDuringFeedPoll(t *testing.T) {
 				t.Fatalf("round %d: poll failed: %v", r, err)
 			}
 			finished++
-		case <-time.After(time.Duration(rng.Int63n(int64(est) * 13 / 10))):
+		case <-time.After(killAfter):
 			cmd.Process.Signal(syscall.SIGKILL)
 			err := <-done
 			if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
