@@ -582,14 +582,7 @@ func (p prepared) coverage(sets ...map[string]bool) float64 {
 	if p.known <= 0 {
 		return 0
 	}
-	has := func(term string) bool {
-		for _, s := range sets {
-			if s[term] {
-				return true
-			}
-		}
-		return false
-	}
+	has := anyHolds(sets)
 	covered := 0.0
 	for _, t := range p.terms {
 		if has(t.Term) {
@@ -607,10 +600,9 @@ func (p prepared) coverage(sets ...map[string]bool) float64 {
 	return covered / p.known
 }
 
-// missing is the weight of the heaviest term the library holds that none
-// of the sets holds (nor an alternative of it).
-func (p prepared) missing(sets ...map[string]bool) float64 {
-	has := func(term string) bool {
+// anyHolds reports whether one of the term sets holds a term.
+func anyHolds(sets []map[string]bool) func(string) bool {
+	return func(term string) bool {
 		for _, s := range sets {
 			if s[term] {
 				return true
@@ -618,6 +610,12 @@ func (p prepared) missing(sets ...map[string]bool) float64 {
 		}
 		return false
 	}
+}
+
+// missing is the weight of the heaviest term the library holds that none
+// of the sets holds (nor an alternative of it).
+func (p prepared) missing(sets ...map[string]bool) float64 {
+	has := anyHolds(sets)
 	worst := 0.0
 	for _, t := range p.terms {
 		if !p.held[t.Term] || has(t.Term) || slices.ContainsFunc(t.Alts, func(a alt) bool { return has(a.Term) }) {
@@ -631,14 +629,7 @@ func (p prepared) missing(sets ...map[string]bool) float64 {
 // termShare is the share of the terms the library holds that the sets hold
 // (or an alternative of), each term counting once whatever its weight.
 func (p prepared) termShare(sets ...map[string]bool) float64 {
-	has := func(term string) bool {
-		for _, s := range sets {
-			if s[term] {
-				return true
-			}
-		}
-		return false
-	}
+	has := anyHolds(sets)
 	held, covered := 0, 0
 	for _, t := range p.terms {
 		if !p.held[t.Term] {
