@@ -1,6 +1,9 @@
 package search
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // Tuning exposes the ranking weights to the tuning harness (tune_test.go),
 // which varies them on the dev halves of the question sets. Only tests see
@@ -40,4 +43,23 @@ func VerdictFeatures(l *Library, question string) map[string]float64 {
 		f["margin"] = c.score - cands[1].score
 	}
 	return f
+}
+
+// RankFeatures lists what the ranking saw of a question's best candidates,
+// for the tuning harness.
+func RankFeatures(l *Library, question string, n int) []string {
+	ctx := context.Background()
+	p, err := l.prepare(ctx, cleanQuestion(question), SharedScope)
+	if err != nil || len(p.terms) == 0 {
+		return nil
+	}
+	cands, err := l.rank(ctx, p, Query{Question: question, Limit: n}, n)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, c := range cands[:min(n, len(cands))] {
+		out = append(out, fmt.Sprintf("%.3f s%.2f a%.2f cov%.2f ctx%.2f kind%v/%v %.60q", c.score, c.sscore, c.ascore, c.coverage, c.context, c.kind, p.kind, c.text))
+	}
+	return out
 }

@@ -115,6 +115,7 @@ var (
 		"nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
 		"hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions",
 		"dozen", "dozens", "half", "quarter", "third", "double", "twice", "triple")
+	pronounOne  = set("no", "any", "some", "every", "each", "the", "this", "that", "which", "another", "anyone")
 	vagueCounts = set("a", "an", "few", "several", "couple", "many", "some", "more", "less", "fewer")
 	moneyWords  = set("dollars", "dollar", "pounds", "pound", "euros", "euro", "rials", "rial", "yen",
 		"francs", "cents", "pence", "bn", "m", "£", "$", "€", "us$", "usd", "gbp", "eur")
@@ -253,12 +254,14 @@ func sentenceKind(text string, asked map[string]bool) kind {
 				k |= kindTime
 			}
 		case countWords[w.lower]:
-			if asked[w.lower] {
-				continue
+			if asked[w.lower] || w.lower == "one" && pronounOne[prev] {
+				continue // "no one", "this one": not a count
 			}
-			k |= kindNumber
+			// "one day", "two hours": a length of time, not a count.
 			if durationUnits[singular(next)] {
 				k |= kindDuration
+			} else {
+				k |= kindNumber
 			}
 			if moneyWords[next] {
 				k |= kindMoney
