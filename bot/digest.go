@@ -94,39 +94,35 @@ func (b *Bot) handleDigestSet(ctx context.Context, i *discordgo.Interaction, opt
 		return err
 	}
 	clock := b.opts.DigestTime
-	if cur.Time != "" {
-		if c, err := config.ParseClock(cur.Time); err == nil {
-			clock = c
-		}
+	if cur.Time != nil {
+		clock = *cur.Time
 	}
 	if v := stringOption(opts, "time"); strings.TrimSpace(v) != "" {
-		c, err := config.ParseClock(v)
+		c, err := schedule.ParseTimeOfDay(v)
 		if err != nil {
 			return b.reply(ctx, i, plain(userMessage(err)+".", true))
 		}
 		clock = c
 	}
-	loc := b.opts.Location
-	if cur.Timezone != "" {
-		if l, err := config.ParseTimezone(cur.Timezone); err == nil {
-			loc = l
-		}
+	zone := schedule.ZoneOf(b.opts.Location)
+	if cur.Timezone.Location() != nil {
+		zone = cur.Timezone
 	}
 	if v := stringOption(opts, "timezone"); strings.TrimSpace(v) != "" {
-		l, err := config.ParseTimezone(v)
+		z, err := schedule.ParseZone(v)
 		if err != nil {
 			return b.reply(ctx, i, plain(userMessage(err)+".", true))
 		}
-		loc = l
+		zone = z
 	}
-	set := search.DigestSettings{Scope: guild, ChannelID: channel, Time: clock.String(), Timezone: loc.String(),
+	set := search.DigestSettings{Scope: guild, ChannelID: channel, Time: &clock, Timezone: zone,
 		Enabled: true, UpdatedBy: actor(i)}
 	if err := b.cur.SetDigestSettings(set); err != nil {
 		b.reply(ctx, i, plain("Sorry, I couldn't save the digest settings just now. Nothing changed.", true)) // the write error is the one to log
 		return err
 	}
 	b.sched.Wake()
-	text := fmt.Sprintf("The daily digest will be posted in <#%s> at %s (%s).", channel, clock, loc)
+	text := fmt.Sprintf("The daily digest will be posted in <#%s> at %s (%s).", channel, clock, zone)
 	st, _ := toSchedule(set)
 	st.LastDay = cur.LastDay
 	if next := schedule.Next(st, b.opts.Clock.Now()); !next.IsZero() {
@@ -144,11 +140,12 @@ func (b *Bot) handleDigestOff(ctx context.Context, i *discordgo.Interaction) err
 		return err
 	}
 	cur.Scope = i.GuildID
-	if cur.Time == "" {
-		cur.Time = b.opts.DigestTime.String()
+	if cur.Time == nil {
+		t := b.opts.DigestTime
+		cur.Time = &t
 	}
-	if cur.Timezone == "" {
-		cur.Timezone = b.opts.Location.String()
+	if cur.Timezone.IsZero() {
+		cur.Timezone = schedule.ZoneOf(b.opts.Location)
 	}
 	wasOn := cur.Enabled && cur.ChannelID != ""
 	cur.Enabled = false
@@ -347,7 +344,7 @@ func (b *Bot) autocompleteTimezone(ctx context.Context, i *discordgo.Interaction
 func timezoneChoices(typed string) []*discordgo.ApplicationCommandOptionChoice {
 	needle := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(typed), " ", "_"))
 	var first, rest []string
-	if _, err := config.ParseTimezone(typed); err == nil && needle != "" {
+	if _, err := schedule.ParseZone(typed); err == nil && needle != "" {
 		first = append(first, strings.TrimSpace(typed))
 	}
 	for _, tz := range commonTimezones {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"sitrep/bot/schedule"
-	"sitrep/config"
 	"sitrep/search"
 	"sort"
 	"time"
@@ -89,31 +88,32 @@ func (b *Bot) settingsInForce(guild string) (s search.DigestSettings, ok bool, e
 func (b *Bot) inForce(guild string, stored search.DigestSettings, found bool) (search.DigestSettings, bool) {
 	// MarkDigestPosted alone leaves a record without channel or time: the
 	// moderators chose nothing yet.
-	if found && (stored.ChannelID != "" || stored.Time != "" || stored.Timezone != "" || stored.UpdatedBy != "") {
+	if found && (stored.ChannelID != "" || stored.Time != nil || !stored.Timezone.IsZero() || stored.UpdatedBy != "") {
 		return stored, true
 	}
 	if guild == "" || guild != b.opts.GuildID || b.opts.DigestChannel == "" {
 		return stored, false
 	}
+	t := b.opts.DigestTime
 	return search.DigestSettings{
-		Scope: guild, ChannelID: b.opts.DigestChannel, Time: b.opts.DigestTime.String(),
-		Timezone: b.opts.Location.String(), Enabled: true,
+		Scope: guild, ChannelID: b.opts.DigestChannel, Time: &t,
+		Timezone: schedule.ZoneOf(b.opts.Location), Enabled: true,
 		LastDay: stored.LastDay, LastPostedAt: stored.LastPostedAt,
 	}, true
 }
 
-// toSchedule converts stored settings for the scheduler.
+// toSchedule converts stored settings for the scheduler. They are typed
+// already; it fails when no time was chosen or when the zone is one this
+// host's timezone database does not know.
 func toSchedule(s search.DigestSettings) (schedule.Settings, error) {
 	out := schedule.Settings{GuildID: s.Scope, ChannelID: s.ChannelID, Enabled: s.Enabled, LastDay: s.LastDay}
-	c, err := config.ParseClock(s.Time)
-	if err != nil {
-		return out, fmt.Errorf("bot: digest time of %s: %w", s.Scope, err)
+	if s.Time == nil {
+		return out, fmt.Errorf("bot: digest time of %s: none chosen", s.Scope)
 	}
-	loc, err := config.ParseTimezone(s.Timezone)
-	if err != nil {
-		return out, fmt.Errorf("bot: digest timezone of %s: %w", s.Scope, err)
+	if s.Timezone.Location() == nil {
+		return out, fmt.Errorf("bot: digest timezone of %s: %q is not a zone this host knows", s.Scope, s.Timezone.Name())
 	}
-	out.Time, out.Location = c, loc
+	out.Time, out.Location = *s.Time, s.Timezone.Location()
 	return out, nil
 }
 

@@ -248,21 +248,21 @@ func TestDigestSchedules(t *testing.T) {
 			}
 		}},
 		{"another server's settings", func() error {
-			return lib.SetDigestSettings(search.DigestSettings{Scope: other, ChannelID: "1000000000000000009", Time: "18:00", Timezone: "Asia/Tehran", Enabled: true})
+			return lib.SetDigestSettings(search.DigestSettings{Scope: other, ChannelID: "1000000000000000009", Time: storedTime(t, "18:00"), Timezone: storedZone(t, "Asia/Tehran"), Enabled: true})
 		}, func(t *testing.T, got map[string]schedule.Settings) {
 			if s := got[other]; s.ChannelID != "1000000000000000009" || s.Time.Hour != 18 || s.Location.String() != "Asia/Tehran" {
 				t.Errorf("other %+v", s)
 			}
 		}},
 		{"stored settings replace the defaults", func() error {
-			return lib.SetDigestSettings(search.DigestSettings{Scope: home, ChannelID: "1000000000000000008", Time: "09:00", Timezone: "UTC", Enabled: false})
+			return lib.SetDigestSettings(search.DigestSettings{Scope: home, ChannelID: "1000000000000000008", Time: storedTime(t, "09:00"), Timezone: storedZone(t, "UTC"), Enabled: false})
 		}, func(t *testing.T, got map[string]schedule.Settings) {
 			if s := got[home]; s.ChannelID != "1000000000000000008" || s.Enabled || s.LastDay != "2026-06-10" {
 				t.Errorf("home %+v", s)
 			}
 		}},
 		{"unusable settings are skipped", func() error {
-			return lib.SetDigestSettings(search.DigestSettings{Scope: other, ChannelID: "1000000000000000009", Time: "18:00", Timezone: "Mars/Olympus", Enabled: true})
+			return lib.SetDigestSettings(search.DigestSettings{Scope: other, ChannelID: "1000000000000000009", Time: storedTime(t, "18:00"), Timezone: storedZone(t, "Mars/Olympus"), Enabled: true})
 		}, func(t *testing.T, got map[string]schedule.Settings) {
 			if _, ok := got[other]; ok || len(got) != 1 {
 				t.Errorf("schedules %+v", got)
@@ -279,5 +279,51 @@ func TestDigestSchedules(t *testing.T) {
 	}
 	if def, ok := b.inForce(other, search.DigestSettings{}, false); ok {
 		t.Errorf("defaults applied to a server other than GuildID: %+v", def)
+	}
+}
+
+// storedTime is a digest time as the store holds it, or fails the test.
+func storedTime(tb testing.TB, s string) *schedule.TimeOfDay {
+	tb.Helper()
+	var c schedule.TimeOfDay
+	if err := c.UnmarshalText([]byte(s)); err != nil {
+		tb.Fatal(err)
+	}
+	return &c
+}
+
+// storedZone is a timezone as the store reads it back: unlike ParseZone it
+// accepts a name this host does not know (an old record's), with no location.
+func storedZone(tb testing.TB, name string) schedule.Zone {
+	tb.Helper()
+	var z schedule.Zone
+	if err := z.UnmarshalText([]byte(name)); err != nil {
+		tb.Fatal(err)
+	}
+	return z
+}
+
+// TestToScheduleTyped: stored settings reach the scheduler as they are,
+// with no parsing; no time chosen is not midnight, and a zone this host
+// does not know gives no schedule rather than a wrong one.
+func TestToScheduleTyped(t *testing.T) {
+	base := search.DigestSettings{Scope: "1000000000000000001", ChannelID: "1000000000000000002", Enabled: true, LastDay: "2026-06-09"}
+	withTime := func(s search.DigestSettings, tm *schedule.TimeOfDay, z schedule.Zone) search.DigestSettings {
+		s.Time, s.Timezone = tm, z
+		return s
+	}
+	st, err := toSchedule(withTime(base, storedTime(t, "00:00"), storedZone(t, "Asia/Tehran")))
+	if err != nil || st.Time != (schedule.TimeOfDay{}) || st.Location == nil || st.Location.String() != "Asia/Tehran" ||
+		st.GuildID != base.Scope || st.ChannelID != base.ChannelID || !st.Enabled || st.LastDay != "2026-06-09" {
+		t.Errorf("midnight in Tehran: %+v, %v", st, err)
+	}
+	for name, s := range map[string]search.DigestSettings{
+		"no time chosen": withTime(base, nil, storedZone(t, "UTC")),
+		"unknown zone":   withTime(base, storedTime(t, "09:00"), storedZone(t, "Mars/Olympus")),
+		"no zone":        withTime(base, storedTime(t, "09:00"), schedule.Zone{}),
+	} {
+		if st, err := toSchedule(s); err == nil {
+			t.Errorf("%s: scheduled %+v, want an error", name, st)
+		}
 	}
 }

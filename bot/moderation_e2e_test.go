@@ -572,7 +572,7 @@ func TestModerationEndToEnd(t *testing.T) {
 			t.Errorf("reply %q does not say the next digest is at %s", cb.Data.Content, want)
 		}
 		st, found, err := lib.DigestSettings(guild)
-		if err != nil || !found || st.ChannelID != digestChannelID || st.Time != "09:00" || st.Timezone != "Europe/London" || !st.Enabled {
+		if err != nil || !found || st.ChannelID != digestChannelID || st.Time == nil || st.Time.String() != "09:00" || st.Timezone.Name() != "Europe/London" || !st.Enabled {
 			t.Fatalf("stored %+v %v %v", st, found, err)
 		}
 

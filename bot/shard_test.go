@@ -48,7 +48,7 @@ func TestShardsOwnTheirServers(t *testing.T) {
 		g := discordtest.NumberedGuild(k)
 		servers = append(servers, server{g, k % 2})
 		srvOpts = append(srvOpts, discordtest.WithGuild(g))
-		if err := lib.SetDigestSettings(search.DigestSettings{Scope: g.ID, ChannelID: g.Channels[0], Time: "09:00", Timezone: "UTC", Enabled: true}); err != nil {
+		if err := lib.SetDigestSettings(search.DigestSettings{Scope: g.ID, ChannelID: g.Channels[0], Time: storedTime(t, "09:00"), Timezone: storedZone(t, "UTC"), Enabled: true}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"sitrep/bot/schedule"
 	"strconv"
 	"strings"
 	"time"
@@ -14,98 +15,34 @@ import (
 // functions return has a UserMessage method, the convention of
 // search.UserError, which the bot shows to a moderator.
 var (
-	// ErrInvalidClock is wrapped by every error ParseClock returns.
-	ErrInvalidClock = errors.New("invalid time of day")
-	// ErrInvalidTimezone is wrapped by every error ParseTimezone returns.
-	ErrInvalidTimezone = errors.New("invalid timezone")
+	// ErrInvalidClock is wrapped by every error ParseClock returns; it is
+	// schedule.ErrInvalidTimeOfDay.
+	ErrInvalidClock = schedule.ErrInvalidTimeOfDay
+	// ErrInvalidTimezone is wrapped by every error ParseTimezone returns;
+	// it is schedule.ErrInvalidTimezone.
+	ErrInvalidTimezone = schedule.ErrInvalidTimezone
 	// ErrInvalidSnowflake is wrapped by every error ParseSnowflake returns.
 	ErrInvalidSnowflake = errors.New("invalid Discord id")
 )
 
-// Clock is a time of day on a 24-hour clock, with minute precision, as a
-// server's moderators chose it for the daily digest. The zero value is
-// midnight. It carries no timezone: a Clock is a wall-clock time that the
-// scheduler places on each local day.
-type Clock struct {
-	Hour   int // 0-23
-	Minute int // 0-59
-}
+// Clock is a time of day for the daily digest. The schedule package owns
+// the type (and its text form, "HH:MM"); config names it because
+// SITREP_DIGEST_TIME is one.
+type Clock = schedule.TimeOfDay
 
-// String returns the clock as "HH:MM", the form ParseClock accepts back.
-func (c Clock) String() string {
-	return fmt.Sprintf("%02d:%02d", c.Hour, c.Minute)
-}
-
-// Valid reports whether the clock names a real minute of a day (00:00-23:59).
-func (c Clock) Valid() bool {
-	return c.Hour >= 0 && c.Hour <= 23 && c.Minute >= 0 && c.Minute <= 59
-}
-
-// ParseClock parses a 24-hour time of day written "HH:MM" or "H:MM"
-// ("09:00", "9:00", "17:30"). Surrounding spaces are ignored. It rejects
-// "24:00", "12:60", "9am", "9:0", signs and anything else; the error wraps
-// ErrInvalidClock and says what is wanted.
-func ParseClock(s string) (Clock, error) {
-	t := strings.TrimSpace(s)
-	hh, mm, ok := strings.Cut(t, ":")
-	if !ok || len(hh) < 1 || len(hh) > 2 || len(mm) != 2 || !allDigits(hh) || !allDigits(mm) {
-		return Clock{}, invalidValue(ErrInvalidClock, " %q: use 24-hour HH:MM, e.g. 09:00 or 17:30", t)
-	}
-	h, _ := strconv.Atoi(hh) // digits only, at most 2: cannot fail
-	m, _ := strconv.Atoi(mm)
-	if h > 23 {
-		return Clock{}, invalidValue(ErrInvalidClock, " %q: the hour must be 00-23", t)
-	}
-	if m > 59 {
-		return Clock{}, invalidValue(ErrInvalidClock, " %q: the minutes must be 00-59", t)
-	}
-	return Clock{Hour: h, Minute: m}, nil
-}
-
-// maxTimezoneLen bounds the names ParseTimezone looks up; the longest IANA
-// name is about 30 bytes.
-const maxTimezoneLen = 64
+// ParseClock parses a 24-hour time of day written "HH:MM" or "H:MM"; see
+// schedule.ParseTimeOfDay. The error wraps ErrInvalidClock.
+func ParseClock(s string) (Clock, error) { return schedule.ParseTimeOfDay(s) }
 
 // ParseTimezone returns the location for an IANA timezone name such as
-// "Europe/London", "America/New_York" or "UTC". Surrounding spaces are
-// ignored. It rejects the empty name and "Local" (which would mean the
-// host's zone, not the server's choice), names with characters no IANA name
-// has, and names the timezone database does not know; the error wraps
-// ErrInvalidTimezone. The database comes from the host or, when the binary
-// imports time/tzdata, from the binary itself.
+// "Europe/London"; see schedule.ParseZone, which says what it rejects. The
+// error wraps ErrInvalidTimezone.
 func ParseTimezone(s string) (*time.Location, error) {
-	name := strings.TrimSpace(s)
-	switch {
-	case name == "":
-		return nil, invalidValue(ErrInvalidTimezone, ": the name is empty; use an IANA name such as Europe/London or UTC")
-	case name == "Local":
-		return nil, invalidValue(ErrInvalidTimezone, " %q: name the zone itself, e.g. Europe/London or UTC", name)
-	case len(name) > maxTimezoneLen || !ianaName(name):
-		return nil, invalidValue(ErrInvalidTimezone, " %q: use an IANA name such as Europe/London or America/New_York", clip(name))
-	}
-	loc, err := time.LoadLocation(name)
+	z, err := schedule.ParseZone(s)
 	if err != nil {
-		return nil, invalidValue(ErrInvalidTimezone, " %q: unknown zone; use an IANA name such as Europe/London or America/New_York", name)
+		return nil, err
 	}
-	return loc, nil
-}
-
-// ianaName reports whether s looks like a zone name: letters, digits, '_',
-// '-', '+' in '/'-separated parts, none empty or starting with a dot. This
-// keeps file-system tricks ("../", absolute paths) away from LoadLocation.
-func ianaName(s string) bool {
-	for part := range strings.SplitSeq(s, "/") {
-		if part == "" {
-			return false
-		}
-		for _, r := range part {
-			ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '+'
-			if !ok {
-				return false
-			}
-		}
-	}
-	return true
+	return z.Location(), nil
 }
 
 // ParseSnowflake checks a Discord id (guild, channel, role, user): 17 to 20

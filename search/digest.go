@@ -9,6 +9,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sitrep/bot/schedule"
 )
 
 // Digest is what is new in a scope's library and what its team asked.
@@ -246,14 +248,64 @@ func cosine(a, b map[string]float64, na, nb float64) float64 {
 type DigestSettings struct {
 	Scope     string `json:"scope"`
 	ChannelID string `json:"channel_id"`
-	Time      string `json:"time"`     // HH:MM, local
-	Timezone  string `json:"timezone"` // IANA name
-	Enabled   bool   `json:"enabled"`
+	// Time is the local time of day the digest is due; nil when none was
+	// chosen (a record MarkDigestPosted made alone), which is not midnight.
+	// It is stored as "HH:MM", or "" for nil.
+	Time *schedule.TimeOfDay `json:"-"`
+	// Timezone is the guild's zone, stored as its IANA name; the zero Zone
+	// when none was chosen. A stored name this host does not know reads
+	// as a Zone with a nil Location (see schedule.Zone).
+	Timezone schedule.Zone `json:"timezone"`
+	Enabled  bool          `json:"enabled"`
 	// LastDay is the local day (YYYY-MM-DD) of the last digest posted;
 	// LastPostedAt is when, and the next digest covers what came after.
 	LastDay      string    `json:"last_day,omitempty"`
 	LastPostedAt time.Time `json:"last_posted_at,omitempty"`
 	UpdatedBy    string    `json:"updated_by,omitempty"`
+}
+
+// digestRecord is DigestSettings as stored: the time as a string, "" for
+// none, the form records have always had.
+type digestRecord struct {
+	digestFields
+	Time string `json:"time"`
+}
+
+// digestFields is DigestSettings without its methods, so that
+// digestRecord's encoding does not call them again.
+type digestFields DigestSettings
+
+// MarshalJSON stores the settings with the time as "HH:MM", or "" when
+// none was chosen. It fails for a time that is not a real minute of a day.
+func (s DigestSettings) MarshalJSON() ([]byte, error) {
+	r := digestRecord{digestFields: digestFields(s)}
+	if s.Time != nil {
+		text, err := s.Time.MarshalText()
+		if err != nil {
+			return nil, err
+		}
+		r.Time = string(text)
+	}
+	return json.Marshal(r)
+}
+
+// UnmarshalJSON reads stored settings. A time of "" reads as nil (none
+// chosen). So that one damaged record cannot stop every server's digest, a
+// time that does not parse reads as nil too: the bot then posts no digest
+// for that server until a moderator sets the time again.
+func (s *DigestSettings) UnmarshalJSON(raw []byte) error {
+	var r digestRecord
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return err
+	}
+	*s = DigestSettings(r.digestFields)
+	s.Time = nil
+	if r.Time != "" {
+		if c, err := schedule.ParseTimeOfDay(r.Time); err == nil {
+			s.Time = &c
+		}
+	}
+	return nil
 }
 
 // DigestSettings returns a guild's settings and whether it has any.

@@ -117,13 +117,13 @@ func TestDigest(t *testing.T) {
 func TestDigestSettingsKeepLastDay(t *testing.T) {
 	lib := openTest(t, t.TempDir(), nil)
 	at := time.Date(2026, 6, 3, 9, 0, 0, 0, time.UTC)
-	if err := lib.SetDigestSettings(DigestSettings{Scope: "1", ChannelID: "5", Time: "09:00", Timezone: "UTC", Enabled: true}); err != nil {
+	if err := lib.SetDigestSettings(DigestSettings{Scope: "1", ChannelID: "5", Time: timeOfDay(t, "09:00"), Timezone: zone(t, "UTC"), Enabled: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := lib.MarkDigestPosted("1", "2026-06-03", at); err != nil {
 		t.Fatal(err)
 	}
-	if err := lib.SetDigestSettings(DigestSettings{Scope: "1", ChannelID: "6", Time: "18:00", Timezone: "Europe/London", Enabled: true}); err != nil {
+	if err := lib.SetDigestSettings(DigestSettings{Scope: "1", ChannelID: "6", Time: timeOfDay(t, "18:00"), Timezone: zone(t, "Europe/London"), Enabled: true}); err != nil {
 		t.Fatal(err)
 	}
 	s, ok, err := lib.DigestSettings("1")

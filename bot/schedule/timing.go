@@ -19,8 +19,6 @@ package schedule
 
 import (
 	"time"
-
-	"sitrep/config"
 )
 
 // DayLayout is the layout of a local day as Settings.LastDay and Poster see
@@ -34,7 +32,7 @@ type Settings struct {
 	// ChannelID is where the digest goes; "" means no digest.
 	ChannelID string
 	// Time is the local wall-clock time of day the digest is due.
-	Time config.Clock
+	Time TimeOfDay
 	// Location is the server's timezone; nil means no digest.
 	Location *time.Location
 	// Enabled is false when moderators turned the digest off.
@@ -132,7 +130,7 @@ func Next(s Settings, now time.Time) time.Time {
 // comes back as 01:30 EST (an hour early), 01:30 in London on 2026-10-25 as
 // the second occurrence, and 00:30 in Santiago on 2026-09-06 (clocks jump
 // from midnight to 01:00) as 23:30 the day before.
-func ScheduledAt(c config.Clock, loc *time.Location, y int, m time.Month, d int) (at time.Time, ok bool) {
+func ScheduledAt(c TimeOfDay, loc *time.Location, y int, m time.Month, d int) (at time.Time, ok bool) {
 	// wall is the wanted wall-clock reading as seconds, in the same frame as
 	// unix+offset; an instant u shows this reading iff u+offset(u) == wall.
 	wall := time.Date(y, m, d, c.Hour, c.Minute, 0, 0, time.UTC).Unix()
@@ -189,7 +187,7 @@ func dayEnd(day string, loc *time.Location) time.Time {
 	}
 	for i := 1; i <= 3; i++ {
 		n := d.AddDate(0, 0, i)
-		if at, ok := ScheduledAt(config.Clock{}, loc, n.Year(), n.Month(), n.Day()); ok {
+		if at, ok := ScheduledAt(TimeOfDay{}, loc, n.Year(), n.Month(), n.Day()); ok {
 			return at
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	_ "time/tzdata" // zones resolve on hosts without /usr/share/zoneinfo
 
 	"sitrep/bot/schedule"
-	"sitrep/config"
 )
 
 // zone loads an IANA zone or fails the test.
@@ -29,13 +28,13 @@ func utc(tb testing.TB, s string) time.Time {
 	return t
 }
 
-func clock(h, m int) config.Clock { return config.Clock{Hour: h, Minute: m} }
+func clock(h, m int) schedule.TimeOfDay { return schedule.TimeOfDay{Hour: h, Minute: m} }
 
 func TestScheduledAt(t *testing.T) {
 	tests := []struct {
 		name  string
 		zone  string
-		clock config.Clock
+		clock schedule.TimeOfDay
 		day   string
 		want  string // RFC 3339 instant, "" for no instant that day
 	}{
@@ -168,7 +167,7 @@ func FuzzDue(f *testing.F) {
 		now := time.Unix(lo+((unix%span)+span)%span, 0)
 		s := schedule.Settings{
 			GuildID: "g", ChannelID: "c", Enabled: true, Location: loc,
-			Time: config.Clock{Hour: int(hour) % 24, Minute: int(minute) % 60},
+			Time: schedule.TimeOfDay{Hour: int(hour) % 24, Minute: int(minute) % 60},
 		}
 		if lastOffset != 0 {
 			s.LastDay = now.In(loc).AddDate(0, 0, int(lastOffset)).Format(schedule.DayLayout)
