@@ -34,7 +34,6 @@ var (
 	kindWeight      = 0.60 // the sentence holds what kind of thing is asked
 	adjacencyWeight = 0.10 // question words side by side
 	speakerWeight   = 0.30 // the quote's speaker answers "who said"
-	repeatDecay     = 1.0  // each further quote of the same source, times this
 	leadQuotes      = 3.0  // quotes ordered as answers; the rest by source
 	leadRelevance   = 0.7  // a lead quote's source relevance, relative to the best
 
@@ -62,7 +61,6 @@ var (
 	nearBoost       = 0.3 // a WordNet word one step more general or specific
 	maxAlts         = 6   // alternatives per question term, best senses first
 	articleAltBoost = 0.7 // alternatives the article search takes: synonyms, not the looser words
-	maxAltShare     = 1.0 // an alternative in more of the library's sentences than this is left out
 )
 
 const (
@@ -171,7 +169,7 @@ func (l *Library) prepare(ctx context.Context, question, scope string) (prepared
 				}
 			}
 		}
-		if err := l.expand(ctx, v, t, n); err != nil {
+		if err := l.expand(ctx, v, t); err != nil {
 			return p, err
 		}
 		// A term the library holds is known; one it lacks is known only as
@@ -221,7 +219,7 @@ func (l *Library) prepare(ctx context.Context, question, scope string) (prepared
 // library holds: a question says "sacked" where the text says "fired". They
 // count less than the word asked, and only the first few (best senses
 // first) are kept.
-func (l *Library) expand(ctx context.Context, v *vocab, t *queryTerm, docs uint64) error {
+func (l *Library) expand(ctx context.Context, v *vocab, t *queryTerm) error {
 	if !useWordNet || lightWords[t.Word] {
 		return nil
 	}
@@ -243,9 +241,7 @@ func (l *Library) expand(ctx context.Context, v *vocab, t *queryTerm, docs uint6
 			if err != nil {
 				return err
 			}
-			// A common word says little and costs much: every one of its
-			// postings is scored, in both searches.
-			if df > 0 && float64(df) <= maxAltShare*float64(docs) {
+			if df > 0 {
 				t.addAlt(toks[0].Term, boost)
 				added++
 			}
@@ -513,14 +509,6 @@ func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]ca
 			c.score += speakerWeight * attrib.SpeakerMatch(p.question, s.attribution(c.sentence))
 		}
 		kept = append(kept, c)
-	}
-	sort.SliceStable(kept, func(i, j int) bool { return kept[i].score > kept[j].score })
-	// Each further quote of a source counts for less: a reader wants the
-	// other sources' best before a third sentence of the first.
-	seen := make(map[string]int, len(kept))
-	for i := range kept {
-		kept[i].score *= math.Pow(repeatDecay, float64(seen[kept[i].source]))
-		seen[kept[i].source]++
 	}
 	sort.SliceStable(kept, func(i, j int) bool { return kept[i].score > kept[j].score })
 	return kept, nil

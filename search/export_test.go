@@ -10,9 +10,9 @@ import (
 // it.
 var Tuning = map[string]*float64{
 	"sentence": &sentenceWeight, "article": &articleWeight, "coverage": &coverageWeight,
-	"context": &contextWeight, "kind": &kindWeight, "adjacency": &adjacencyWeight, "speaker": &speakerWeight, "repeat": &repeatDecay, "lead": &leadQuotes, "leadrel": &leadRelevance, "sourcearticle": &sourceArticleWeight,
+	"context": &contextWeight, "kind": &kindWeight, "adjacency": &adjacencyWeight, "speaker": &speakerWeight, "lead": &leadQuotes, "leadrel": &leadRelevance, "sourcearticle": &sourceArticleWeight,
 	"known": &answeredKnown, "answered": &answeredCoverage, "missing": &answeredMissing, "missingcoverage": &answeredMissingCoverage, "terms": &answeredTerms,
-	"synonym": &synonymBoost, "synonymknown": &synonymKnown, "near": &nearBoost, "altshare": &maxAltShare, "articlealt": &articleAltBoost,
+	"synonym": &synonymBoost, "synonymknown": &synonymKnown, "near": &nearBoost, "articlealt": &articleAltBoost,
 }
 
 // TuningSwitches are the on/off choices the harness compares.
