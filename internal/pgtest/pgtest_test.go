@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -290,5 +291,57 @@ func TestCheckAdminURL(t *testing.T) {
 		case err != nil && strings.Contains(err.Error(), "secret"):
 			t.Errorf("checkAdminURL(%q) error %q shows the password", tc.url, err)
 		}
+	}
+}
+
+// A directory left by a test binary that died is removed by the next
+// server's start; a live server's, or one just made, is not.
+func TestSweepAbandoned(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("directories are held with flock on Linux only")
+	}
+	tmp := t.TempDir()
+	mk := func(name string, age time.Duration) string {
+		dir := filepath.Join(tmp, name)
+		if err := os.MkdirAll(filepath.Join(dir, "data"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		old := time.Now().Add(-age)
+		if err := os.Chtimes(dir, old, old); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	left := mk(dirPrefix+"left", time.Hour)
+	live := mk(dirPrefix+"live", time.Hour)
+	fresh := mk(dirPrefix+"fresh", 0)
+	other := mk("someone-else", time.Hour)
+	hold, err := holdDir(live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Close()
+
+	sweepAbandoned(tmp)
+	for dir, wantGone := range map[string]bool{left: true, live: false, fresh: false, other: false} {
+		_, err := os.Stat(dir)
+		if gone := errors.Is(err, os.ErrNotExist); gone != wantGone {
+			t.Errorf("%s: removed = %v, want %v", filepath.Base(dir), gone, wantGone)
+		}
+	}
+}
+
+func TestNewDatabaseNeedsMain(t *testing.T) {
+	shared.mu.Lock()
+	shared.inMain = false
+	shared.mu.Unlock()
+	defer func() {
+		shared.mu.Lock()
+		shared.inMain = true
+		shared.mu.Unlock()
+	}()
+	_, err := sharedAdminURL()
+	if err == nil || !strings.Contains(err.Error(), "pgtest.Main") {
+		t.Errorf("without Main, sharedAdminURL = %v; want an error saying to call pgtest.Main from TestMain", err)
 	}
 }

@@ -33,9 +33,10 @@ const libRoot = "/usr/lib/postgresql"
 // directory, listening on 127.0.0.1 only, superuser postgres with trust
 // authentication.
 type Server struct {
-	bin   string // the directory holding initdb, pg_ctl and postgres
-	runAs string // the user to run them as (root cannot); "" for this process's
-	dir   string // temporary: data/, the unix socket, postgres.log
+	bin   string    // the directory holding initdb, pg_ctl and postgres
+	runAs string    // the user to run them as (root cannot); "" for this process's
+	dir   string    // temporary: data/, the unix socket, postgres.log
+	hold  io.Closer // holds dir while this process lives (see sweepAbandoned)
 	port  int
 
 	mu   sync.Mutex
@@ -117,14 +118,37 @@ func startServer(ctx context.Context) (*Server, error) {
 		}
 		s.runAs = owner.Username
 	}
-	if s.dir, err = os.MkdirTemp("", "sitrep-pg-"); err != nil {
+	sweepAbandoned(os.TempDir())
+	if s.dir, err = os.MkdirTemp("", dirPrefix); err != nil {
 		return nil, fmt.Errorf("pgtest: %w", err)
 	}
-	if err := s.setUp(ctx, owner); err != nil {
-		_ = os.RemoveAll(s.dir)
+	if s.hold, err = holdDir(s.dir); err == nil {
+		err = s.setUp(ctx, owner)
+	}
+	if err != nil {
+		_ = s.close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// dirPrefix names the temporary directories of servers.
+const dirPrefix = "sitrep-pg-"
+
+// sweepAbandoned removes the directories under tmp of servers whose test
+// binary died before Main could remove them (a test timeout's panic, a
+// kill): no process holds them, and their server died with the binary.
+func sweepAbandoned(tmp string) {
+	dirs, _ := filepath.Glob(filepath.Join(tmp, dirPrefix+"*"))
+	for _, dir := range dirs {
+		fi, err := os.Stat(dir)
+		// A minute's grace covers the moment between creating a directory
+		// and holding it.
+		if err != nil || !fi.IsDir() || time.Since(fi.ModTime()) < time.Minute || !abandoned(dir) {
+			continue
+		}
+		_ = os.RemoveAll(dir)
+	}
 }
 
 func (s *Server) setUp(ctx context.Context, owner *user.User) error {
@@ -286,6 +310,9 @@ func (s *Server) close() error {
 	err := s.stop()
 	if rmErr := os.RemoveAll(s.dir); rmErr != nil && err == nil {
 		err = fmt.Errorf("pgtest: %w", rmErr)
+	}
+	if s.hold != nil {
+		s.hold.Close()
 	}
 	return err
 }
