@@ -5,7 +5,7 @@
 // the test ends. The server behind it is, in this order:
 //
 //   - the one SITREP_TEST_DATABASE_URL names (.ci/run starts one with
-//     scripts/pg-ci.sh); its role must be allowed to create databases, and
+//     scripts/pgserver.sh); its role must be allowed to create databases, and
 //     it must be on 127.0.0.1, ::1, localhost or a unix socket;
 //   - else a throwaway server started once per test binary, when
 //     PostgreSQL's binaries are installed (/usr/lib/postgresql/*/bin, or
