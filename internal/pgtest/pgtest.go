@@ -98,7 +98,7 @@ func NewDatabase(tb testing.TB) string {
 	tb.Helper()
 	admin, err := sharedAdminURL()
 	skipOrFail(tb, err)
-	return createDatabase(tb, admin)
+	return createDatabase(tb, admin, nil)
 }
 
 func sharedAdminURL() (string, error) {
@@ -185,8 +185,9 @@ func isLocalHost(host string) bool {
 }
 
 // createDatabase creates a database with a random name on the server admin
-// reaches and returns the URL of it; a cleanup drops it.
-func createDatabase(tb testing.TB, admin string) string {
+// reaches and returns the URL of it; a cleanup drops it, unless running
+// is set and says the server is stopped (it is thrown away whole).
+func createDatabase(tb testing.TB, admin string, running func() bool) string {
 	tb.Helper()
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // never fails, as documented
@@ -200,6 +201,9 @@ func createDatabase(tb testing.TB, admin string) string {
 		tb.Fatalf("pgtest: create database %s on %s: %v", name, u.Redacted(), err)
 	}
 	tb.Cleanup(func() {
+		if running != nil && !running() {
+			return
+		}
 		// FORCE: a connection a test left open must not keep its database.
 		if err := execAdmin(admin, "DROP DATABASE IF EXISTS "+ident+" WITH (FORCE)"); err != nil {
 			tb.Errorf("pgtest: drop database %s: %v", name, err)

@@ -345,3 +345,26 @@ func TestNewDatabaseNeedsMain(t *testing.T) {
 		t.Errorf("without Main, sharedAdminURL = %v; want an error saying to call pgtest.Main from TestMain", err)
 	}
 }
+
+// A test may end with its private server stopped (a failure between Stop
+// and Start): the server goes whole, with no error about its databases.
+func TestServerStoppedAtEnd(t *testing.T) {
+	var dir string
+	inner := t.Run("stopped", func(t *testing.T) {
+		s := NewServer(t)
+		dir = s.dir
+		s.NewDatabase(t)
+		if err := s.Stop(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if !inner {
+		t.Fatal("a test that ends with its server stopped failed")
+	}
+	if dir == "" {
+		return // skipped: no PostgreSQL here
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the stopped server's directory %s is still there (stat: %v)", dir, err)
+	}
+}

@@ -76,10 +76,16 @@ func (s *Server) URL() string {
 }
 
 // NewDatabase creates an empty database on s for the test, dropped when the
-// test ends, and returns its URL.
+// test ends if s is running then, and returns its URL.
 func (s *Server) NewDatabase(tb testing.TB) string {
 	tb.Helper()
-	return createDatabase(tb, s.URL())
+	return createDatabase(tb, s.URL(), s.running)
+}
+
+func (s *Server) running() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.proc != nil
 }
 
 // Stop stops the server at once, the way a crash or a kill would
