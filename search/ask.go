@@ -54,12 +54,11 @@ var (
 	answeredMissingCoverage = 0.6
 	answeredTerms           = 0.5 // share of the known terms, by count
 
-	synonymKnown     = 0.5 // how far a word the library lacks is known through a synonym it holds
-	synonymBoost     = 0.6 // a WordNet synonym or derived word next to the word asked
-	nearBoost        = 0.3 // a WordNet word one step more general or specific
-	maxAlts          = 6   // alternatives per question term, best senses first
-	articleAltBoost  = 0.7 // alternatives the article search takes: synonyms, not the looser words
-	sentenceAltBoost = 0.0 // alternatives the sentence search takes
+	synonymKnown    = 0.5 // how far a word the library lacks is known through a synonym it holds
+	synonymBoost    = 0.6 // a WordNet synonym or derived word next to the word asked
+	nearBoost       = 0.3 // a WordNet word one step more general or specific
+	maxAlts         = 6   // alternatives per question term, best senses first
+	articleAltBoost = 0.7 // alternatives the article search takes: synonyms, not the looser words
 )
 
 const (
@@ -413,7 +412,7 @@ func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]ca
 		return nil, err
 	}
 	size := max(sentenceCandidates, want*10)
-	sq := bleve.NewConjunctionQuery(termsQuery(p.onlyAlts(sentenceAltBoost), fieldText, 1), sourceIn(order[:min(len(order), max(int(sentenceArticles), want))]))
+	sq := bleve.NewConjunctionQuery(termsQuery(p, fieldText, 1), sourceIn(order[:min(len(order), max(int(sentenceArticles), want))]))
 	req := bleve.NewSearchRequestOptions(sq, size, 0, false)
 	res, err := l.ix.sentences.SearchInContext(ctx, req)
 	if err != nil {

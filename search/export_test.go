@@ -11,7 +11,7 @@ import (
 var Tuning = map[string]*float64{
 	"firstsentence": &sentenceWeight, "firstarticle": &articleWeight, "lead": &leadQuotes, "leadrel": &leadRelevance, "sourcearticle": &sourceArticleWeight,
 	"known": &answeredKnown, "answered": &answeredCoverage, "missing": &answeredMissing, "missingcoverage": &answeredMissingCoverage, "terms": &answeredTerms,
-	"synonym": &synonymBoost, "synonymknown": &synonymKnown, "near": &nearBoost, "articlealt": &articleAltBoost, "sentencealt": &sentenceAltBoost,
+	"synonym": &synonymBoost, "synonymknown": &synonymKnown, "near": &nearBoost, "articlealt": &articleAltBoost,
 	"sentencearticles": &sentenceArticles,
 }
 
