@@ -10,7 +10,7 @@ import (
 // it.
 var Tuning = map[string]*float64{
 	"firstsentence": &sentenceWeight, "firstarticle": &articleWeight, "lead": &leadQuotes, "leadrel": &leadRelevance, "sourcearticle": &sourceArticleWeight,
-	"known": &answeredKnown, "answered": &answeredCoverage, "missing": &answeredMissing, "missingcoverage": &answeredMissingCoverage, "terms": &answeredTerms,
+	"known": &answeredKnown, "answered": &answeredCoverage, "missing": &answeredMissing, "missingcoverage": &answeredMissingCoverage, "terms": &answeredTerms, "nearrelief": &answeredNearRelief,
 	"synonym": &synonymBoost, "synonymknown": &synonymKnown, "near": &nearBoost, "articlealt": &articleAltBoost,
 	"sentencearticles": &sentenceArticles,
 }
