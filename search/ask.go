@@ -126,10 +126,13 @@ type prepared struct {
 	question  string
 	// aboutSpeaker: the question asks who said or claimed something.
 	aboutSpeaker bool
-	kind         kind            // what kind of answer the question asks for
-	asked        map[string]bool // the question's words, lower case
-	held         map[string]bool // the terms the library holds
-	heaviest     float64         // the highest weight of a term the library holds
+	kind         kind // what kind of answer the question asks for
+	// asks: it is put as a question ("what colour…?", "who…"), not named
+	// as a topic or a headline.
+	asks     bool
+	asked    map[string]bool // the question's words, lower case
+	held     map[string]bool // the terms the library holds
+	heaviest float64         // the highest weight of a term the library holds
 }
 
 // prepare analyses question with the term statistics scope may see (see
@@ -143,6 +146,9 @@ func (l *Library) prepare(ctx context.Context, question, scope string) (prepared
 		p.aboutSpeaker = p.aboutSpeaker || speechWords[w] || w == "claim" || w == "blamed" || w == "blame"
 	}
 	p.aboutSpeaker = p.aboutSpeaker && p.kind&(kindEntity|kindSpeech) != 0
+	if words := lowerWords(question); len(words) > 0 {
+		p.asks = p.kind != 0 || questionOpeners[words[0]] || strings.HasSuffix(question, "?")
+	}
 	if len(p.terms) == 0 {
 		return p, nil
 	}

@@ -27,7 +27,7 @@ var FeatureNames = featureNames[:]
 
 // Candidates returns every candidate the ranking read for a question, best
 // first: its features and its text, for the fitting harness, and whether
-// the question asks for a kind of thing.
+// the question is put as one.
 func Candidates(l *Library, question string) ([][]float64, []string, bool) {
 	ctx := context.Background()
 	p, err := l.prepare(ctx, cleanQuestion(question), SharedScope)
@@ -44,7 +44,7 @@ func Candidates(l *Library, question string) ([][]float64, []string, bool) {
 		feats = append(feats, append([]float64(nil), c.feat[:]...))
 		texts = append(texts, c.text)
 	}
-	return feats, texts, p.kind != 0
+	return feats, texts, p.asks
 }
 
 // TuningSwitches are the on/off choices the harness compares.

@@ -33,11 +33,13 @@ var featureNames = [numFeatures]string{"sentence", "article", "coverage", "conte
 	"speaker", "lead", "termshare", "missing", "exact", "toparticle", "length",
 	"kindany", "kindnear", "articlerank"}
 
-// rankWeights weigh the features for a question that asks for a kind of
-// thing (who, when, how many…). They were fitted on the dev halves of the
+// rankWeights weigh the features for a question put as one ("who…",
+// "how many…", "what colour…?"). They were fitted on the dev halves of the
 // question sets (TestFitRanker in fit_test.go: a listwise softmax over each
-// question's candidates, L2 0.003, chosen by five-fold cross-validation; fitted on typed
-// questions alone, the cross-validated hit@1 was no better).
+// question's candidates, L2 0.003, chosen by five-fold cross-validation;
+// refitting on the questions put as questions alone, or adding a feature
+// for question words the article's other candidates lack, moved the
+// cross-validated hit@1 by no more than one question either way).
 var rankWeights = [numFeatures]float64{
 	fSentence: 2.316, fArticle: 2.603, fCoverage: 1.233, fContext: 1.285, fKind: 1.825,
 	fAdjacency: -0.406, fSpeaker: -0.482, fLead: -1.667, fTermShare: 0.525, fMissing: -0.141,
@@ -45,10 +47,9 @@ var rankWeights = [numFeatures]float64{
 	fArticleRank: 0.885,
 }
 
-// topicWeights weigh them for a question that names a topic and asks for
-// no kind of thing ("tehran cameras hacked", a headline): the article's
-// match counts most, as on TIME's topics and BBC's headlines, where the
-// weights fitted for typed questions cost 0.04 MRR@10 (tune_test.go).
+// topicWeights weigh them for a topic or a headline ("tehran cameras
+// hacked"): the article's match counts most. On TIME's topics and BBC's
+// headlines the fitted weights cost 0.04 MRR@10 (tune_test.go).
 var topicWeights = [numFeatures]float64{
 	fSentence: 0.30, fArticle: 0.45, fCoverage: 0.35, fContext: 0.15, fKind: 0.60,
 	fAdjacency: 0.10, fSpeaker: 0.30,
@@ -56,7 +57,7 @@ var topicWeights = [numFeatures]float64{
 
 func rankScore(p prepared, f *[numFeatures]float64) float64 {
 	w := &topicWeights
-	if p.kind != 0 {
+	if p.asks {
 		w = &rankWeights
 	}
 	s := 0.0

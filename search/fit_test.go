@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,7 +19,7 @@ type fitQuestion struct {
 	pos   []bool
 }
 
-// TestFitRanker fits the ranking weights for typed questions (rankWeights in features.go) on the dev halves
+// TestFitRanker fits the ranking weights for questions put as questions (rankWeights in features.go) on the dev halves
 // of the question sets, off unless SITREP_FIT is set (to the L2 strengths
 // to try, e.g. SITREP_FIT='0.01 0.1 1'). For each strength it reports
 // five-fold cross-validated hit@1 among the candidates, then the weights
@@ -35,9 +36,18 @@ func TestFitRanker(t *testing.T) {
 		if x.Unanswerable {
 			return
 		}
-		feats, texts, typed := search.Candidates(lib, x.Q)
-		if !typed {
-			return // topic questions keep topicWeights
+		feats, texts, asks := search.Candidates(lib, x.Q)
+		if !asks && os.Getenv("SITREP_FIT_ALL") == "" {
+			return // topics and headlines keep topicWeights
+		}
+		for _, name := range strings.Fields(os.Getenv("SITREP_FIT_DROP")) {
+			k := slices.Index(search.FeatureNames, name)
+			if k < 0 {
+				t.Fatalf("SITREP_FIT_DROP: no feature %q", name)
+			}
+			for _, f := range feats {
+				f[k] = 0
+			}
 		}
 		fq := fitQuestion{q: x.Q, feats: feats}
 		anyPos := false

@@ -99,6 +99,9 @@ func askedKind(question string) kind {
 
 // Word lists for askedKind and sentenceKind. Lower case.
 var (
+	questionOpeners = set("who", "whom", "whose", "who's", "whos", "what", "whats", "what's", "when",
+		"where", "why", "how", "which", "did", "does", "do", "is", "are", "was", "were", "can", "could",
+		"will", "would", "has", "have", "had", "should")
 	timeNouns = set("time", "date", "day", "year", "month", "week", "night", "morning", "evening",
 		"hour", "season", "decade", "century", "anniversary", "weekend")
 	placeNouns = set("city", "country", "town", "place", "region", "province", "state", "area",
