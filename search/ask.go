@@ -733,7 +733,10 @@ func group(cands []candidate) []Quote {
 	for _, c := range cands {
 		merged := false
 		for i := range quotes {
-			if jaccard(quotes[i].terms, c.terms) < sameStoryJaccard {
+			// Jaccard is at most the smaller set's size over the larger's:
+			// most pairs are told apart by their sizes alone.
+			if n, m := len(quotes[i].terms), len(c.terms); float64(min(n, m)) < sameStoryJaccard*float64(max(n, m)) ||
+				jaccard(quotes[i].terms, c.terms) < sameStoryJaccard {
 				continue
 			}
 			merged = true
@@ -823,6 +826,9 @@ func (q Quote) reportedBy(id string) bool {
 func jaccard(a, b map[string]bool) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
+	}
+	if len(a) > len(b) {
+		a, b = b, a // count over the smaller set
 	}
 	inter := 0
 	for t := range a {
