@@ -487,7 +487,7 @@ func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]ca
 		// One analysis per sentence feeds its terms, highlights and
 		// adjacency: analysing three times was a third of Ask's CPU on
 		// small libraries (searchbench profile).
-		toks := l.an.tokens(c.text)
+		toks := l.toks.tokens(l.an, &s, text, sp)
 		c.terms = sents.put(c.source, c.sentence, toks)
 		c.hl = highlights(c.text, toks, asked)
 		c.coverage = p.coverage(c.terms)
@@ -501,7 +501,7 @@ func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]ca
 			around := []map[string]bool{c.terms}
 			for _, n := range []int{c.sentence - 1, c.sentence + 1} {
 				if n >= 0 && n < len(s.Spans) {
-					around = append(around, sents.get(l.an, c.source, n, text, s.Spans[n]))
+					around = append(around, sents.get(l, &s, n, text))
 				}
 			}
 			c.context = p.coverage(around...)
@@ -538,11 +538,11 @@ func (st sentenceTerms) put(source string, n int, toks []token) map[string]bool 
 	return set
 }
 
-func (st sentenceTerms) get(an analyzer, source string, n int, text string, sp Span) map[string]bool {
-	if set, ok := st[sentenceID(source, n)]; ok {
+func (st sentenceTerms) get(l *Library, s *storedSource, n int, text string) map[string]bool {
+	if set, ok := st[sentenceID(s.ID, n)]; ok {
 		return set
 	}
-	return st.put(source, n, an.tokens(text[sp.Start:sp.End]))
+	return st.put(s.ID, n, l.toks.tokens(l.an, s, text, s.Spans[n]))
 }
 
 // onlyAlts is p with only the alternatives boosted at least min: the
