@@ -1,9 +1,8 @@
 package search
 
 import (
+	"context"
 	"fmt"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // IndexLag returns how many sources have changes that the store holds and
@@ -15,12 +14,10 @@ func (l *Library) IndexLag() (int, error) {
 		return 0, err
 	}
 	n := 0
-	err := l.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketPending).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			n++
-		}
-		return nil
+	err := l.st.View(context.Background(), func(tx storeTx) error {
+		var err error
+		n, err = tx.PendingCount()
+		return err
 	})
 	if err != nil {
 		return 0, errorf("read pending index work: %w", err)

@@ -2,18 +2,13 @@ package search
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
-	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // sourceCacheBytes bounds the decoded sources kept for answering: about
@@ -37,12 +32,15 @@ type Options struct {
 	Seeds []Source
 }
 
+// metaSeeded is the meta key set once the seeds were added.
+const metaSeeded = "seeded"
+
 // Library is the collection of sources and the index over them. It is safe
 // for concurrent use; writes are serialised so the store and the index
 // change in the same order.
 type Library struct {
 	dir  string
-	db   *bolt.DB
+	st   store
 	ix   *indexes
 	an   analyzer
 	now  func() time.Time
@@ -91,21 +89,18 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	if l.an, err = newAnalyzer(); err != nil {
 		return nil, err
 	}
-	dbPath := filepath.Join(dir, "library.db")
-	l.db, err = bolt.Open(dbPath, 0o600, &bolt.Options{Timeout: LockTimeout})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, &LockedError{Dir: dir}
+	bs, err := openBolt(filepath.Join(dir, "library.db"), dir)
+	var locked *LockedError
+	if errors.As(err, &locked) {
+		return nil, err
 	}
 	if err != nil {
-		return nil, errorf("open store %s: %w", dbPath, err)
+		return nil, errorf("%w", err)
 	}
-	if err := l.db.Update(createBuckets); err != nil {
-		l.db.Close()
-		return nil, errorf("init store: %w", err)
-	}
+	l.st = bs
 	ix, created, err := openIndexes(filepath.Join(dir, "index"))
 	if err != nil {
-		l.db.Close()
+		l.st.Close()
 		return nil, errorf("%w", err)
 	}
 	l.ix = ix
@@ -131,7 +126,7 @@ func (l *Library) Close() error {
 	if l.ix != nil {
 		errs = append(errs, l.ix.Close())
 	}
-	errs = append(errs, l.db.Close())
+	errs = append(errs, l.st.Close())
 	if err := errors.Join(errs...); err != nil {
 		return errorf("close: %w", err)
 	}
@@ -143,9 +138,10 @@ func (l *Library) Dir() string { return l.dir }
 
 func (l *Library) seed(ctx context.Context, seeds []Source) error {
 	var seeded bool
-	if err := l.db.View(func(tx *bolt.Tx) error {
-		seeded = tx.Bucket(bucketMeta).Get(metaSeeded) != nil
-		return nil
+	if err := l.st.View(ctx, func(tx storeTx) error {
+		v, err := tx.Meta(metaSeeded)
+		seeded = v != nil
+		return err
 	}); err != nil || seeded {
 		return err
 	}
@@ -155,8 +151,8 @@ func (l *Library) seed(ctx context.Context, seeds []Source) error {
 	if _, err := l.Import(ctx, seeds, ImportOptions{Actor: "seed"}); err != nil {
 		return errorf("add seed articles: %w", err)
 	}
-	return l.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketMeta).Put(metaSeeded, []byte(l.now().UTC().Format(time.RFC3339)))
+	return l.st.Update(ctx, func(tx storeTx) error {
+		return tx.PutMeta(metaSeeded, []byte(l.now().UTC().Format(time.RFC3339)))
 	})
 }
 
@@ -166,20 +162,18 @@ func (l *Library) seed(ctx context.Context, seeds []Source) error {
 func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 	l.wmu.Lock()
 	defer l.wmu.Unlock()
-	var guild int64
-	var total uint64
+	var guild, total int64
 	layoutOK, marked := false, false
-	if err := l.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketByScope).Cursor()
-		shared := []byte(scopeKey(SharedScope) + "\x00")
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			total++
-			if !hasPrefix(k, shared) {
-				guild++
-			}
+	if err := l.st.View(ctx, func(tx storeTx) error {
+		var err error
+		if total, guild, err = tx.CountSources(); err != nil {
+			return err
 		}
-		layoutOK, marked = layoutCurrent(tx, guild), layoutCurrent(tx, 1)
-		return nil
+		if layoutOK, err = layoutCurrent(tx, guild); err != nil {
+			return err
+		}
+		marked, err = layoutCurrent(tx, 1)
+		return err
 	}); err != nil {
 		return errorf("count sources: %w", err)
 	}
@@ -193,11 +187,11 @@ func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 	if err != nil {
 		return errorf("count indexed articles: %w", err)
 	}
-	if !rebuild && count == total && layoutOK {
+	if !rebuild && count == uint64(total) && layoutOK {
 		if marked {
 			return nil
 		}
-		return l.db.Update(markLayout) // guild sentences indexed from now on get the guild fields
+		return l.st.Update(ctx, markLayout) // guild sentences indexed from now on get the guild fields
 	}
 	l.opened.rebuilt = true
 	l.log.Info("rebuilding the search index from the store", "sources", total, "indexed", count)
@@ -207,20 +201,11 @@ func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 // finishPending applies the index work recorded in the pending bucket and
 // returns how many sources it concerned.
 func (l *Library) finishPending(ctx context.Context) (int, error) {
-	type job struct {
-		id string
-		op pendingOp
-	}
-	var jobs []job
-	if err := l.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketPending).ForEach(func(k, v []byte) error {
-			var op pendingOp
-			if err := json.Unmarshal(v, &op); err != nil {
-				return err
-			}
-			jobs = append(jobs, job{string(k), op})
-			return nil
-		})
+	var jobs []pendingJob
+	if err := l.st.View(ctx, func(tx storeTx) error {
+		var err error
+		jobs, err = tx.Pending()
+		return err
 	}); err != nil {
 		return 0, errorf("read pending work: %w", err)
 	}
@@ -232,18 +217,25 @@ func (l *Library) finishPending(ctx context.Context) (int, error) {
 		chunk := jobs[start:min(start+importBatch, len(jobs))]
 		b := l.ix.newBatches()
 		var ids []string
-		err := l.db.View(func(tx *bolt.Tx) error {
+		err := l.st.View(ctx, func(tx storeTx) error {
 			for _, j := range chunk {
-				s, ok, err := getSource(tx, j.id)
+				s, ok, err := tx.Source(j.ID)
 				if err != nil {
 					return err
 				}
-				if !ok || j.op.Remove {
-					l.ix.remove(b, j.id, max(j.op.Stale, len(s.Spans)))
-				} else if err := l.ix.add(b, s, getText(tx, j.id), j.op.Stale); err != nil {
+				if !ok || j.Op.Remove {
+					l.ix.remove(b, j.ID, max(j.Op.Stale, len(s.Spans)))
+					ids = append(ids, j.ID)
+					continue
+				}
+				text, err := tx.Text(j.ID)
+				if err != nil {
 					return err
 				}
-				ids = append(ids, j.id)
+				if err := l.ix.add(b, s, text, j.Op.Stale); err != nil {
+					return err
+				}
+				ids = append(ids, j.ID)
 			}
 			return nil
 		})
@@ -264,14 +256,8 @@ func (l *Library) finishPending(ctx context.Context) (int, error) {
 }
 
 func (l *Library) clearPending(ids []string) error {
-	err := l.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketPending)
-		for _, id := range ids {
-			if err := b.Delete([]byte(id)); err != nil {
-				return err
-			}
-		}
-		return nil
+	err := l.st.Update(context.Background(), func(tx storeTx) error {
+		return tx.ClearPending(ids)
 	})
 	if err != nil {
 		return errorf("clear pending work: %w", err)
@@ -302,25 +288,27 @@ func (l *Library) rebuildLocked(ctx context.Context) error {
 	}
 	l.ix = ix
 	var ids []string
-	if err := l.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSources).ForEach(func(k, _ []byte) error {
-			ids = append(ids, string(k))
-			return nil
-		})
+	if err := l.st.View(ctx, func(tx storeTx) error {
+		var err error
+		ids, err = tx.AllSourceIDs()
+		return err
 	}); err != nil {
 		return errorf("list sources: %w", err)
 	}
-	sort.Strings(ids)
 	for start := 0; start < len(ids); start += importBatch {
 		chunk := ids[start:min(start+importBatch, len(ids))]
 		b := l.ix.newBatches()
-		if err := l.db.View(func(tx *bolt.Tx) error {
+		if err := l.st.View(ctx, func(tx storeTx) error {
 			for _, id := range chunk {
-				s, ok, err := getSource(tx, id)
+				s, ok, err := tx.Source(id)
 				if err != nil || !ok {
 					return err
 				}
-				if err := l.ix.add(b, s, getText(tx, id), 0); err != nil {
+				text, err := tx.Text(id)
+				if err != nil {
+					return err
+				}
+				if err := l.ix.add(b, s, text, 0); err != nil {
 					return err
 				}
 			}
@@ -336,21 +324,17 @@ func (l *Library) rebuildLocked(ctx context.Context) error {
 		}
 	}
 	// Everything in the store is indexed now; older debts are settled.
-	return l.db.Update(func(tx *bolt.Tx) error {
+	return l.st.Update(ctx, func(tx storeTx) error {
 		if err := markLayout(tx); err != nil {
 			return err
 		}
-		if err := tx.DeleteBucket(bucketPending); err != nil {
-			return err
-		}
-		_, err := tx.CreateBucket(bucketPending)
-		return err
+		return tx.ClearAllPending()
 	})
 }
 
 // update runs fn in a write transaction of the store and commits it.
-func (l *Library) update(fn func(*bolt.Tx) error) error {
-	return l.db.Update(func(tx *bolt.Tx) error {
+func (l *Library) update(ctx context.Context, fn func(storeTx) error) error {
+	return l.st.Update(ctx, func(tx storeTx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -359,10 +343,6 @@ func (l *Library) update(fn func(*bolt.Tx) error) error {
 		}
 		return nil
 	})
-}
-
-func hasPrefix(b, prefix []byte) bool {
-	return len(b) >= len(prefix) && string(b[:len(prefix)]) == string(prefix)
 }
 
 func (l *Library) checkOpen() error {

@@ -412,7 +412,7 @@ func TestReopenFinishesInterruptedWork(t *testing.T) {
 	}
 	// Store the source and remove another as a crashed process would have
 	// left them: committed, pending, not indexed.
-	err = lib.db.Update(func(tx *bolt.Tx) error {
+	err = boltDB(lib).Update(func(tx *bolt.Tx) error {
 		if err := putSource(tx, storedSource{Source: src, Spans: spans}, nil); err != nil {
 			return err
 		}
