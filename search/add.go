@@ -236,8 +236,10 @@ func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicat
 			if exists {
 				stale = len(old.Spans)
 			}
-			if err := l.ix.add(b, *s, s.Text, stale); err != nil {
-				return err
+			if l.changes == nil {
+				if err := l.ix.add(b, *s, s.Text, stale); err != nil {
+					return err
+				}
 			}
 			ids = append(ids, s.ID)
 		}
@@ -251,9 +253,10 @@ func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicat
 		l.cache.forget(id)
 	}
 	// The store holds the sources now; if indexing fails or we crash, the
-	// pending marks make the next Open finish the work.
-	if err := l.ix.apply(b); err != nil {
-		return 0, 0, nil, errorf("%w", err)
+	// pending marks make the next Open finish the work (or, with a change
+	// log, the change sequence does).
+	if err := l.indexWritten(ctx, b); err != nil {
+		return 0, 0, nil, err
 	}
 	if err := l.clearPending(ids); err != nil {
 		return 0, 0, nil, err
@@ -334,9 +337,11 @@ func (l *Library) Remove(ctx context.Context, scope, id, actor string) (Source, 
 	}
 	l.cache.forget(id)
 	b := l.ix.newBatches()
-	l.ix.remove(b, id, len(removed.Spans))
-	if err := l.ix.apply(b); err != nil {
-		return Source{}, errorf("%w", err)
+	if l.changes == nil {
+		l.ix.remove(b, id, len(removed.Spans))
+	}
+	if err := l.indexWritten(ctx, b); err != nil {
+		return Source{}, err
 	}
 	if err := l.clearPending([]string{id}); err != nil {
 		return Source{}, err

@@ -7,11 +7,20 @@ import (
 
 // IndexLag returns how many sources have changes that the store holds and
 // the index may not: the index work recorded with each change and cleared
-// once the index has it. It is 0 when the index is in step. It returns
+// once the index has it (with a shared PostgreSQL store: the changes after
+// the last one this process's index holds). It is 0 when the index is in
+// step. It returns
 // ErrClosed after Close, or the store's error when it cannot be read.
 func (l *Library) IndexLag() (int, error) {
 	if err := l.checkOpen(); err != nil {
 		return 0, err
+	}
+	if l.changes != nil {
+		n, err := l.changeLag(context.Background())
+		if err != nil {
+			return 0, errorf("read the store's changes: %w", err)
+		}
+		return n, nil
 	}
 	n := 0
 	err := l.st.View(context.Background(), func(tx storeTx) error {

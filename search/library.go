@@ -30,6 +30,11 @@ type Options struct {
 	// Seeds are added to the shared scope the first time the data
 	// directory is opened (and never again, so a removed seed stays gone).
 	Seeds []Source
+	// DatabaseURL, when set (postgres://…), keeps the store in that
+	// PostgreSQL database, which several processes may share; the data
+	// directory then holds only this process's index, rebuilt from the
+	// store when missing and caught up with it when behind.
+	DatabaseURL string
 }
 
 // metaSeeded is the meta key set once the seeds were added.
@@ -39,14 +44,17 @@ const metaSeeded = "seeded"
 // for concurrent use; writes are serialised so the store and the index
 // change in the same order.
 type Library struct {
-	dir  string
-	st   store
-	ix   *indexes
-	an   analyzer
-	now  func() time.Time
-	log  *slog.Logger
-	wmu  sync.Mutex // serialises writers: store first, then index
-	quit atomic.Bool
+	dir string
+	st  store
+	// changes is st when it numbers its changes (PostgreSQL): the index
+	// then follows the change sequence instead of the pending marks.
+	changes changeLog
+	ix      *indexes
+	an      analyzer
+	now     func() time.Time
+	log     *slog.Logger
+	wmu     sync.Mutex // serialises writers: store first, then index
+	quit    atomic.Bool
 
 	// guildSources counts sources outside the shared scope; while it is
 	// zero, shared-scope searches skip the scope filter.
@@ -89,15 +97,10 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	if l.an, err = newAnalyzer(); err != nil {
 		return nil, err
 	}
-	bs, err := openBolt(filepath.Join(dir, "library.db"), dir)
-	var locked *LockedError
-	if errors.As(err, &locked) {
+	if l.st, err = openStore(ctx, dir, opts.DatabaseURL); err != nil {
 		return nil, err
 	}
-	if err != nil {
-		return nil, errorf("%w", err)
-	}
-	l.st = bs
+	l.changes, _ = l.st.(changeLog)
 	ix, created, err := openIndexes(filepath.Join(dir, "index"))
 	if err != nil {
 		l.st.Close()
@@ -162,6 +165,9 @@ func (l *Library) seed(ctx context.Context, seeds []Source) error {
 func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 	l.wmu.Lock()
 	defer l.wmu.Unlock()
+	if l.changes != nil {
+		return l.reconcileChanges(ctx, rebuild)
+	}
 	var guild, total int64
 	layoutOK, marked := false, false
 	if err := l.st.View(ctx, func(tx storeTx) error {
@@ -275,6 +281,14 @@ func (l *Library) Reindex(ctx context.Context) error {
 }
 
 func (l *Library) rebuildLocked(ctx context.Context) error {
+	var last int64
+	if l.changes != nil {
+		// Changes made while we read are caught up later; none is lost.
+		var err error
+		if last, err = l.changes.LastChange(ctx); err != nil {
+			return errorf("read the change sequence: %w", err)
+		}
+	}
 	dir := filepath.Join(l.dir, "index")
 	if err := l.ix.Close(); err != nil {
 		l.log.Warn("closing the old index", "err", err)
@@ -287,12 +301,8 @@ func (l *Library) rebuildLocked(ctx context.Context) error {
 		return errorf("%w", err)
 	}
 	l.ix = ix
-	var ids []string
-	if err := l.st.View(ctx, func(tx storeTx) error {
-		var err error
-		ids, err = tx.AllSourceIDs()
-		return err
-	}); err != nil {
+	ids, err := read(ctx, l.st, storeTx.AllSourceIDs)
+	if err != nil {
 		return errorf("list sources: %w", err)
 	}
 	for start := 0; start < len(ids); start += importBatch {
@@ -320,6 +330,11 @@ func (l *Library) rebuildLocked(ctx context.Context) error {
 			return errorf("reindex: %w", err)
 		}
 		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	if l.changes != nil {
+		if err := l.setIndexedChange(last); err != nil {
 			return err
 		}
 	}

@@ -22,6 +22,17 @@ type store interface {
 	Close() error
 }
 
+// read runs fn in a read transaction of st and returns what it found.
+func read[T any](ctx context.Context, st store, fn func(storeTx) (T, error)) (T, error) {
+	var out T
+	err := st.View(ctx, func(tx storeTx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}
+
 // storeTx is what the library reads and writes inside one transaction.
 // Lookups of something absent return its zero value and false (or ""),
 // never an error.

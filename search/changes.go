@@ -1,0 +1,224 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strconv"
+)
+
+// With a store shared by several processes (PostgreSQL), each process
+// derives its own index and keeps it in step by the store's change
+// sequence: the index remembers the last change it holds (an internal
+// value of the article index, written after the documents), and catching
+// up applies every change after it, whoever made it. A crash between a
+// commit and the index leaves the marker behind, so the next catch-up
+// redoes the work; applying a change twice is harmless.
+
+// indexedChangeKey is the article index's internal key holding the
+// last change sequence number it holds.
+var indexedChangeKey = []byte("sitrep:change_seq")
+
+// openStore opens the store: PostgreSQL at databaseURL when it is set,
+// else the bbolt file in dir.
+func openStore(ctx context.Context, dir, databaseURL string) (store, error) {
+	if databaseURL != "" {
+		st, err := openPG(ctx, databaseURL)
+		if err != nil {
+			return nil, errorf("%w", err)
+		}
+		return st, nil
+	}
+	st, err := openBolt(filepath.Join(dir, "library.db"), dir)
+	var locked *LockedError
+	if errors.As(err, &locked) {
+		return nil, err
+	}
+	if err != nil {
+		return nil, errorf("%w", err)
+	}
+	return st, nil
+}
+
+// indexedChange returns the index's marker; false for an index that has
+// none (new, or written by a process without a change log).
+func (l *Library) indexedChange() (int64, bool, error) {
+	raw, err := l.ix.articles.GetInternal(indexedChangeKey)
+	if err != nil {
+		return 0, false, errorf("read the index's change marker: %w", err)
+	}
+	if raw == nil {
+		return 0, false, nil
+	}
+	n, err := strconv.ParseInt(string(raw), 10, 64)
+	if err != nil {
+		return 0, false, nil // damaged: rebuild
+	}
+	return n, true, nil
+}
+
+func (l *Library) setIndexedChange(seq int64) error {
+	if err := l.ix.articles.SetInternal(indexedChangeKey, []byte(strconv.FormatInt(seq, 10))); err != nil {
+		return errorf("write the index's change marker: %w", err)
+	}
+	return nil
+}
+
+// reconcileChanges brings the index in line with a store that has a
+// change log: rebuilt when new or unmarked, else caught up. Pending marks
+// found are settled by the catch-up, whichever process left them.
+func (l *Library) reconcileChanges(ctx context.Context, rebuild bool) error {
+	jobs, err := read(ctx, l.st, storeTx.Pending)
+	if err != nil {
+		return errorf("read pending work: %w", err)
+	}
+	_, marked, err := l.indexedChange()
+	if err != nil {
+		return err
+	}
+	if rebuild || !marked {
+		l.opened.rebuilt = true
+		l.log.Info("building the search index from the shared store")
+		if err := l.rebuildLocked(ctx); err != nil {
+			return err
+		}
+	} else {
+		n, err := l.catchUpLocked(ctx)
+		if err != nil {
+			return err
+		}
+		l.opened.pending = n
+	}
+	if err := l.countGuildSources(ctx); err != nil {
+		return err
+	}
+	ids := make([]string, len(jobs))
+	for i, j := range jobs {
+		ids[i] = j.ID
+	}
+	return l.clearPending(ids)
+}
+
+// countGuildSources recounts the sources outside the shared scope: other
+// processes add and remove them too.
+func (l *Library) countGuildSources(ctx context.Context) error {
+	return l.st.View(ctx, func(tx storeTx) error {
+		_, guild, err := tx.CountSources()
+		l.guildSources.Store(guild)
+		return err
+	})
+}
+
+// indexWritten brings the index up to what this process just committed:
+// with a change log by catching up (which also applies what others
+// wrote), else by applying b, the batch built with the write.
+func (l *Library) indexWritten(ctx context.Context, b batches) error {
+	if l.changes == nil {
+		if err := l.ix.apply(b); err != nil {
+			return errorf("%w", err)
+		}
+		return nil
+	}
+	_, err := l.catchUpLocked(context.WithoutCancel(ctx))
+	return err
+}
+
+// CatchUp applies to the index the changes that other processes made to a
+// shared store, and returns how many it applied. With bbolt there are
+// none: it returns 0.
+func (l *Library) CatchUp(ctx context.Context) (int, error) {
+	if l.changes == nil {
+		return 0, nil
+	}
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	if err := l.checkOpen(); err != nil {
+		return 0, err
+	}
+	return l.catchUpLocked(ctx)
+}
+
+// catchUpLocked applies the changes after the index's marker, a batch at
+// a time, moving the marker after each.
+func (l *Library) catchUpLocked(ctx context.Context) (int, error) {
+	seq, _, err := l.indexedChange()
+	if err != nil {
+		return 0, err
+	}
+	applied := 0
+	guildChanged := false
+	for {
+		chs, err := l.changes.ChangesSince(ctx, seq, importBatch)
+		if err != nil {
+			return applied, errorf("read changes after %d: %w", seq, err)
+		}
+		if len(chs) == 0 {
+			break
+		}
+		b := l.ix.newBatches()
+		err = l.st.View(ctx, func(tx storeTx) error {
+			for _, c := range chs {
+				s, ok, err := tx.Source(c.ID)
+				if err != nil {
+					return err
+				}
+				if c.Removed || !ok {
+					// Gone, or gone since the change was listed: its
+					// removal comes later in the log.
+					l.ix.remove(b, c.ID, max(c.Stale, len(s.Spans)))
+					guildChanged = true
+					continue
+				}
+				text, err := tx.Text(c.ID)
+				if err != nil {
+					return err
+				}
+				if err := l.ix.add(b, s, text, c.Stale); err != nil {
+					return err
+				}
+				guildChanged = guildChanged || s.Scope != SharedScope
+			}
+			return nil
+		})
+		if err != nil {
+			return applied, errorf("catch up: %w", err)
+		}
+		if guildChanged {
+			// Count before the guild's sentences are searchable: while
+			// the count is 0, shared-scope searches skip the scope filter.
+			if err := l.countGuildSources(ctx); err != nil {
+				return applied, errorf("count sources: %w", err)
+			}
+		}
+		if err := l.ix.apply(b); err != nil {
+			return applied, errorf("catch up: %w", err)
+		}
+		for _, c := range chs {
+			l.cache.forget(c.ID)
+		}
+		seq = chs[len(chs)-1].Seq
+		if err := l.setIndexedChange(seq); err != nil {
+			return applied, err
+		}
+		applied += len(chs)
+		if len(chs) < importBatch {
+			break
+		}
+	}
+	if guildChanged {
+		if err := l.countGuildSources(ctx); err != nil {
+			return applied, errorf("count sources: %w", err)
+		}
+	}
+	return applied, nil
+}
+
+// changeLag counts the changes in the store that the index does not hold.
+func (l *Library) changeLag(ctx context.Context) (int, error) {
+	seq, _, err := l.indexedChange()
+	if err != nil {
+		return 0, err
+	}
+	chs, err := l.changes.ChangesSince(ctx, seq, 1<<20)
+	return len(chs), err
+}

@@ -1,0 +1,95 @@
+package search
+
+import (
+	"context"
+	"testing"
+)
+
+func openPGTest(tb testing.TB, dir, dsn string) *Library {
+	tb.Helper()
+	lib, err := Open(context.Background(), dir, Options{DatabaseURL: dsn, Seeds: []Source{{Title: "Seed", Text: articleHospital}}})
+	if err != nil {
+		tb.Fatalf("Open with PostgreSQL: %v", err)
+	}
+	tb.Cleanup(func() { lib.Close() })
+	return lib
+}
+
+func quoteIDs(ans Answer) []string {
+	var out []string
+	for _, q := range ans.Quotes {
+		out = append(out, q.Source.ID+"|"+q.Text)
+	}
+	return out
+}
+
+// TestPGTwoProcessesShareTheLibrary: two libraries on one PostgreSQL
+// database with their own data directories, as two processes: the second
+// builds its index from the store and answers as the first; each change
+// one makes reaches the other's index on CatchUp; a restart with its
+// index kept catches up without a rebuild.
+func TestPGTwoProcessesShareTheLibrary(t *testing.T) {
+	dsn := pgTestURL(t)
+	ctx := context.Background()
+	a := openPGTest(t, t.TempDir(), dsn)
+	cams := mustAdd(t, a, Source{Title: "Cameras", Text: articleCameras, Scope: "1"})
+	q := Query{Question: "How many cameras were hacked?", Scope: "1"}
+	want := ask(t, a, q)
+	if !quotedFrom(want, cams.ID) {
+		t.Fatalf("the writer's own answer does not quote its source: %+v", want.Quotes)
+	}
+
+	dirB := t.TempDir()
+	b := openPGTest(t, dirB, dsn)
+	if !b.opened.rebuilt {
+		t.Error("a fresh data directory was not built from the store")
+	}
+	if got := ask(t, b, q); len(got.Quotes) == 0 || quoteIDs(got)[0] != quoteIDs(want)[0] {
+		t.Errorf("second process answers %q; want %q", quoteIDs(got), quoteIDs(want))
+	}
+	if srcs, _ := b.Sources("1"); len(srcs) != 2 {
+		t.Errorf("second process sees %d sources; want the seed (added once) and the guild's", len(srcs))
+	}
+	if ans := ask(t, b, Query{Question: "How many cameras were hacked?", Scope: "2"}); quotedFrom(ans, cams.ID) {
+		t.Error("another guild sees guild 1's source")
+	}
+
+	// A change by one reaches the other.
+	weather := mustAdd(t, b, Source{Title: "Weather", Text: articleWeather, Scope: "1"})
+	if n, _ := a.IndexLag(); n == 0 {
+		t.Error("IndexLag of the first process is 0 with a change it has not applied")
+	}
+	if n, err := a.CatchUp(ctx); n == 0 || err != nil {
+		t.Fatalf("CatchUp = %d, %v", n, err)
+	}
+	if n, err := a.IndexLag(); n != 0 || err != nil {
+		t.Errorf("IndexLag after CatchUp = %d, %v", n, err)
+	}
+	rain := Query{Question: "Which districts flooded?", Scope: "1"}
+	if ans := ask(t, a, rain); !quotedFrom(ans, weather.ID) {
+		t.Errorf("the first process does not find what the second added: %+v", ans.Quotes)
+	}
+	if _, err := a.Remove(ctx, "1", weather.ID, "mod"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ans := ask(t, b, rain); quotedFrom(ans, weather.ID) {
+		t.Error("the second process still quotes a source the first removed")
+	}
+
+	// Restart the second with its index: caught up, not rebuilt.
+	b.Close()
+	mustAdd(t, a, Source{Title: "Council", Text: articleCouncil, Scope: "1"})
+	b = openPGTest(t, dirB, dsn)
+	if b.opened.rebuilt || b.opened.pending == 0 {
+		t.Errorf("reopen: rebuilt=%v, caught up %d changes; want a catch-up, no rebuild", b.opened.rebuilt, b.opened.pending)
+	}
+	if got, want := ask(t, b, q), ask(t, a, q); quoteIDs(got)[0] != quoteIDs(want)[0] {
+		t.Errorf("after the restart: %q; want %q", quoteIDs(got), quoteIDs(want))
+	}
+	if err := b.CheckIndex(); err != nil {
+		t.Errorf("CheckIndex: %v", err)
+	}
+}
