@@ -160,7 +160,7 @@ func (f *flags) open(ctx context.Context, e env) (*search.Library, error) {
 		level = cfg.LogLevel
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
-	return search.Open(ctx, cfg.DataDir, search.Options{Seeds: srcs, Logger: logger})
+	return search.Open(ctx, cfg.DataDir, search.Options{Seeds: srcs, Logger: logger, DatabaseURL: cfg.DatabaseURL.Reveal()})
 }
 
 // isTerminal reports whether w is a terminal, for colour and progress.

@@ -2,11 +2,7 @@ package search
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"net/url"
-	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -16,52 +12,13 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"sitrep/internal/testdb"
 )
 
-// testDatabaseEnv names the variable that gives the PostgreSQL tests a
-// server: a URL whose user may create databases. Each test gets a database
-// of its own on it, dropped at the end.
-const testDatabaseEnv = "SITREP_TEST_DATABASE_URL"
-
-// pgTestURL creates a fresh database on the server of
-// SITREP_TEST_DATABASE_URL and returns its URL, or skips the test when the
-// variable is empty.
-func pgTestURL(tb testing.TB) string {
-	tb.Helper()
-	base := os.Getenv(testDatabaseEnv)
-	if base == "" {
-		tb.Skip("PostgreSQL not available: set " + testDatabaseEnv + " or see .ci/run")
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		tb.Fatalf("connect to %s: %v", RedactURL(base), err)
-	}
-	defer conn.Close(ctx)
-	var b [6]byte
-	rand.Read(b[:])
-	name := "sitrep_test_" + hex.EncodeToString(b[:])
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		tb.Fatalf("create database: %v", err)
-	}
-	tb.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			tb.Errorf("drop database %s: %v", name, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			tb.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatalf("%s does not parse: %v", testDatabaseEnv, err)
-	}
-	u.Path = "/" + name
-	return u.String()
-}
+// pgTestURL is a fresh database on the server of
+// SITREP_TEST_DATABASE_URL; without it the test skips.
+func pgTestURL(tb testing.TB) string { return testdb.URL(tb) }
 
 // storeFactories are the implementations the contract runs against.
 var storeFactories = map[string]func(tb testing.TB) store{
