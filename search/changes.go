@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strconv"
+	"time"
 )
 
 // With a store shared by several processes (PostgreSQL), each process
@@ -221,4 +222,63 @@ func (l *Library) changeLag(ctx context.Context) (int, error) {
 	}
 	chs, err := l.changes.ChangesSince(ctx, seq, 1<<20)
 	return len(chs), err
+}
+
+// followPoll is how long Follow waits for a notification before it
+// catches up anyway, and followRetry how long it waits before listening
+// again after the connection was lost.
+const (
+	followPoll  = 30 * time.Second
+	followRetry = time.Second
+)
+
+// Follow keeps the index in step with changes that other processes make to
+// a shared store, until ctx ends: it listens for the store's notifications
+// and catches up by change sequence on each, after every (re)connection,
+// and at least every 30 seconds. It returns nil when ctx ends. With bbolt
+// there is nothing to follow and it returns nil at once. Errors are
+// logged and retried, never returned: a follower that stops would leave
+// the index behind silently.
+func (l *Library) Follow(ctx context.Context) error {
+	if l.changes == nil {
+		return nil
+	}
+	for ctx.Err() == nil {
+		if err := l.followOnce(ctx); err != nil && ctx.Err() == nil {
+			l.log.Warn("following the store's changes; retrying", "err", err)
+			t := time.NewTimer(followRetry)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+			case <-t.C:
+			}
+		}
+	}
+	return nil
+}
+
+// followOnce listens, catches up with what happened before listening,
+// then catches up on each notification until the listener fails.
+func (l *Library) followOnce(ctx context.Context) error {
+	ln, err := l.changes.Listen(ctx)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	for {
+		if _, err := l.CatchUp(ctx); err != nil {
+			return err
+		}
+		wait, cancel := context.WithTimeout(ctx, followPoll)
+		err := ln.Wait(wait)
+		cancel()
+		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			// The poll timed out: the connection is spent after a
+			// cancelled wait, so listen afresh.
+			return nil
+		}
+	}
 }

@@ -3,6 +3,9 @@ package search
 import (
 	"context"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 func openPGTest(tb testing.TB, dir, dsn string) *Library {
@@ -92,4 +95,53 @@ func TestPGTwoProcessesShareTheLibrary(t *testing.T) {
 	if err := b.CheckIndex(); err != nil {
 		t.Errorf("CheckIndex: %v", err)
 	}
+}
+
+// TestPGFollow: a process running Follow finds, within 5 seconds, a source
+// another process added, and again after its listening connection was
+// cut (it listens anew and catches up by change sequence).
+func TestPGFollow(t *testing.T) {
+	dsn := pgTestURL(t)
+	a := openPGTest(t, t.TempDir(), dsn)
+	b := openPGTest(t, t.TempDir(), dsn)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Follow(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Follow = %v", err)
+		}
+	})
+
+	found := func(q Query, id string) time.Duration {
+		t.Helper()
+		start := time.Now()
+		for time.Since(start) < 5*time.Second {
+			if quotedFrom(ask(t, b, q), id) {
+				return time.Since(start)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatalf("%q: the following process did not find source %s within 5 s", q.Question, id)
+		return 0
+	}
+	cams := mustAdd(t, a, Source{Title: "Cameras", Text: articleCameras, Scope: "1"})
+	t.Logf("followed an add in %v", found(Query{Question: "How many cameras were hacked?", Scope: "1"}, cams.ID))
+
+	// Cut the follower's connection, as a database restart or a network
+	// failure would.
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var cut int
+	err = conn.QueryRow(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND query LIKE 'LISTEN%'`).Scan(&cut)
+	if err != nil || cut == 0 {
+		t.Fatalf("terminated %d listening connections, %v", cut, err)
+	}
+	weather := mustAdd(t, a, Source{Title: "Weather", Text: articleWeather, Scope: "1"})
+	t.Logf("followed an add after a cut connection in %v", found(Query{Question: "Which districts flooded?", Scope: "1"}, weather.ID))
 }

@@ -135,6 +135,17 @@ type changeLog interface {
 	// ChangesSince returns the changes after seq, oldest first, at most
 	// limit; for a source changed several times only the latest.
 	ChangesSince(ctx context.Context, seq int64, limit int) ([]change, error)
+	// Listen starts listening for changes committed from now on.
+	Listen(ctx context.Context) (changeListener, error)
+}
+
+// changeListener wakes when the store's sources change.
+type changeListener interface {
+	// Wait returns when a change was committed since the last Wait, or
+	// with an error when ctx ends or the connection is lost (then the
+	// listener is spent: Close it and Listen again).
+	Wait(ctx context.Context) error
+	Close()
 }
 
 // catalogName is one catalog entry: a name of a source and its kind

@@ -617,3 +617,33 @@ func (t pgTx) DeleteFollowUpJob(id string) error {
 	_, err = t.tx.Exec(t.ctx, "DELETE FROM followup_queue WHERE seq = $1", int64(binary.BigEndian.Uint64(key)))
 	return err
 }
+
+// notifyChannel is the channel the migrations' trigger notifies.
+const notifyChannel = "sitrep_changes"
+
+// pgListener holds one pooled connection that LISTENs.
+type pgListener struct{ conn *pgxpool.Conn }
+
+func (s *pgStore) Listen(ctx context.Context) (changeListener, error) {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.Exec(ctx, "LISTEN "+notifyChannel); err != nil {
+		conn.Release()
+		return nil, err
+	}
+	return &pgListener{conn}, nil
+}
+
+func (l *pgListener) Wait(ctx context.Context) error {
+	_, err := l.conn.Conn().WaitForNotification(ctx)
+	return err
+}
+
+// Close drops the connection rather than return it to the pool: it is
+// still listening, or broken.
+func (l *pgListener) Close() {
+	l.conn.Conn().Close(context.Background())
+	l.conn.Release()
+}
