@@ -157,32 +157,16 @@ func (l *Library) catchUpLocked(ctx context.Context) (int, error) {
 			break
 		}
 		b := l.ix.newBatches()
-		err = l.st.View(ctx, func(tx storeTx) error {
-			for _, c := range chs {
-				s, ok, err := tx.Source(c.ID)
-				if err != nil {
-					return err
-				}
-				if c.Removed || !ok {
-					// Gone, or gone since the change was listed: its
-					// removal comes later in the log.
-					l.ix.remove(b, c.ID, max(c.Stale, len(s.Spans)))
-					guildChanged = true
-					continue
-				}
-				text, err := tx.Text(c.ID)
-				if err != nil {
-					return err
-				}
-				if err := l.ix.add(b, s, text, c.Stale); err != nil {
-					return err
-				}
-				guildChanged = guildChanged || s.Scope != SharedScope
+		for _, c := range chs {
+			if c.Removed {
+				l.ix.remove(b, c.ID, c.Stale)
+				guildChanged = true
+				continue
 			}
-			return nil
-		})
-		if err != nil {
-			return applied, errorf("catch up: %w", err)
+			if err := l.ix.add(b, c.Source, c.Text, c.Stale); err != nil {
+				return applied, errorf("catch up: %w", err)
+			}
+			guildChanged = guildChanged || c.Source.Scope != SharedScope
 		}
 		if guildChanged {
 			// Count before the guild's sentences are searchable: while

@@ -125,6 +125,9 @@ type change struct {
 	// Stale is how many sentence documents an index holding an older
 	// version of the source may have.
 	Stale int
+	// Source and Text are the source as stored, unless Removed.
+	Source storedSource
+	Text   string
 }
 
 // changeLog is a store that numbers its source changes, so that every
@@ -133,7 +136,8 @@ type changeLog interface {
 	// LastChange returns the sequence number of the latest change.
 	LastChange(ctx context.Context) (int64, error)
 	// ChangesSince returns the changes after seq, oldest first, at most
-	// limit; for a source changed several times only the latest.
+	// limit, with the sources as they are now; for a source changed
+	// several times only the latest.
 	ChangesSince(ctx context.Context, seq int64, limit int) ([]change, error)
 	// Listen starts listening for changes committed from now on.
 	Listen(ctx context.Context) (changeListener, error)

@@ -188,17 +188,28 @@ func (s *pgStore) LastChange(ctx context.Context) (int64, error) {
 
 func (s *pgStore) ChangesSince(ctx context.Context, seq int64, limit int) ([]change, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT change_seq, id, false, stale FROM sources WHERE change_seq > $1
+		SELECT change_seq, id, false, stale, record, body FROM sources WHERE change_seq > $1
 		UNION ALL
-		SELECT change_seq, id, true, stale FROM source_removals WHERE change_seq > $1
+		SELECT change_seq, id, true, stale, NULL, NULL FROM source_removals WHERE change_seq > $1
 		ORDER BY 1 LIMIT $2`, seq, limit)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (change, error) {
 		var c change
-		err := r.Scan(&c.Seq, &c.ID, &c.Removed, &c.Stale)
-		return c, err
+		var raw []byte
+		var text *string
+		if err := r.Scan(&c.Seq, &c.ID, &c.Removed, &c.Stale, &raw, &text); err != nil {
+			return c, err
+		}
+		if c.Removed {
+			return c, nil
+		}
+		c.Text = *text
+		if err := json.Unmarshal(raw, &c.Source); err != nil {
+			return c, fmt.Errorf("decode source %s: %w", c.ID, err)
+		}
+		return c, nil
 	})
 }
 
@@ -261,17 +272,12 @@ func (t pgTx) Text(id string) (string, error) {
 	return text, err
 }
 
+// PutSource sends its statements as one batch: one round trip to the
+// server a source, which is most of an import's cost.
 func (t pgTx) PutSource(s storedSource, old *storedSource) error {
 	stale := 0
 	if old != nil {
 		stale = len(old.Spans)
-		if _, err := t.tx.Exec(t.ctx, "DELETE FROM source_names WHERE id = $1", s.ID); err != nil {
-			return err
-		}
-	}
-	var removedStale int
-	if _, err := t.one("DELETE FROM source_removals WHERE id = $1 RETURNING stale", []any{s.ID}, &removedStale); err != nil {
-		return err
 	}
 	text := s.Text
 	s.Text = ""
@@ -279,35 +285,37 @@ func (t pgTx) PutSource(s storedSource, old *storedSource) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.tx.Exec(t.ctx, `
+	var b pgx.Batch
+	// A source removed earlier and now back owes its index the removed
+	// version's sentences too.
+	b.Queue(`
 		INSERT INTO sources (id, scope, hash, url, added_ns, record, body, stale)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		VALUES ($1, $2, $3, $4, $5, $6, $7,
+			GREATEST($8, (SELECT COALESCE(max(stale), 0) FROM source_removals WHERE id = $1)))
 		ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, hash = excluded.hash, url = excluded.url,
 			added_ns = excluded.added_ns, record = excluded.record, body = excluded.body,
 			stale = GREATEST(sources.stale, excluded.stale),
 			change_seq = nextval(pg_get_serial_sequence('sources', 'change_seq'))`,
-		s.ID, s.Scope, s.Hash, s.URL, s.AddedAt.UnixNano(), raw, text, max(stale, removedStale))
-	if err != nil {
-		return err
+		s.ID, s.Scope, s.Hash, s.URL, s.AddedAt.UnixNano(), raw, text, stale)
+	b.Queue("DELETE FROM source_removals WHERE id = $1", s.ID)
+	if old != nil {
+		b.Queue("DELETE FROM source_names WHERE id = $1", s.ID)
 	}
 	names := catalogNames(s.Source)
 	list, kinds := make([]string, 0, len(names)), make([]int16, 0, len(names))
 	for name, kind := range names {
 		list, kinds = append(list, name), append(kinds, int16(kind))
 	}
-	_, err = t.tx.Exec(t.ctx, `INSERT INTO source_names (scope, name, id, kind)
+	b.Queue(`INSERT INTO source_names (scope, name, id, kind)
 		SELECT $1, n, $2, k FROM unnest($3::text[], $4::smallint[]) AS x(n, k)`, s.Scope, s.ID, list, kinds)
-	if err != nil {
-		return err
-	}
-	return t.putPending(s.ID, pendingOp{Stale: stale})
+	queuePending(&b, s.ID, pendingOp{Stale: stale})
+	return t.tx.SendBatch(t.ctx, &b).Close()
 }
 
-func (t pgTx) putPending(id string, op pendingOp) error {
-	_, err := t.tx.Exec(t.ctx, `INSERT INTO pending (id, remove, stale) VALUES ($1, $2, $3)
+func queuePending(b *pgx.Batch, id string, op pendingOp) {
+	b.Queue(`INSERT INTO pending (id, remove, stale) VALUES ($1, $2, $3)
 		ON CONFLICT (id) DO UPDATE SET remove = excluded.remove, stale = GREATEST(pending.stale, excluded.stale)`,
 		id, op.Remove, op.Stale)
-	return err
 }
 
 func (t pgTx) DeleteSource(s storedSource) error {
@@ -324,7 +332,9 @@ func (t pgTx) DeleteSource(s storedSource) error {
 	if err != nil {
 		return err
 	}
-	return t.putPending(s.ID, pendingOp{Remove: true, Stale: len(s.Spans)})
+	var b pgx.Batch
+	queuePending(&b, s.ID, pendingOp{Remove: true, Stale: len(s.Spans)})
+	return t.tx.SendBatch(t.ctx, &b).Close()
 }
 
 func (t pgTx) SourceIDByHash(scope, hash string) (string, error) {
