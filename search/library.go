@@ -104,6 +104,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	ix, created, err := openIndexes(filepath.Join(dir, "index"))
 	if err != nil {
 		l.st.Close()
+		if errors.Is(err, errIndexLocked) {
+			return nil, &LockedError{Dir: dir, Shared: l.changes != nil}
+		}
 		return nil, errorf("%w", err)
 	}
 	l.ix = ix

@@ -2,6 +2,8 @@ package search
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,4 +146,27 @@ func TestPGFollow(t *testing.T) {
 	}
 	weather := mustAdd(t, a, Source{Title: "Weather", Text: articleWeather, Scope: "1"})
 	t.Logf("followed an add after a cut connection in %v", found(Query{Question: "Which districts flooded?", Scope: "1"}, weather.ID))
+}
+
+// TestPGSameDataTwiceIsRefused: with PostgreSQL each process needs its own
+// --data; a second one on the same directory fails at once with a
+// *LockedError that says so, and the first keeps its index.
+func TestPGSameDataTwiceIsRefused(t *testing.T) {
+	dsn := pgTestURL(t)
+	dir := t.TempDir()
+	a := openPGTest(t, dir, dsn)
+	cams := mustAdd(t, a, Source{Title: "Cameras", Text: articleCameras})
+	_, err := Open(context.Background(), dir, Options{DatabaseURL: dsn})
+	var locked *LockedError
+	if !errors.As(err, &locked) || !errors.Is(err, ErrLocked) {
+		t.Fatalf("second Open on the same --data = %v; want a *LockedError", err)
+	}
+	for _, want := range []string{dir, "SITREP_DATABASE_URL", "own"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error does not say %q: %v", want, err)
+		}
+	}
+	if !quotedFrom(ask(t, a, Query{Question: "How many cameras were hacked?"}), cams.ID) {
+		t.Error("the first process lost its index")
+	}
 }

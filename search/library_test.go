@@ -591,7 +591,7 @@ func TestSecondOpenIsRefused(t *testing.T) {
 	if !errors.Is(second.err, ErrLocked) || !errors.As(second.err, &locked) || locked.Dir != dir {
 		t.Fatalf("second Open: %v, want a *LockedError for %s", second.err, dir)
 	}
-	for _, want := range []string{dir, "another Sitrep process", "SITREP_DATABASE_URL", "not built yet"} {
+	for _, want := range []string{dir, "another Sitrep process", "SITREP_DATABASE_URL", "a --data directory for each process"} {
 		if !strings.Contains(second.err.Error(), want) {
 			t.Errorf("error %q does not say %q", second.err, want)
 		}
