@@ -11,8 +11,10 @@
 set -eu
 cd "$(dirname "$0")/.."
 sizes=${1:-10k,100k}
+# ENGINES=sitrep,sitrep-pg (with SITREP_BENCH_DATABASE_URL) adds the PostgreSQL store.
+engines=${ENGINES:-sitrep,fts5}
 repeat=${2:-3}
-set -- -run '^TestScale$' -v -timeout 0 -count 1 ./search/searchbench -args -scale "$sizes" -scale.repeat "$repeat"
+set -- -run '^TestScale$' -v -timeout 0 -count 1 ./search/searchbench -args -scale "$sizes" -scale.repeat "$repeat" -scale.engines "$engines"
 if [ -n "${PROFILE:-}" ]; then
 	mkdir -p "$PROFILE"
 	set -- "$@" -scale.profile "$PROFILE"
