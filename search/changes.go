@@ -204,8 +204,7 @@ func (l *Library) changeLag(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	chs, err := l.changes.ChangesSince(ctx, seq, 1<<20)
-	return len(chs), err
+	return l.changes.ChangeCount(ctx, seq)
 }
 
 // followPoll is how long Follow waits for a notification before it

@@ -16,8 +16,10 @@ import (
 type store interface {
 	View(ctx context.Context, fn func(storeTx) error) error
 	Update(ctx context.Context, fn func(storeTx) error) error
-	// Batch is Update for small independent writes that may share one
-	// commit with concurrent callers' (bbolt coalesces them).
+	// Batch is Update for small writes independent of every other
+	// writer's (the question log): bbolt coalesces concurrent ones into
+	// one commit; PostgreSQL runs them beside other writers, so that an
+	// import in another process does not hold up /ask.
 	Batch(ctx context.Context, fn func(storeTx) error) error
 	Close() error
 }
@@ -139,6 +141,8 @@ type changeLog interface {
 	// limit, with the sources as they are now; for a source changed
 	// several times only the latest.
 	ChangesSince(ctx context.Context, seq int64, limit int) ([]change, error)
+	// ChangeCount counts the changes after seq.
+	ChangeCount(ctx context.Context, seq int64) (int, error)
 	// Listen starts listening for changes committed from now on.
 	Listen(ctx context.Context) (changeListener, error)
 }

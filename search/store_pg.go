@@ -170,7 +170,7 @@ func (s *pgStore) Update(ctx context.Context, fn func(storeTx) error) error {
 }
 
 func (s *pgStore) Batch(ctx context.Context, fn func(storeTx) error) error {
-	return s.Update(ctx, fn)
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(pgTx{ctx, tx}) })
 }
 
 func (s *pgStore) Close() error {
@@ -183,6 +183,13 @@ func (s *pgStore) LastChange(ctx context.Context) (int64, error) {
 	err := s.pool.QueryRow(ctx, `SELECT GREATEST(
 		(SELECT COALESCE(max(change_seq), 0) FROM sources),
 		(SELECT COALESCE(max(change_seq), 0) FROM source_removals))`).Scan(&n)
+	return n, err
+}
+
+func (s *pgStore) ChangeCount(ctx context.Context, seq int64) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM sources WHERE change_seq > $1)
+		+ (SELECT count(*) FROM source_removals WHERE change_seq > $1)`, seq).Scan(&n)
 	return n, err
 }
 
