@@ -1,6 +1,7 @@
 package search
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -98,6 +99,9 @@ func askedKind(question string) kind {
 
 // Word lists for askedKind and sentenceKind. Lower case.
 var (
+	questionOpeners = set("who", "whom", "whose", "who's", "whos", "what", "whats", "what's", "when",
+		"where", "why", "how", "which", "did", "does", "do", "is", "are", "was", "were", "can", "could",
+		"will", "would", "has", "have", "had", "should")
 	timeNouns = set("time", "date", "day", "year", "month", "week", "night", "morning", "evening",
 		"hour", "season", "decade", "century", "anniversary", "weekend")
 	placeNouns = set("city", "country", "town", "place", "region", "province", "state", "area",
@@ -218,9 +222,38 @@ func sentenceWords(text string) []word {
 // sentence whose only name is "MEK". asked holds the question's words, lower
 // case, and its index terms.
 func sentenceKind(text string, asked map[string]bool) kind {
+	k, _ := sentenceKinds(text, asked, nil)
+	return k
+}
+
+// nearWords is how many words away from a question's word a thing of the
+// kind asked must stand to count as near it: "more than 5,000 surveillance
+// cameras" holds the count of cameras, "Last October" in the same sentence
+// as "cameras" but far from it does not date them.
+const nearWords = 4
+
+// sentenceKinds is sentenceKind, and the kinds it holds near the words
+// at (byte offsets in text of the question's words, ascending).
+func sentenceKinds(text string, asked map[string]bool, at []int) (all, near kind) {
 	ws := sentenceWords(text)
 	var k kind
-	for i, w := range ws {
+	i := 0
+	nearAsked := func() bool {
+		if len(at) == 0 {
+			return false
+		}
+		from, to := ws[max(i-nearWords, 0)].start, ws[min(i+nearWords, len(ws)-1)].end
+		j := sort.SearchInts(at, from)
+		return j < len(at) && at[j] < to
+	}
+	add := func(x kind) {
+		k |= x
+		if nearAsked() {
+			near |= x
+		}
+	}
+	for i = range ws {
+		w := ws[i]
 		prev := ""
 		if i > 0 {
 			prev = ws[i-1].lower
@@ -237,21 +270,21 @@ func sentenceKind(text string, asked map[string]bool) kind {
 				continue
 			}
 			if len(w.text) == 4 && (strings.HasPrefix(w.text, "19") || strings.HasPrefix(w.text, "20")) && !strings.ContainsAny(w.text, ",.") {
-				k |= kindTime
+				add(kindTime)
 			} else {
-				k |= kindNumber
+				add(kindNumber)
 			}
 			if moneyWords[prev] || moneyWords[next] || strings.HasSuffix(w.lower, "m") || strings.HasSuffix(w.lower, "bn") {
-				k |= kindMoney
+				add(kindMoney)
 			}
 			if percentWords[next] {
-				k |= kindPercent
+				add(kindPercent)
 			}
 			if durationUnits[singular(next)] {
-				k |= kindDuration
+				add(kindDuration)
 			}
 			if monthNames[prev] || monthNames[next] || strings.Contains(w.text, ":") {
-				k |= kindTime
+				add(kindTime)
 			}
 		case countWords[w.lower]:
 			if asked[w.lower] || w.lower == "one" && pronounOne[prev] {
@@ -259,60 +292,63 @@ func sentenceKind(text string, asked map[string]bool) kind {
 			}
 			// "one day", "two hours": a length of time, not a count.
 			if durationUnits[singular(next)] {
-				k |= kindDuration
+				add(kindDuration)
 			} else {
-				k |= kindNumber
+				add(kindNumber)
 			}
 			if moneyWords[next] {
-				k |= kindMoney
+				add(kindMoney)
 			}
 		case durationUnits[singular(w.lower)]:
 			if vagueCounts[prev] || countWords[prev] {
-				k |= kindDuration
+				add(kindDuration)
 			}
 			if prev == "last" || prev == "next" || prev == "this" {
-				k |= kindTime
+				add(kindTime)
 			}
 		case monthNames[w.lower] && unicode.IsUpper(first), dayNames[w.lower], timeWords[w.lower]:
 			if !asked[w.lower] {
-				k |= kindTime
+				add(kindTime)
 			}
 			if w.lower == "anniversary" {
-				k |= kindCause
+				add(kindCause)
 			}
 		case moneyWords[w.lower] && (w.lower == "£" || w.lower == "$" || w.lower == "€"):
-			k |= kindMoney
+			add(kindMoney)
 		case w.lower == "%" || (w.lower == "per" && next == "cent") || w.lower == "percent":
-			k |= kindPercent
+			add(kindPercent)
 		}
 		if causeWords[w.lower] && !asked[w.lower] || causeBefore[w.lower] && next == "to" ||
 			w.lower == "result" && (prev == "a" || next == "of") {
-			k |= kindCause
+			add(kindCause)
 		}
 		if speechWords[w.lower] {
-			k |= kindSpeech
+			add(kindSpeech)
 		}
 		if placePreps[w.lower] && placeAhead(ws[i+1:], asked) {
-			k |= kindPlace
+			add(kindPlace)
 		}
 		if roleWords[w.lower] && !asked[w.lower] {
-			k |= kindEntity
+			add(kindEntity)
 		}
 		if !isDigit && unicode.IsUpper(first) && !asked[w.lower] && !notNames[w.lower] && !monthNames[w.lower] && !dayNames[w.lower] {
 			// A capitalised word after the first is a name; the first word
 			// is capitalised anyway, unless it is an acronym.
 			if i > 0 && !sentenceStart(text, ws, i) || isAcronym(w.text) {
-				k |= kindEntity
+				add(kindEntity)
 				if placePreps[prev] {
-					k |= kindPlace
+					add(kindPlace)
 				}
 			}
 		}
 	}
 	if strings.ContainsAny(text, "\"“”") {
 		k |= kindSpeech
+		if len(at) > 0 {
+			near |= kindSpeech
+		}
 	}
-	return k
+	return k, near
 }
 
 // placeAhead reports whether the words after a preposition name a place:

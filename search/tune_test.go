@@ -119,38 +119,3 @@ func TestTuneRanks(t *testing.T) {
 	}
 	t.Logf("rank 1: %d, 2-3: %d, >3: %d, absent: %d", hist[1], hist[2]+hist[3], hist[4], hist[0])
 }
-
-// TestTuneVerdict prints what the verdict sees for each dev question:
-// answerable ones whose best quote holds the answer, those whose best
-// quote does not, and unanswerable ones.
-func TestTuneVerdict(t *testing.T) {
-	if os.Getenv("SITREP_TUNE_VERDICT") == "" {
-		t.Skip("set SITREP_TUNE_VERDICT=1 to print the verdict's features on the dev sets")
-	}
-	for _, set := range []string{"bbc", "seeds"} {
-		lib, _ := qaLibrary(t, set)
-		for _, x := range loadQA(t, set, "dev") {
-			f := search.VerdictFeatures(lib, x.Q)
-			ans, _ := lib.Ask(t.Context(), search.Query{Question: x.Q, Limit: 3})
-			label := "UNA"
-			if !x.Unanswerable {
-				label = "MISS"
-				if len(ans.Quotes) > 0 && holds([]string{ans.Quotes[0].Text}, x.Any) {
-					label = "HIT1"
-				} else if holds(quoteTexts(ans), x.Any) {
-					label = "HIT3"
-				}
-			}
-			fmt.Printf("%-5s %-5s known %.2f ctx %.2f cov %.2f miss %.2f art %.2f typed %.0f kind %.0f margin %.2f  %q\n", set, label,
-				f["known"], f["context"], f["coverage"], f["missing"], f["article"], f["typed"], f["kind"], f["margin"], x.Q)
-		}
-	}
-}
-
-func quoteTexts(a search.Answer) []string {
-	var out []string
-	for _, q := range a.Quotes {
-		out = append(out, q.Text)
-	}
-	return out
-}

@@ -13,10 +13,11 @@ import (
 	"sitrep/search"
 )
 
-// benchDatabaseEnv names the PostgreSQL server the sitrep-pg engine uses:
-// a URL whose user may create databases. Each build gets a database of its
-// own, dropped when its query phase ends.
-const benchDatabaseEnv = "SITREP_BENCH_DATABASE_URL"
+// benchDatabaseEnv names the PostgreSQL server the sitrep-pg engine uses
+// (scripts/bench.sh with SITREP_BENCH_PG=1 starts one and sets it): a URL
+// whose user may create databases. Each build gets a database of its own,
+// dropped when its query phase ends.
+const benchDatabaseEnv = "SITREP_DATABASE_URL"
 
 // sitrepPGEngine is Sitrep with its store in PostgreSQL: the import
 // writes the database, the index in dir is this process's.
