@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"sitrep/internal/testdb"
+	"sitrep/internal/pgtest"
 )
 
 // TestCLIThroughPostgreSQL: `sitrep import` with one --data and `sitrep
@@ -15,7 +15,7 @@ import (
 // the same answers: the second index is built from the store. With
 // PostgreSQL the data directory holds the index only.
 func TestCLIThroughPostgreSQL(t *testing.T) {
-	dsn := testdb.URL(t)
+	dsn := pgtest.NewDatabase(t)
 	importer, asker := newCLI(t), newCLI(t)
 	importer.env["SITREP_DATABASE_URL"] = dsn
 	asker.env["SITREP_DATABASE_URL"] = dsn

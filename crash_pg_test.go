@@ -17,7 +17,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"sitrep/internal/testdb"
+	"sitrep/internal/pgtest"
 )
 
 // TestCrashImportPostgreSQL: an import into PostgreSQL killed with SIGKILL
@@ -29,7 +29,7 @@ func TestCrashImportPostgreSQL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the binary; skipped with -short")
 	}
-	dsn := testdb.URL(t)
+	dsn := pgtest.NewDatabase(t)
 	bin := sitrepBinary(t)
 	work := t.TempDir()
 	seed := time.Now().UnixNano()

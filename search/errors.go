@@ -38,8 +38,8 @@ type LockedError struct {
 
 func (e *LockedError) Error() string {
 	if e.Shared {
-		return fmt.Sprintf("search: another Sitrep process holds the index in %s; with the PostgreSQL store "+
-			"(SITREP_DATABASE_URL) every process needs a --data directory of its own", e.Dir)
+		return fmt.Sprintf("search: another Sitrep process holds the index in %s. With the PostgreSQL store "+
+			"(SITREP_DATABASE_URL) processes share the library but not an index: give them a --data directory for each process", e.Dir)
 	}
 	return fmt.Sprintf("search: another Sitrep process holds %s (the embedded bbolt store allows one process per data directory); "+
 		"stop that process or use another --data directory. Running more than one process over one library needs "+

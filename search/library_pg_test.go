@@ -161,7 +161,7 @@ func TestPGSameDataTwiceIsRefused(t *testing.T) {
 	if !errors.As(err, &locked) || !errors.Is(err, ErrLocked) {
 		t.Fatalf("second Open on the same --data = %v; want a *LockedError", err)
 	}
-	for _, want := range []string{dir, "SITREP_DATABASE_URL", "own"} {
+	for _, want := range []string{dir, "SITREP_DATABASE_URL", "a --data directory for each process"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("the error does not say %q: %v", want, err)
 		}

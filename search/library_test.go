@@ -30,6 +30,7 @@ func openTest(tb testing.TB, dir string, clock *testClock) *Library {
 	if clock != nil {
 		opts.Now = clock.now
 	}
+	opts.DatabaseURL = testStoreURL(tb, dir)
 	lib, err := Open(context.Background(), dir, opts)
 	if err != nil {
 		tb.Fatalf("Open: %v", err)
@@ -412,7 +413,7 @@ func TestReopenFinishesInterruptedWork(t *testing.T) {
 	}
 	// Store the source and remove another as a crashed process would have
 	// left them: committed, pending, not indexed.
-	err = boltDB(lib).Update(func(tx *bolt.Tx) error {
+	err = boltDB(t, lib).Update(func(tx *bolt.Tx) error {
 		if err := putSource(tx, storedSource{Source: src, Spans: spans}, nil); err != nil {
 			return err
 		}

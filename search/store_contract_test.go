@@ -13,12 +13,13 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"sitrep/internal/testdb"
+	"sitrep/internal/pgtest"
 )
 
-// pgTestURL is a fresh database on the server of
-// SITREP_TEST_DATABASE_URL; without it the test skips.
-func pgTestURL(tb testing.TB) string { return testdb.URL(tb) }
+// pgTestURL is a fresh database of the test's own (pgtest.NewDatabase: on
+// the server of SITREP_TEST_DATABASE_URL, else a throwaway one; the test
+// skips where PostgreSQL cannot be had).
+func pgTestURL(tb testing.TB) string { return pgtest.NewDatabase(tb) }
 
 // storeFactories are the implementations the contract runs against.
 var storeFactories = map[string]func(tb testing.TB) store{
