@@ -221,7 +221,8 @@ const (
 // and at least every 30 seconds. It returns nil when ctx ends. With bbolt
 // there is nothing to follow and it returns nil at once. Errors are
 // logged and retried, never returned: a follower that stops would leave
-// the index behind silently.
+// the index behind silently. End ctx, and let Follow return, before Close:
+// its listening connection belongs to the store's pool.
 func (l *Library) Follow(ctx context.Context) error {
 	if l.changes == nil {
 		return nil

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"sitrep/internal/pgtest"
 )
 
 func openPGTest(tb testing.TB, dir, dsn string) *Library {
@@ -168,5 +170,59 @@ func TestPGSameDataTwiceIsRefused(t *testing.T) {
 	}
 	if !quotedFrom(ask(t, a, Query{Question: "How many cameras were hacked?"}), cams.ID) {
 		t.Error("the first process lost its index")
+	}
+}
+
+// TestPGServerStopAndStart: while the database server is down, CheckStore
+// fails and writes fail without harm; once it is back, CheckStore passes,
+// Follow has listened again, and a change made then reaches the follower.
+func TestPGServerStopAndStart(t *testing.T) {
+	srv := pgtest.NewServer(t)
+	dsn := srv.NewDatabase(t)
+	a := openPGTest(t, t.TempDir(), dsn)
+	b := openPGTest(t, t.TempDir(), dsn)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Follow(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	if err := b.CheckStore(); err != nil {
+		t.Fatalf("CheckStore with the server up: %v", err)
+	}
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.CheckStore(); err == nil {
+		t.Error("CheckStore passes with the server stopped")
+	}
+	if _, err := a.Add(context.Background(), Source{Title: "Lost", Text: articleWeather, Scope: "1"}); err == nil {
+		t.Error("Add succeeded with the server stopped")
+	}
+	startCtx, stop := context.WithTimeout(context.Background(), time.Minute)
+	defer stop()
+	if err := srv.Start(startCtx); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.CheckStore(); err != nil {
+		t.Errorf("CheckStore once the server is back: %v", err)
+	}
+	cams := mustAdd(t, a, Source{Title: "Cameras", Text: articleCameras, Scope: "1"})
+	deadline := time.Now().Add(5 * time.Second)
+	for !quotedFrom(ask(t, b, Query{Question: "How many cameras were hacked?", Scope: "1"}), cams.ID) {
+		if time.Now().After(deadline) {
+			t.Fatal("the follower did not find a source added after the restart within 5 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	srcs, err := b.Sources("1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range srcs {
+		if s.Title == "Lost" {
+			t.Error("the add that failed while the server was down was stored")
+		}
 	}
 }
