@@ -108,15 +108,7 @@ func TestPGFollow(t *testing.T) {
 	dsn := pgTestURL(t)
 	a := openPGTest(t, t.TempDir(), dsn)
 	b := openPGTest(t, t.TempDir(), dsn)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.Follow(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Follow = %v", err)
-		}
-	})
+	follow(t, b)
 
 	found := func(q Query, id string) time.Duration {
 		t.Helper()
@@ -181,13 +173,7 @@ func TestPGServerStopAndStart(t *testing.T) {
 	dsn := srv.NewDatabase(t)
 	a := openPGTest(t, t.TempDir(), dsn)
 	b := openPGTest(t, t.TempDir(), dsn)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.Follow(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
+	follow(t, b)
 	if err := b.CheckStore(); err != nil {
 		t.Fatalf("CheckStore with the server up: %v", err)
 	}
@@ -225,4 +211,19 @@ func TestPGServerStopAndStart(t *testing.T) {
 			t.Error("the add that failed while the server was down was stored")
 		}
 	}
+}
+
+// follow runs lib.Follow until the test ends (before lib closes: cleanups
+// run last-in first-out).
+func follow(t *testing.T, lib *Library) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- lib.Follow(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Follow = %v", err)
+		}
+	})
 }
