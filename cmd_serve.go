@@ -62,6 +62,10 @@ func runServe(ctx context.Context, e env) error {
 		session.Client.Transport = metrics.Transport(session.Client.Transport)
 	}
 
+	if cfg.Shard.Sharded() {
+		// A shard's index holds the shared library and its own servers.
+		f.indexScope = cfg.Shard.Owns
+	}
 	lib, err := f.open(ctx, e)
 	if err != nil {
 		return err

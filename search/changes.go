@@ -163,6 +163,9 @@ func (l *Library) catchUpLocked(ctx context.Context) (int, error) {
 				guildChanged = true
 				continue
 			}
+			if !l.indexes(c.Source.Scope) {
+				continue
+			}
 			if err := l.ix.add(b, c.Source, c.Text, c.Stale); err != nil {
 				return applied, errorf("catch up: %w", err)
 			}
@@ -196,6 +199,11 @@ func (l *Library) catchUpLocked(ctx context.Context) (int, error) {
 		}
 	}
 	return applied, nil
+}
+
+// indexes reports whether this process's index holds scope's sources.
+func (l *Library) indexes(scope string) bool {
+	return l.indexScope == nil || scope == SharedScope || l.indexScope(scope)
 }
 
 // changeLag counts the changes in the store that the index does not hold.

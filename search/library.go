@@ -35,6 +35,11 @@ type Options struct {
 	// directory then holds only this process's index, rebuilt from the
 	// store when missing and caught up with it when behind.
 	DatabaseURL string
+	// IndexScope, with DatabaseURL, says which scopes this process's
+	// index holds: a shard indexes the shared scope and the servers it
+	// owns, never asked about the others. Nil indexes every scope; with
+	// bbolt (one process) every scope is indexed whatever it says.
+	IndexScope func(scope string) bool
 }
 
 // metaSeeded is the meta key set once the seeds were added.
@@ -49,12 +54,14 @@ type Library struct {
 	// changes is st when it numbers its changes (PostgreSQL): the index
 	// then follows the change sequence instead of the pending marks.
 	changes changeLog
-	ix      *indexes
-	an      analyzer
-	now     func() time.Time
-	log     *slog.Logger
-	wmu     sync.Mutex // serialises writers: store first, then index
-	quit    atomic.Bool
+	// indexScope: see Options.IndexScope; nil for every scope.
+	indexScope func(scope string) bool
+	ix         *indexes
+	an         analyzer
+	now        func() time.Time
+	log        *slog.Logger
+	wmu        sync.Mutex // serialises writers: store first, then index
+	quit       atomic.Bool
 
 	// guildSources counts sources outside the shared scope; while it is
 	// zero, shared-scope searches skip the scope filter.
@@ -100,7 +107,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	if l.st, err = openStore(ctx, dir, opts.DatabaseURL); err != nil {
 		return nil, err
 	}
-	l.changes, _ = l.st.(changeLog)
+	if l.changes, _ = l.st.(changeLog); l.changes != nil {
+		l.indexScope = opts.IndexScope
+	}
 	ix, created, err := openIndexes(filepath.Join(dir, "index"))
 	if err != nil {
 		l.st.Close()
@@ -314,7 +323,7 @@ func (l *Library) rebuildLocked(ctx context.Context) error {
 		if err := l.st.View(ctx, func(tx storeTx) error {
 			for _, id := range chunk {
 				s, ok, err := tx.Source(id)
-				if err != nil || !ok {
+				if err != nil || !ok || !l.indexes(s.Scope) {
 					return err
 				}
 				text, err := tx.Text(id)

@@ -227,3 +227,52 @@ func follow(t *testing.T, lib *Library) {
 		}
 	})
 }
+
+// TestPGShardIndexesItsServers: a process given IndexScope (a shard)
+// indexes the shared library and its own servers only, whether it builds
+// its index from the store or catches up; it answers its servers as a
+// process indexing everything does.
+func TestPGShardIndexesItsServers(t *testing.T) {
+	dsn := pgTestURL(t)
+	a := openPGTest(t, t.TempDir(), dsn)
+	own := mustAdd(t, a, Source{Title: "Cameras", Text: articleCameras, Scope: "1"})
+	mustAdd(t, a, Source{Title: "Weather", Text: articleWeather, Scope: "2"})
+	only1 := func(scope string) bool { return scope == "1" }
+	openShard := func(dir string) *Library {
+		lib, err := Open(context.Background(), dir, Options{DatabaseURL: dsn, IndexScope: only1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { lib.Close() })
+		return lib
+	}
+	indexed := func(lib *Library) uint64 {
+		n, err := lib.ix.articles.DocCount()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	shard := openShard(t.TempDir())
+	if n := indexed(shard); n != 2 {
+		t.Errorf("the shard built an index of %d articles; want 2 (the seed and its server's)", n)
+	}
+	q := Query{Question: "How many cameras were hacked?", Scope: "1"}
+	if got, want := ask(t, shard, q), ask(t, a, q); !quotedFrom(got, own.ID) || quoteIDs(got)[0] != quoteIDs(want)[0] {
+		t.Errorf("the shard answers %q; want %q", quoteIDs(got), quoteIDs(want))
+	}
+	mustAdd(t, a, Source{Title: "Council", Text: articleCouncil, Scope: "2"})
+	council := mustAdd(t, a, Source{Title: "Council", Text: articleCouncil, Scope: "1"})
+	if _, err := shard.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := indexed(shard); n != 3 {
+		t.Errorf("after catching up the shard indexes %d articles; want 3", n)
+	}
+	if !quotedFrom(ask(t, shard, Query{Question: "Who did the head of the city council blame?", Scope: "1"}), council.ID) {
+		t.Error("the shard does not find its server's new source")
+	}
+	if n := indexed(a); n != 5 {
+		t.Errorf("the unsharded process indexes %d articles; want all 5", n)
+	}
+}
