@@ -22,8 +22,8 @@ import (
 var (
 	articleCandidates  = 100  // articles whose sentences may answer
 	sentenceCandidates = 200  // sentence hits considered per question
-	rerankDepth        = 30.0 // candidates analysed for the answer's evidence
-	contextArticles    = 3.0  // top articles whose hits bring their neighbours in
+	rerankDepth        = 40   // candidates analysed for the answer's evidence
+	contextArticles    = 5    // top articles whose hits bring their neighbours in
 	sentenceArticles   = 15.0 // top articles whose sentences are searched (30 measured the same on the dev sets, TIME and BBC, at 1.17x the CPU)
 
 	// The first cut, before the candidates are read whole: a sentence's
@@ -442,13 +442,13 @@ func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]ca
 		have[h.ID] = true
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	cands = cands[:min(len(cands), max(int(rerankDepth), want*3))]
+	cands = cands[:min(len(cands), max(rerankDepth, want*3))]
 
 	// The sentences beside a hit in the best articles may answer without
 	// repeating the question's words: "Chamran said" in one sentence, the
 	// figure in the next.
-	top := make(map[string]bool, int(contextArticles))
-	for _, id := range order[:min(len(order), int(contextArticles))] {
+	top := make(map[string]bool, contextArticles)
+	for _, id := range order[:min(len(order), contextArticles)] {
 		top[id] = true
 	}
 	for _, c := range cands {
@@ -487,7 +487,7 @@ func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]ca
 		// One analysis per sentence feeds its terms, highlights and
 		// adjacency: analysing three times was a third of Ask's CPU on
 		// small libraries (searchbench profile).
-		toks := l.an.tokens(c.text)
+		toks := l.toks.tokens(l.an, &s, text, sp)
 		c.terms = sents.put(c.source, c.sentence, toks)
 		c.hl = highlights(c.text, toks, asked)
 		c.coverage = p.coverage(c.terms)
@@ -501,7 +501,7 @@ func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]ca
 			around := []map[string]bool{c.terms}
 			for _, n := range []int{c.sentence - 1, c.sentence + 1} {
 				if n >= 0 && n < len(s.Spans) {
-					around = append(around, sents.get(l.an, c.source, n, text, s.Spans[n]))
+					around = append(around, sents.get(l, &s, n, text))
 				}
 			}
 			c.context = p.coverage(around...)
@@ -538,11 +538,11 @@ func (st sentenceTerms) put(source string, n int, toks []token) map[string]bool 
 	return set
 }
 
-func (st sentenceTerms) get(an analyzer, source string, n int, text string, sp Span) map[string]bool {
-	if set, ok := st[sentenceID(source, n)]; ok {
+func (st sentenceTerms) get(l *Library, s *storedSource, n int, text string) map[string]bool {
+	if set, ok := st[sentenceID(s.ID, n)]; ok {
 		return set
 	}
-	return st.put(source, n, an.tokens(text[sp.Start:sp.End]))
+	return st.put(s.ID, n, l.toks.tokens(l.an, s, text, s.Spans[n]))
 }
 
 // onlyAlts is p with only the alternatives boosted at least min: the
@@ -733,7 +733,10 @@ func group(cands []candidate) []Quote {
 	for _, c := range cands {
 		merged := false
 		for i := range quotes {
-			if jaccard(quotes[i].terms, c.terms) < sameStoryJaccard {
+			// Jaccard is at most the smaller set's size over the larger's:
+			// most pairs are told apart by their sizes alone.
+			if n, m := len(quotes[i].terms), len(c.terms); float64(min(n, m)) < sameStoryJaccard*float64(max(n, m)) ||
+				jaccard(quotes[i].terms, c.terms) < sameStoryJaccard {
 				continue
 			}
 			merged = true
@@ -823,6 +826,9 @@ func (q Quote) reportedBy(id string) bool {
 func jaccard(a, b map[string]bool) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
+	}
+	if len(a) > len(b) {
+		a, b = b, a // count over the smaller set
 	}
 	inter := 0
 	for t := range a {

@@ -59,3 +59,53 @@ func TestSourceCacheRefusesStaleLoads(t *testing.T) {
 		t.Error("a load that began before a forget was cached")
 	}
 }
+
+func TestTokenCache(t *testing.T) {
+	an, err := newAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Hackers took over 5,000 cameras. The city said little."
+	src := storedSource{Source: Source{ID: "a", Hash: "h1"}}
+	first := Span{Start: 0, End: 32}
+	c := newTokenCache(2)
+
+	got := c.tokens(an, &src, text, first)
+	if len(got) == 0 || got[0].Term != an.tokens("Hackers")[0].Term {
+		t.Fatalf("tokens = %v, want the analysis of %q", got, text[first.Start:first.End])
+	}
+	if again := c.tokens(an, &src, text, first); &again[0] != &got[0] {
+		t.Error("a second read of the same sentence analysed it again")
+	}
+
+	// The same id with another text (a replaced source) is analysed anew.
+	replaced := storedSource{Source: Source{ID: "a", Hash: "h2"}}
+	other := "Nobody took anything from anyone today."
+	if toks := c.tokens(an, &replaced, other, first); toks[0].Term == got[0].Term {
+		t.Errorf("a replaced source got its old tokens: %v", toks)
+	}
+
+	// Two generations of two: the entry read last survives two more puts,
+	// the one not read since does not.
+	c = newTokenCache(2)
+	second := Span{Start: 33, End: len(text)}
+	c.tokens(an, &src, text, first)
+	c.tokens(an, &src, text, second)
+	c.tokens(an, &replaced, other, Span{Start: 0, End: 6})  // cur full: {first, second} becomes old
+	c.tokens(an, &src, text, second)                        // found in old: moves to cur
+	c.tokens(an, &replaced, other, Span{Start: 7, End: 11}) // cur full again: old {first, second} dropped
+	if n := len(c.cur) + len(c.old); n > 4 {
+		t.Errorf("%d entries held, want at most 2 generations of 2", n)
+	}
+	_, kept := c.old[tokenKey{"a", "h1", second.Start, second.End}]
+	_, keptCur := c.cur[tokenKey{"a", "h1", second.Start, second.End}]
+	if !kept && !keptCur {
+		t.Error("the sentence read again was evicted")
+	}
+	if _, ok := c.cur[tokenKey{"a", "h1", first.Start, first.End}]; ok {
+		t.Error("the sentence not read since is still in the newer generation")
+	}
+	if _, ok := c.old[tokenKey{"a", "h1", first.Start, first.End}]; ok {
+		t.Error("the sentence not read since survived two generations")
+	}
+}

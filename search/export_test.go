@@ -12,7 +12,7 @@ var Tuning = map[string]*float64{
 	"firstsentence": &sentenceWeight, "firstarticle": &articleWeight, "lead": &leadQuotes, "leadrel": &leadRelevance, "sourcearticle": &sourceArticleWeight,
 	"known": &answeredKnown, "answered": &answeredCoverage, "missing": &answeredMissing, "missingcoverage": &answeredMissingCoverage, "terms": &answeredTerms, "nearrelief": &answeredNearRelief,
 	"synonym": &synonymBoost, "synonymknown": &synonymKnown, "near": &nearBoost, "articlealt": &articleAltBoost,
-	"sentencearticles": &sentenceArticles, "rerank": &rerankDepth, "contextarticles": &contextArticles,
+	"sentencearticles": &sentenceArticles,
 }
 
 func init() {

@@ -15,6 +15,10 @@ import (
 // 10,000 news articles.
 const sourceCacheBytes = 32 << 20
 
+// tokenCacheSentences bounds the analysed sentences kept for answering,
+// per generation (see tokenCache): about 1 KB each.
+const tokenCacheSentences = 4096
+
 // LockTimeout is how long Open waits for another process to release the
 // store's file lock before it fails with a *LockedError. It is short: a
 // second process should fail at once, not hang; a process that just exited
@@ -67,6 +71,7 @@ type Library struct {
 	// zero, shared-scope searches skip the scope filter.
 	guildSources atomic.Int64
 	cache        *sourceCache
+	toks         *tokenCache
 	maxQuestions uint64 // per scope; maxQuestionsPerScope
 
 	// opened says what Open had to do to bring the index in line with
@@ -93,7 +98,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, errorf("create data directory: %w", err)
 	}
-	l := &Library{dir: dir, now: opts.Now, log: opts.Logger, cache: newSourceCache(sourceCacheBytes), maxQuestions: maxQuestionsPerScope}
+	l := &Library{dir: dir, now: opts.Now, log: opts.Logger, cache: newSourceCache(sourceCacheBytes), toks: newTokenCache(tokenCacheSentences), maxQuestions: maxQuestionsPerScope}
 	if l.now == nil {
 		l.now = time.Now
 	}
