@@ -40,9 +40,9 @@ const (
 // share. Each of them keeps its own index, following the change sequence.
 type pgStore struct{ pool *pgxpool.Pool }
 
-// RedactURL returns a database URL fit for a log or an error: the password,
+// redactURL returns a database URL fit for a log or an error: the password,
 // if any, replaced by "xxxxx".
-func RedactURL(raw string) string {
+func redactURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "(a database URL that does not parse)"
@@ -55,15 +55,15 @@ func RedactURL(raw string) string {
 func openPG(ctx context.Context, dsn string) (*pgStore, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("database URL %s: does not parse", RedactURL(dsn))
+		return nil, fmt.Errorf("database URL %s: does not parse", redactURL(dsn))
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", RedactURL(dsn), err)
+		return nil, fmt.Errorf("connect to %s: %w", redactURL(dsn), err)
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("connect to %s: %w", RedactURL(dsn), err)
+		return nil, fmt.Errorf("connect to %s: %w", redactURL(dsn), err)
 	}
 	if err := migrate(ctx, pool); err != nil {
 		pool.Close()
