@@ -391,3 +391,17 @@ func (l *Library) ClaimDigest(scope, day string, at time.Time) (bool, error) {
 	}
 	return claimed, nil
 }
+
+// ReleaseDigest gives up a claim that ClaimDigest granted, when the digest
+// could not be posted: the next attempt, here or in another process, can
+// claim the day again.
+func (l *Library) ReleaseDigest(scope, day string) error {
+	if err := l.checkOpen(); err != nil {
+		return err
+	}
+	err := l.st.Update(context.Background(), func(tx storeTx) error { return tx.ReleaseDigest(scope, day) })
+	if err != nil {
+		return errorf("release digest claim: %w", err)
+	}
+	return nil
+}

@@ -102,6 +102,9 @@ type storeTx interface {
 	// ClaimDigest records that scope's digest of day is being posted;
 	// false when it was claimed before (by any process).
 	ClaimDigest(scope, day string, at time.Time) (bool, error)
+	// ReleaseDigest gives a claim up (the post failed), so the day can
+	// be claimed again; an unclaimed day is no error.
+	ReleaseDigest(scope, day string) error
 
 	Feed(id string) (Feed, bool, error)
 	PutFeed(f Feed) error

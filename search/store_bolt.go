@@ -517,6 +517,10 @@ func (t boltTx) ClaimDigest(scope, day string, at time.Time) (bool, error) {
 	return true, b.Put(key, []byte(at.UTC().Format(time.RFC3339Nano)))
 }
 
+func (t boltTx) ReleaseDigest(scope, day string) error {
+	return t.tx.Bucket(bucketDigestClaims).Delete(scopedKey(scope, day))
+}
+
 func (t boltTx) Feed(id string) (Feed, bool, error) {
 	raw := t.tx.Bucket(bucketFeeds).Get([]byte(id))
 	if raw == nil {

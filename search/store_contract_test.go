@@ -497,7 +497,16 @@ func contractDigestClaim(t *testing.T, st store) {
 	for _, c := range []struct {
 		scope, day string
 		want       bool
-	}{{"1", "2026-06-01", false}, {"1", "2026-06-02", true}, {"2", "2026-06-01", true}} {
+	}{{"1", "2026-06-01", false}, {"1", "2026-06-02", true}, {"2", "2026-06-01", true}, {"release", "", false}, {"1", "2026-06-01", true}} {
+		if c.scope == "release" {
+			update(t, st, func(tx storeTx) error {
+				if err := tx.ReleaseDigest("3", "2026-06-01"); err != nil { // never claimed
+					return err
+				}
+				return tx.ReleaseDigest("1", "2026-06-01")
+			})
+			continue
+		}
 		update(t, st, func(tx storeTx) error {
 			got, err := tx.ClaimDigest(c.scope, c.day, contractT0)
 			if got != c.want {

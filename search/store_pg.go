@@ -573,6 +573,11 @@ func (t pgTx) ClaimDigest(scope, day string, at time.Time) (bool, error) {
 	return tag.RowsAffected() == 1, err
 }
 
+func (t pgTx) ReleaseDigest(scope, day string) error {
+	_, err := t.tx.Exec(t.ctx, "DELETE FROM digest_claims WHERE scope = $1 AND day = $2", scope, day)
+	return err
+}
+
 func (t pgTx) Feed(id string) (Feed, bool, error) {
 	var f Feed
 	var raw []byte
