@@ -7,7 +7,6 @@ import (
 
 	"sitrep/bot/discordtest"
 	"sitrep/bot/schedule"
-	"sitrep/config"
 	"sitrep/search"
 )
 
@@ -21,15 +20,7 @@ func TestDigestClaimedOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { lib.Close() })
-	srv := discordtest.New(t)
-	if err := SetAPIBase(srv.APIBase()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := SetAPIBase(config.DefaultAPIBase); err != nil {
-			t.Error(err)
-		}
-	})
+	srv := fakeDiscord(t)
 	sess := srv.Session(t)
 	first, second := New(sess, depsFor(lib), nil, Options{}), New(sess, depsFor(lib), nil, Options{})
 	settings := schedule.Settings{GuildID: discordtest.DefaultGuildID, ChannelID: discordtest.DefaultChannelID, Enabled: true}
