@@ -64,7 +64,7 @@ func runServe(ctx context.Context, e env) error {
 
 	if cfg.Shard.Sharded() {
 		// A shard's index holds the shared library and its own servers.
-		f.indexScope = cfg.Shard.Owns
+		f.indexScope, f.indexScopeName = cfg.Shard.Owns, cfg.Shard.String()
 	}
 	lib, err := f.open(ctx, e)
 	if err != nil {

@@ -20,6 +20,10 @@ import (
 // last change sequence number it holds.
 var indexedChangeKey = []byte("sitrep:change_seq")
 
+// indexScopeKey is the article index's internal key holding the
+// IndexScopeName it was built under.
+var indexScopeKey = []byte("sitrep:index_scope")
+
 // openStore opens the store: PostgreSQL at databaseURL when it is set,
 // else the bbolt file in dir.
 func openStore(ctx context.Context, dir, databaseURL string) (store, error) {
@@ -65,6 +69,14 @@ func (l *Library) setIndexedChange(seq int64) error {
 	return nil
 }
 
+// markIndexScope records which scopes a freshly built index holds.
+func (l *Library) markIndexScope() error {
+	if err := l.ix.articles.SetInternal(indexScopeKey, []byte(l.indexScopeName)); err != nil {
+		return errorf("write the index's scope: %w", err)
+	}
+	return nil
+}
+
 // reconcileChanges brings the index in line with a store that has a
 // change log: rebuilt when new or unmarked, else caught up. Pending marks
 // found are settled by the catch-up, whichever process left them.
@@ -77,7 +89,11 @@ func (l *Library) reconcileChanges(ctx context.Context, rebuild bool) error {
 	if err != nil {
 		return err
 	}
-	if rebuild || !marked {
+	scopeName, err := l.ix.articles.GetInternal(indexScopeKey)
+	if err != nil {
+		return errorf("read the index's scope: %w", err)
+	}
+	if rebuild || !marked || string(scopeName) != l.indexScopeName {
 		l.opened.rebuilt = true
 		l.log.Info("building the search index from the shared store")
 		if err := l.rebuildLocked(ctx); err != nil {

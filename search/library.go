@@ -44,6 +44,10 @@ type Options struct {
 	// owns, never asked about the others. Nil indexes every scope; with
 	// bbolt (one process) every scope is indexed whatever it says.
 	IndexScope func(scope string) bool
+	// IndexScopeName names IndexScope (a shard's "ID/COUNT"): an index
+	// built under another name (another shard count) is rebuilt on Open,
+	// so servers a shard newly owns are in it.
+	IndexScopeName string
 }
 
 // metaSeeded is the meta key set once the seeds were added.
@@ -59,13 +63,14 @@ type Library struct {
 	// then follows the change sequence instead of the pending marks.
 	changes changeLog
 	// indexScope: see Options.IndexScope; nil for every scope.
-	indexScope func(scope string) bool
-	ix         *indexes
-	an         analyzer
-	now        func() time.Time
-	log        *slog.Logger
-	wmu        sync.Mutex // serialises writers: store first, then index
-	quit       atomic.Bool
+	indexScope     func(scope string) bool
+	indexScopeName string
+	ix             *indexes
+	an             analyzer
+	now            func() time.Time
+	log            *slog.Logger
+	wmu            sync.Mutex // serialises writers: store first, then index
+	quit           atomic.Bool
 
 	// guildSources counts sources outside the shared scope; while it is
 	// zero, shared-scope searches skip the scope filter.
@@ -113,7 +118,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 		return nil, err
 	}
 	if l.changes, _ = l.st.(changeLog); l.changes != nil {
-		l.indexScope = opts.IndexScope
+		l.indexScope, l.indexScopeName = opts.IndexScope, opts.IndexScopeName
 	}
 	ix, created, err := openIndexes(filepath.Join(dir, "index"))
 	if err != nil {
@@ -328,8 +333,11 @@ func (l *Library) rebuildLocked(ctx context.Context) error {
 		if err := l.st.View(ctx, func(tx storeTx) error {
 			for _, id := range chunk {
 				s, ok, err := tx.Source(id)
-				if err != nil || !ok || !l.indexes(s.Scope) {
+				if err != nil {
 					return err
+				}
+				if !ok || !l.indexes(s.Scope) {
+					continue // gone since listed, or another shard's
 				}
 				text, err := tx.Text(id)
 				if err != nil {
@@ -352,6 +360,9 @@ func (l *Library) rebuildLocked(ctx context.Context) error {
 	}
 	if l.changes != nil {
 		if err := l.setIndexedChange(last); err != nil {
+			return err
+		}
+		if err := l.markIndexScope(); err != nil {
 			return err
 		}
 	}

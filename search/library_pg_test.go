@@ -237,9 +237,9 @@ func TestPGShardIndexesItsServers(t *testing.T) {
 	a := openPGTest(t, t.TempDir(), dsn)
 	own := mustAdd(t, a, Source{Title: "Cameras", Text: articleCameras, Scope: "1"})
 	mustAdd(t, a, Source{Title: "Weather", Text: articleWeather, Scope: "2"})
-	only1 := func(scope string) bool { return scope == "1" }
-	openShard := func(dir string) *Library {
-		lib, err := Open(context.Background(), dir, Options{DatabaseURL: dsn, IndexScope: only1})
+	openShard := func(dir, guild string) *Library {
+		lib, err := Open(context.Background(), dir, Options{DatabaseURL: dsn,
+			IndexScope: func(scope string) bool { return scope == guild }, IndexScopeName: "guild " + guild})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -253,7 +253,8 @@ func TestPGShardIndexesItsServers(t *testing.T) {
 		}
 		return n
 	}
-	shard := openShard(t.TempDir())
+	shardDir := t.TempDir()
+	shard := openShard(shardDir, "1")
 	if n := indexed(shard); n != 2 {
 		t.Errorf("the shard built an index of %d articles; want 2 (the seed and its server's)", n)
 	}
@@ -274,5 +275,13 @@ func TestPGShardIndexesItsServers(t *testing.T) {
 	}
 	if n := indexed(a); n != 5 {
 		t.Errorf("the unsharded process indexes %d articles; want all 5", n)
+	}
+
+	// Resharded: the same directory now serves guild 2, whose sources
+	// the old index never held. It is rebuilt, not caught up.
+	shard.Close()
+	shard = openShard(shardDir, "2")
+	if !shard.opened.rebuilt || indexed(shard) != 3 {
+		t.Errorf("reopened for another guild: rebuilt=%v, %d articles; want a rebuild with the seed and guild 2's two", shard.opened.rebuilt, indexed(shard))
 	}
 }
