@@ -496,7 +496,7 @@ func TestEnvExample(t *testing.T) {
 	for _, name := range []string{
 		config.EnvToken, config.EnvGuildID, config.EnvAPIBase, config.EnvDataDir, config.EnvModRole,
 		config.EnvAllowPrivateURLs, config.EnvDigestChannel, config.EnvDigestTime, config.EnvTimezone,
-		config.EnvLogLevel, config.EnvLogFormat, config.EnvFeedInterval, config.EnvMetricsAddr, config.EnvShard,
+		config.EnvLogLevel, config.EnvLogFormat, config.EnvFeedInterval, config.EnvMetricsAddr, config.EnvShard, config.EnvDatabaseURL,
 	} {
 		i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, name+"=") })
 		if i < 0 {
