@@ -43,7 +43,7 @@ type Quote struct {
 	AlsoReportedBy []Reporter  `json:"also_reported_by"`
 	Highlights     []Highlight `json:"highlights,omitempty"` // byte ranges of Text that matched
 	sentence       int
-	terms          map[string]bool
+	terms          []string // its distinct terms, sorted, for telling stories apart
 
 	// SaidBy is who speaks in the quote, with their role when the text
 	// gives it; AccordingTo is the reporting chain, nearest first. Both

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -242,16 +243,16 @@ func (l *Library) expand(ctx context.Context, v *vocab, t *queryTerm) error {
 			if added >= maxAlts {
 				return nil
 			}
-			toks := l.an.tokens(w)
-			if len(toks) != 1 || toks[0].Term == t.Term || t.altBoost(toks[0].Term) > 0 {
+			term := l.wordTerm(w)
+			if term == "" || term == t.Term || t.altBoost(term) > 0 {
 				continue
 			}
-			df, err := v.docFreq(ctx, toks[0].Term)
+			df, err := v.docFreq(ctx, term)
 			if err != nil {
 				return err
 			}
 			if df > 0 {
-				t.addAlt(toks[0].Term, boost)
+				t.addAlt(term, boost)
 				added++
 			}
 		}
@@ -264,6 +265,21 @@ func (l *Library) expand(ctx context.Context, v *vocab, t *queryTerm) error {
 		return err
 	}
 	return try(rel.Near, nearBoost)
+}
+
+// wordTerm is the index term a WordNet word analyses to, or "" when it is
+// not one term ("put up"); remembered, since the same relatives come up
+// question after question.
+func (l *Library) wordTerm(w string) string {
+	if t, ok := l.wordTerms.Load(w); ok {
+		return t.(string)
+	}
+	term := ""
+	if toks := l.an.tokens(w); len(toks) == 1 {
+		term = toks[0].Term
+	}
+	l.wordTerms.Store(w, term)
+	return term
 }
 
 // lightWords are words so general that their WordNet relatives are noise:
@@ -391,6 +407,7 @@ type candidate struct {
 	text      string
 	ref       Ref
 	terms     map[string]bool
+	sorted    []string // the same terms, sorted
 	hl        []Highlight
 	feat      [numFeatures]float64 // what the ranking weighs (features.go)
 }
@@ -489,6 +506,7 @@ func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]ca
 		// small libraries (searchbench profile).
 		toks := l.toks.tokens(l.an, &s, text, sp)
 		c.terms = sents.put(c.source, c.sentence, toks)
+		c.sorted = slices.Sorted(maps.Keys(c.terms))
 		c.hl = highlights(c.text, toks, asked)
 		c.coverage = p.coverage(c.terms)
 		c.context = c.coverage
@@ -735,8 +753,8 @@ func group(cands []candidate) []Quote {
 		for i := range quotes {
 			// Jaccard is at most the smaller set's size over the larger's:
 			// most pairs are told apart by their sizes alone.
-			if n, m := len(quotes[i].terms), len(c.terms); float64(min(n, m)) < sameStoryJaccard*float64(max(n, m)) ||
-				jaccard(quotes[i].terms, c.terms) < sameStoryJaccard {
+			if n, m := len(quotes[i].terms), len(c.sorted); float64(min(n, m)) < sameStoryJaccard*float64(max(n, m)) ||
+				jaccard(quotes[i].terms, c.sorted) < sameStoryJaccard {
 				continue
 			}
 			merged = true
@@ -751,7 +769,7 @@ func group(cands []candidate) []Quote {
 		}
 		quotes = append(quotes, Quote{
 			Text: c.text, Source: c.ref, Score: round(c.score), AlsoReportedBy: []Reporter{},
-			Highlights: c.hl, sentence: c.sentence, terms: c.terms,
+			Highlights: c.hl, sentence: c.sentence, terms: c.sorted,
 		})
 	}
 	return quotes
@@ -823,17 +841,22 @@ func (q Quote) reportedBy(id string) bool {
 	return false
 }
 
-func jaccard(a, b map[string]bool) float64 {
+// jaccard is the Jaccard similarity of two sorted sets of distinct terms.
+func jaccard(a, b []string) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
-	if len(a) > len(b) {
-		a, b = b, a // count over the smaller set
-	}
 	inter := 0
-	for t := range a {
-		if b[t] {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
 			inter++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
 		}
 	}
 	return float64(inter) / float64(len(a)+len(b)-inter)

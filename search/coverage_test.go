@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math"
 	"path/filepath"
 	"testing"
 
@@ -51,6 +52,24 @@ func TestScoreBreakdownClauseOrder(t *testing.T) {
 			if v, ok := h.ScoreBreakdown[c]; !ok || v <= 0 {
 				t.Errorf("%s: breakdown %v lacks clause %d: clause indices no longer follow clause order", h.ID, h.ScoreBreakdown, c)
 			}
+		}
+	}
+}
+
+func TestJaccardOfSortedSets(t *testing.T) {
+	tests := []struct {
+		a, b []string
+		want float64
+	}{
+		{[]string{"camera", "hack", "tehran"}, []string{"hack", "tehran", "video"}, 0.5},
+		{[]string{"a", "b"}, []string{"a", "b"}, 1},
+		{[]string{"a"}, []string{"b"}, 0},
+		{nil, []string{"b"}, 0},
+		{[]string{"a", "c", "e", "g"}, []string{"b", "c", "d", "g"}, 2.0 / 6},
+	}
+	for _, tt := range tests {
+		if got := jaccard(tt.a, tt.b); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("jaccard(%v, %v) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
 	}
 }

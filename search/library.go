@@ -77,7 +77,8 @@ type Library struct {
 	guildSources atomic.Int64
 	cache        *sourceCache
 	toks         *tokenCache
-	maxQuestions uint64 // per scope; maxQuestionsPerScope
+	wordTerms    sync.Map // WordNet word → index term (wordTerm); bounded by WordNet's words
+	maxQuestions uint64   // per scope; maxQuestionsPerScope
 
 	// opened says what Open had to do to bring the index in line with
 	// the store; tests read it.
