@@ -87,6 +87,10 @@ type flags struct {
 	data  *string
 	scope *string
 	usage string
+	// indexScope limits the scopes the library indexes (a shard's); nil
+	// for all.
+	indexScope     func(scope string) bool
+	indexScopeName string
 }
 
 func newFlags(e env, name, usage string) *flags {
@@ -160,7 +164,8 @@ func (f *flags) open(ctx context.Context, e env) (*search.Library, error) {
 		level = cfg.LogLevel
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
-	return search.Open(ctx, cfg.DataDir, search.Options{Seeds: srcs, Logger: logger})
+	return search.Open(ctx, cfg.DataDir, search.Options{Seeds: srcs, Logger: logger,
+		DatabaseURL: cfg.DatabaseURL.Reveal(), IndexScope: f.indexScope, IndexScopeName: f.indexScopeName})
 }
 
 // isTerminal reports whether w is a terminal, for colour and progress.

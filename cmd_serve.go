@@ -62,11 +62,16 @@ func runServe(ctx context.Context, e env) error {
 		session.Client.Transport = metrics.Transport(session.Client.Transport)
 	}
 
+	if cfg.Shard.Sharded() {
+		// A shard's index holds the shared library and its own servers.
+		f.indexScope, f.indexScopeName = cfg.Shard.Owns, cfg.Shard.String()
+	}
 	lib, err := f.open(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
+	defer follow(ctx, lib)() // stops before the library closes
 	// The bot owns the digest and feed schedulers: Run stops them before
 	// the session closes, and the library closes after Run returns.
 	follower := feeds.New(lib, &ingest.Fetcher{AllowPrivate: cfg.AllowPrivateURLs},
@@ -88,6 +93,22 @@ func runServe(ctx context.Context, e env) error {
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// follow keeps the library's index in step with changes other processes
+// make to a shared store (PostgreSQL; nothing to do with bbolt) until the
+// returned stop is called; stop waits for it.
+func follow(ctx context.Context, lib *search.Library) (stop func()) {
+	fctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		lib.Follow(fctx)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // serveOps serves /metrics and /healthz on addr until the returned stop

@@ -169,8 +169,38 @@ func (s digestStore) MarkPosted(_ context.Context, guildID, day string, at time.
 // digestPoster posts a scheduled digest.
 type digestPoster struct{ b *Bot }
 
-// PostDigest renders and posts guild's digest.
-func (p digestPoster) PostDigest(ctx context.Context, s schedule.Settings, _ string) error {
+// digestClaims is the library's claim on a server's digest of a day
+// (search.Library has it): with a store shared by several processes,
+// shards or replicas, the one whose claim commits posts, and the others
+// skip the day.
+type digestClaims interface {
+	ClaimDigest(scope, day string, at time.Time) (bool, error)
+	ReleaseDigest(scope, day string) error
+}
+
+// PostDigest renders and posts guild's digest, once the library granted
+// this process the day's claim. A day another process claimed is not
+// posted again (nil: done). A failed post gives the claim up, so the
+// scheduler's retry, here or elsewhere, can post it; a process that dies
+// between the claim and the post loses that day's digest rather than
+// risk a second one.
+func (p digestPoster) PostDigest(ctx context.Context, s schedule.Settings, day string) error {
+	claims, claiming := p.b.cur.(digestClaims)
+	if claiming {
+		claimed, err := claims.ClaimDigest(s.GuildID, day, p.b.opts.Clock.Now())
+		if err != nil {
+			return fmt.Errorf("bot: claim the digest of %s for %s: %w", s.GuildID, day, err)
+		}
+		if !claimed {
+			p.b.log.Info("digest already posted by another process", "guild", s.GuildID, "day", day)
+			return nil
+		}
+	}
 	_, err := p.b.postDigest(ctx, s.GuildID, s.ChannelID)
+	if err != nil && claiming {
+		if rerr := claims.ReleaseDigest(s.GuildID, day); rerr != nil {
+			p.b.log.Warn("releasing the digest claim after a failed post", "guild", s.GuildID, "day", day, "err", rerr)
+		}
+	}
 	return err
 }

@@ -111,7 +111,9 @@ func startBot(tb testing.TB, lib Library, opts Options, srvOpts ...discordtest.O
 	return startBotWith(tb, depsFor(lib), opts, srvOpts...)
 }
 
-func startBotWith(tb testing.TB, deps Deps, opts Options, srvOpts ...discordtest.Option) *harness {
+// fakeDiscord starts a fake Discord and points discordgo's endpoints at
+// it until the test ends.
+func fakeDiscord(tb testing.TB, srvOpts ...discordtest.Option) *discordtest.Server {
 	tb.Helper()
 	srv := discordtest.New(tb, srvOpts...)
 	if err := SetAPIBase(srv.APIBase()); err != nil {
@@ -122,6 +124,12 @@ func startBotWith(tb testing.TB, deps Deps, opts Options, srvOpts ...discordtest
 			tb.Error(err)
 		}
 	})
+	return srv
+}
+
+func startBotWith(tb testing.TB, deps Deps, opts Options, srvOpts ...discordtest.Option) *harness {
+	tb.Helper()
+	srv := fakeDiscord(tb, srvOpts...)
 	sess := srv.Session(tb)
 	logs := &syncBuffer{}
 	b := New(sess, deps, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts)

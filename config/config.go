@@ -33,8 +33,9 @@ const (
 	EnvLogLevel         = "SITREP_LOG_LEVEL"
 	EnvLogFormat        = "SITREP_LOG_FORMAT"
 	EnvFeedInterval     = "SITREP_FEED_INTERVAL"
-	// EnvDatabaseURL is reserved for the PostgreSQL store, which is
-	// planned but not built: Load refuses it rather than ignore it.
+	// EnvDatabaseURL chooses the PostgreSQL store (postgres://…), which
+	// several processes may share; unset, the store is bbolt in the data
+	// directory.
 	EnvDatabaseURL      = "SITREP_DATABASE_URL"
 	EnvMetricsAddr      = "SITREP_METRICS_ADDR"
 	EnvShard            = "SITREP_SHARD"
@@ -133,6 +134,10 @@ type Config struct {
 	// Shard is the gateway shard sitrep serve runs as (SITREP_SHARD);
 	// the zero value is one unsharded bot.
 	Shard Shard
+	// DatabaseURL is the PostgreSQL store's URL (SITREP_DATABASE_URL), or
+	// "" for the embedded store. It holds a password: a Secret, shown by
+	// String with the password masked (RedactDatabaseURL).
+	DatabaseURL Secret
 }
 
 // VarError reports one environment variable whose value cannot be used.
@@ -272,9 +277,12 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		c.Shard = sh
 	}
-	if get(EnvDatabaseURL) != "" {
-		// Not quoted: a database URL usually holds a password.
-		bad(EnvDatabaseURL, errors.New("the PostgreSQL store is planned but not built yet; unset it to use the embedded store in "+EnvDataDir+" (one process per data directory)"))
+	if v := get(EnvDatabaseURL); v != "" {
+		u, err := parseDatabaseURL(v)
+		if err != nil {
+			bad(EnvDatabaseURL, err)
+		}
+		c.DatabaseURL = u
 	}
 	if len(errs) > 0 {
 		return Config{}, errors.Join(errs...)
@@ -293,8 +301,8 @@ func (c Config) RequireDiscord() error {
 
 // String describes the configuration for people, with the token redacted.
 func (c Config) String() string {
-	return fmt.Sprintf("config{token=%s guild=%s api=%s data=%s mod_role=%s allow_private_urls=%t digest_channel=%s digest_time=%s timezone=%s log_level=%s log_format=%s metrics=%s shard=%s}",
-		tokenState(c.Token), orNone(c.GuildID), c.APIBase, c.DataDir, orNone(c.ModRole), c.AllowPrivateURLs,
+	return fmt.Sprintf("config{token=%s guild=%s api=%s data=%s database=%s mod_role=%s allow_private_urls=%t digest_channel=%s digest_time=%s timezone=%s log_level=%s log_format=%s metrics=%s shard=%s}",
+		tokenState(c.Token), orNone(c.GuildID), c.APIBase, c.DataDir, orNone(RedactDatabaseURL(c.DatabaseURL)), orNone(c.ModRole), c.AllowPrivateURLs,
 		orNone(c.DigestChannel), c.DigestTime, locName(c.Location), c.LogLevel, c.LogFormat, orNone(c.MetricsAddr), c.Shard)
 }
 

@@ -208,7 +208,9 @@ func TestLoadInvalid(t *testing.T) {
 		{"SITREP_TIMEZONE", "../../etc/passwd", "IANA"},
 		{"SITREP_LOG_LEVEL", "verbose", "debug, info, warn or error"},
 		{"SITREP_LOG_FORMAT", "xml", "text or json"},
-		{"SITREP_DATABASE_URL", "postgres://sitrep:pw@127.0.0.1/sitrep", "not built yet"},
+		{"SITREP_DATABASE_URL", "mysql://sitrep:pw@127.0.0.1/sitrep", "postgres://"},
+		{"SITREP_DATABASE_URL", "postgres:///sitrep", "no server"},
+		{"SITREP_DATABASE_URL", "postgres://sitrep:pw@127.0.0.1:5x/sitrep", "not a URL"},
 		{"SITREP_METRICS_ADDR", "9090", "host:port"},
 		{"SITREP_METRICS_ADDR", "127.0.0.1:http", "port must be a number"},
 		{"SITREP_METRICS_ADDR", "127.0.0.1:70000", "port must be a number"},
@@ -494,7 +496,7 @@ func TestEnvExample(t *testing.T) {
 	for _, name := range []string{
 		config.EnvToken, config.EnvGuildID, config.EnvAPIBase, config.EnvDataDir, config.EnvModRole,
 		config.EnvAllowPrivateURLs, config.EnvDigestChannel, config.EnvDigestTime, config.EnvTimezone,
-		config.EnvLogLevel, config.EnvLogFormat, config.EnvFeedInterval, config.EnvMetricsAddr, config.EnvShard,
+		config.EnvLogLevel, config.EnvLogFormat, config.EnvFeedInterval, config.EnvMetricsAddr, config.EnvShard, config.EnvDatabaseURL,
 	} {
 		i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, name+"=") })
 		if i < 0 {

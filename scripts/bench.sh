@@ -12,9 +12,9 @@
 #
 # SITREP_BENCH_PG=1 starts a throwaway PostgreSQL (scripts/pgserver.sh),
 # hands its superuser URL to the benchmark as SITREP_DATABASE_URL, runs
-# the engine sitrep-pg first and stops the server at exit. TestScale has
-# no such engine until the PostgreSQL store lands (issue 13): until then it
-# stops at once with 'no engine "sitrep-pg"', and there are no figures.
+# the engine sitrep-pg first and stops the server at exit. Each sitrep-pg
+# build imports into a fresh database of that server (dropped after its
+# query phase) and an index of its own.
 set -eu
 cd "$(dirname "$0")/.."
 sizes=${1:-10k,100k}

@@ -5,11 +5,8 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
-
-	bolt "go.etcd.io/bbolt"
 
 	"sitrep/search/attrib"
 )
@@ -196,11 +193,11 @@ func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicat
 	b := l.ix.newBatches()
 	var ids []string
 	var guildDelta int64
-	err = l.update(func(tx *bolt.Tx) error {
+	err = l.update(ctx, func(tx storeTx) error {
 		for k := range srcs {
 			s := &srcs[k]
 			s.AddedAt = now
-			old, exists, err := getSource(tx, s.ID)
+			old, exists, err := tx.Source(s.ID)
 			if err != nil {
 				return err
 			}
@@ -209,7 +206,11 @@ func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicat
 				continue
 			}
 			if refuseDuplicates {
-				if dup := findDuplicate(tx, s.Source, exists); dup != nil {
+				dup, err := findDuplicate(tx, s.Source, exists)
+				if err != nil {
+					return err
+				}
+				if dup != nil {
 					failed = append(failed, ItemError{Index: k, ID: s.ID, Err: dup})
 					continue
 				}
@@ -225,18 +226,20 @@ func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicat
 					guildDelta++
 				}
 			}
-			if err := putSource(tx, *s, oldp); err != nil {
+			if err := tx.PutSource(*s, oldp); err != nil {
 				return err
 			}
-			if err := putAudit(tx, AuditEntry{At: now, Actor: s.AddedBy, Action: action, SourceID: s.ID, Scope: s.Scope, Title: s.Title}); err != nil {
+			if err := tx.AddAudit(AuditEntry{At: now, Actor: s.AddedBy, Action: action, SourceID: s.ID, Scope: s.Scope, Title: s.Title}); err != nil {
 				return err
 			}
 			stale := 0
 			if exists {
 				stale = len(old.Spans)
 			}
-			if err := l.ix.add(b, *s, s.Text, stale); err != nil {
-				return err
+			if l.changes == nil {
+				if err := l.ix.add(b, *s, s.Text, stale); err != nil {
+					return err
+				}
 			}
 			ids = append(ids, s.ID)
 		}
@@ -250,9 +253,10 @@ func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicat
 		l.cache.forget(id)
 	}
 	// The store holds the sources now; if indexing fails or we crash, the
-	// pending marks make the next Open finish the work.
-	if err := l.ix.apply(b); err != nil {
-		return 0, 0, nil, errorf("%w", err)
+	// pending marks make the next Open finish the work (or, with a change
+	// log, the change sequence does).
+	if err := l.indexWritten(ctx, b); err != nil {
+		return 0, 0, nil, err
 	}
 	if err := l.clearPending(ids); err != nil {
 		return 0, 0, nil, err
@@ -261,14 +265,14 @@ func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicat
 }
 
 // findDuplicate looks for s's text or URL in its scope and the shared one.
-func findDuplicate(tx *bolt.Tx, s Source, sameID bool) error {
+func findDuplicate(tx storeTx, s Source, sameID bool) (*DuplicateError, error) {
 	if sameID {
-		old, _, _ := getSource(tx, s.ID)
+		old, _, _ := tx.Source(s.ID)
 		by := "id"
 		if old.Hash == s.Hash {
 			by = "text" // a content-derived id: the same article again
 		}
-		return &DuplicateError{Existing: old.Source, By: by}
+		return &DuplicateError{Existing: old.Source, By: by}, nil
 	}
 	scopes := []string{s.Scope}
 	if s.Scope != SharedScope {
@@ -276,23 +280,26 @@ func findDuplicate(tx *bolt.Tx, s Source, sameID bool) error {
 	}
 	for _, scope := range scopes {
 		for _, k := range []struct {
-			bucket []byte
+			lookup func(scope, key string) (string, error)
 			key    string
 			by     string
-		}{{bucketHashes, s.Hash, "text"}, {bucketURLs, s.URL, "url"}} {
+		}{{tx.SourceIDByHash, s.Hash, "text"}, {tx.SourceIDByURL, s.URL, "url"}} {
 			if k.key == "" {
 				continue
 			}
-			id := tx.Bucket(k.bucket).Get(scopedKey(scope, k.key))
-			if id == nil {
+			id, err := k.lookup(scope, k.key)
+			if err != nil {
+				return nil, err
+			}
+			if id == "" {
 				continue
 			}
-			if old, ok, err := getSource(tx, string(id)); err == nil && ok {
-				return &DuplicateError{Existing: old.Source, By: k.by}
+			if old, ok, err := tx.Source(id); err == nil && ok {
+				return &DuplicateError{Existing: old.Source, By: k.by}, nil
 			}
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // Remove deletes the source id and all its passages. Only a source of the
@@ -305,8 +312,8 @@ func (l *Library) Remove(ctx context.Context, scope, id, actor string) (Source, 
 		return Source{}, err
 	}
 	var removed storedSource
-	err := l.update(func(tx *bolt.Tx) error {
-		s, ok, err := getSource(tx, id)
+	err := l.update(ctx, func(tx storeTx) error {
+		s, ok, err := tx.Source(id)
 		if err != nil {
 			return err
 		}
@@ -314,19 +321,10 @@ func (l *Library) Remove(ctx context.Context, scope, id, actor string) (Source, 
 			return ErrNotFound
 		}
 		removed = s
-		if err := deleteKeys(tx, s); err != nil {
+		if err := tx.DeleteSource(s); err != nil {
 			return err
 		}
-		if err := tx.Bucket(bucketSources).Delete([]byte(id)); err != nil {
-			return err
-		}
-		if err := tx.Bucket(bucketTexts).Delete([]byte(id)); err != nil {
-			return err
-		}
-		if err := putPending(tx, id, pendingOp{Remove: true, Stale: len(s.Spans)}); err != nil {
-			return err
-		}
-		return putAudit(tx, AuditEntry{At: l.now().UTC(), Actor: actor, Action: "remove", SourceID: id, Scope: scope, Title: s.Title})
+		return tx.AddAudit(AuditEntry{At: l.now().UTC(), Actor: actor, Action: "remove", SourceID: id, Scope: scope, Title: s.Title})
 	})
 	if err == ErrNotFound {
 		return Source{}, fmt.Errorf("%w: %s", ErrNotFound, id)
@@ -339,9 +337,11 @@ func (l *Library) Remove(ctx context.Context, scope, id, actor string) (Source, 
 	}
 	l.cache.forget(id)
 	b := l.ix.newBatches()
-	l.ix.remove(b, id, len(removed.Spans))
-	if err := l.ix.apply(b); err != nil {
-		return Source{}, errorf("%w", err)
+	if l.changes == nil {
+		l.ix.remove(b, id, len(removed.Spans))
+	}
+	if err := l.indexWritten(ctx, b); err != nil {
+		return Source{}, err
 	}
 	if err := l.clearPending([]string{id}); err != nil {
 		return Source{}, err
@@ -356,23 +356,21 @@ func (l *Library) Sources(scope string) ([]Source, error) {
 		return nil, err
 	}
 	var out []Source
-	err := l.db.View(func(tx *bolt.Tx) error {
+	err := l.st.View(context.Background(), func(tx storeTx) error {
 		scopes := []string{SharedScope}
 		if scope != SharedScope {
 			scopes = append(scopes, scope)
 		}
 		for _, sc := range scopes {
-			prefix := scopedKey(sc, "")
-			c := tx.Bucket(bucketByScope).Cursor()
-			for k, _ := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, _ = c.Next() {
-				s, ok, err := getSource(tx, string(k[len(prefix):]))
-				if err != nil {
-					return err
-				}
-				if ok {
-					out = append(out, s.Source)
-				}
+			ids, err := tx.ScopeSourceIDs(sc)
+			if err != nil {
+				return err
 			}
+			srcs, err := loadSources(tx, ids)
+			if err != nil {
+				return err
+			}
+			out = append(out, srcs...)
 		}
 		return nil
 	})
@@ -415,11 +413,11 @@ func (l *Library) load(id string) (storedSource, string, error) {
 	var s storedSource
 	var text string
 	var found bool
-	err := l.db.View(func(tx *bolt.Tx) error {
+	err := l.st.View(context.Background(), func(tx storeTx) error {
 		var err error
-		s, found, err = getSource(tx, id)
-		if found {
-			text = strings.Clone(getText(tx, id))
+		s, found, err = tx.Source(id)
+		if found && err == nil {
+			text, err = tx.Text(id)
 		}
 		return err
 	})

@@ -77,14 +77,14 @@ func TestAttributionStoredWithSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = lib.db.Update(func(tx *bolt.Tx) error {
+	err = boltDB(t, lib).Update(func(tx *bolt.Tx) error {
 		return putSource(tx, storedSource{Source: old, Spans: spans}, nil)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var stored, legacy storedSource
-	err = lib.db.View(func(tx *bolt.Tx) error {
+	err = boltDB(t, lib).View(func(tx *bolt.Tx) error {
 		stored, _, err = getSource(tx, added.ID)
 		if err != nil {
 			return err

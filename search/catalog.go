@@ -1,35 +1,24 @@
 package search
 
 import (
-	"bytes"
+	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"sort"
 	"strings"
 	"unicode"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // The catalog: lookups of sources by name and listings newest first,
 // without reading every source. Autocomplete runs on every keystroke; at
 // 50,000 sources a scan took seconds, past Discord's 3-second window. The
-// catalog's keys are written with the source, in the same transaction:
-//
-//	source_names: scope 0 name 0 id → kind   (title, outlet, id, word of either, handle)
-//	source_added: scope 0 ^nanos id → nil    (newest first)
-//	meta "scount" 0 scope → number of sources
+// store writes a source's names (title, outlet, id, word of either,
+// handle; see catalogNames) with the source, in the same transaction, and
+// keeps its sources ordered by time added and counted by scope.
 //
 // A name is the lower-cased title or outlet from one of its first words
 // on, so what is typed finds the sources with a word starting with it.
-var (
-	bucketSourceNames = []byte("source_names")
-	bucketSourceAdded = []byte("source_added")
-	metaCatalog       = []byte("catalog")
-	metaSourceCount   = []byte("scount\x00")
-)
 
 // Kinds of names, the value of a source_names key; lower sorts first.
 const (
@@ -101,81 +90,6 @@ func clipBytes(s string, n int) string {
 	return s[:n]
 }
 
-func nameKey(scope, name, id string) []byte {
-	return []byte(scopeKey(scope) + "\x00" + name + "\x00" + id)
-}
-
-func addedKey(s Source) []byte {
-	k := scopedKey(s.Scope, "")
-	k = binary.BigEndian.AppendUint64(k, ^uint64(s.AddedAt.UnixNano()))
-	return append(k, s.ID...)
-}
-
-// catalogPut writes s's catalog keys; catalogDelete removes them.
-func catalogPut(tx *bolt.Tx, s Source) error {
-	names := tx.Bucket(bucketSourceNames)
-	for name, kind := range catalogNames(s) {
-		if err := names.Put(nameKey(s.Scope, name, s.ID), []byte{kind}); err != nil {
-			return err
-		}
-	}
-	if err := tx.Bucket(bucketSourceAdded).Put(addedKey(s), nil); err != nil {
-		return err
-	}
-	return addSourceCount(tx, s.Scope, 1)
-}
-
-func catalogDelete(tx *bolt.Tx, s Source) error {
-	names := tx.Bucket(bucketSourceNames)
-	for name := range catalogNames(s) {
-		if err := names.Delete(nameKey(s.Scope, name, s.ID)); err != nil {
-			return err
-		}
-	}
-	if err := tx.Bucket(bucketSourceAdded).Delete(addedKey(s)); err != nil {
-		return err
-	}
-	return addSourceCount(tx, s.Scope, -1)
-}
-
-func sourceCount(tx *bolt.Tx, scope string) int {
-	v := tx.Bucket(bucketMeta).Get(append(append([]byte(nil), metaSourceCount...), scopeKey(scope)...))
-	if len(v) != 8 {
-		return 0
-	}
-	return int(binary.BigEndian.Uint64(v))
-}
-
-func addSourceCount(tx *bolt.Tx, scope string, delta int) error {
-	n := max(sourceCount(tx, scope)+delta, 0)
-	key := append(append([]byte(nil), metaSourceCount...), scopeKey(scope)...)
-	return tx.Bucket(bucketMeta).Put(key, binary.BigEndian.AppendUint64(nil, uint64(n)))
-}
-
-// ensureCatalog builds the catalog of a store written before it existed:
-// once, from every source.
-func ensureCatalog(tx *bolt.Tx) error {
-	for _, b := range [][]byte{bucketSourceNames, bucketSourceAdded} {
-		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-			return err
-		}
-	}
-	if string(tx.Bucket(bucketMeta).Get(metaCatalog)) == catalogVersion {
-		return nil
-	}
-	err := tx.Bucket(bucketSources).ForEach(func(k, _ []byte) error {
-		s, ok, err := getSource(tx, string(k))
-		if err != nil || !ok {
-			return err
-		}
-		return catalogPut(tx, s.Source)
-	})
-	if err != nil {
-		return fmt.Errorf("build the source catalog: %w", err)
-	}
-	return tx.Bucket(bucketMeta).Put(metaCatalog, []byte(catalogVersion))
-}
-
 // visibleScopes are the scopes whose sources scope sees.
 func visibleScopes(scope string, ownOnly bool) []string {
 	if ownOnly {
@@ -202,12 +116,16 @@ func (l *Library) ListSources(scope string, offset, limit int) (SourcePage, erro
 	if err := l.checkOpen(); err != nil {
 		return p, err
 	}
-	err := l.db.View(func(tx *bolt.Tx) error {
+	err := l.st.View(context.Background(), func(tx storeTx) error {
 		for _, sc := range visibleScopes(scope, false) {
-			p.Total += sourceCount(tx, sc)
-		}
-		if scope != SharedScope {
-			p.Own = sourceCount(tx, scope)
+			n, err := tx.SourceCount(sc)
+			if err != nil {
+				return err
+			}
+			p.Total += n
+			if sc == scope && scope != SharedScope {
+				p.Own = n
+			}
 		}
 		if limit <= 0 || p.Total == 0 {
 			return nil
@@ -216,13 +134,15 @@ func (l *Library) ListSources(scope string, offset, limit int) (SourcePage, erro
 			offset = (p.Total - 1) / limit * limit
 		}
 		offset = max(offset, 0)
-		ids := newestIDs(tx, visibleScopes(scope, false), offset+limit)
+		ids, err := tx.NewestIDs(visibleScopes(scope, false), offset+limit)
+		if err != nil {
+			return err
+		}
 		if offset < len(ids) {
 			ids = ids[offset:]
 		} else {
 			ids = nil
 		}
-		var err error
 		p.Sources, err = loadSources(tx, ids)
 		return err
 	})
@@ -233,10 +153,10 @@ func (l *Library) ListSources(scope string, offset, limit int) (SourcePage, erro
 }
 
 // loadSources reads the sources ids (without text), skipping any gone.
-func loadSources(tx *bolt.Tx, ids []string) ([]Source, error) {
+func loadSources(tx storeTx, ids []string) ([]Source, error) {
 	out := make([]Source, 0, len(ids))
 	for _, id := range ids {
-		s, ok, err := getSource(tx, id)
+		s, ok, err := tx.Source(id)
 		if err != nil {
 			return nil, err
 		}
@@ -245,40 +165,6 @@ func loadSources(tx *bolt.Tx, ids []string) ([]Source, error) {
 		}
 	}
 	return out, nil
-}
-
-// newestIDs merges the scopes' source_added keys: the n newest ids.
-func newestIDs(tx *bolt.Tx, scopes []string, n int) []string {
-	type head struct {
-		c      *bolt.Cursor
-		prefix []byte
-		k      []byte
-	}
-	var heads []*head
-	for _, sc := range scopes {
-		h := &head{c: tx.Bucket(bucketSourceAdded).Cursor(), prefix: scopedKey(sc, "")}
-		if h.k, _ = h.c.Seek(h.prefix); h.k != nil && !bytes.HasPrefix(h.k, h.prefix) {
-			h.k = nil
-		}
-		heads = append(heads, h)
-	}
-	var out []string
-	for len(out) < n {
-		var best *head
-		for _, h := range heads {
-			if h.k != nil && (best == nil || bytes.Compare(h.k[len(h.prefix):], best.k[len(best.prefix):]) < 0) {
-				best = h
-			}
-		}
-		if best == nil {
-			break
-		}
-		out = append(out, string(best.k[len(best.prefix)+8:]))
-		if best.k, _ = best.c.Next(); best.k != nil && !bytes.HasPrefix(best.k, best.prefix) {
-			best.k = nil
-		}
-	}
-	return out
 }
 
 // SourceSearch asks FindSources for the sources whose title, outlet or id
@@ -304,11 +190,14 @@ func (l *Library) FindSources(q SourceSearch) ([]Source, error) {
 	q.Limit = min(max(q.Limit, 1), maxSourceSearch)
 	needle := normName(q.Prefix)
 	var out []Source
-	err := l.db.View(func(tx *bolt.Tx) error {
+	err := l.st.View(context.Background(), func(tx storeTx) error {
 		scopes := visibleScopes(q.Scope, q.OwnOnly)
-		var err error
 		if needle == "" {
-			out, err = loadSources(tx, newestIDs(tx, scopes, q.Limit))
+			ids, err := tx.NewestIDs(scopes, q.Limit)
+			if err != nil {
+				return err
+			}
+			out, err = loadSources(tx, ids)
 			return err
 		}
 		// Rank from the keys alone, then read only the sources shown.
@@ -318,18 +207,22 @@ func (l *Library) FindSources(q SourceSearch) ([]Source, error) {
 			n    int // key order: alphabetical by name
 		}
 		best := map[string]hit{}
-		c := tx.Bucket(bucketSourceNames).Cursor()
 		read := 0
 		for _, sc := range scopes {
-			prefix := []byte(scopeKey(sc) + "\x00" + needle)
-			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && read < nameMaxScan; k, v = c.Next() {
+			if read >= nameMaxScan {
+				break
+			}
+			names, err := tx.Names(sc, needle, nameMaxScan-read)
+			if err != nil {
+				return err
+			}
+			for _, nm := range names {
 				read++
-				if len(v) != 1 || v[0] == nameHandle {
+				if nm.Kind == 0 || nm.Kind == nameHandle {
 					continue
 				}
-				id := string(k[bytes.LastIndexByte(k, 0)+1:])
-				if old, ok := best[id]; !ok || v[0] < old.kind {
-					best[id] = hit{id, v[0], read}
+				if old, ok := best[nm.ID]; !ok || nm.Kind < old.kind {
+					best[nm.ID] = hit{nm.ID, nm.Kind, read}
 				}
 			}
 		}
@@ -347,6 +240,7 @@ func (l *Library) FindSources(q SourceSearch) ([]Source, error) {
 		for _, h := range hits[:min(len(hits), q.Limit)] {
 			ids = append(ids, h.id)
 		}
+		var err error
 		out, err = loadSources(tx, ids)
 		return err
 	})
@@ -365,38 +259,43 @@ func (l *Library) SourceByName(scope, v string, ownOnly bool) (Source, error) {
 	}
 	v = strings.TrimSpace(v)
 	var found []Source
-	err := l.db.View(func(tx *bolt.Tx) error {
+	err := l.st.View(context.Background(), func(tx storeTx) error {
 		visible := func(s storedSource) bool {
 			return s.Scope == scope || (!ownOnly && s.Scope == SharedScope)
 		}
-		if s, ok, err := getSource(tx, v); err != nil || (ok && visible(s)) {
+		if s, ok, err := tx.Source(v); err != nil || (ok && visible(s)) {
 			if ok {
 				found = append(found, s.Source)
 			}
 			return err
 		}
 		byTitle := map[string]bool{}
-		c := tx.Bucket(bucketSourceNames).Cursor()
 		for _, sc := range visibleScopes(scope, ownOnly) {
-			handle := []byte(scopeKey(sc) + "\x00" + v + "\x00")
-			for k, kind := c.Seek(handle); k != nil && bytes.HasPrefix(k, handle); k, kind = c.Next() {
-				if len(kind) == 1 && kind[0] == nameHandle {
-					s, ok, err := getSource(tx, string(k[len(handle):]))
+			handles, err := tx.ExactNames(sc, v)
+			if err != nil {
+				return err
+			}
+			for _, nm := range handles {
+				if nm.Kind == nameHandle {
+					s, ok, err := tx.Source(nm.ID)
 					if ok {
 						found = []Source{s.Source}
 					}
 					return err
 				}
 			}
-			title := []byte(scopeKey(sc) + "\x00" + normName(v) + "\x00")
-			for k, kind := c.Seek(title); k != nil && bytes.HasPrefix(k, title); k, kind = c.Next() {
-				if len(kind) == 1 && kind[0] == nameStart {
-					byTitle[string(k[len(title):])] = true
+			titles, err := tx.ExactNames(sc, normName(v))
+			if err != nil {
+				return err
+			}
+			for _, nm := range titles {
+				if nm.Kind == nameStart {
+					byTitle[nm.ID] = true
 				}
 			}
 		}
 		for id := range byTitle {
-			s, ok, err := getSource(tx, id)
+			s, ok, err := tx.Source(id)
 			if err != nil {
 				return err
 			}

@@ -104,7 +104,7 @@ func TestCatalog(t *testing.T) {
 	}
 
 	// A store written before the catalog gets one on Open.
-	err = lib.db.Update(func(tx *bolt.Tx) error {
+	err = boltDB(t, lib).Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketSourceNames, bucketSourceAdded} {
 			if err := tx.DeleteBucket(b); err != nil {
 				return err

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"sitrep/bot/schedule"
 )
 
@@ -312,13 +310,10 @@ func (s *DigestSettings) UnmarshalJSON(raw []byte) error {
 func (l *Library) DigestSettings(scope string) (DigestSettings, bool, error) {
 	var s DigestSettings
 	found := false
-	err := l.db.View(func(tx *bolt.Tx) error {
-		raw := tx.Bucket(bucketDigest).Get([]byte(scopeKey(scope)))
-		if raw == nil {
-			return nil
-		}
-		found = true
-		return json.Unmarshal(raw, &s)
+	err := l.st.View(context.Background(), func(tx storeTx) error {
+		var err error
+		s, found, err = tx.DigestSettings(scope)
+		return err
 	})
 	if err != nil {
 		return s, false, errorf("read digest settings: %w", err)
@@ -347,20 +342,13 @@ func (l *Library) updateDigest(scope string, change func(*DigestSettings)) error
 	if err := l.checkOpen(); err != nil {
 		return err
 	}
-	err := l.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketDigest)
-		var s DigestSettings
-		if raw := b.Get([]byte(scopeKey(scope))); raw != nil {
-			if err := json.Unmarshal(raw, &s); err != nil {
-				return err
-			}
-		}
-		change(&s)
-		raw, err := json.Marshal(s)
+	err := l.st.Update(context.Background(), func(tx storeTx) error {
+		s, _, err := tx.DigestSettings(scope)
 		if err != nil {
 			return err
 		}
-		return b.Put([]byte(scopeKey(scope)), raw)
+		change(&s)
+		return tx.PutDigestSettings(scope, s)
 	})
 	if err != nil {
 		return errorf("store digest settings: %w", err)
@@ -373,9 +361,47 @@ func (l *Library) AllDigestSettings() ([]DigestSettings, error) {
 	if err := l.checkOpen(); err != nil {
 		return nil, err
 	}
-	out, err := readAll[DigestSettings](l.db, bucketDigest, nil)
+	var out []DigestSettings
+	err := l.st.View(context.Background(), func(tx storeTx) error {
+		var err error
+		out, err = tx.AllDigestSettings()
+		return err
+	})
 	if err != nil {
 		return nil, errorf("read digest settings: %w", err)
 	}
 	return out, nil
+}
+
+// ClaimDigest claims the posting of scope's digest for the local day: it
+// returns true for exactly one caller per scope and day, across processes
+// and restarts sharing the store, and false for every later one.
+func (l *Library) ClaimDigest(scope, day string, at time.Time) (bool, error) {
+	if err := l.checkOpen(); err != nil {
+		return false, err
+	}
+	var claimed bool
+	err := l.st.Update(context.Background(), func(tx storeTx) error {
+		var err error
+		claimed, err = tx.ClaimDigest(scope, day, at)
+		return err
+	})
+	if err != nil {
+		return false, errorf("claim digest: %w", err)
+	}
+	return claimed, nil
+}
+
+// ReleaseDigest gives up a claim that ClaimDigest granted, when the digest
+// could not be posted: the next attempt, here or in another process, can
+// claim the day again.
+func (l *Library) ReleaseDigest(scope, day string) error {
+	if err := l.checkOpen(); err != nil {
+		return err
+	}
+	err := l.st.Update(context.Background(), func(tx storeTx) error { return tx.ReleaseDigest(scope, day) })
+	if err != nil {
+		return errorf("release digest claim: %w", err)
+	}
+	return nil
 }

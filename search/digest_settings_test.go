@@ -47,7 +47,7 @@ func TestDigestSettingsTypedRoundTrip(t *testing.T) {
 		t.Errorf("read back %+v", got)
 	}
 	var raw map[string]any
-	err = lib.db.View(func(tx *bolt.Tx) error {
+	err = boltDB(t, lib).View(func(tx *bolt.Tx) error {
 		return json.Unmarshal(tx.Bucket(bucketDigest).Get([]byte(scopeKey("1"))), &raw)
 	})
 	if err != nil {
@@ -83,7 +83,7 @@ func TestDigestSettingsOldRecords(t *testing.T) {
 		"4": `{"scope":"4","channel_id":"8","time":"half past nine","timezone":"UTC","enabled":true}`,
 		"5": `{"scope":"5","channel_id":"9","time":"00:00","timezone":"UTC","enabled":true}`,
 	}
-	err := lib.db.Update(func(tx *bolt.Tx) error {
+	err := boltDB(t, lib).Update(func(tx *bolt.Tx) error {
 		for scope, rec := range old {
 			if err := tx.Bucket(bucketDigest).Put([]byte(scopeKey(scope)), []byte(rec)); err != nil {
 				return err

@@ -31,12 +31,19 @@ var (
 // up with this error instead of hanging.
 type LockedError struct {
 	Dir string
+	// Shared is true when the store is PostgreSQL: then only the index
+	// in Dir is held, and each process needs a --data of its own.
+	Shared bool
 }
 
 func (e *LockedError) Error() string {
+	if e.Shared {
+		return fmt.Sprintf("search: another Sitrep process holds the index in %s. With the PostgreSQL store "+
+			"(SITREP_DATABASE_URL) processes share the library but not an index: give them a --data directory for each process", e.Dir)
+	}
 	return fmt.Sprintf("search: another Sitrep process holds %s (the embedded bbolt store allows one process per data directory); "+
-		"stop that process or use another --data directory. Running more than one process over one library will need "+
-		"the PostgreSQL store (SITREP_DATABASE_URL), which is planned but not built yet", e.Dir)
+		"stop that process or use another --data directory. Running more than one process over one library needs "+
+		"the PostgreSQL store (SITREP_DATABASE_URL), with a --data directory for each process", e.Dir)
 }
 
 // Unwrap makes errors.Is(err, ErrLocked) true.

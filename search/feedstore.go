@@ -1,16 +1,14 @@
 package search
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // FeedActorPrefix starts the AddedBy of a source that a feed brought:
@@ -95,15 +93,15 @@ func (l *Library) AddFeed(f Feed) (Feed, error) {
 	f.ID = feedID(f.Scope, f.URL)
 	f.Title = Clip(strings.TrimSpace(f.Title), 250)
 	f.AddedAt = l.now().UTC()
-	err := l.db.Update(func(tx *bolt.Tx) error {
-		old, ok, err := getFeed(tx, f.ID)
+	err := l.st.Update(context.Background(), func(tx storeTx) error {
+		old, ok, err := tx.Feed(f.ID)
 		if err != nil {
 			return err
 		}
 		if ok {
 			return &FeedExistsError{Existing: old}
 		}
-		return putFeed(tx, f)
+		return tx.PutFeed(f)
 	})
 	var exists *FeedExistsError
 	if errors.As(err, &exists) {
@@ -136,7 +134,12 @@ func (l *Library) AllFeeds() ([]Feed, error) {
 	if err := l.checkOpen(); err != nil {
 		return nil, err
 	}
-	out, err := readAll[Feed](l.db, bucketFeeds, nil)
+	var out []Feed
+	err := l.st.View(context.Background(), func(tx storeTx) error {
+		var err error
+		out, err = tx.AllFeeds()
+		return err
+	})
 	if err != nil {
 		return nil, errorf("list feeds: %w", err)
 	}
@@ -156,8 +159,8 @@ func (l *Library) RemoveFeed(scope, id string) (Feed, error) {
 		return Feed{}, err
 	}
 	var removed Feed
-	err := l.db.Update(func(tx *bolt.Tx) error {
-		f, ok, err := getFeed(tx, id)
+	err := l.st.Update(context.Background(), func(tx storeTx) error {
+		f, ok, err := tx.Feed(id)
 		if err != nil {
 			return err
 		}
@@ -165,7 +168,7 @@ func (l *Library) RemoveFeed(scope, id string) (Feed, error) {
 			return ErrFeedNotFound
 		}
 		removed = f
-		return tx.Bucket(bucketFeeds).Delete([]byte(id))
+		return tx.DeleteFeed(id)
 	})
 	if errors.Is(err, ErrFeedNotFound) {
 		return Feed{}, fmt.Errorf("%w: %s", ErrFeedNotFound, id)
@@ -182,13 +185,13 @@ func (l *Library) SaveFeedState(id string, st FeedState) error {
 	if err := l.checkOpen(); err != nil {
 		return err
 	}
-	err := l.db.Update(func(tx *bolt.Tx) error {
-		f, ok, err := getFeed(tx, id)
+	err := l.st.Update(context.Background(), func(tx storeTx) error {
+		f, ok, err := tx.Feed(id)
 		if err != nil || !ok {
 			return err
 		}
 		f.State = st
-		return putFeed(tx, f)
+		return tx.PutFeed(f)
 	})
 	if err != nil {
 		return errorf("save feed state %s: %w", id, err)
@@ -203,13 +206,16 @@ func (l *Library) SourceByURL(scope, url string) (Source, bool, error) {
 	}
 	var out Source
 	var found bool
-	err := l.db.View(func(tx *bolt.Tx) error {
+	err := l.st.View(context.Background(), func(tx storeTx) error {
 		for _, sc := range []string{scope, SharedScope} {
-			id := tx.Bucket(bucketURLs).Get(scopedKey(sc, url))
-			if id == nil {
+			id, err := tx.SourceIDByURL(sc, url)
+			if err != nil {
+				return err
+			}
+			if id == "" {
 				continue
 			}
-			s, ok, err := getSource(tx, string(id))
+			s, ok, err := tx.Source(id)
 			if err != nil {
 				return err
 			}
@@ -224,26 +230,6 @@ func (l *Library) SourceByURL(scope, url string) (Source, bool, error) {
 		return Source{}, false, errorf("look up %s: %w", url, err)
 	}
 	return out, found, nil
-}
-
-func getFeed(tx *bolt.Tx, id string) (Feed, bool, error) {
-	raw := tx.Bucket(bucketFeeds).Get([]byte(id))
-	if raw == nil {
-		return Feed{}, false, nil
-	}
-	var f Feed
-	if err := json.Unmarshal(raw, &f); err != nil {
-		return Feed{}, false, fmt.Errorf("decode feed %s: %w", id, err)
-	}
-	return f, true, nil
-}
-
-func putFeed(tx *bolt.Tx, f Feed) error {
-	raw, err := json.Marshal(f)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucketFeeds).Put([]byte(f.ID), raw)
 }
 
 // DigestFeed is what one feed brought since the last digest.

@@ -1,15 +1,8 @@
 package search
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // The question log is bounded: questions older than questionRetention go,
@@ -23,43 +16,6 @@ const (
 	// backlog never makes one /ask slow.
 	pruneStep = 64
 )
-
-// metaQuestionCount prefixes the meta keys holding each scope's number of
-// logged questions.
-var metaQuestionCount = []byte("qcount\x00")
-
-// pruneQuestions deletes scope's questions older than the retention and
-// beyond the cap, oldest first, in the transaction that just logged one
-// (which is counted here).
-func pruneQuestions(tx *bolt.Tx, scope string, now time.Time, limit uint64) error {
-	meta := tx.Bucket(bucketMeta)
-	countKey := append(append([]byte(nil), metaQuestionCount...), scopeKey(scope)...)
-	prefix := scopedKey(scope, "")
-	qb := tx.Bucket(bucketQuestions)
-	var n uint64
-	if v := meta.Get(countKey); len(v) == 8 {
-		n = binary.BigEndian.Uint64(v) + 1
-	} else {
-		// First write since the count existed: count once.
-		c := qb.Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			n++
-		}
-	}
-	cutoff := questionKey(scope, now.Add(-questionRetention), 0)
-	c := qb.Cursor()
-	for deleted := 0; deleted < pruneStep; deleted++ {
-		k, _ := c.Seek(prefix)
-		if k == nil || !bytes.HasPrefix(k, prefix) || (bytes.Compare(k, cutoff) >= 0 && n <= limit) {
-			break
-		}
-		if err := qb.Delete(k); err != nil {
-			return err
-		}
-		n--
-	}
-	return meta.Put(countKey, binary.BigEndian.AppendUint64(nil, n))
-}
 
 // maxFollowUpChecks bounds the questions one new source is checked
 // against (the latest waiting ones).
@@ -132,39 +88,14 @@ func (l *Library) MarkFollowedUp(scope string, ids []string) error {
 	if err := l.checkOpen(); err != nil {
 		return err
 	}
-	err := l.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketQuestions)
-		for _, id := range ids {
-			key := questionIDKey(scope, id)
-			raw := b.Get(key)
-			if raw == nil {
-				continue
-			}
-			var rec QuestionRecord
-			if err := json.Unmarshal(raw, &rec); err != nil {
-				return err
-			}
-			rec.FollowedUp = true
-			out, err := json.Marshal(rec)
-			if err != nil {
-				return err
-			}
-			if err := b.Put(key, out); err != nil {
-				return err
-			}
-		}
-		return nil
+	err := l.st.Update(context.Background(), func(tx storeTx) error {
+		return tx.MarkFollowedUp(scope, ids)
 	})
 	if err != nil {
 		return errorf("mark follow-ups: %w", err)
 	}
 	return nil
 }
-
-// bucketFollowUpQueue holds the follow-up checks waiting: seq →
-// FollowUpJob. The bot's follow-up queue lives here so that it survives
-// a restart.
-var bucketFollowUpQueue = []byte("followup_queue")
 
 // FollowUpJob is a waiting check: "source SourceID was added to Scope;
 // tell whoever asked what it answers".
@@ -181,32 +112,8 @@ func (l *Library) QueueFollowUps(scope, id string) error {
 	if err := l.checkOpen(); err != nil {
 		return err
 	}
-	err := l.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketFollowUpQueue)
-		var dup bool
-		if err := b.ForEach(func(_, v []byte) error {
-			var j FollowUpJob
-			if json.Unmarshal(v, &j) == nil && j.Scope == scope && j.SourceID == id {
-				dup = true
-				return errStop
-			}
-			return nil
-		}); err != nil && err != errStop {
-			return err
-		}
-		if dup {
-			return nil
-		}
-		seq, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		key := binary.BigEndian.AppendUint64(nil, seq)
-		raw, err := json.Marshal(FollowUpJob{ID: hex.EncodeToString(key), Scope: scope, SourceID: id, QueuedAt: l.now().UTC()})
-		if err != nil {
-			return err
-		}
-		return b.Put(key, raw)
+	err := l.st.Update(context.Background(), func(tx storeTx) error {
+		return tx.QueueFollowUp(scope, id, l.now().UTC())
 	})
 	if err != nil {
 		return errorf("queue follow-ups: %w", err)
@@ -220,15 +127,10 @@ func (l *Library) FollowUpJobs() ([]FollowUpJob, error) {
 		return nil, err
 	}
 	var out []FollowUpJob
-	err := l.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketFollowUpQueue).ForEach(func(_, v []byte) error {
-			var j FollowUpJob
-			if err := json.Unmarshal(v, &j); err != nil {
-				return err
-			}
-			out = append(out, j)
-			return nil
-		})
+	err := l.st.View(context.Background(), func(tx storeTx) error {
+		var err error
+		out, err = tx.FollowUpJobs()
+		return err
 	})
 	if err != nil {
 		return nil, errorf("read follow-up queue: %w", err)
@@ -242,18 +144,11 @@ func (l *Library) FinishFollowUpJob(id string) error {
 	if err := l.checkOpen(); err != nil {
 		return err
 	}
-	err := l.db.Update(func(tx *bolt.Tx) error {
-		key, err := hex.DecodeString(id)
-		if err != nil {
-			return nil // not a job id: no job to finish
-		}
-		return tx.Bucket(bucketFollowUpQueue).Delete(key)
+	err := l.st.Update(context.Background(), func(tx storeTx) error {
+		return tx.DeleteFollowUpJob(id)
 	})
 	if err != nil {
 		return errorf("finish follow-up job: %w", err)
 	}
 	return nil
 }
-
-// errStop ends a bbolt ForEach early once it found what it looked for.
-var errStop = errors.New("search: stop")

@@ -1,26 +1,32 @@
 package search
 
 import (
+	"context"
 	"fmt"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // IndexLag returns how many sources have changes that the store holds and
 // the index may not: the index work recorded with each change and cleared
-// once the index has it. It is 0 when the index is in step. It returns
+// once the index has it (with a shared PostgreSQL store: the changes after
+// the last one this process's index holds). It is 0 when the index is in
+// step. It returns
 // ErrClosed after Close, or the store's error when it cannot be read.
 func (l *Library) IndexLag() (int, error) {
 	if err := l.checkOpen(); err != nil {
 		return 0, err
 	}
-	n := 0
-	err := l.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketPending).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			n++
+	if l.changes != nil {
+		n, err := l.changeLag(context.Background())
+		if err != nil {
+			return 0, errorf("read the store's changes: %w", err)
 		}
-		return nil
+		return n, nil
+	}
+	n := 0
+	err := l.st.View(context.Background(), func(tx storeTx) error {
+		var err error
+		n, err = tx.PendingCount()
+		return err
 	})
 	if err != nil {
 		return 0, errorf("read pending index work: %w", err)

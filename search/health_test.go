@@ -26,7 +26,7 @@ func TestHealthChecks(t *testing.T) {
 	}
 
 	// What a write whose index batch failed leaves behind.
-	if err := lib.db.Update(func(tx *bolt.Tx) error {
+	if err := boltDB(t, lib).Update(func(tx *bolt.Tx) error {
 		if err := putPending(tx, "owed1", pendingOp{}); err != nil {
 			return err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Field names in both Bleve indexes.
@@ -45,11 +46,20 @@ func indexMapping() *mapping.IndexMappingImpl {
 	return m
 }
 
+// errIndexLocked: another process has the index open. With bbolt the
+// store's lock comes first; with a shared PostgreSQL store, two processes
+// given the same --data meet here.
+var errIndexLocked = errors.New("search: index held by another process")
+
 // openIndex opens the Bleve index at path, creating it when missing. A
 // corrupt index is moved aside and created anew: it is derived data, and the
-// caller reindexes from the store.
+// caller reindexes from the store. An index another process holds is
+// errIndexLocked after LockTimeout, and left alone.
 func openIndex(path string) (idx bleve.Index, created bool, err error) {
-	idx, err = bleve.Open(path)
+	idx, err = bleve.OpenUsing(path, map[string]interface{}{"bolt_timeout": LockTimeout.String()})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, false, errIndexLocked
+	}
 	if err == nil {
 		// A process killed between creating the index and the chmod below
 		// left the metadata world-readable: settle it on every open.

@@ -2,18 +2,13 @@ package search
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
-	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // sourceCacheBytes bounds the decoded sources kept for answering: about
@@ -39,20 +34,43 @@ type Options struct {
 	// Seeds are added to the shared scope the first time the data
 	// directory is opened (and never again, so a removed seed stays gone).
 	Seeds []Source
+	// DatabaseURL, when set (postgres://…), keeps the store in that
+	// PostgreSQL database, which several processes may share; the data
+	// directory then holds only this process's index, rebuilt from the
+	// store when missing and caught up with it when behind.
+	DatabaseURL string
+	// IndexScope, with DatabaseURL, says which scopes this process's
+	// index holds: a shard indexes the shared scope and the servers it
+	// owns, never asked about the others. Nil indexes every scope; with
+	// bbolt (one process) every scope is indexed whatever it says.
+	IndexScope func(scope string) bool
+	// IndexScopeName names IndexScope (a shard's "ID/COUNT"): an index
+	// built under another name (another shard count) is rebuilt on Open,
+	// so servers a shard newly owns are in it.
+	IndexScopeName string
 }
+
+// metaSeeded is the meta key set once the seeds were added.
+const metaSeeded = "seeded"
 
 // Library is the collection of sources and the index over them. It is safe
 // for concurrent use; writes are serialised so the store and the index
 // change in the same order.
 type Library struct {
-	dir  string
-	db   *bolt.DB
-	ix   *indexes
-	an   analyzer
-	now  func() time.Time
-	log  *slog.Logger
-	wmu  sync.Mutex // serialises writers: store first, then index
-	quit atomic.Bool
+	dir string
+	st  store
+	// changes is st when it numbers its changes (PostgreSQL): the index
+	// then follows the change sequence instead of the pending marks.
+	changes changeLog
+	// indexScope: see Options.IndexScope; nil for every scope.
+	indexScope     func(scope string) bool
+	indexScopeName string
+	ix             *indexes
+	an             analyzer
+	now            func() time.Time
+	log            *slog.Logger
+	wmu            sync.Mutex // serialises writers: store first, then index
+	quit           atomic.Bool
 
 	// guildSources counts sources outside the shared scope; while it is
 	// zero, shared-scope searches skip the scope filter.
@@ -97,21 +115,18 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	if l.an, err = newAnalyzer(); err != nil {
 		return nil, err
 	}
-	dbPath := filepath.Join(dir, "library.db")
-	l.db, err = bolt.Open(dbPath, 0o600, &bolt.Options{Timeout: LockTimeout})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, &LockedError{Dir: dir}
+	if l.st, err = openStore(ctx, dir, opts.DatabaseURL); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		return nil, errorf("open store %s: %w", dbPath, err)
-	}
-	if err := l.db.Update(createBuckets); err != nil {
-		l.db.Close()
-		return nil, errorf("init store: %w", err)
+	if l.changes, _ = l.st.(changeLog); l.changes != nil {
+		l.indexScope, l.indexScopeName = opts.IndexScope, opts.IndexScopeName
 	}
 	ix, created, err := openIndexes(filepath.Join(dir, "index"))
 	if err != nil {
-		l.db.Close()
+		l.st.Close()
+		if errors.Is(err, errIndexLocked) {
+			return nil, &LockedError{Dir: dir, Shared: l.changes != nil}
+		}
 		return nil, errorf("%w", err)
 	}
 	l.ix = ix
@@ -137,7 +152,7 @@ func (l *Library) Close() error {
 	if l.ix != nil {
 		errs = append(errs, l.ix.Close())
 	}
-	errs = append(errs, l.db.Close())
+	errs = append(errs, l.st.Close())
 	if err := errors.Join(errs...); err != nil {
 		return errorf("close: %w", err)
 	}
@@ -149,9 +164,10 @@ func (l *Library) Dir() string { return l.dir }
 
 func (l *Library) seed(ctx context.Context, seeds []Source) error {
 	var seeded bool
-	if err := l.db.View(func(tx *bolt.Tx) error {
-		seeded = tx.Bucket(bucketMeta).Get(metaSeeded) != nil
-		return nil
+	if err := l.st.View(ctx, func(tx storeTx) error {
+		v, err := tx.Meta(metaSeeded)
+		seeded = v != nil
+		return err
 	}); err != nil || seeded {
 		return err
 	}
@@ -161,8 +177,8 @@ func (l *Library) seed(ctx context.Context, seeds []Source) error {
 	if _, err := l.Import(ctx, seeds, ImportOptions{Actor: "seed"}); err != nil {
 		return errorf("add seed articles: %w", err)
 	}
-	return l.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketMeta).Put(metaSeeded, []byte(l.now().UTC().Format(time.RFC3339)))
+	return l.st.Update(ctx, func(tx storeTx) error {
+		return tx.PutMeta(metaSeeded, []byte(l.now().UTC().Format(time.RFC3339)))
 	})
 }
 
@@ -172,20 +188,21 @@ func (l *Library) seed(ctx context.Context, seeds []Source) error {
 func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 	l.wmu.Lock()
 	defer l.wmu.Unlock()
-	var guild int64
-	var total uint64
+	if l.changes != nil {
+		return l.reconcileChanges(ctx, rebuild)
+	}
+	var guild, total int64
 	layoutOK, marked := false, false
-	if err := l.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketByScope).Cursor()
-		shared := []byte(scopeKey(SharedScope) + "\x00")
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			total++
-			if !hasPrefix(k, shared) {
-				guild++
-			}
+	if err := l.st.View(ctx, func(tx storeTx) error {
+		var err error
+		if total, guild, err = tx.CountSources(); err != nil {
+			return err
 		}
-		layoutOK, marked = layoutCurrent(tx, guild), layoutCurrent(tx, 1)
-		return nil
+		if layoutOK, err = layoutCurrent(tx, guild); err != nil {
+			return err
+		}
+		marked, err = layoutCurrent(tx, 1)
+		return err
 	}); err != nil {
 		return errorf("count sources: %w", err)
 	}
@@ -199,11 +216,11 @@ func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 	if err != nil {
 		return errorf("count indexed articles: %w", err)
 	}
-	if !rebuild && count == total && layoutOK {
+	if !rebuild && count == uint64(total) && layoutOK {
 		if marked {
 			return nil
 		}
-		return l.db.Update(markLayout) // guild sentences indexed from now on get the guild fields
+		return l.st.Update(ctx, markLayout) // guild sentences indexed from now on get the guild fields
 	}
 	l.opened.rebuilt = true
 	l.log.Info("rebuilding the search index from the store", "sources", total, "indexed", count)
@@ -213,20 +230,11 @@ func (l *Library) reconcile(ctx context.Context, rebuild bool) error {
 // finishPending applies the index work recorded in the pending bucket and
 // returns how many sources it concerned.
 func (l *Library) finishPending(ctx context.Context) (int, error) {
-	type job struct {
-		id string
-		op pendingOp
-	}
-	var jobs []job
-	if err := l.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketPending).ForEach(func(k, v []byte) error {
-			var op pendingOp
-			if err := json.Unmarshal(v, &op); err != nil {
-				return err
-			}
-			jobs = append(jobs, job{string(k), op})
-			return nil
-		})
+	var jobs []pendingJob
+	if err := l.st.View(ctx, func(tx storeTx) error {
+		var err error
+		jobs, err = tx.Pending()
+		return err
 	}); err != nil {
 		return 0, errorf("read pending work: %w", err)
 	}
@@ -238,18 +246,25 @@ func (l *Library) finishPending(ctx context.Context) (int, error) {
 		chunk := jobs[start:min(start+importBatch, len(jobs))]
 		b := l.ix.newBatches()
 		var ids []string
-		err := l.db.View(func(tx *bolt.Tx) error {
+		err := l.st.View(ctx, func(tx storeTx) error {
 			for _, j := range chunk {
-				s, ok, err := getSource(tx, j.id)
+				s, ok, err := tx.Source(j.ID)
 				if err != nil {
 					return err
 				}
-				if !ok || j.op.Remove {
-					l.ix.remove(b, j.id, max(j.op.Stale, len(s.Spans)))
-				} else if err := l.ix.add(b, s, getText(tx, j.id), j.op.Stale); err != nil {
+				if !ok || j.Op.Remove {
+					l.ix.remove(b, j.ID, max(j.Op.Stale, len(s.Spans)))
+					ids = append(ids, j.ID)
+					continue
+				}
+				text, err := tx.Text(j.ID)
+				if err != nil {
 					return err
 				}
-				ids = append(ids, j.id)
+				if err := l.ix.add(b, s, text, j.Op.Stale); err != nil {
+					return err
+				}
+				ids = append(ids, j.ID)
 			}
 			return nil
 		})
@@ -270,14 +285,8 @@ func (l *Library) finishPending(ctx context.Context) (int, error) {
 }
 
 func (l *Library) clearPending(ids []string) error {
-	err := l.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketPending)
-		for _, id := range ids {
-			if err := b.Delete([]byte(id)); err != nil {
-				return err
-			}
-		}
-		return nil
+	err := l.st.Update(context.Background(), func(tx storeTx) error {
+		return tx.ClearPending(ids)
 	})
 	if err != nil {
 		return errorf("clear pending work: %w", err)
@@ -295,6 +304,14 @@ func (l *Library) Reindex(ctx context.Context) error {
 }
 
 func (l *Library) rebuildLocked(ctx context.Context) error {
+	var last int64
+	if l.changes != nil {
+		// Changes made while we read are caught up later; none is lost.
+		var err error
+		if last, err = l.changes.LastChange(ctx); err != nil {
+			return errorf("read the change sequence: %w", err)
+		}
+	}
 	dir := filepath.Join(l.dir, "index")
 	if err := l.ix.Close(); err != nil {
 		l.log.Warn("closing the old index", "err", err)
@@ -307,26 +324,27 @@ func (l *Library) rebuildLocked(ctx context.Context) error {
 		return errorf("%w", err)
 	}
 	l.ix = ix
-	var ids []string
-	if err := l.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSources).ForEach(func(k, _ []byte) error {
-			ids = append(ids, string(k))
-			return nil
-		})
-	}); err != nil {
+	ids, err := read(ctx, l.st, storeTx.AllSourceIDs)
+	if err != nil {
 		return errorf("list sources: %w", err)
 	}
-	sort.Strings(ids)
 	for start := 0; start < len(ids); start += importBatch {
 		chunk := ids[start:min(start+importBatch, len(ids))]
 		b := l.ix.newBatches()
-		if err := l.db.View(func(tx *bolt.Tx) error {
+		if err := l.st.View(ctx, func(tx storeTx) error {
 			for _, id := range chunk {
-				s, ok, err := getSource(tx, id)
-				if err != nil || !ok {
+				s, ok, err := tx.Source(id)
+				if err != nil {
 					return err
 				}
-				if err := l.ix.add(b, s, getText(tx, id), 0); err != nil {
+				if !ok || !l.indexes(s.Scope) {
+					continue // gone since listed, or another shard's
+				}
+				text, err := tx.Text(id)
+				if err != nil {
+					return err
+				}
+				if err := l.ix.add(b, s, text, 0); err != nil {
 					return err
 				}
 			}
@@ -341,22 +359,26 @@ func (l *Library) rebuildLocked(ctx context.Context) error {
 			return err
 		}
 	}
+	if l.changes != nil {
+		if err := l.setIndexedChange(last); err != nil {
+			return err
+		}
+		if err := l.markIndexScope(); err != nil {
+			return err
+		}
+	}
 	// Everything in the store is indexed now; older debts are settled.
-	return l.db.Update(func(tx *bolt.Tx) error {
+	return l.st.Update(ctx, func(tx storeTx) error {
 		if err := markLayout(tx); err != nil {
 			return err
 		}
-		if err := tx.DeleteBucket(bucketPending); err != nil {
-			return err
-		}
-		_, err := tx.CreateBucket(bucketPending)
-		return err
+		return tx.ClearAllPending()
 	})
 }
 
 // update runs fn in a write transaction of the store and commits it.
-func (l *Library) update(fn func(*bolt.Tx) error) error {
-	return l.db.Update(func(tx *bolt.Tx) error {
+func (l *Library) update(ctx context.Context, fn func(storeTx) error) error {
+	return l.st.Update(ctx, func(tx storeTx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -365,10 +387,6 @@ func (l *Library) update(fn func(*bolt.Tx) error) error {
 		}
 		return nil
 	})
-}
-
-func hasPrefix(b, prefix []byte) bool {
-	return len(b) >= len(prefix) && string(b[:len(prefix)]) == string(prefix)
 }
 
 func (l *Library) checkOpen() error {

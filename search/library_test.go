@@ -30,6 +30,7 @@ func openTest(tb testing.TB, dir string, clock *testClock) *Library {
 	if clock != nil {
 		opts.Now = clock.now
 	}
+	opts.DatabaseURL = testStoreURL(tb, dir)
 	lib, err := Open(context.Background(), dir, opts)
 	if err != nil {
 		tb.Fatalf("Open: %v", err)
@@ -412,7 +413,7 @@ func TestReopenFinishesInterruptedWork(t *testing.T) {
 	}
 	// Store the source and remove another as a crashed process would have
 	// left them: committed, pending, not indexed.
-	err = lib.db.Update(func(tx *bolt.Tx) error {
+	err = boltDB(t, lib).Update(func(tx *bolt.Tx) error {
 		if err := putSource(tx, storedSource{Source: src, Spans: spans}, nil); err != nil {
 			return err
 		}
@@ -591,7 +592,7 @@ func TestSecondOpenIsRefused(t *testing.T) {
 	if !errors.Is(second.err, ErrLocked) || !errors.As(second.err, &locked) || locked.Dir != dir {
 		t.Fatalf("second Open: %v, want a *LockedError for %s", second.err, dir)
 	}
-	for _, want := range []string{dir, "another Sitrep process", "SITREP_DATABASE_URL", "not built yet"} {
+	for _, want := range []string{dir, "another Sitrep process", "SITREP_DATABASE_URL", "a --data directory for each process"} {
 		if !strings.Contains(second.err.Error(), want) {
 			t.Errorf("error %q does not say %q", second.err, want)
 		}

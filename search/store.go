@@ -1,35 +1,177 @@
 package search
 
 import (
-	"encoding/binary"
-	"encoding/json"
-	"fmt"
+	"context"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 
 	"sitrep/search/attrib"
 )
 
-// Bucket names of the bbolt store, the library's source of truth.
-var (
-	bucketSources   = []byte("sources")   // id → storedSource (JSON, no text)
-	bucketTexts     = []byte("texts")     // id → text
-	bucketByScope   = []byte("by_scope")  // scopeKey 0 id → nil
-	bucketHashes    = []byte("hashes")    // scopeKey 0 hash → id
-	bucketURLs      = []byte("urls")      // scopeKey 0 url → id
-	bucketPending   = []byte("pending")   // id → pendingOp: index work not yet known done
-	bucketAudit     = []byte("audit")     // seq → AuditEntry
-	bucketQuestions = []byte("questions") // scopeKey 0 time seq → QuestionRecord
-	bucketDigest    = []byte("digest")    // guild → DigestSettings
-	bucketMeta      = []byte("meta")
-	bucketFeeds     = []byte("feeds") // feed id → Feed (see feedstore.go)
-	allBuckets      = [][]byte{bucketSources, bucketTexts, bucketByScope, bucketHashes, bucketURLs,
-		bucketPending, bucketAudit, bucketQuestions, bucketDigest, bucketMeta, bucketFeeds,
-		bucketFollowUpQueue}
+// store is the library's source of truth: bbolt in the data directory by
+// default (boltStore), or a PostgreSQL database that several processes
+// share (pgStore). Each holds everything but the Bleve index, which is
+// derived from it. Transactions see one consistent state; Update runs one
+// writer at a time (across processes, for PostgreSQL) and commits only
+// when fn returns nil.
+type store interface {
+	View(ctx context.Context, fn func(storeTx) error) error
+	Update(ctx context.Context, fn func(storeTx) error) error
+	// Batch is Update for small writes independent of every other
+	// writer's (the question log): bbolt coalesces concurrent ones into
+	// one commit; PostgreSQL runs them beside other writers, so that an
+	// import in another process does not hold up /ask.
+	Batch(ctx context.Context, fn func(storeTx) error) error
+	Close() error
+}
 
-	metaSeeded = []byte("seeded")
-)
+// read runs fn in a read transaction of st and returns what it found.
+func read[T any](ctx context.Context, st store, fn func(storeTx) (T, error)) (T, error) {
+	var out T
+	err := st.View(ctx, func(tx storeTx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}
+
+// storeTx is what the library reads and writes inside one transaction.
+// Lookups of something absent return its zero value and false (or ""),
+// never an error.
+type storeTx interface {
+	// Source returns a source without its text.
+	Source(id string) (storedSource, bool, error)
+	Text(id string) (string, error)
+	// PutSource writes s, its text and its lookup and catalog keys,
+	// replacing old (the source stored under the same id) if given, and
+	// records the index work owed (a pendingOp).
+	PutSource(s storedSource, old *storedSource) error
+	// DeleteSource removes s with its keys and records its removal from
+	// the index as owed.
+	DeleteSource(s storedSource) error
+	// SourceIDByHash and SourceIDByURL find a source of scope by its text
+	// hash or URL; "" when there is none.
+	SourceIDByHash(scope, hash string) (string, error)
+	SourceIDByURL(scope, url string) (string, error)
+	// ScopeSourceIDs lists the ids of scope's sources.
+	ScopeSourceIDs(scope string) ([]string, error)
+	// AllSourceIDs lists every source id, sorted.
+	AllSourceIDs() ([]string, error)
+	// CountSources counts every source and those outside the shared scope.
+	CountSources() (total, guild int64, err error)
+	// SourceCount counts scope's sources.
+	SourceCount(scope string) (int, error)
+	// NewestIDs returns the n newest source ids of the scopes, newest
+	// first (ties by id).
+	NewestIDs(scopes []string, n int) ([]string, error)
+	// Names returns at most limit catalog names of scope starting with
+	// prefix, by name then id.
+	Names(scope, prefix string, limit int) ([]catalogName, error)
+	// ExactNames returns scope's catalog entries whose name is name.
+	ExactNames(scope, name string) ([]catalogName, error)
+
+	// Pending lists the index work owed; PendingCount counts it.
+	Pending() ([]pendingJob, error)
+	PendingCount() (int, error)
+	ClearPending(ids []string) error
+	ClearAllPending() error
+
+	AddAudit(e AuditEntry) error
+	// Audit returns every audit entry, oldest first.
+	Audit() ([]AuditEntry, error)
+
+	// Meta returns the value of a library-wide setting; nil when unset.
+	Meta(key string) ([]byte, error)
+	PutMeta(key string, v []byte) error
+
+	// AddQuestion logs a question of scope asked at at: rec builds the
+	// record from the id the store gives it. Then it deletes scope's
+	// questions past the retention and beyond limit, oldest first.
+	AddQuestion(scope string, at time.Time, rec func(id string) QuestionRecord, limit uint64) (string, error)
+	// Questions returns scope's questions at or after since (not before
+	// the epoch), oldest first.
+	Questions(scope string, since time.Time) ([]QuestionRecord, error)
+	Question(scope, id string) (QuestionRecord, bool, error)
+	// MarkFollowedUp sets FollowedUp on scope's questions ids; unknown
+	// ids are ignored.
+	MarkFollowedUp(scope string, ids []string) error
+
+	DigestSettings(scope string) (DigestSettings, bool, error)
+	PutDigestSettings(scope string, s DigestSettings) error
+	AllDigestSettings() ([]DigestSettings, error)
+	// ClaimDigest records that scope's digest of day is being posted;
+	// false when it was claimed before (by any process).
+	ClaimDigest(scope, day string, at time.Time) (bool, error)
+	// ReleaseDigest gives a claim up (the post failed), so the day can
+	// be claimed again; an unclaimed day is no error.
+	ReleaseDigest(scope, day string) error
+
+	Feed(id string) (Feed, bool, error)
+	PutFeed(f Feed) error
+	DeleteFeed(id string) error
+	// AllFeeds returns every feed, in no particular order.
+	AllFeeds() ([]Feed, error)
+
+	// QueueFollowUp queues the follow-up check of source id of scope,
+	// unless it is queued already.
+	QueueFollowUp(scope, id string, at time.Time) error
+	// FollowUpJobs returns the queued checks, oldest first.
+	FollowUpJobs() ([]FollowUpJob, error)
+	// DeleteFollowUpJob removes a queued check; an unknown id is no error.
+	DeleteFollowUpJob(id string) error
+}
+
+// change is one change to a source, in the order of the store's change
+// sequence: what an index that lags behind has to apply.
+type change struct {
+	Seq     int64
+	ID      string
+	Removed bool
+	// Stale is how many sentence documents an index holding an older
+	// version of the source may have.
+	Stale int
+	// Source and Text are the source as stored, unless Removed.
+	Source storedSource
+	Text   string
+}
+
+// changeLog is a store that numbers its source changes, so that every
+// process can keep its own index in step (pgStore).
+type changeLog interface {
+	// LastChange returns the sequence number of the latest change.
+	LastChange(ctx context.Context) (int64, error)
+	// ChangesSince returns the changes after seq, oldest first, at most
+	// limit, with the sources as they are now; for a source changed
+	// several times only the latest.
+	ChangesSince(ctx context.Context, seq int64, limit int) ([]change, error)
+	// ChangeCount counts the changes after seq.
+	ChangeCount(ctx context.Context, seq int64) (int, error)
+	// Listen starts listening for changes committed from now on.
+	Listen(ctx context.Context) (changeListener, error)
+}
+
+// changeListener wakes when the store's sources change.
+type changeListener interface {
+	// Wait returns when a change was committed since the last Wait, or
+	// with an error when ctx ends or the connection is lost (then the
+	// listener is spent: Close it and Listen again).
+	Wait(ctx context.Context) error
+	Close()
+}
+
+// catalogName is one catalog entry: a name of a source and its kind
+// (nameStart, nameWord, nameHandle).
+type catalogName struct {
+	Name string
+	ID   string
+	Kind byte
+}
+
+// pendingJob is index work owed for one source.
+type pendingJob struct {
+	ID string
+	Op pendingOp
+}
 
 // storedSource is a source as the store keeps it: metadata and sentence
 // spans, with the text in its own bucket so listings never decode it.
@@ -61,116 +203,6 @@ func scopeKey(scope string) string {
 	return scope
 }
 
-func scopedKey(scope, rest string) []byte {
-	return []byte(scopeKey(scope) + "\x00" + rest)
-}
-
-func createBuckets(tx *bolt.Tx) error {
-	for _, b := range allBuckets {
-		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-			return fmt.Errorf("create bucket %s: %w", b, err)
-		}
-	}
-	return ensureCatalog(tx)
-}
-
-func getSource(tx *bolt.Tx, id string) (storedSource, bool, error) {
-	raw := tx.Bucket(bucketSources).Get([]byte(id))
-	if raw == nil {
-		return storedSource{}, false, nil
-	}
-	var s storedSource
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return storedSource{}, false, fmt.Errorf("decode source %s: %w", id, err)
-	}
-	return s, true, nil
-}
-
-func getText(tx *bolt.Tx, id string) string {
-	return string(tx.Bucket(bucketTexts).Get([]byte(id)))
-}
-
-// putSource writes s (and its text) with its lookup keys, replacing old if
-// given, and marks it pending for the index.
-func putSource(tx *bolt.Tx, s storedSource, old *storedSource) error {
-	stale := 0
-	if old != nil {
-		if err := deleteKeys(tx, *old); err != nil {
-			return err
-		}
-		stale = len(old.Spans)
-	}
-	text := s.Text
-	s.Text = ""
-	raw, err := json.Marshal(s)
-	if err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketSources).Put([]byte(s.ID), raw); err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketTexts).Put([]byte(s.ID), []byte(text)); err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketByScope).Put(scopedKey(s.Scope, s.ID), nil); err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketHashes).Put(scopedKey(s.Scope, s.Hash), []byte(s.ID)); err != nil {
-		return err
-	}
-	if s.URL != "" {
-		if err := tx.Bucket(bucketURLs).Put(scopedKey(s.Scope, s.URL), []byte(s.ID)); err != nil {
-			return err
-		}
-	}
-	if err := catalogPut(tx, s.Source); err != nil {
-		return err
-	}
-	return putPending(tx, s.ID, pendingOp{Stale: stale})
-}
-
-// deleteKeys removes the lookup keys of s, but only where they still point
-// to s (a later source may own the same hash).
-func deleteKeys(tx *bolt.Tx, s storedSource) error {
-	if err := tx.Bucket(bucketByScope).Delete(scopedKey(s.Scope, s.ID)); err != nil {
-		return err
-	}
-	if err := catalogDelete(tx, s.Source); err != nil {
-		return err
-	}
-	for _, k := range []struct {
-		bucket []byte
-		key    string
-	}{{bucketHashes, s.Hash}, {bucketURLs, s.URL}} {
-		if k.key == "" {
-			continue
-		}
-		b := tx.Bucket(k.bucket)
-		key := scopedKey(s.Scope, k.key)
-		if string(b.Get(key)) == s.ID {
-			if err := b.Delete(key); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func putPending(tx *bolt.Tx, id string, op pendingOp) error {
-	if prev := tx.Bucket(bucketPending).Get([]byte(id)); prev != nil {
-		// Work already owed for an older version: keep the larger debt.
-		var p pendingOp
-		if json.Unmarshal(prev, &p) == nil && p.Stale > op.Stale {
-			op.Stale = p.Stale
-		}
-	}
-	raw, err := json.Marshal(op)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucketPending).Put([]byte(id), raw)
-}
-
 // AuditEntry records one change to the library: who did what, when.
 type AuditEntry struct {
 	At       time.Time `json:"at"`
@@ -181,45 +213,24 @@ type AuditEntry struct {
 	Title    string    `json:"title"`
 }
 
-func putAudit(tx *bolt.Tx, e AuditEntry) error {
-	b := tx.Bucket(bucketAudit)
-	seq, err := b.NextSequence()
-	if err != nil {
-		return err
-	}
-	raw, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	return b.Put(binary.BigEndian.AppendUint64(nil, seq), raw)
-}
-
 // Audit returns the changes made in scope (all scopes when all is true),
 // oldest first.
 func (l *Library) Audit(scope string, all bool) ([]AuditEntry, error) {
-	out, err := readAll(l.db, bucketAudit, func(e AuditEntry) bool { return all || e.Scope == scope })
+	if err := l.checkOpen(); err != nil {
+		return nil, err
+	}
+	var out []AuditEntry
+	err := l.st.View(context.Background(), func(tx storeTx) error {
+		entries, err := tx.Audit()
+		for _, e := range entries {
+			if all || e.Scope == scope {
+				out = append(out, e)
+			}
+		}
+		return err
+	})
 	if err != nil {
 		return nil, errorf("read audit log: %w", err)
 	}
 	return out, nil
-}
-
-// readAll decodes every JSON value of bucket, in key order, keeping those
-// keep accepts (all of them when keep is nil): the one view-and-decode
-// loop of the store.
-func readAll[T any](db *bolt.DB, bucket []byte, keep func(T) bool) ([]T, error) {
-	var out []T
-	err := db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucket).ForEach(func(_, v []byte) error {
-			var x T
-			if err := json.Unmarshal(v, &x); err != nil {
-				return err
-			}
-			if keep == nil || keep(x) {
-				out = append(out, x)
-			}
-			return nil
-		})
-	})
-	return out, err
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2/document"
 	index "github.com/blevesearch/bleve_index_api"
-	bolt "go.etcd.io/bbolt"
 )
 
 // Term statistics per scope. A guild sees the shared scope and its own
@@ -34,7 +33,7 @@ const (
 	indexLayout = "2: guild text fields"
 )
 
-var metaIndexLayout = []byte("index_layout")
+const metaIndexLayout = "index_layout"
 
 // guildTextField is the field holding the text of scope's sentences.
 func guildTextField(scope string) string { return fieldGuildText + ":" + scopeKey(scope) }
@@ -51,12 +50,16 @@ func (ix *indexes) addGuildText(doc *document.Document, scope, text string) {
 // layoutCurrent reports whether the index was written with indexLayout.
 // An index without guild sentences needs no rebuild: it has nothing to
 // put in the guild fields.
-func layoutCurrent(tx *bolt.Tx, guildSources int64) bool {
-	return guildSources == 0 || string(tx.Bucket(bucketMeta).Get(metaIndexLayout)) == indexLayout
+func layoutCurrent(tx storeTx, guildSources int64) (bool, error) {
+	if guildSources == 0 {
+		return true, nil
+	}
+	v, err := tx.Meta(metaIndexLayout)
+	return string(v) == indexLayout, err
 }
 
-func markLayout(tx *bolt.Tx) error {
-	return tx.Bucket(bucketMeta).Put(metaIndexLayout, []byte(indexLayout))
+func markLayout(tx storeTx) error {
+	return tx.PutMeta(metaIndexLayout, []byte(indexLayout))
 }
 
 // vocab answers term statistics of the sentence index as seen from one

@@ -71,7 +71,7 @@ func TestOldIndexGetsGuildFields(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "lib")
 	lib := openTest(t, dir, nil)
 	mustAdd(t, lib, Source{Title: "Plant memo", Scope: guildA, Text: memoA})
-	if err := lib.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Delete(metaIndexLayout) }); err != nil {
+	if err := boltDB(t, lib).Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Delete([]byte(metaIndexLayout)) }); err != nil {
 		t.Fatal(err)
 	}
 	// Index its sentences again as the old layout did: no guild fields.

@@ -92,7 +92,7 @@ type asker interface {
 	close() error
 }
 
-var engines = map[string]engine{"sitrep": sitrepEngine{}, "fts5": fts5Engine{}}
+var engines = map[string]engine{"sitrep": sitrepEngine{}, "sitrep-pg": sitrepPGEngine{}, "fts5": fts5Engine{}}
 
 // importChunk is how many sources each engine takes per call or
 // transaction, as the CLI's import does.
@@ -101,7 +101,11 @@ const importChunk = 2048
 type sitrepEngine struct{}
 
 func (sitrepEngine) build(ctx context.Context, dir string, c *Corpus) (int, error) {
-	lib, err := search.Open(ctx, dir, search.Options{})
+	return buildSitrep(ctx, dir, c, search.Options{})
+}
+
+func buildSitrep(ctx context.Context, dir string, c *Corpus, opts search.Options) (int, error) {
+	lib, err := search.Open(ctx, dir, opts)
 	if err != nil {
 		return 0, err
 	}
