@@ -217,23 +217,18 @@ func sentenceWords(text string) []word {
 	return out
 }
 
-// sentenceKind reports what kinds of answer a sentence holds, leaving out
-// what the question itself says: "who leads the MEK" is not answered by a
-// sentence whose only name is "MEK". asked holds the question's words, lower
-// case, and its index terms.
-func sentenceKind(text string, asked map[string]bool) kind {
-	k, _ := sentenceKinds(text, asked, nil)
-	return k
-}
-
 // nearWords is how many words away from a question's word a thing of the
 // kind asked must stand to count as near it: "more than 5,000 surveillance
 // cameras" holds the count of cameras, "Last October" in the same sentence
 // as "cameras" but far from it does not date them.
 const nearWords = 4
 
-// sentenceKinds is sentenceKind, and the kinds it holds near the words
-// at (byte offsets in text of the question's words, ascending).
+// sentenceKinds reports what kinds of answer a sentence holds (all),
+// leaving out what the question itself says: "who leads the MEK" is not
+// answered by a sentence whose only name is "MEK". asked holds the
+// question's words, lower case, and its index terms. near is the kinds it
+// holds within nearWords words of a question's word; at holds their byte
+// offsets in text, ascending.
 func sentenceKinds(text string, asked map[string]bool, at []int) (all, near kind) {
 	ws := sentenceWords(text)
 	var k kind
