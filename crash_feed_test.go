@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -122,36 +121,22 @@ func TestCrashDuringFeedPoll(t *testing.T) {
 
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		cmd := run(ctx, "feed", "poll")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("round %d: poll failed: %v", r, err)
+		switch wasKilled, err := runKilledAfter(t, cmd, killAfter); {
+		case wasKilled:
+			killed++
+			got := feedItems(t, runToEnd("sources", "--json"), feedID)
+			switch stored := len(got); {
+			case stored <= before:
+				landed[0]++
+			case stored < want:
+				landed[1]++
+			default:
+				landed[2]++
 			}
+		case err != nil:
+			t.Fatalf("round %d: poll failed: %v", r, err)
+		default:
 			finished++
-		case <-time.After(killAfter):
-			cmd.Process.Signal(syscall.SIGKILL)
-			err := <-done
-			if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-				killed++
-				got := feedItems(t, runToEnd("sources", "--json"), feedID)
-				switch stored := len(got); {
-				case stored <= before:
-					landed[0]++
-				case stored < want:
-					landed[1]++
-				default:
-					landed[2]++
-				}
-			} else if err != nil {
-				t.Fatalf("round %d: poll failed: %v", r, err)
-			} else {
-				finished++
-			}
 		}
 		cancel()
 

@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -63,22 +62,14 @@ func TestCrashImportPostgreSQL(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		cmd := run(ctx, killedData, "import", file)
 		start := time.Now()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("import ended before the kill: %v", err)
-			}
-			est = time.Since(start)
-		case <-time.After(time.Duration(float64(est) * (0.3 + 0.7*rng.Float64()))):
-			cmd.Process.Signal(syscall.SIGKILL)
-			<-done
+		switch wasKilled, err := runKilledAfter(t, cmd, time.Duration(float64(est)*(0.3+0.7*rng.Float64()))); {
+		case wasKilled:
 			killed++
 			landed = append(landed, storedOf(t, dsn, fmt.Sprintf("pg%d-%%", r)))
+		case err != nil:
+			t.Fatalf("import ended before the kill: %v", err)
+		default:
+			est = time.Since(start)
 		}
 		// The same import again, from another process with a fresh --data.
 		if out, err := run(ctx, filepath.Join(work, fmt.Sprintf("again%d", r)), "import", file).CombinedOutput(); err != nil {

@@ -365,6 +365,27 @@ func (lab *crashLab) command(ctx context.Context, stdin string, args ...string) 
 	return cmd, &out, &errOut
 }
 
+// runKilledAfter starts cmd and kills it with SIGKILL after delay unless it
+// ends first. It reports whether the kill ended it, and what Wait returned.
+func runKilledAfter(t *testing.T, cmd *exec.Cmd, delay time.Duration) (killed bool, err error) {
+	t.Helper()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	timer := time.NewTimer(delay)
+	defer timer.Stop()
+	select {
+	case err = <-done:
+	case <-timer.C:
+		cmd.Process.Signal(syscall.SIGKILL)
+		err = <-done
+	}
+	ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL, err
+}
+
 // runKilled starts a command and kills it with SIGKILL after a random
 // delay. It reports whether the command finished (exit 0) first.
 func (lab *crashLab) runKilled(kind string, args ...string) (finished bool, stdout, stderr string) {
@@ -382,27 +403,12 @@ func (lab *crashLab) runKilled(kind string, args ...string) (finished bool, stdo
 	defer cancel()
 	cmd, out, errOut := lab.command(ctx, "", args...)
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		lab.t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	timer := time.NewTimer(delay)
-	defer timer.Stop()
-	var err error
-	select {
-	case err = <-done:
-	case <-timer.C:
-		cmd.Process.Signal(syscall.SIGKILL)
-		err = <-done
-	}
+	killed, err := runKilledAfter(lab.t, cmd, delay)
 	elapsed := time.Since(start)
-	if ps := cmd.ProcessState; ps != nil {
-		if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL {
-			lab.count(kind, true)
-			noPanic(lab.t, kind+" (killed)", errOut.String())
-			return false, out.String(), errOut.String()
-		}
+	if killed {
+		lab.count(kind, true)
+		noPanic(lab.t, kind+" (killed)", errOut.String())
+		return false, out.String(), errOut.String()
 	}
 	lab.count(kind, false)
 	if err != nil {

@@ -99,6 +99,11 @@ func getSource(tx *bolt.Tx, id string) (storedSource, bool, error) {
 	if raw == nil {
 		return storedSource{}, false, nil
 	}
+	return decodeSource(id, raw)
+}
+
+// decodeSource decodes a stored source record, as both stores keep it.
+func decodeSource(id string, raw []byte) (storedSource, bool, error) {
 	var s storedSource
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return storedSource{}, false, fmt.Errorf("decode source %s: %w", id, err)

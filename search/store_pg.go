@@ -266,11 +266,7 @@ func (t pgTx) Source(id string) (storedSource, bool, error) {
 	if !ok {
 		return storedSource{}, false, err
 	}
-	var s storedSource
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return storedSource{}, false, fmt.Errorf("decode source %s: %w", id, err)
-	}
-	return s, true, nil
+	return decodeSource(id, raw)
 }
 
 func (t pgTx) Text(id string) (string, error) {
