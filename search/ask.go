@@ -21,7 +21,6 @@ import (
 // answer_test.go); see README for the figures. They are variables so the
 // tuning test can vary them; nothing else changes them.
 var (
-	articleCandidates  = 100  // articles whose sentences may answer
 	sentenceCandidates = 200  // sentence hits considered per question
 	rerankDepth        = 40   // candidates analysed for the answer's evidence
 	contextArticles    = 5    // top articles whose hits bring their neighbours in
@@ -435,12 +434,14 @@ func sourceIn(ids []string) query.Query {
 // whether they hold the kind of thing asked for (a number for "how many",
 // a name for "who"), and which question words stand side by side.
 func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]candidate, error) {
-	articles, order, err := l.articleScores(ctx, p, q.Scope, q.SourceID, max(articleCandidates, want))
+	// Only the articles whose sentences are searched are fetched: the
+	// sentence stage reads nothing of the others.
+	articles, order, err := l.articleScores(ctx, p, q.Scope, q.SourceID, max(int(sentenceArticles), want))
 	if err != nil || len(order) == 0 {
 		return nil, err
 	}
 	size := max(sentenceCandidates, want*10)
-	sq := bleve.NewConjunctionQuery(termsQuery(p, fieldText, 1), sourceIn(order[:min(len(order), max(int(sentenceArticles), want))]))
+	sq := bleve.NewConjunctionQuery(termsQuery(p, fieldText, 1), sourceIn(order))
 	req := bleve.NewSearchRequestOptions(sq, size, 0, false)
 	res, err := l.ix.sentences.SearchInContext(ctx, req)
 	if err != nil {
