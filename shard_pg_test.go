@@ -65,12 +65,12 @@ func TestShardProcessesPostgreSQL(t *testing.T) {
 	)
 	f.addSource(server(0), "Valmora crane collapse",
 		"The harbour crane at Pier 9 in Valmora collapsed on Tuesday night, the port authority said. Two dock workers were injured.")
-	t.Logf("/source add in %s: answered there after %v", server(0).Name,
-		f.waitAnswer(server(0), craneQuestion, craneMark, time.Now()))
+	took, asks := f.waitAnswer(server(0), craneQuestion, craneMark, time.Now())
+	t.Logf("/source add in %s: answered there after %v (/ask #%d)", server(0).Name, took, asks)
 	f.addSource(server(1), "Lighthouse keeper retires",
 		"The lighthouse keeper of Port Averly, Maren Holt, retired on 3 March after forty years of service. She kept the light burning through eleven winters alone.")
-	t.Logf("/source add in %s: answered there after %v", server(1).Name,
-		f.waitAnswer(server(1), lighthouseQuestion, lighthouseMark, time.Now()))
+	took, asks = f.waitAnswer(server(1), lighthouseQuestion, lighthouseMark, time.Now())
+	t.Logf("/source add in %s: answered there after %v (/ask #%d)", server(1).Name, took, asks)
 	// One server's sources never answer in another, on the same shard or not.
 	for _, k := range []int{1, 2, 3} {
 		if a := f.ask(server(k), craneQuestion); answeredWith(a, craneMark) {
@@ -91,8 +91,8 @@ func TestShardProcessesPostgreSQL(t *testing.T) {
 	}
 	imported := time.Now()
 	for _, g := range f.guilds {
-		t.Logf("the CLI's import answered in %s (shard %d) %v after the import returned", g.Name, f.owner(g),
-			f.waitAnswer(g, tunnelQuestion, tunnelMark, imported))
+		took, asks := f.waitAnswer(g, tunnelQuestion, tunnelMark, imported)
+		t.Logf("the CLI's import answered in %s (shard %d) %v after the import returned (/ask #%d there)", g.Name, f.owner(g), took, asks)
 	}
 
 	f.setDigests()
@@ -148,15 +148,15 @@ func answeredWith(a shardReply, mark string) bool {
 }
 
 // waitAnswer asks question in g until the answer holds mark, and returns
-// how long after since it first did. It fails the test when that takes
-// more than visibleWithin.
-func (f *shardFleet) waitAnswer(g discordtest.Guild, question, mark string, since time.Time) time.Duration {
+// how long after since it first did, and how many asks that took. It fails
+// the test when that takes more than visibleWithin.
+func (f *shardFleet) waitAnswer(g discordtest.Guild, question, mark string, since time.Time) (took time.Duration, asks int) {
 	f.t.Helper()
 	for {
 		a := f.ask(g, question)
-		took := time.Since(since)
+		took, asks = time.Since(since), asks+1
 		if answeredWith(a, mark) {
-			return took
+			return took, asks
 		}
 		if took > visibleWithin {
 			f.t.Fatalf("%s (shard %d): %q not answered from the new source %v after it was added: %s\n%s",
