@@ -27,7 +27,7 @@ const visibleWithin = 5 * time.Second
 //   - a source imported into the shared library by `sitrep import`, a third
 //     process with a third --data, is answered from the servers of both
 //     shards within 5 s (their indexes follow the store's notifications);
-//   - after /digest set every server's digest is posted exactly once across
+//   - after /digest set every server's digest is posted by its owner, once across
 //     both shards, and shard 1 restarted during the day does not post its
 //     servers' again;
 //   - shard 1 killed with SIGKILL and restarted on an empty --data rebuilds

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -23,7 +24,8 @@ import (
 // and 1/2, each with its own data directory (what the embedded store
 // allows), against one fake Discord that routes each server's events to its
 // shard. Each process answers only the /ask of its own servers, and after
-// /digest set in every server, each server's digest is posted exactly once.
+// /digest set in every server, each server's digest is posted exactly once,
+// by its owner.
 func TestShardProcesses(t *testing.T) {
 	f := newShardFleet(t, 2, 4)
 	for id := range f.shards {
@@ -293,7 +295,8 @@ func (f *shardFleet) digests(channel string) int {
 	return n
 }
 
-// waitDigests waits until every server has a digest.
+// waitDigests waits until every server has a digest, and checks that its
+// owner posted it: the owner's log says so, no other shard's does.
 func (f *shardFleet) waitDigests() {
 	f.t.Helper()
 	for _, g := range f.guilds {
@@ -302,6 +305,13 @@ func (f *shardFleet) waitDigests() {
 				f.t.Fatalf("%s: no digest\n%s", g.Name, f.allLogs())
 			}
 			time.Sleep(50 * time.Millisecond)
+		}
+		posted := regexp.MustCompile(`msg="digest posted".* guild=` + g.ID + ` `)
+		waitLogMatch(f.ctx, f.t, f.shards[f.owner(g)].logs, posted)
+		for id, p := range f.shards {
+			if id != f.owner(g) && p != nil && posted.MatchString(p.logs.String()) {
+				f.t.Errorf("%s: shard %d posted a digest; shard %d owns the server", g.Name, id, f.owner(g))
+			}
 		}
 	}
 }
@@ -320,9 +330,15 @@ func (f *shardFleet) checkOneDigestEach() {
 // waitLog waits until buf contains s.
 func waitLog(ctx context.Context, tb testing.TB, buf *lockedBuffer, s string) {
 	tb.Helper()
-	for !strings.Contains(buf.String(), s) {
+	waitLogMatch(ctx, tb, buf, regexp.MustCompile(regexp.QuoteMeta(s)))
+}
+
+// waitLogMatch waits until buf matches re.
+func waitLogMatch(ctx context.Context, tb testing.TB, buf *lockedBuffer, re *regexp.Regexp) {
+	tb.Helper()
+	for !re.MatchString(buf.String()) {
 		if ctx.Err() != nil {
-			tb.Fatalf("the log never said %q:\n%s", s, buf)
+			tb.Fatalf("the log never matched %s:\n%s", re, buf)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
