@@ -4,6 +4,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -22,14 +23,15 @@ const visibleWithin = 5 * time.Second
 // 0/2 and 1/2 on one PostgreSQL library, each with its own --data (the
 // index only), against the fake Discord:
 //   - each answers only the interactions of its own servers;
-//   - a source added with /source add in a server of shard 0 is answered
-//     from that server within 5 s, and from no other server;
+//   - a source added with /source add in a server (one of each shard) is
+//     answered from that server within 5 s, and the crane one from no
+//     other server;
 //   - a source imported into the shared library by `sitrep import`, a third
 //     process with a third --data, is answered from the servers of both
 //     shards within 5 s (their indexes follow the store's notifications);
-//   - after /digest set every server's digest is posted by its owner, once across
-//     both shards, and shard 1 restarted during the day does not post its
-//     servers' again;
+//   - after /digest set every server's digest is posted by its owner, once
+//     across both shards, and shard 1 restarted during the day does not
+//     post its servers' again;
 //   - shard 1 killed with SIGKILL and restarted on an empty --data rebuilds
 //     its index from the store and answers its servers' questions as
 //     before, its servers' own sources included.
@@ -79,20 +81,27 @@ func TestShardProcessesPostgreSQL(t *testing.T) {
 	}
 
 	// A source for every server, imported by the CLI into the shared library.
-	importer := newCLI(t)
-	importer.env["SITREP_DATABASE_URL"] = dsn
 	file := filepath.Join(t.TempDir(), "tunnel.jsonl")
 	line := `{"id":"korsa-tunnel","title":"Korsa tunnel reopens","outlet":"Wire","published":"2026-03-02","text":"The Korsa mountain tunnel reopened to traffic on Monday after eleven weeks of repairs, the transport ministry said. Lorries must still use the old pass."}`
 	if err := os.WriteFile(file, []byte(line+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if code, out, errOut := importer.run("", "import", file); code != 0 || !strings.Contains(out, "imported 1 new") {
-		t.Fatalf("import: exit %d: %s %s", code, out, errOut)
+	importer := exec.Command(f.bin, "import", "--data", filepath.Join(t.TempDir(), "data"), file)
+	importer.Dir = t.TempDir() // no stray .env
+	importer.Env = []string{"HOME=" + t.TempDir(), "PATH=/usr/bin:/bin", "SITREP_DATABASE_URL=" + dsn}
+	if out, err := importer.CombinedOutput(); err != nil || !strings.Contains(string(out), "imported 1 new") {
+		t.Fatalf("sitrep import: %v\n%s", err, out)
 	}
 	imported := time.Now()
 	for _, g := range f.guilds {
 		took, asks := f.waitAnswer(g, tunnelQuestion, tunnelMark, imported)
 		t.Logf("the CLI's import answered in %s (shard %d) %v after the import returned (/ask #%d there)", g.Name, f.owner(g), took, asks)
+	}
+
+	// Both shards started at once on the empty database: the four seeds
+	// are stored once, beside the two servers' sources and the import.
+	if n := storedOf(t, dsn, "%"); n != 4+2+1 {
+		t.Errorf("the store holds %d sources, want 7 (4 seeds, 2 added in servers, 1 imported)", n)
 	}
 
 	f.setDigests()
