@@ -15,6 +15,7 @@ import (
 	"sitrep/bot"
 	"sitrep/bot/discordtest"
 	"sitrep/config"
+	"sitrep/internal/pgtest"
 )
 
 // served is `sitrep serve` running in-process against a fake Discord.
@@ -63,6 +64,37 @@ func startServe(t *testing.T, env map[string]string) *served {
 	return s
 }
 
+// ops finds where serve serves metrics and health in its log, and returns
+// a GET of a path there (status 0 when nothing answers) and a poll until
+// ok holds, failing the test when its wait ends first.
+func (s *served) ops(t *testing.T) (get func(path string) (int, string), poll func(what string, ok func() bool)) {
+	t.Helper()
+	m := opsAddr.FindStringSubmatch(s.stderr.String())
+	if m == nil {
+		t.Fatalf("the log does not say where metrics are served:\n%s", s.stderr)
+	}
+	base := "http://" + m[1]
+	get = func(path string) (int, string) {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	poll = func(what string, ok func() bool) {
+		t.Helper()
+		for !ok() {
+			if s.wait.Err() != nil {
+				t.Fatalf("%s: not within 20 s", what)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	return get, poll
+}
+
 var opsAddr = regexp.MustCompile(`msg="serving metrics and health".* addr=(127\.0\.0\.1:[0-9]+)`)
 
 // TestServeMetricsAndHealth runs `sitrep serve` with SITREP_METRICS_ADDR:
@@ -73,28 +105,7 @@ func TestServeMetricsAndHealth(t *testing.T) {
 	if _, err := s.srv.WaitRequest(s.wait, "PUT", "/applications/{app}/commands"); err != nil {
 		t.Fatal(err)
 	}
-	m := opsAddr.FindStringSubmatch(s.stderr.String())
-	if m == nil {
-		t.Fatalf("the log does not say where metrics are served:\n%s", s.stderr)
-	}
-	base := "http://" + m[1]
-	get := func(path string) (int, string) {
-		resp, err := http.Get(base + path)
-		if err != nil {
-			return 0, err.Error()
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
-	}
-	poll := func(what string, ok func() bool) {
-		for !ok() {
-			if s.wait.Err() != nil {
-				t.Fatalf("%s: not within 20 s", what)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
+	get, poll := s.ops(t)
 	poll("healthz 200", func() bool {
 		code, body := get("/healthz")
 		return code == http.StatusOK && strings.Contains(body, `"gateway":"ok"`) && strings.Contains(body, `"store":"ok"`)
@@ -116,6 +127,42 @@ func TestServeMetricsAndHealth(t *testing.T) {
 	if code, body := get("/healthz"); code != 0 {
 		t.Errorf("healthz still answers after serve returned: %d %s", code, body)
 	}
+}
+
+// TestServeHealthFollowsPostgreSQL: with the library in PostgreSQL,
+// /healthz says the store is unwell while the server is down, and well
+// again once it is back, without restarting serve.
+func TestServeHealthFollowsPostgreSQL(t *testing.T) {
+	pg := pgtest.NewServer(t)
+	s := startServe(t, map[string]string{"SITREP_METRICS_ADDR": "127.0.0.1:0", "SITREP_DATABASE_URL": pg.NewDatabase(t)})
+	if _, err := s.srv.WaitRequest(s.wait, "PUT", "/applications/{app}/commands"); err != nil {
+		t.Fatal(err)
+	}
+	get, poll := s.ops(t)
+	healthy := func() bool {
+		code, body := get("/healthz")
+		return code == http.StatusOK && strings.Contains(body, `"store":"ok"`)
+	}
+	poll("healthz 200 with PostgreSQL up", healthy)
+
+	if err := pg.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	var down string
+	poll("healthz 503 with PostgreSQL stopped", func() bool {
+		code, body := get("/healthz")
+		down = body
+		return code == http.StatusServiceUnavailable && !strings.Contains(body, `"store":"ok"`) && strings.Contains(body, `"gateway":"ok"`)
+	})
+	t.Logf("healthz with PostgreSQL stopped: %s", down)
+	if strings.Contains(down, "password") {
+		t.Errorf("healthz shows a secret: %s", down)
+	}
+
+	if err := pg.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	poll("healthz 200 with PostgreSQL back", healthy)
 }
 
 // TestServeAsShard: SITREP_SHARD=1/2 makes `sitrep serve` identify as
