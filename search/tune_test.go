@@ -12,7 +12,7 @@ import (
 )
 
 // TestTune is the tuning harness, off unless SITREP_TUNE names settings to
-// compare, e.g. SITREP_TUNE='base; kind=0.5; article=0.9,wordnet=off'. Each
+// compare, e.g. SITREP_TUNE='base; w.kind=1.5; firstarticle=0.6,wordnet=off'. Each
 // setting is run on the dev halves of the question sets and on TIME and a
 // quarter of BBC's headlines, all through Ask. It never reads the test
 // halves.
