@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"sitrep/internal/invalid"
 )
 
 // Names of the environment variables Load reads.
@@ -241,7 +243,7 @@ func Load(getenv func(string) string) (Config, error) {
 		case "error":
 			c.LogLevel = slog.LevelError
 		default:
-			bad(EnvLogLevel, fmt.Errorf("%q is not a level: use debug, info, warn or error", clip(v)))
+			bad(EnvLogLevel, fmt.Errorf("%q is not a level: use debug, info, warn or error", invalid.Clip(v)))
 		}
 	}
 	if v := get(EnvLogFormat); v != "" {
@@ -249,14 +251,14 @@ func Load(getenv func(string) string) (Config, error) {
 		case LogFormatText, LogFormatJSON:
 			c.LogFormat = f
 		default:
-			bad(EnvLogFormat, fmt.Errorf("%q is not a format: use text or json", clip(v)))
+			bad(EnvLogFormat, fmt.Errorf("%q is not a format: use text or json", invalid.Clip(v)))
 		}
 	}
 	if v := get(EnvFeedInterval); v != "" {
 		d, err := time.ParseDuration(v)
 		switch {
 		case err != nil:
-			bad(EnvFeedInterval, fmt.Errorf("%q is not a duration: write it like 15m or 1h", clip(v)))
+			bad(EnvFeedInterval, fmt.Errorf("%q is not a duration: write it like 15m or 1h", invalid.Clip(v)))
 		case d < MinFeedInterval || d > MaxFeedInterval:
 			bad(EnvFeedInterval, fmt.Errorf("%s is out of range: between %s and %s", d, MinFeedInterval, MaxFeedInterval))
 		default:
@@ -405,17 +407,17 @@ func ParseAPIBase(v string) (APIBase, error) {
 		// Checked first and not quoted: credentials would be logged with it.
 		return APIBase{}, errors.New("the URL must not contain a user name or password")
 	case u.Scheme != "http" && u.Scheme != "https":
-		return APIBase{}, fmt.Errorf("%q must start with https:// (or http:// for a local test server); want e.g. %s", clip(v), DefaultAPIBase)
+		return APIBase{}, fmt.Errorf("%q must start with https:// (or http:// for a local test server); want e.g. %s", invalid.Clip(v), DefaultAPIBase)
 	case u.Host == "":
-		return APIBase{}, fmt.Errorf("%q has no host; want e.g. %s", clip(v), DefaultAPIBase)
+		return APIBase{}, fmt.Errorf("%q has no host; want e.g. %s", invalid.Clip(v), DefaultAPIBase)
 	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
-		return APIBase{}, fmt.Errorf("%q must not have a query or fragment; want e.g. %s", clip(v), DefaultAPIBase)
+		return APIBase{}, fmt.Errorf("%q must not have a query or fragment; want e.g. %s", invalid.Clip(v), DefaultAPIBase)
 	case u.Opaque != "":
-		return APIBase{}, fmt.Errorf("%q is not a base URL; want e.g. %s", clip(v), DefaultAPIBase)
+		return APIBase{}, fmt.Errorf("%q is not a base URL; want e.g. %s", invalid.Clip(v), DefaultAPIBase)
 	}
 	m := apiPath.FindStringSubmatch(u.EscapedPath())
 	if m == nil {
-		return APIBase{}, fmt.Errorf("%q must end in a versioned API path like /api/v9/; want e.g. %s", clip(v), DefaultAPIBase)
+		return APIBase{}, fmt.Errorf("%q must end in a versioned API path like /api/v9/; want e.g. %s", invalid.Clip(v), DefaultAPIBase)
 	}
 	return APIBase{Root: u.Scheme + "://" + u.Host + m[1], Version: m[2]}, nil
 }
@@ -429,5 +431,5 @@ func parseBool(v string) (bool, error) {
 	case "0", "false", "no":
 		return false, nil
 	}
-	return false, fmt.Errorf("%q is not a boolean: use 1/0, true/false or yes/no", clip(v))
+	return false, fmt.Errorf("%q is not a boolean: use 1/0, true/false or yes/no", invalid.Clip(v))
 }

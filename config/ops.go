@@ -5,6 +5,8 @@ import (
 	"net"
 	"strconv"
 	"strings"
+
+	"sitrep/internal/invalid"
 )
 
 // parseListenAddr checks a host:port to listen on: the host may be empty
@@ -13,13 +15,13 @@ import (
 func parseListenAddr(v string) (string, error) {
 	host, port, err := net.SplitHostPort(v)
 	if err != nil {
-		return "", fmt.Errorf("%q is not host:port; want e.g. 127.0.0.1:9090 or :9090", clip(v))
+		return "", fmt.Errorf("%q is not host:port; want e.g. 127.0.0.1:9090 or :9090", invalid.Clip(v))
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		return "", fmt.Errorf("%q: the port must be a number from 0 to 65535", clip(v))
+		return "", fmt.Errorf("%q: the port must be a number from 0 to 65535", invalid.Clip(v))
 	}
 	if host != "" && net.ParseIP(host) == nil && !validHostname(host) {
-		return "", fmt.Errorf("%q: %q is neither an IP address nor a host name", clip(v), clip(host))
+		return "", fmt.Errorf("%q: %q is neither an IP address nor a host name", invalid.Clip(v), invalid.Clip(host))
 	}
 	return v, nil
 }
@@ -69,17 +71,17 @@ type Shard struct {
 func ParseShard(v string) (Shard, error) {
 	id, count, ok := strings.Cut(strings.TrimSpace(v), "/")
 	if !ok {
-		return Shard{}, fmt.Errorf("%q is not ID/COUNT; want e.g. 0/2 for the first of two shards", clip(v))
+		return Shard{}, fmt.Errorf("%q is not ID/COUNT; want e.g. 0/2 for the first of two shards", invalid.Clip(v))
 	}
 	i, err1 := strconv.Atoi(strings.TrimSpace(id))
 	n, err2 := strconv.Atoi(strings.TrimSpace(count))
 	switch {
 	case err1 != nil || err2 != nil:
-		return Shard{}, fmt.Errorf("%q: ID and COUNT must be whole numbers, e.g. 0/2", clip(v))
+		return Shard{}, fmt.Errorf("%q: ID and COUNT must be whole numbers, e.g. 0/2", invalid.Clip(v))
 	case n < 1:
-		return Shard{}, fmt.Errorf("%q: COUNT must be at least 1", clip(v))
+		return Shard{}, fmt.Errorf("%q: COUNT must be at least 1", invalid.Clip(v))
 	case i < 0 || i >= n:
-		return Shard{}, fmt.Errorf("%q: the shard ID must be from 0 to COUNT-1 (0 <= ID < COUNT)", clip(v))
+		return Shard{}, fmt.Errorf("%q: the shard ID must be from 0 to COUNT-1 (0 <= ID < COUNT)", invalid.Clip(v))
 	}
 	return Shard{ID: i, Count: n}, nil
 }

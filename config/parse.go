@@ -2,11 +2,12 @@ package config
 
 import (
 	"errors"
-	"fmt"
-	"sitrep/bot/schedule"
 	"strconv"
 	"strings"
 	"time"
+
+	"sitrep/bot/schedule"
+	"sitrep/internal/invalid"
 )
 
 // The parse errors below are written for people and say what a valid value
@@ -51,10 +52,10 @@ func ParseTimezone(s string) (*time.Location, error) {
 func ParseSnowflake(s string) (string, error) {
 	id := strings.TrimSpace(s)
 	if len(id) < 17 || len(id) > 20 || !allDigits(id) {
-		return "", invalidValue(ErrInvalidSnowflake, " %q: want 17 to 20 digits (in Discord, turn on Developer Mode and use Copy ID)", clip(id))
+		return "", invalid.Value(ErrInvalidSnowflake, " %q: want 17 to 20 digits (in Discord, turn on Developer Mode and use Copy ID)", invalid.Clip(id))
 	}
 	if _, err := strconv.ParseUint(id, 10, 64); err != nil {
-		return "", invalidValue(ErrInvalidSnowflake, " %q: too large for a Discord id", id)
+		return "", invalid.Value(ErrInvalidSnowflake, " %q: too large for a Discord id", id)
 	}
 	return id, nil
 }
@@ -66,41 +67,4 @@ func allDigits(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-// clip shortens a value quoted back in an error so a pasted essay does not
-// flood the log.
-func clip(s string) string {
-	const limit = 40
-	if len(s) <= limit {
-		return s
-	}
-	r := []rune(s)
-	if len(r) <= limit {
-		return s
-	}
-	return string(r[:limit]) + "…"
-}
-
-// valueError is a value that does not parse: the sentinel it wraps, then
-// the detail (what was given, what is wanted).
-type valueError struct {
-	sentinel error
-	detail   string
-}
-
-func invalidValue(sentinel error, format string, args ...any) error {
-	return &valueError{sentinel: sentinel, detail: fmt.Sprintf(format, args...)}
-}
-
-func (e *valueError) Error() string { return e.sentinel.Error() + e.detail }
-
-// Unwrap returns the sentinel.
-func (e *valueError) Unwrap() error { return e.sentinel }
-
-// UserMessage returns the error as a sentence a moderator can read, without
-// a final full stop; the sentinels start with a lower-case ASCII letter.
-func (e *valueError) UserMessage() string {
-	msg := e.Error()
-	return strings.ToUpper(msg[:1]) + msg[1:]
 }

@@ -6,7 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"sitrep/internal/invalid"
 )
 
 // The parse errors are written for people and say what a valid value looks
@@ -48,7 +49,7 @@ func (c TimeOfDay) Valid() bool {
 // time it could not read back.
 func (c TimeOfDay) MarshalText() ([]byte, error) {
 	if !c.Valid() {
-		return nil, invalidValue(ErrInvalidTimeOfDay, " %d:%d: the hour must be 00-23 and the minutes 00-59", c.Hour, c.Minute)
+		return nil, invalid.Value(ErrInvalidTimeOfDay, " %d:%d: the hour must be 00-23 and the minutes 00-59", c.Hour, c.Minute)
 	}
 	return []byte(c.String()), nil
 }
@@ -72,15 +73,15 @@ func ParseTimeOfDay(s string) (TimeOfDay, error) {
 	t := strings.TrimSpace(s)
 	hh, mm, ok := strings.Cut(t, ":")
 	if !ok || len(hh) < 1 || len(hh) > 2 || len(mm) != 2 || !allDigits(hh) || !allDigits(mm) {
-		return TimeOfDay{}, invalidValue(ErrInvalidTimeOfDay, " %q: use 24-hour HH:MM, e.g. 09:00 or 17:30", t)
+		return TimeOfDay{}, invalid.Value(ErrInvalidTimeOfDay, " %q: use 24-hour HH:MM, e.g. 09:00 or 17:30", t)
 	}
 	h, _ := strconv.Atoi(hh) // digits only, at most 2: cannot fail
 	m, _ := strconv.Atoi(mm)
 	if h > 23 {
-		return TimeOfDay{}, invalidValue(ErrInvalidTimeOfDay, " %q: the hour must be 00-23", t)
+		return TimeOfDay{}, invalid.Value(ErrInvalidTimeOfDay, " %q: the hour must be 00-23", t)
 	}
 	if m > 59 {
-		return TimeOfDay{}, invalidValue(ErrInvalidTimeOfDay, " %q: the minutes must be 00-59", t)
+		return TimeOfDay{}, invalid.Value(ErrInvalidTimeOfDay, " %q: the minutes must be 00-59", t)
 	}
 	return TimeOfDay{Hour: h, Minute: m}, nil
 }
@@ -168,15 +169,15 @@ func ParseZone(s string) (Zone, error) {
 	name := strings.TrimSpace(s)
 	switch {
 	case name == "":
-		return Zone{}, invalidValue(ErrInvalidTimezone, ": the name is empty; use an IANA name such as Europe/London or UTC")
+		return Zone{}, invalid.Value(ErrInvalidTimezone, ": the name is empty; use an IANA name such as Europe/London or UTC")
 	case name == "Local":
-		return Zone{}, invalidValue(ErrInvalidTimezone, " %q: name the zone itself, e.g. Europe/London or UTC", name)
+		return Zone{}, invalid.Value(ErrInvalidTimezone, " %q: name the zone itself, e.g. Europe/London or UTC", name)
 	case len(name) > maxZoneLen || !ianaName(name):
-		return Zone{}, invalidValue(ErrInvalidTimezone, " %q: use an IANA name such as Europe/London or America/New_York", quoted(name))
+		return Zone{}, invalid.Value(ErrInvalidTimezone, " %q: use an IANA name such as Europe/London or America/New_York", invalid.Clip(name))
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return Zone{}, invalidValue(ErrInvalidTimezone, " %q: unknown zone; use an IANA name such as Europe/London or America/New_York", name)
+		return Zone{}, invalid.Value(ErrInvalidTimezone, " %q: unknown zone; use an IANA name such as Europe/London or America/New_York", name)
 	}
 	return Zone{name: name, loc: loc}, nil
 }
@@ -197,37 +198,4 @@ func ianaName(s string) bool {
 		}
 	}
 	return true
-}
-
-// quoted shortens a value quoted back in an error to 40 runes, so a
-// pasted essay does not flood the log.
-func quoted(s string) string {
-	const limit = 40
-	if utf8.RuneCountInString(s) <= limit {
-		return s
-	}
-	return string([]rune(s)[:limit]) + "…"
-}
-
-// valueError is a value that does not parse: the sentinel it wraps, then
-// the detail (what was given, what is wanted).
-type valueError struct {
-	sentinel error
-	detail   string
-}
-
-func invalidValue(sentinel error, format string, args ...any) error {
-	return &valueError{sentinel: sentinel, detail: fmt.Sprintf(format, args...)}
-}
-
-func (e *valueError) Error() string { return e.sentinel.Error() + e.detail }
-
-// Unwrap returns the sentinel.
-func (e *valueError) Unwrap() error { return e.sentinel }
-
-// UserMessage returns the error as a sentence a moderator can read, without
-// a final full stop; the sentinels start with a lower-case ASCII letter.
-func (e *valueError) UserMessage() string {
-	msg := e.Error()
-	return strings.ToUpper(msg[:1]) + msg[1:]
 }
