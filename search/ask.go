@@ -141,14 +141,13 @@ type prepared struct {
 func (l *Library) prepare(ctx context.Context, question, scope string) (prepared, error) {
 	p := prepared{terms: l.an.questionTerms(question), weight: make(map[string]float64), question: question,
 		kind: askedKind(question), asked: make(map[string]bool), held: make(map[string]bool)}
-	for _, w := range lowerWords(question) {
+	words := lowerWords(question)
+	for _, w := range words {
 		p.asked[w] = true
 		p.aboutSpeaker = p.aboutSpeaker || speechWords[w] || w == "claim" || w == "blamed" || w == "blame"
 	}
 	p.aboutSpeaker = p.aboutSpeaker && p.kind&(kindEntity|kindSpeech) != 0
-	if words := lowerWords(question); len(words) > 0 {
-		p.asks = p.kind != 0 || questionOpeners[words[0]] || strings.HasSuffix(question, "?")
-	}
+	p.asks = p.kind != 0 || len(words) > 0 && questionOpeners[words[0]] || strings.HasSuffix(question, "?")
 	if len(p.terms) == 0 {
 		return p, nil
 	}

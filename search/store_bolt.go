@@ -99,16 +99,18 @@ func getSource(tx *bolt.Tx, id string) (storedSource, bool, error) {
 	if raw == nil {
 		return storedSource{}, false, nil
 	}
-	return decodeSource(id, raw)
+	return decodeRecord[storedSource]("source", id, raw)
 }
 
-// decodeSource decodes a stored source record, as both stores keep it.
-func decodeSource(id string, raw []byte) (storedSource, bool, error) {
-	var s storedSource
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return storedSource{}, false, fmt.Errorf("decode source %s: %w", id, err)
+// decodeRecord decodes a stored JSON record (a source, a feed), as both
+// stores keep them; what names the kind in the error.
+func decodeRecord[T any](what, id string, raw []byte) (T, bool, error) {
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		var zero T
+		return zero, false, fmt.Errorf("decode %s %s: %w", what, id, err)
 	}
-	return s, true, nil
+	return v, true, nil
 }
 
 // Text returns a copy: bbolt's memory is valid only inside the
@@ -531,11 +533,7 @@ func (t boltTx) Feed(id string) (Feed, bool, error) {
 	if raw == nil {
 		return Feed{}, false, nil
 	}
-	var f Feed
-	if err := json.Unmarshal(raw, &f); err != nil {
-		return Feed{}, false, fmt.Errorf("decode feed %s: %w", id, err)
-	}
-	return f, true, nil
+	return decodeRecord[Feed]("feed", id, raw)
 }
 
 func (t boltTx) PutFeed(f Feed) error {

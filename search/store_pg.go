@@ -266,7 +266,7 @@ func (t pgTx) Source(id string) (storedSource, bool, error) {
 	if !ok {
 		return storedSource{}, false, err
 	}
-	return decodeSource(id, raw)
+	return decodeRecord[storedSource]("source", id, raw)
 }
 
 func (t pgTx) Text(id string) (string, error) {
@@ -575,16 +575,12 @@ func (t pgTx) ReleaseDigest(scope, day string) error {
 }
 
 func (t pgTx) Feed(id string) (Feed, bool, error) {
-	var f Feed
 	var raw []byte
 	ok, err := t.one("SELECT record FROM feeds WHERE id = $1", []any{id}, &raw)
 	if !ok {
-		return f, false, err
+		return Feed{}, false, err
 	}
-	if err := json.Unmarshal(raw, &f); err != nil {
-		return Feed{}, false, fmt.Errorf("decode feed %s: %w", id, err)
-	}
-	return f, true, nil
+	return decodeRecord[Feed]("feed", id, raw)
 }
 
 func (t pgTx) PutFeed(f Feed) error {
