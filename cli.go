@@ -102,6 +102,20 @@ func newFlags(e env, name, usage string) *flags {
 	return f
 }
 
+// parseOne parses the flags and the one positional argument a command
+// takes, what it is named in the usage error ("feed add: want one URL, got
+// 2 arguments").
+func (f *flags) parseOne(e env, what string) (string, error) {
+	args, err := f.parse(e)
+	if err != nil {
+		return "", err
+	}
+	if len(args) != 1 {
+		return "", usagef("%s: want one %s, got %d arguments", f.Name(), what, len(args))
+	}
+	return args[0], nil
+}
+
 // parse parses flags anywhere among the arguments ("ask 'q' --json" works)
 // and returns the positional ones.
 func (f *flags) parse(e env) ([]string, error) {

@@ -63,19 +63,16 @@ func (f *flags) follower(ctx context.Context, e env) (*search.Library, *feeds.Fo
 
 func runFeedAdd(ctx context.Context, e env) error {
 	f := newFlags(e, "feed add", "feed add [--data DIR] [--scope GUILD] URL\n\nURL is a feed (RSS, Atom or JSON Feed) or a web page that announces one. Its items\narrive with the next `sitrep feed poll` or check of `sitrep serve`.")
-	args, err := f.parse(e)
+	arg, err := f.parseOne(e, "URL")
 	if err != nil {
 		return err
-	}
-	if len(args) != 1 {
-		return usagef("feed add: want one URL, got %d arguments", len(args))
 	}
 	lib, fol, err := f.follower(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
-	p, err := fol.Add(ctx, *f.scope, args[0], "cli")
+	p, err := fol.Add(ctx, *f.scope, arg, "cli")
 	if err != nil {
 		return fmt.Errorf("feed add: %w", err)
 	}
@@ -148,12 +145,9 @@ func flagSet(f *flags, name string) bool {
 
 func runFeedRemove(ctx context.Context, e env) error {
 	f := newFlags(e, "feed remove", "feed remove [--data DIR] ID\n\nThe sources the feed brought stay in the library.")
-	args, err := f.parse(e)
+	arg, err := f.parseOne(e, "feed ID")
 	if err != nil {
 		return err
-	}
-	if len(args) != 1 {
-		return usagef("feed remove: want one feed ID, got %d arguments", len(args))
 	}
 	lib, err := f.open(ctx, e)
 	if err != nil {
@@ -167,12 +161,12 @@ func runFeedRemove(ctx context.Context, e env) error {
 			return err
 		}
 		for _, fd := range all {
-			if fd.ID == args[0] {
+			if fd.ID == arg {
 				scope = fd.Scope
 			}
 		}
 	}
-	fd, err := lib.RemoveFeed(scope, args[0])
+	fd, err := lib.RemoveFeed(scope, arg)
 	if err != nil {
 		return fmt.Errorf("feed remove: %w", err)
 	}

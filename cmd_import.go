@@ -84,16 +84,13 @@ func parseImportLine(line []byte) (search.Source, error) {
 
 func runImport(ctx context.Context, e env) error {
 	f := newFlags(e, "import", "import [--data DIR] FILE.jsonl\n\nOne article a line: {\"id\",\"title\",\"outlet\",\"url\",\"published\",\"text\"}; only text is required.\nA given id is kept; an existing id is replaced; a bad line is reported and the rest imported.\nFILE may be - for standard input.")
-	args, err := f.parse(e)
+	arg, err := f.parseOne(e, "FILE.jsonl")
 	if err != nil {
 		return err
 	}
-	if len(args) != 1 {
-		return usagef("import: want one FILE.jsonl, got %d arguments", len(args))
-	}
 	in := e.stdin
-	if args[0] != "-" {
-		file, err := os.Open(args[0])
+	if arg != "-" {
+		file, err := os.Open(arg)
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
 		}

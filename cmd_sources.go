@@ -55,19 +55,16 @@ func runSources(ctx context.Context, e env) error {
 
 func runRemove(ctx context.Context, e env) error {
 	f := newFlags(e, "remove", "remove [--data DIR] ID")
-	args, err := f.parse(e)
+	arg, err := f.parseOne(e, "source ID")
 	if err != nil {
 		return err
-	}
-	if len(args) != 1 {
-		return usagef("remove: want one source ID, got %d arguments", len(args))
 	}
 	lib, err := f.open(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
-	s, err := lib.Remove(ctx, *f.scope, args[0], "cli")
+	s, err := lib.Remove(ctx, *f.scope, arg, "cli")
 	if err != nil {
 		return err
 	}
@@ -81,18 +78,15 @@ func runAdd(ctx context.Context, e env) error {
 	outlet := f.String("outlet", "", "who published it")
 	published := f.String("published", "", "publication date, YYYY-MM-DD")
 	link := f.String("url", "", "where it was published")
-	args, err := f.parse(e)
+	arg, err := f.parseOne(e, "FILE or URL")
 	if err != nil {
 		return err
-	}
-	if len(args) != 1 {
-		return usagef("add: want one FILE or URL, got %d arguments", len(args))
 	}
 	cfg, err := f.config(e)
 	if err != nil {
 		return err
 	}
-	art, err := readArticle(ctx, args[0], cfg.AllowPrivateURLs)
+	art, err := readArticle(ctx, arg, cfg.AllowPrivateURLs)
 	if err != nil {
 		return fmt.Errorf("add: %w", err)
 	}
