@@ -60,6 +60,7 @@ var (
 	answeredNearRelief = 0.1
 
 	synonymKnown    = 0.5 // how far a word the library lacks is known through a synonym it holds
+	inflectionBoost = 0.4 // an irregular form of the word asked: "found" for "find"
 	synonymBoost    = 0.6 // a WordNet synonym or derived word next to the word asked
 	nearBoost       = 0.3 // a WordNet word one step more general or specific
 	maxAlts         = 6   // alternatives per question term, best senses first
@@ -206,6 +207,9 @@ func (l *Library) prepare(ctx context.Context, question, scope string) (prepared
 		if w < 0.1 {
 			w = 0.1
 		}
+		if p.asks && lightWords[t.Word] {
+			w *= lightWeight
+		}
 		p.weight[t.Term] = w
 		p.total += w
 		p.known += known * w
@@ -228,7 +232,32 @@ func (l *Library) prepare(ctx context.Context, question, scope string) (prepared
 // count less than the word asked, and only the first few (best senses
 // first) are kept.
 func (l *Library) expand(ctx context.Context, v *vocab, t *queryTerm) error {
-	if !useWordNet || lightWords[t.Word] {
+	if !useWordNet {
+		return nil
+	}
+	// The word's irregular forms count as the word itself, light or not:
+	// "what did the police find" is told as "police found".
+	var forms []string
+	if inflectLight || !lightWords[t.Word] {
+		var err error
+		if forms, err = wordnet.Inflections(t.Word); err != nil {
+			return err
+		}
+	}
+	for _, w := range forms {
+		term := l.wordTerm(w)
+		if term == "" || term == t.Term || t.altBoost(term) > 0 {
+			continue
+		}
+		df, err := v.docFreq(ctx, term)
+		if err != nil {
+			return err
+		}
+		if df > 0 && inflectionBoost > 0 {
+			t.addAlt(term, inflectionBoost)
+		}
+	}
+	if lightWords[t.Word] {
 		return nil
 	}
 	rel, err := wordnet.Lookup(t.Word)
@@ -292,6 +321,16 @@ var lightWords = set("come", "came", "comes", "go", "went", "goes", "gone", "get
 
 // useWordNet turns question expansion with WordNet on.
 var useWordNet = true
+
+// inflectLight adds the irregular forms of light words too ("found" for
+// "find"): +1 hit@1 and +2 hit@3 on the seeds' dev half, none lost on BBC's.
+var inflectLight = true
+
+// lightWeight scales a light word's weight in a question: "get" in "how
+// many cameras did they get into" says little of what is asked, yet in a
+// small library it is rarer than "cameras" (+1 hit@1 on the seeds' dev
+// half, +1 unanswerable declined on each).
+var lightWeight = 0.3
 
 // correctable reports whether a term unknown to the library may be a typo
 // worth correcting: a word long enough, and not a number (a year the

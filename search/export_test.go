@@ -11,7 +11,7 @@ import (
 var Tuning = map[string]*float64{
 	"firstsentence": &sentenceWeight, "firstarticle": &articleWeight, "lead": &leadQuotes, "leadrel": &leadRelevance, "sourcearticle": &sourceArticleWeight,
 	"known": &answeredKnown, "answered": &answeredCoverage, "missing": &answeredMissing, "missingcoverage": &answeredMissingCoverage, "terms": &answeredTerms, "nearrelief": &answeredNearRelief,
-	"synonym": &synonymBoost, "synonymknown": &synonymKnown, "near": &nearBoost, "articlealt": &articleAltBoost,
+	"inflection": &inflectionBoost, "light": &lightWeight, "synonym": &synonymBoost, "synonymknown": &synonymKnown, "near": &nearBoost, "articlealt": &articleAltBoost,
 	"sentencearticles": &sentenceArticles,
 }
 
@@ -48,7 +48,7 @@ func Candidates(l *Library, question string) ([][]float64, []string, bool) {
 }
 
 // TuningSwitches are the on/off choices the harness compares.
-var TuningSwitches = map[string]*bool{"wordnet": &useWordNet, "incident": &useIncidentWords}
+var TuningSwitches = map[string]*bool{"wordnet": &useWordNet, "incident": &useIncidentWords, "inflectlight": &inflectLight}
 
 // RankFeatures lists what the ranking saw of a question's best candidates,
 // for the tuning harness.

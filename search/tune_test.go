@@ -40,12 +40,18 @@ func TestTune(t *testing.T) {
 	for k, v := range search.Tuning {
 		saved[k] = *v
 	}
+	savedSwitches := make(map[string]bool)
+	for k, v := range search.TuningSwitches {
+		savedSwitches[k] = *v
+	}
 	for _, setting := range strings.Split(spec, ";") {
 		setting = strings.TrimSpace(setting)
 		for k, v := range saved {
 			*search.Tuning[k] = v
 		}
-		*search.TuningSwitches["wordnet"], *search.TuningSwitches["incident"] = true, true
+		for k, v := range savedSwitches {
+			*search.TuningSwitches[k] = v
+		}
 		for _, kv := range strings.Split(setting, ",") {
 			k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
 			if !ok {

@@ -39,6 +39,8 @@ type dictionary struct {
 	text   string
 	lemmas []int32 // start of each lemma line, in sorted order
 	forms  []int32 // start of each "=form" line, in sorted order
+	// inflected maps a lemma to its irregular forms: "find" → "found".
+	inflected map[string][]string
 }
 
 var (
@@ -62,6 +64,7 @@ func parse(gz []byte) (dictionary, error) {
 		return d, fmt.Errorf("wordnet: %w", err)
 	}
 	d.text = string(raw)
+	d.inflected = make(map[string][]string)
 	for at := 0; at < len(d.text); {
 		end := strings.IndexByte(d.text[at:], '\n')
 		if end < 0 {
@@ -71,6 +74,11 @@ func parse(gz []byte) (dictionary, error) {
 		case '#', '\n':
 		case '=':
 			d.forms = append(d.forms, int32(at))
+			if f := strings.Split(d.text[at+1:at+end], "\t"); len(f) == 2 {
+				for _, base := range strings.Fields(f[1]) {
+					d.inflected[base] = append(d.inflected[base], f[0])
+				}
+			}
 		default:
 			d.lemmas = append(d.lemmas, int32(at))
 		}
@@ -141,6 +149,30 @@ func Lookup(word string) (Relations, error) {
 		out.Synonyms = appendNew(out.Synonyms, r.Synonyms, word)
 		out.Derived = appendNew(out.Derived, r.Derived, word)
 		out.Near = appendNew(out.Near, r.Near, word)
+	}
+	return out, nil
+}
+
+// Inflections returns the other irregular forms of word's lemmas and the
+// lemmas themselves: "found" for "find", "sold" for "sell", "find" for
+// "found". News text tells in the past tense ("police found"), questions
+// ask in the present ("what did police find"), and the stemmer joins
+// only regular endings.
+func Inflections(word string) ([]string, error) {
+	loadOnce.Do(load)
+	if loadErr != nil {
+		return nil, loadErr
+	}
+	var out []string
+	for _, base := range baseForms(word) {
+		if base != word && !contains(out, base) {
+			out = append(out, base)
+		}
+		for _, f := range dict.inflected[base] {
+			if f != word && !contains(out, f) {
+				out = append(out, f)
+			}
+		}
 	}
 	return out, nil
 }

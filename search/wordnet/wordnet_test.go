@@ -52,3 +52,31 @@ func TestKnown(t *testing.T) {
 		}
 	}
 }
+
+func TestInflections(t *testing.T) {
+	for _, tt := range []struct {
+		word string
+		want []string
+		not  string
+	}{
+		{"find", []string{"found"}, "find"},
+		{"found", []string{"find"}, "found"},
+		{"sell", []string{"sold"}, ""},
+		{"bought", []string{"buy"}, ""},
+		{"rise", []string{"rose", "risen"}, ""},
+		{"hack", nil, "hacker"}, // regular: the stemmer's job, not ours
+	} {
+		got, err := Inflections(tt.word)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tt.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("Inflections(%q) = %v, want %q among them", tt.word, got, w)
+			}
+		}
+		if tt.not != "" && slices.Contains(got, tt.not) {
+			t.Errorf("Inflections(%q) = %v, want no %q", tt.word, got, tt.not)
+		}
+	}
+}
