@@ -235,26 +235,37 @@ func (l *Library) expand(ctx context.Context, v *vocab, t *queryTerm) error {
 	if !useWordNet {
 		return nil
 	}
+	// add adds the words the library holds, up to limit, at boost.
+	add := func(words []string, boost float64, limit int) (int, error) {
+		added := 0
+		for _, w := range words {
+			if added >= limit {
+				break
+			}
+			term := l.wordTerm(w)
+			if term == "" || term == t.Term || t.altBoost(term) > 0 {
+				continue
+			}
+			df, err := v.docFreq(ctx, term)
+			if err != nil {
+				return added, err
+			}
+			if df > 0 {
+				t.addAlt(term, boost)
+				added++
+			}
+		}
+		return added, nil
+	}
 	// The word's irregular forms count as the word itself, light or not:
 	// "what did the police find" is told as "police found".
-	var forms []string
-	if inflectLight || !lightWords[t.Word] {
-		var err error
-		if forms, err = wordnet.Inflections(t.Word); err != nil {
-			return err
-		}
-	}
-	for _, w := range forms {
-		term := l.wordTerm(w)
-		if term == "" || term == t.Term || t.altBoost(term) > 0 {
-			continue
-		}
-		df, err := v.docFreq(ctx, term)
+	if inflectionBoost > 0 && (inflectLight || !lightWords[t.Word]) {
+		forms, err := wordnet.Inflections(t.Word)
 		if err != nil {
 			return err
 		}
-		if df > 0 && inflectionBoost > 0 {
-			t.addAlt(term, inflectionBoost)
+		if _, err := add(forms, inflectionBoost, len(forms)); err != nil {
+			return err
 		}
 	}
 	if lightWords[t.Word] {
@@ -264,34 +275,18 @@ func (l *Library) expand(ctx context.Context, v *vocab, t *queryTerm) error {
 	if err != nil {
 		return err
 	}
-	added := 0
-	try := func(words []string, boost float64) error {
-		for _, w := range words {
-			if added >= maxAlts {
-				return nil
-			}
-			term := l.wordTerm(w)
-			if term == "" || term == t.Term || t.altBoost(term) > 0 {
-				continue
-			}
-			df, err := v.docFreq(ctx, term)
-			if err != nil {
-				return err
-			}
-			if df > 0 {
-				t.addAlt(term, boost)
-				added++
-			}
+	left := maxAlts
+	for _, group := range []struct {
+		words []string
+		boost float64
+	}{{rel.Synonyms, synonymBoost}, {rel.Derived, synonymBoost}, {rel.Near, nearBoost}} {
+		n, err := add(group.words, group.boost, left)
+		if err != nil {
+			return err
 		}
-		return nil
+		left -= n
 	}
-	if err := try(rel.Synonyms, synonymBoost); err != nil {
-		return err
-	}
-	if err := try(rel.Derived, synonymBoost); err != nil {
-		return err
-	}
-	return try(rel.Near, nearBoost)
+	return nil
 }
 
 // wordTerm is the index term a WordNet word analyses to, or "" when it is
