@@ -163,6 +163,15 @@ func runImport(ctx context.Context, e env) error {
 	if err := flush(); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
+	if total.Added+total.Replaced > 0 {
+		// One index segment instead of several: questions run faster.
+		if progress {
+			fmt.Fprintf(e.stderr, "\r%d lines read, %d sources stored; merging the index", lineNo, total.Added+total.Replaced)
+		}
+		if err := lib.Compact(ctx); err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+	}
 	if progress {
 		fmt.Fprintln(e.stderr)
 	}

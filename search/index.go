@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
@@ -112,6 +114,22 @@ func openIndexes(dir string) (*indexes, bool, error) {
 		return nil, false, err
 	}
 	return ix, createdA || createdS, nil
+}
+
+// compact merges each index into one segment (see Library.Compact).
+func (ix *indexes) compact(ctx context.Context) error {
+	for _, bi := range []bleve.Index{ix.articles, ix.sentences} {
+		adv, err := bi.Advanced()
+		if err != nil {
+			return err
+		}
+		if s, ok := adv.(*scorch.Scorch); ok {
+			if err := s.ForceMerge(ctx, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return ctx.Err()
 }
 
 func (ix *indexes) Close() error {

@@ -159,6 +159,22 @@ func (l *Library) Close() error {
 	return nil
 }
 
+// Compact merges each index into one segment. Bleve leaves what a bulk
+// import wrote in several segments, and a question looks every term up in
+// each of them: at 100k passages, merging the six sentence segments into
+// one took 0.8 s and cut the CPU of 650 questions, process start
+// included, by 17%. Questions and writes may go on meanwhile; sitrep
+// import calls it once at the end.
+func (l *Library) Compact(ctx context.Context) error {
+	if l.quit.Load() {
+		return errorf("compact: %w", ErrClosed)
+	}
+	if err := l.ix.compact(ctx); err != nil {
+		return errorf("compact: %w", err)
+	}
+	return nil
+}
+
 // Dir returns the data directory.
 func (l *Library) Dir() string { return l.dir }
 

@@ -3,13 +3,16 @@ package search
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -651,4 +654,65 @@ func TestScopeFilterDoesNotChangeScores(t *testing.T) {
 			}
 		}
 	}
+}
+
+// segments is how many segments each index's current snapshot holds.
+func segments(tb testing.TB, lib *Library) (articles, sentences int) {
+	tb.Helper()
+	count := func(bi bleve.Index) int {
+		adv, err := bi.Advanced()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer r.Close()
+		return len(r.(*scorch.IndexSnapshot).Segments())
+	}
+	return count(lib.ix.articles), count(lib.ix.sentences)
+}
+
+func TestCompactLeavesOneSegmentAndTheSameAnswers(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	ctx := context.Background()
+	// Bleve merges small segments as it persists them: import until each
+	// index holds several.
+	texts := []string{articleCameras, articleWeather, articleHospital}
+	for i := 0; ; i++ {
+		src := Source{ID: fmt.Sprint(i), Text: texts[i%len(texts)] + fmt.Sprintf(" Report %d.", i)}
+		if _, err := lib.Import(ctx, []Source{src}, ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if a, s := segments(t, lib); a > 1 && s > 1 {
+			break
+		} else if i == 200 {
+			t.Fatalf("200 imports left %d article and %d sentence segments; the test needs more than one", a, s)
+		}
+	}
+	q := Query{Question: "how many cameras were hacked?", Limit: 10}
+	before := ask(t, lib, q)
+	if err := lib.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if a, s := segments(t, lib); a != 1 || s != 1 {
+		t.Errorf("after Compact: %d article and %d sentence segments, want 1 and 1", a, s)
+	}
+	after := ask(t, lib, q)
+	if len(after.Quotes) == 0 || !reflect.DeepEqual(quoteTexts(before), quoteTexts(after)) || before.Answered != after.Answered {
+		t.Errorf("answers changed by Compact:\nbefore %v %q\nafter  %v %q", before.Answered, quoteTexts(before), after.Answered, quoteTexts(after))
+	}
+	lib.Close()
+	if err := lib.Compact(ctx); !errors.Is(err, ErrClosed) {
+		t.Errorf("Compact after Close: %v, want ErrClosed", err)
+	}
+}
+
+func quoteTexts(a Answer) []string {
+	var out []string
+	for _, q := range a.Quotes {
+		out = append(out, fmt.Sprintf("%s %.6f", q.Text, q.Score))
+	}
+	return out
 }

@@ -120,6 +120,11 @@ func buildSitrep(ctx context.Context, dir string, c *Corpus, opts search.Options
 			return 0, fmt.Errorf("%d sources failed, first: %v", len(res.Failed), res.Failed[0])
 		}
 	}
+	// As sitrep import does at its end.
+	if err := lib.Compact(ctx); err != nil {
+		lib.Close()
+		return 0, err
+	}
 	st, err := lib.Stats(search.SharedScope)
 	if err != nil {
 		lib.Close()
