@@ -58,3 +58,21 @@ func TestSentenceKindsNear(t *testing.T) {
 		}
 	}
 }
+
+func TestSentenceKindsCause(t *testing.T) {
+	for _, tt := range []struct {
+		text  string
+		cause bool
+	}{
+		{"These strong gains were in part put down to consumers spending gift vouchers.", true},
+		{"The firm discontinued the drug after disappointing clinical trial results.", true},
+		{"The group struck in a bid to embarrass the government.", true},
+		{"The firm discontinued the drug after the summer.", false},
+		{"Prices came down from 5% in January.", false},
+	} {
+		all, _ := sentenceKinds(tt.text, map[string]bool{}, nil)
+		if got := all&kindCause != 0; got != tt.cause {
+			t.Errorf("%q: holds a reason = %v, want %v", tt.text, got, tt.cause)
+		}
+	}
+}
