@@ -48,7 +48,7 @@ func Candidates(l *Library, question string) ([][]float64, []string, bool) {
 }
 
 // TuningSwitches are the on/off choices the harness compares.
-var TuningSwitches = map[string]*bool{"wordnet": &useWordNet, "incident": &useIncidentWords, "inflectlight": &inflectLight, "aftercause": &useAfterCause}
+var TuningSwitches = map[string]*bool{"wordnet": &useWordNet, "incident": &useIncidentWords, "inflectlight": &inflectLight, "aftercause": &useAfterCause, "years": &useYears}
 
 // RankFeatures lists what the ranking saw of a question's best candidates,
 // for the tuning harness.

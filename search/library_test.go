@@ -203,6 +203,22 @@ func TestTypoTolerance(t *testing.T) {
 	}
 }
 
+func TestAYearAskedMustBeSaid(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	mustAdd(t, lib, Source{Title: "Final", Text: "Greece won the 2004 European Championship, beating Portugal 1-0 in the final in Lisbon.\nThe winning goal came from a header."})
+	mustAdd(t, lib, Source{Title: "Weather", Text: articleWeather})
+	if ans := ask(t, lib, Query{Question: "who won the 2004 european championship?"}); !ans.Answered {
+		t.Errorf("the year the text says: not answered: %+v", ans)
+	}
+	ans := ask(t, lib, Query{Question: "who won the 2008 european championship?"})
+	if ans.Answered {
+		t.Errorf("a year the library never mentions: answered with %q", ans.Quotes[0].Text)
+	}
+	if len(ans.Quotes) == 0 {
+		t.Error("the closest passages are gone with the verdict")
+	}
+}
+
 func TestDuplicatesRefused(t *testing.T) {
 	lib := openTest(t, t.TempDir(), nil)
 	first := mustAdd(t, lib, Source{Title: "Cameras", URL: "https://example.com/a", Text: articleCameras})
