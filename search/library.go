@@ -375,6 +375,13 @@ func (l *Library) rebuildLocked(ctx context.Context) error {
 			return err
 		}
 	}
+	// A rebuild is a bulk import: leave one segment, as sitrep import
+	// does (see Compact). Questions work without it, only slower.
+	if len(ids) > 0 {
+		if err := l.ix.compact(ctx); err != nil {
+			l.log.Warn("merging the rebuilt index", "err", err)
+		}
+	}
 	if l.changes != nil {
 		if err := l.setIndexedChange(last); err != nil {
 			return err

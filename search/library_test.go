@@ -725,6 +725,31 @@ func TestCompactLeavesOneSegmentAndTheSameAnswers(t *testing.T) {
 	}
 }
 
+func TestRebuildLeavesOneSegment(t *testing.T) {
+	dir := t.TempDir()
+	lib := openTest(t, dir, nil)
+	// More sources than one batch of the rebuild holds: each batch is a
+	// segment of its own until merged.
+	srcs := make([]Source, 0, 2*importBatch+100)
+	for i := range cap(srcs) {
+		srcs = append(srcs, Source{ID: fmt.Sprint(i), Text: fmt.Sprintf("Report %d says the cameras were hacked on day %d.", i, i)})
+	}
+	if _, err := lib.Import(context.Background(), srcs, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	lib.Close()
+	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
+		t.Fatal(err)
+	}
+	lib = openTest(t, dir, nil)
+	if a, s := segments(t, lib); a != 1 || s != 1 {
+		t.Errorf("after the rebuild: %d article and %d sentence segments, want 1 and 1", a, s)
+	}
+	if ans := ask(t, lib, Query{Question: "report 2047 cameras"}); !quotedFrom(ans, "2047") {
+		t.Error("the last batch is not searchable after the rebuild")
+	}
+}
+
 func quoteTexts(a Answer) []string {
 	var out []string
 	for _, q := range a.Quotes {
