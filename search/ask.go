@@ -154,11 +154,6 @@ func (l *Library) prepare(ctx context.Context, question, scope string) (prepared
 	if len(p.terms) == 0 {
 		return p, nil
 	}
-	for _, t := range p.terms {
-		if isYear(t.Term) {
-			p.years = append(p.years, t.Term)
-		}
-	}
 	v, err := l.vocab(scope)
 	if err != nil {
 		return p, err
@@ -222,6 +217,15 @@ func (l *Library) prepare(ctx context.Context, question, scope string) (prepared
 		p.known += known * w
 		if p.held[t.Term] {
 			p.heaviest = max(p.heaviest, w)
+		}
+	}
+	// A year the question names counts against an article that never
+	// says it only where the library names that year elsewhere: news
+	// rarely names its own year ("on Thursday"), so a library that never
+	// says "2022" may well be about 2022.
+	for _, t := range p.terms {
+		if isYear(t.Term) && p.held[t.Term] {
+			p.years = append(p.years, t.Term)
 		}
 	}
 	if changed {

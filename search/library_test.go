@@ -206,16 +206,26 @@ func TestTypoTolerance(t *testing.T) {
 func TestAYearAskedMustBeSaid(t *testing.T) {
 	lib := openTest(t, t.TempDir(), nil)
 	mustAdd(t, lib, Source{Title: "Final", Text: "Greece won the 2004 European Championship, beating Portugal 1-0 in the final in Lisbon.\nThe winning goal came from a header."})
+	mustAdd(t, lib, Source{Title: "Hosts", Text: "Austria and Switzerland will host the next tournament in 2008.\nTickets go on sale in the spring."})
 	mustAdd(t, lib, Source{Title: "Weather", Text: articleWeather})
 	if ans := ask(t, lib, Query{Question: "who won the 2004 european championship?"}); !ans.Answered {
-		t.Errorf("the year the text says: not answered: %+v", ans)
+		t.Errorf("the year the article says: not answered: %+v", ans)
 	}
-	ans := ask(t, lib, Query{Question: "who won the 2008 european championship?"})
+	// The library speaks of 2008, but not in the article about the final.
+	ans := ask(t, lib, Query{Question: "who won the 2008 european championship final?"})
 	if ans.Answered {
-		t.Errorf("a year the library never mentions: answered with %q", ans.Quotes[0].Text)
+		t.Errorf("a year the article never says: answered with %q", ans.Quotes[0].Text)
 	}
 	if len(ans.Quotes) == 0 {
 		t.Error("the closest passages are gone with the verdict")
+	}
+	// A year the library never names is no evidence: news rarely names
+	// its own year (none of the seeds says 2022).
+	lib = openTest(t, t.TempDir(), nil)
+	mustAdd(t, lib, Source{Title: "Cameras", Text: articleCameras})
+	mustAdd(t, lib, Source{Title: "Weather", Text: articleWeather})
+	if ans := ask(t, lib, Query{Question: "how many surveillance cameras in tehran did the group hack in 2022?"}); !ans.Answered {
+		t.Errorf("a year no source names: not answered: %+v", ans)
 	}
 }
 
