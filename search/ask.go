@@ -133,7 +133,7 @@ type prepared struct {
 	// as a topic or a headline.
 	asks     bool
 	asked    map[string]bool // the question's words, lower case
-	years    []string        // the years the question names ("2006"), as terms
+	years    []string        // the years the question names that the library holds ("2006")
 	held     map[string]bool // the terms the library holds
 	heaviest float64         // the highest weight of a term the library holds
 }
@@ -192,6 +192,13 @@ func (l *Library) prepare(ctx context.Context, question, scope string) (prepared
 		if df > 0 {
 			known = 1
 			p.held[t.Term] = true
+			// A year counts against an article that never says it only
+			// where the library names it elsewhere: news rarely names its
+			// own year ("on Thursday"), so a library that never says
+			// "2022" may well be about 2022.
+			if isYear(t.Term) {
+				p.years = append(p.years, t.Term)
+			}
 		}
 		for _, alt := range t.Alts {
 			n, err := v.docFreq(ctx, alt.Term)
@@ -217,15 +224,6 @@ func (l *Library) prepare(ctx context.Context, question, scope string) (prepared
 		p.known += known * w
 		if p.held[t.Term] {
 			p.heaviest = max(p.heaviest, w)
-		}
-	}
-	// A year the question names counts against an article that never
-	// says it only where the library names that year elsewhere: news
-	// rarely names its own year ("on Thursday"), so a library that never
-	// says "2022" may well be about 2022.
-	for _, t := range p.terms {
-		if isYear(t.Term) && p.held[t.Term] {
-			p.years = append(p.years, t.Term)
 		}
 	}
 	if changed {
@@ -452,7 +450,6 @@ type candidate struct {
 	terms     map[string]bool
 	sorted    []string // the same terms, sorted
 	hl        []Highlight
-	yearsHeld bool                 // its article says every year the question names
 	feat      [numFeatures]float64 // what the ranking weighs (features.go)
 }
 
@@ -572,7 +569,6 @@ func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]ca
 			c.missing = p.missing(around...)
 			c.termShare = p.termShare(around...)
 		}
-		c.yearsHeld = saysAll(text, p.years)
 		if p.kind != 0 {
 			var at []int
 			for _, t := range toks {
@@ -717,11 +713,6 @@ func (p prepared) termShare(sets ...map[string]bool) float64 {
 // ("how many Airbus jets did Ryanair order" is not answered by Ryanair's
 // Boeing order) unless it covers most of the rest.
 func (p prepared) answers(c candidate) bool {
-	// A year asked about must be one the quote's article says: "who won
-	// the 2006 world cup" is not answered by a story of 2004's.
-	if useYears && !c.yearsHeld {
-		return false
-	}
 	need := answeredCoverage
 	if p.kind&c.near != 0 {
 		need -= answeredNearRelief
@@ -737,6 +728,27 @@ func (p prepared) answers(c candidate) bool {
 	// The question's most telling word is in none of them: only a quote
 	// that covers most of the rest still answers.
 	return c.missing < answeredMissing*p.heaviest || c.context >= answeredMissingCoverage
+}
+
+// answered is the verdict on a question's candidates, best first: the
+// best one answers (prepared.answers), and its article says every year the
+// question names that the library holds: "who won the 2006 world cup" is
+// not answered by a story of 2004's. Only the best one's article is read.
+func (l *Library) answered(p prepared, cands []candidate) (bool, error) {
+	if len(cands) == 0 || !p.answers(cands[0]) {
+		return false, nil
+	}
+	if !useYears || len(p.years) == 0 {
+		return true, nil
+	}
+	_, text, err := l.load(cands[0].source)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil // removed since ranked
+	}
+	if err != nil {
+		return false, err
+	}
+	return saysAll(text, p.years), nil
 }
 
 // isYear reports whether term is a year a question may name: 1900–2099.
@@ -812,7 +824,9 @@ func (l *Library) ask(ctx context.Context, q Query) (Answer, error) {
 	}
 	// The verdict is separate from the quotes: without an answer they are
 	// the closest passages, which callers show as such.
-	ans.Answered = len(cands) > 0 && p.answers(cands[0])
+	if ans.Answered, err = l.answered(p, cands); err != nil {
+		return ans, err
+	}
 	quotes := arrange(group(cands), cands)
 	ans.Total = len(quotes)
 	if q.Offset < len(quotes) {
