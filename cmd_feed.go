@@ -9,9 +9,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"sitrep/ingest"
 	"sitrep/search"
 	"sitrep/search/feeds"
-	"sitrep/search/ingest"
 )
 
 // feedCommands are the subcommands of `sitrep feed`.

@@ -11,10 +11,10 @@ import (
 
 	"sitrep/bot"
 	"sitrep/config"
+	"sitrep/ingest"
 	"sitrep/ops"
 	"sitrep/search"
 	"sitrep/search/feeds"
-	"sitrep/search/ingest"
 )
 
 // runServe runs the Discord bot until the context ends (Ctrl-C or

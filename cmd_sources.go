@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"text/tabwriter"
 
+	"sitrep/ingest"
 	"sitrep/search"
-	"sitrep/search/ingest"
 )
 
 func runSources(ctx context.Context, e env) error {

@@ -22,12 +22,12 @@ import (
 // guard (which refuses all but loopback before connect and records
 // "would have connected to 10.0.0.1"), or it never dials at all.
 var literalAddressAllowed = map[string]map[string]addressUse{
-	"search/ingest/fetch_test.go": {
+	"ingest/fetch_test.go": {
 		"TestFetchRefusals":       throughGuard,
 		"TestFetchRefusalMessage": throughGuard,
 		"TestIsInternal":          neverDials, // a table for the address predicate
 	},
-	"search/ingest/netguard_test.go": {
+	"ingest/netguard_test.go": {
 		"TestNetGuardRefusesWithoutTheCheck": throughGuard,
 	},
 	"loopback_test.go": {

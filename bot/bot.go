@@ -19,10 +19,10 @@ import (
 
 	"sitrep/bot/schedule"
 	"sitrep/config"
+	"sitrep/ingest"
 	"sitrep/ops"
 	"sitrep/search"
 	"sitrep/search/feeds"
-	"sitrep/search/ingest"
 )
 
 // Intents are the gateway intents the bot needs: interactions arrive

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"sitrep/ingest"
 	"sitrep/search/feeds"
-	"sitrep/search/ingest"
 )
 
 // TestDepsAreExplicit pins New's contract: a wrapped library keeps the

@@ -16,9 +16,9 @@ import (
 
 	"sitrep/bot/discordtest"
 	"sitrep/bot/schedule/schedtest"
+	"sitrep/ingest"
 	"sitrep/search"
 	"sitrep/search/feeds"
-	"sitrep/search/ingest"
 )
 
 // herald is a local news site with an RSS feed on 127.0.0.1: items is how

@@ -16,8 +16,8 @@ import (
 
 	"sitrep/bot/discordtest"
 	"sitrep/bot/schedule/schedtest"
+	"sitrep/ingest"
 	"sitrep/search"
-	"sitrep/search/ingest"
 	"sitrep/seeds"
 )
 

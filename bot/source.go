@@ -10,8 +10,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"sitrep/ingest"
 	"sitrep/search"
-	"sitrep/search/ingest"
 )
 
 // Custom ids of /source's components.

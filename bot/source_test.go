@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"sitrep/ingest"
 	"sitrep/search"
-	"sitrep/search/ingest"
 )
 
 // TestIngestFailure: what a moderator reads when a link cannot be added

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"sitrep/config"
+	"sitrep/ingest"
 	"sitrep/search"
-	"sitrep/search/ingest"
 )
 
 // TestUserMessage pins the one way the bot words errors: the words an error

@@ -8,7 +8,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
-	"sitrep/search/ingest"
+	"sitrep/ingest"
 )
 
 // maxDiscovered bounds the feed links taken from one page.

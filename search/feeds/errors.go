@@ -7,7 +7,7 @@ import (
 	"net"
 	"strings"
 
-	"sitrep/search/ingest"
+	"sitrep/ingest"
 )
 
 // Describe says in a sentence what went wrong with a feed, for /feed list,

@@ -22,8 +22,8 @@ import (
 
 	"github.com/mmcdole/gofeed"
 
+	"sitrep/ingest"
 	"sitrep/search"
-	"sitrep/search/ingest"
 )
 
 // Defaults of Options.

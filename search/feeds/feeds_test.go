@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"sitrep/ingest"
 	"sitrep/search"
-	"sitrep/search/ingest"
 )
 
 // site is a local news site on 127.0.0.1 with an RSS and an Atom feed whose
