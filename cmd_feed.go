@@ -9,9 +9,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"sitrep/feeds"
 	"sitrep/ingest"
 	"sitrep/search"
-	"sitrep/search/feeds"
 )
 
 // feedCommands are the subcommands of `sitrep feed`.

@@ -11,10 +11,10 @@ import (
 
 	"sitrep/bot"
 	"sitrep/config"
+	"sitrep/feeds"
 	"sitrep/ingest"
 	"sitrep/ops"
 	"sitrep/search"
-	"sitrep/search/feeds"
 )
 
 // runServe runs the Discord bot until the context ends (Ctrl-C or

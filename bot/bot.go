@@ -19,10 +19,10 @@ import (
 
 	"sitrep/bot/schedule"
 	"sitrep/config"
+	"sitrep/feeds"
 	"sitrep/ingest"
 	"sitrep/ops"
 	"sitrep/search"
-	"sitrep/search/feeds"
 )
 
 // Intents are the gateway intents the bot needs: interactions arrive

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"sitrep/feeds"
 	"sitrep/ingest"
-	"sitrep/search/feeds"
 )
 
 // TestDepsAreExplicit pins New's contract: a wrapped library keeps the

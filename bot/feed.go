@@ -9,8 +9,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"sitrep/feeds"
 	"sitrep/search"
-	"sitrep/search/feeds"
 )
 
 // Rendering limits of /feed: how many feeds one embed lists (one field

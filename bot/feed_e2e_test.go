@@ -16,9 +16,9 @@ import (
 
 	"sitrep/bot/discordtest"
 	"sitrep/bot/schedule/schedtest"
+	"sitrep/feeds"
 	"sitrep/ingest"
 	"sitrep/search"
-	"sitrep/search/feeds"
 )
 
 // herald is a local news site with an RSS feed on 127.0.0.1: items is how

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"sitrep/feeds"
 	"sitrep/search"
-	"sitrep/search/feeds"
 )
 
 // The feed messages stay within Discord's limits whatever the feeds hold,

@@ -33,7 +33,7 @@ func (e *FeedExistsError) Error() string {
 func (e *FeedExistsError) Unwrap() error { return ErrFeedExists }
 
 // Feed is an RSS, Atom or JSON feed that a scope follows, and the state of
-// its checks. Package search/feeds gives the state its meaning; the store
+// its checks. Package feeds gives the state its meaning; the store
 // keeps it so that a restart resumes the schedule.
 type Feed struct {
 	ID      string    `json:"id"`
