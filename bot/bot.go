@@ -17,11 +17,11 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"sitrep/bot/schedule"
 	"sitrep/config"
 	"sitrep/feeds"
 	"sitrep/ingest"
 	"sitrep/ops"
+	"sitrep/schedule"
 	"sitrep/search"
 )
 

@@ -9,8 +9,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"sitrep/bot/schedule"
 	"sitrep/config"
+	"sitrep/schedule"
 	"sitrep/search"
 )
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"sitrep/bot/discordtest"
-	"sitrep/bot/schedule"
+	"sitrep/schedule"
 	"sitrep/search"
 )
 

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sitrep/bot/schedule"
+	"sitrep/schedule"
 	"sitrep/search"
 	"sort"
 	"time"

@@ -13,8 +13,8 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"sitrep/bot/schedule"
 	"sitrep/config"
+	"sitrep/schedule"
 	"sitrep/search"
 )
 

@@ -15,9 +15,9 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"sitrep/bot/discordtest"
-	"sitrep/bot/schedule/schedtest"
 	"sitrep/feeds"
 	"sitrep/ingest"
+	"sitrep/schedule/schedtest"
 	"sitrep/search"
 )
 

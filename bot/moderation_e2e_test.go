@@ -15,8 +15,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"sitrep/bot/discordtest"
-	"sitrep/bot/schedule/schedtest"
 	"sitrep/ingest"
+	"sitrep/schedule/schedtest"
 	"sitrep/search"
 	"sitrep/seeds"
 )

@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"sitrep/bot/discordtest"
-	"sitrep/bot/schedule/schedtest"
 	"sitrep/config"
 	"sitrep/ops"
 	"sitrep/ops/opstest"
+	"sitrep/schedule/schedtest"
 	"sitrep/search"
 	"sitrep/seeds"
 )

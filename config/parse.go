@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"sitrep/bot/schedule"
 	"sitrep/internal/invalid"
+	"sitrep/schedule"
 )
 
 // The parse errors below are written for people and say what a valid value

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"sitrep/bot/schedule/schedtest"
+	"sitrep/schedule/schedtest"
 	"sitrep/search"
 )
 

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"sitrep/bot/schedule"
+	"sitrep/schedule"
 )
 
 // Digest is what is new in a scope's library and what its team asked.

@@ -7,7 +7,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
-	"sitrep/bot/schedule"
+	"sitrep/schedule"
 )
 
 // timeOfDay parses an "HH:MM" time or fails the test.

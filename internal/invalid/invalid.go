@@ -1,5 +1,5 @@
 // Package invalid is the error for a value that does not parse, shared by
-// config and bot/schedule: it wraps a sentinel, says what was given and
+// config and schedule: it wraps a sentinel, says what was given and
 // what is wanted, and reads as a sentence a moderator can act on.
 package invalid
 

@@ -5,7 +5,7 @@ import (
 	"time"
 	_ "time/tzdata" // zones resolve on hosts without /usr/share/zoneinfo
 
-	"sitrep/bot/schedule"
+	"sitrep/schedule"
 )
 
 // zone loads an IANA zone or fails the test.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"sitrep/bot/schedule"
+	"sitrep/schedule"
 )
 
 func TestTimeOfDayText(t *testing.T) {

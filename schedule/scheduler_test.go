@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"sitrep/bot/schedule"
-	"sitrep/bot/schedule/schedtest"
+	"sitrep/schedule"
+	"sitrep/schedule/schedtest"
 )
 
 // memStore is an in-memory schedule.Store; the real one is bbolt in the core.
