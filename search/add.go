@@ -8,7 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"sitrep/search/attrib"
+	"sitrep/attrib"
 )
 
 // importBatch is how many sources share one store transaction and one pair

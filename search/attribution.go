@@ -3,7 +3,7 @@ package search
 import (
 	"strings"
 
-	"sitrep/search/attrib"
+	"sitrep/attrib"
 )
 
 // attributionVersion is the version of the attribution rules whose output

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode"
 
-	"sitrep/search/attrib"
+	"sitrep/attrib"
 )
 
 // Disagreement is two quotes from different sources that give different

@@ -3,7 +3,7 @@ package search
 import (
 	"math"
 
-	"sitrep/search/attrib"
+	"sitrep/attrib"
 )
 
 // The features the ranking weighs for each candidate sentence. Each is

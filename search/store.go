@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"sitrep/search/attrib"
+	"sitrep/attrib"
 )
 
 // store is the library's source of truth: bbolt in the data directory by

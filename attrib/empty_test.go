@@ -3,8 +3,8 @@ package attrib_test
 import (
 	"testing"
 
+	"sitrep/attrib"
 	"sitrep/search"
-	"sitrep/search/attrib"
 )
 
 // TestNoSpeakerStaysEmpty: a sentence that names no speaker gets no

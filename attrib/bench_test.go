@@ -4,8 +4,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"sitrep/attrib"
 	"sitrep/search"
-	"sitrep/search/attrib"
 	"sitrep/search/searchbench"
 )
 

@@ -3,7 +3,7 @@ package attrib_test
 import (
 	"testing"
 
-	"sitrep/search/attrib"
+	"sitrep/attrib"
 )
 
 func TestSpeakerMatch(t *testing.T) {

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"sitrep/attrib"
 	"sitrep/search"
-	"sitrep/search/attrib"
 	"sitrep/search/searchbench"
 	"sitrep/seeds"
 )
