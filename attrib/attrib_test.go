@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"sitrep/attrib"
+	"sitrep/internal/searchbench"
 	"sitrep/search"
-	"sitrep/search/searchbench"
 	"sitrep/seeds"
 )
 

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"sitrep/attrib"
+	"sitrep/internal/searchbench"
 	"sitrep/search"
-	"sitrep/search/searchbench"
 )
 
 // bbcSplit loads the BBC collection split into sentences, skipping when

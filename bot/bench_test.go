@@ -17,8 +17,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"sitrep/bot/discordtest"
+	"sitrep/internal/searchbench"
 	"sitrep/search"
-	"sitrep/search/searchbench"
 )
 
 // swapLibrary lets one running bot (one fake Discord, one session) serve

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"sitrep/bot/discordtest"
+	"sitrep/internal/searchbench"
 	"sitrep/search"
-	"sitrep/search/searchbench"
 )
 
 // loadPassages and loadAsks are the load the issue asks the bot to hold:

@@ -8,7 +8,7 @@
 #   SITREP_BENCH_PG=1 scripts/bench.sh 100k      # plus Sitrep on the PostgreSQL store
 #
 # Prints one Markdown table per size (medians; the last row is the
-# Sitrep/FTS5 ratio); see search/searchbench/RESULTS.md.
+# Sitrep/FTS5 ratio); see internal/searchbench/RESULTS.md.
 #
 # SITREP_BENCH_PG=1 starts a throwaway PostgreSQL (scripts/pgserver.sh),
 # hands its superuser URL to the benchmark as SITREP_DATABASE_URL, runs
@@ -19,7 +19,7 @@ set -eu
 cd "$(dirname "$0")/.."
 sizes=${1:-10k,100k}
 repeat=${2:-3}
-set -- -run '^TestScale$' -v -timeout 0 -count 1 ./search/searchbench -args -scale "$sizes" -scale.repeat "$repeat"
+set -- -run '^TestScale$' -v -timeout 0 -count 1 ./internal/searchbench -args -scale "$sizes" -scale.repeat "$repeat"
 if [ "${SITREP_BENCH_PG:-}" = 1 ]; then
 	pgdir=$(mktemp -d)
 	trap 'scripts/pgserver.sh stop "$pgdir"' EXIT

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"sitrep/internal/searchbench"
 	"sitrep/search"
-	"sitrep/search/searchbench"
 	"sitrep/seeds"
 )
 

@@ -17,8 +17,8 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"sitrep/internal/searchbench"
 	"sitrep/search"
-	"sitrep/search/searchbench"
 )
 
 // The retrieval evaluation ranks two public collections with Sitrep

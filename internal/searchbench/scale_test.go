@@ -30,7 +30,7 @@ import (
 // each engine in child processes of its own so peak memory is its own.
 // It runs only when asked:
 //
-//	go test ./search/searchbench -run TestScale -v -timeout 0 -scale 10k,100k
+//	go test ./internal/searchbench -run TestScale -v -timeout 0 -scale 10k,100k
 //
 // (scripts/bench.sh wraps it; RESULTS.md holds the latest figures.)
 var (
