@@ -99,17 +99,6 @@ func hasPrefix(b, prefix []byte) bool {
 	return len(b) >= len(prefix) && string(b[:len(prefix)]) == string(prefix)
 }
 
-// decodeRecord decodes a stored JSON record (a source, a feed), as both
-// stores keep them; what names the kind in the error.
-func decodeRecord[T any](what, id string, raw []byte) (T, bool, error) {
-	var v T
-	if err := json.Unmarshal(raw, &v); err != nil {
-		var zero T
-		return zero, false, fmt.Errorf("decode %s %s: %w", what, id, err)
-	}
-	return v, true, nil
-}
-
 // readAll decodes every JSON value of bucket, in key order: the one
 // decode loop of the store.
 func readAll[T any](tx *bolt.Tx, bucket []byte) ([]T, error) {

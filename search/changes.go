@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strconv"
 	"time"
 )
@@ -24,25 +23,42 @@ var indexedChangeKey = []byte("sitrep:change_seq")
 // IndexScopeName it was built under.
 var indexScopeKey = []byte("sitrep:index_scope")
 
-// openStore opens the store: PostgreSQL at databaseURL when it is set,
-// else the bbolt file in dir.
-func openStore(ctx context.Context, dir, databaseURL string) (store, error) {
-	if databaseURL != "" {
-		st, err := openPG(ctx, databaseURL)
-		if err != nil {
-			return nil, errorf("%w", err)
-		}
-		return st, nil
-	}
-	st, err := openBolt(filepath.Join(dir, "library.db"), dir)
-	var locked *LockedError
-	if errors.As(err, &locked) {
-		return nil, err
-	}
-	if err != nil {
-		return nil, errorf("%w", err)
-	}
-	return st, nil
+// change is one change to a source, in the order of the store's change
+// sequence: what an index that lags behind has to apply.
+type change struct {
+	Seq     int64
+	ID      string
+	Removed bool
+	// Stale is how many sentence documents an index holding an older
+	// version of the source may have.
+	Stale int
+	// Source and Text are the source as stored, unless Removed.
+	Source storedSource
+	Text   string
+}
+
+// changeLog is a store that numbers its source changes, so that every
+// process can keep its own index in step (pgStore).
+type changeLog interface {
+	// LastChange returns the sequence number of the latest change.
+	LastChange(ctx context.Context) (int64, error)
+	// ChangesSince returns the changes after seq, oldest first, at most
+	// limit, with the sources as they are now; for a source changed
+	// several times only the latest.
+	ChangesSince(ctx context.Context, seq int64, limit int) ([]change, error)
+	// ChangeCount counts the changes after seq.
+	ChangeCount(ctx context.Context, seq int64) (int, error)
+	// Listen starts listening for changes committed from now on.
+	Listen(ctx context.Context) (changeListener, error)
+}
+
+// changeListener wakes when the store's sources change.
+type changeListener interface {
+	// Wait returns when a change was committed since the last Wait, or
+	// with an error when ctx ends or the connection is lost (then the
+	// listener is spent: Close it and Listen again).
+	Wait(ctx context.Context) error
+	Close()
 }
 
 // indexedChange returns the index's marker; false for an index that has

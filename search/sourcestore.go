@@ -7,38 +7,10 @@ import (
 	"sitrep/attrib"
 )
 
-// store is the library's source of truth: bbolt in the data directory by
-// default (boltStore), or a PostgreSQL database that several processes
-// share (pgStore). Each holds everything but the Bleve index, which is
-// derived from it. Transactions see one consistent state; Update runs one
-// writer at a time (across processes, for PostgreSQL) and commits only
-// when fn returns nil.
-type store interface {
-	View(ctx context.Context, fn func(storeTx) error) error
-	Update(ctx context.Context, fn func(storeTx) error) error
-	// Batch is Update for small writes independent of every other
-	// writer's (the question log): bbolt coalesces concurrent ones into
-	// one commit; PostgreSQL runs them beside other writers, so that an
-	// import in another process does not hold up /ask.
-	Batch(ctx context.Context, fn func(storeTx) error) error
-	Close() error
-}
-
-// read runs fn in a read transaction of st and returns what it found.
-func read[T any](ctx context.Context, st store, fn func(storeTx) (T, error)) (T, error) {
-	var out T
-	err := st.View(ctx, func(tx storeTx) error {
-		var err error
-		out, err = fn(tx)
-		return err
-	})
-	return out, err
-}
-
-// storeTx is what the library reads and writes inside one transaction.
-// Lookups of something absent return its zero value and false (or ""),
-// never an error.
-type storeTx interface {
+// sourceTx is the method set of a store transaction for sources and what
+// hangs on them: their text, lookup keys, catalog, the index work owed
+// (pendingOp) and the audit log.
+type sourceTx interface {
 	// Source returns a source without its text.
 	Source(id string) (storedSource, bool, error)
 	Text(id string) (string, error)
@@ -79,84 +51,6 @@ type storeTx interface {
 	AddAudit(e AuditEntry) error
 	// Audit returns every audit entry, oldest first.
 	Audit() ([]AuditEntry, error)
-
-	// Meta returns the value of a library-wide setting; nil when unset.
-	Meta(key string) ([]byte, error)
-	PutMeta(key string, v []byte) error
-
-	// AddQuestion logs a question of scope asked at at: rec builds the
-	// record from the id the store gives it. Then it deletes scope's
-	// questions past the retention and beyond limit, oldest first.
-	AddQuestion(scope string, at time.Time, rec func(id string) QuestionRecord, limit uint64) (string, error)
-	// Questions returns scope's questions at or after since (not before
-	// the epoch), oldest first.
-	Questions(scope string, since time.Time) ([]QuestionRecord, error)
-	Question(scope, id string) (QuestionRecord, bool, error)
-	// MarkFollowedUp sets FollowedUp on scope's questions ids; unknown
-	// ids are ignored.
-	MarkFollowedUp(scope string, ids []string) error
-
-	DigestSettings(scope string) (DigestSettings, bool, error)
-	PutDigestSettings(scope string, s DigestSettings) error
-	AllDigestSettings() ([]DigestSettings, error)
-	// ClaimDigest records that scope's digest of day is being posted;
-	// false when it was claimed before (by any process).
-	ClaimDigest(scope, day string, at time.Time) (bool, error)
-	// ReleaseDigest gives a claim up (the post failed), so the day can
-	// be claimed again; an unclaimed day is no error.
-	ReleaseDigest(scope, day string) error
-
-	Feed(id string) (Feed, bool, error)
-	PutFeed(f Feed) error
-	DeleteFeed(id string) error
-	// AllFeeds returns every feed, in no particular order.
-	AllFeeds() ([]Feed, error)
-
-	// QueueFollowUp queues the follow-up check of source id of scope,
-	// unless it is queued already.
-	QueueFollowUp(scope, id string, at time.Time) error
-	// FollowUpJobs returns the queued checks, oldest first.
-	FollowUpJobs() ([]FollowUpJob, error)
-	// DeleteFollowUpJob removes a queued check; an unknown id is no error.
-	DeleteFollowUpJob(id string) error
-}
-
-// change is one change to a source, in the order of the store's change
-// sequence: what an index that lags behind has to apply.
-type change struct {
-	Seq     int64
-	ID      string
-	Removed bool
-	// Stale is how many sentence documents an index holding an older
-	// version of the source may have.
-	Stale int
-	// Source and Text are the source as stored, unless Removed.
-	Source storedSource
-	Text   string
-}
-
-// changeLog is a store that numbers its source changes, so that every
-// process can keep its own index in step (pgStore).
-type changeLog interface {
-	// LastChange returns the sequence number of the latest change.
-	LastChange(ctx context.Context) (int64, error)
-	// ChangesSince returns the changes after seq, oldest first, at most
-	// limit, with the sources as they are now; for a source changed
-	// several times only the latest.
-	ChangesSince(ctx context.Context, seq int64, limit int) ([]change, error)
-	// ChangeCount counts the changes after seq.
-	ChangeCount(ctx context.Context, seq int64) (int, error)
-	// Listen starts listening for changes committed from now on.
-	Listen(ctx context.Context) (changeListener, error)
-}
-
-// changeListener wakes when the store's sources change.
-type changeListener interface {
-	// Wait returns when a change was committed since the last Wait, or
-	// with an error when ctx ends or the connection is lost (then the
-	// listener is spent: Close it and Listen again).
-	Wait(ctx context.Context) error
-	Close()
 }
 
 // catalogName is one catalog entry: a name of a source and its kind
@@ -194,15 +88,6 @@ type pendingOp struct {
 	Stale int `json:"stale,omitempty"`
 }
 
-// scopeKey maps a scope to its key prefix; the shared scope needs a
-// non-empty token because Bleve does not index empty terms.
-func scopeKey(scope string) string {
-	if scope == SharedScope {
-		return "~"
-	}
-	return scope
-}
-
 // AuditEntry records one change to the library: who did what, when.
 type AuditEntry struct {
 	At       time.Time `json:"at"`
@@ -233,4 +118,37 @@ func (l *Library) Audit(scope string, all bool) ([]AuditEntry, error) {
 		return nil, errorf("read audit log: %w", err)
 	}
 	return out, nil
+}
+
+// SourceByURL returns the source visible from scope whose URL is url.
+func (l *Library) SourceByURL(scope, url string) (Source, bool, error) {
+	if err := l.checkOpen(); err != nil {
+		return Source{}, false, err
+	}
+	var out Source
+	var found bool
+	err := l.st.View(context.Background(), func(tx storeTx) error {
+		for _, sc := range []string{scope, SharedScope} {
+			id, err := tx.SourceIDByURL(sc, url)
+			if err != nil {
+				return err
+			}
+			if id == "" {
+				continue
+			}
+			s, ok, err := tx.Source(id)
+			if err != nil {
+				return err
+			}
+			if ok {
+				out, found = s.Source, true
+				return nil
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Source{}, false, errorf("look up %s: %w", url, err)
+	}
+	return out, found, nil
 }
