@@ -247,30 +247,31 @@ func (l *Library) changeLag(ctx context.Context) (int, error) {
 	return l.changes.ChangeCount(ctx, seq)
 }
 
-// followPoll is how long Follow waits for a notification before it
-// catches up anyway, and followRetry how long it waits before listening
+// watchPoll is how long WatchChanges waits for a notification before it
+// catches up anyway, and watchRetry how long it waits before listening
 // again after the connection was lost.
 const (
-	followPoll  = 30 * time.Second
-	followRetry = time.Second
+	watchPoll  = 30 * time.Second
+	watchRetry = time.Second
 )
 
-// Follow keeps the index in step with changes that other processes make to
-// a shared store, until ctx ends: it listens for the store's notifications
-// and catches up by change sequence on each, after every (re)connection,
-// and at least every 30 seconds. It returns nil when ctx ends. With bbolt
-// there is nothing to follow and it returns nil at once. Errors are
-// logged and retried, never returned: a follower that stops would leave
-// the index behind silently. End ctx, and let Follow return, before Close:
-// its listening connection belongs to the store's pool.
-func (l *Library) Follow(ctx context.Context) error {
+// WatchChanges keeps the index in step with changes that other processes
+// make to a shared store, until ctx ends: it listens for the store's
+// notifications and catches up by change sequence on each, after every
+// (re)connection, and at least every 30 seconds. It returns nil when ctx
+// ends. With bbolt there is nothing to watch and it returns nil at once.
+// Errors are logged and retried, never returned: a watcher that stops
+// would leave the index behind silently. End ctx, and let WatchChanges
+// return, before Close: its listening connection belongs to the store's
+// pool.
+func (l *Library) WatchChanges(ctx context.Context) error {
 	if l.changes == nil {
 		return nil
 	}
 	for ctx.Err() == nil {
-		if err := l.followOnce(ctx); err != nil && ctx.Err() == nil {
+		if err := l.watchOnce(ctx); err != nil && ctx.Err() == nil {
 			l.log.Warn("following the store's changes; retrying", "err", err)
-			t := time.NewTimer(followRetry)
+			t := time.NewTimer(watchRetry)
 			select {
 			case <-ctx.Done():
 				t.Stop()
@@ -281,9 +282,9 @@ func (l *Library) Follow(ctx context.Context) error {
 	return nil
 }
 
-// followOnce listens, catches up with what happened before listening,
+// watchOnce listens, catches up with what happened before listening,
 // then catches up on each notification until the listener fails.
-func (l *Library) followOnce(ctx context.Context) error {
+func (l *Library) watchOnce(ctx context.Context) error {
 	ln, err := l.changes.Listen(ctx)
 	if err != nil {
 		return err
@@ -293,7 +294,7 @@ func (l *Library) followOnce(ctx context.Context) error {
 		if _, err := l.CatchUp(ctx); err != nil {
 			return err
 		}
-		wait, cancel := context.WithTimeout(ctx, followPoll)
+		wait, cancel := context.WithTimeout(ctx, watchPoll)
 		err := ln.Wait(wait)
 		cancel()
 		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
