@@ -68,7 +68,8 @@ type pendingJob struct {
 }
 
 // storedSource is a source as the store keeps it: metadata and sentence
-// spans, with the text in its own bucket so listings never decode it.
+// spans, with the text apart (its own bucket or column) so listings never
+// decode it.
 type storedSource struct {
 	Source
 	Spans []Span `json:"spans"`
