@@ -71,7 +71,7 @@ func runServe(ctx context.Context, e env) error {
 		return err
 	}
 	defer lib.Close()
-	defer follow(ctx, lib)() // stops before the library closes
+	defer watchChanges(ctx, lib)() // stops before the library closes
 	// The bot owns the digest and feed schedulers: Run stops them before
 	// the session closes, and the library closes after Run returns.
 	follower := feeds.New(lib, &ingest.Fetcher{AllowPrivate: cfg.AllowPrivateURLs},
@@ -95,15 +95,15 @@ func runServe(ctx context.Context, e env) error {
 	return nil
 }
 
-// follow keeps the library's index in step with changes other processes
+// watchChanges keeps the library's index in step with changes other processes
 // make to a shared store (PostgreSQL; nothing to do with bbolt) until the
 // returned stop is called; stop waits for it.
-func follow(ctx context.Context, lib *search.Library) (stop func()) {
+func watchChanges(ctx context.Context, lib *search.Library) (stop func()) {
 	fctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		lib.Follow(fctx)
+		lib.WatchChanges(fctx)
 	}()
 	return func() {
 		cancel()

@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strconv"
 	"time"
 )
@@ -24,25 +23,42 @@ var indexedChangeKey = []byte("sitrep:change_seq")
 // IndexScopeName it was built under.
 var indexScopeKey = []byte("sitrep:index_scope")
 
-// openStore opens the store: PostgreSQL at databaseURL when it is set,
-// else the bbolt file in dir.
-func openStore(ctx context.Context, dir, databaseURL string) (store, error) {
-	if databaseURL != "" {
-		st, err := openPG(ctx, databaseURL)
-		if err != nil {
-			return nil, errorf("%w", err)
-		}
-		return st, nil
-	}
-	st, err := openBolt(filepath.Join(dir, "library.db"), dir)
-	var locked *LockedError
-	if errors.As(err, &locked) {
-		return nil, err
-	}
-	if err != nil {
-		return nil, errorf("%w", err)
-	}
-	return st, nil
+// change is one change to a source, in the order of the store's change
+// sequence: what an index that lags behind has to apply.
+type change struct {
+	Seq     int64
+	ID      string
+	Removed bool
+	// Stale is how many sentence documents an index holding an older
+	// version of the source may have.
+	Stale int
+	// Source and Text are the source as stored, unless Removed.
+	Source storedSource
+	Text   string
+}
+
+// changeLog is a store that numbers its source changes, so that every
+// process can keep its own index in step (pgStore).
+type changeLog interface {
+	// LastChange returns the sequence number of the latest change.
+	LastChange(ctx context.Context) (int64, error)
+	// ChangesSince returns the changes after seq, oldest first, at most
+	// limit, with the sources as they are now; for a source changed
+	// several times only the latest.
+	ChangesSince(ctx context.Context, seq int64, limit int) ([]change, error)
+	// ChangeCount counts the changes after seq.
+	ChangeCount(ctx context.Context, seq int64) (int, error)
+	// Listen starts listening for changes committed from now on.
+	Listen(ctx context.Context) (changeListener, error)
+}
+
+// changeListener wakes when the store's sources change.
+type changeListener interface {
+	// Wait returns when a change was committed since the last Wait, or
+	// with an error when ctx ends or the connection is lost (then the
+	// listener is spent: Close it and Listen again).
+	Wait(ctx context.Context) error
+	Close()
 }
 
 // indexedChange returns the index's marker; false for an index that has
@@ -231,30 +247,31 @@ func (l *Library) changeLag(ctx context.Context) (int, error) {
 	return l.changes.ChangeCount(ctx, seq)
 }
 
-// followPoll is how long Follow waits for a notification before it
-// catches up anyway, and followRetry how long it waits before listening
+// watchPoll is how long WatchChanges waits for a notification before it
+// catches up anyway, and watchRetry how long it waits before listening
 // again after the connection was lost.
 const (
-	followPoll  = 30 * time.Second
-	followRetry = time.Second
+	watchPoll  = 30 * time.Second
+	watchRetry = time.Second
 )
 
-// Follow keeps the index in step with changes that other processes make to
-// a shared store, until ctx ends: it listens for the store's notifications
-// and catches up by change sequence on each, after every (re)connection,
-// and at least every 30 seconds. It returns nil when ctx ends. With bbolt
-// there is nothing to follow and it returns nil at once. Errors are
-// logged and retried, never returned: a follower that stops would leave
-// the index behind silently. End ctx, and let Follow return, before Close:
-// its listening connection belongs to the store's pool.
-func (l *Library) Follow(ctx context.Context) error {
+// WatchChanges keeps the index in step with changes that other processes
+// make to a shared store, until ctx ends: it listens for the store's
+// notifications and catches up by change sequence on each, after every
+// (re)connection, and at least every 30 seconds. It returns nil when ctx
+// ends. With bbolt there is nothing to watch and it returns nil at once.
+// Errors are logged and retried, never returned: a watcher that stops
+// would leave the index behind silently. End ctx, and let WatchChanges
+// return, before Close: its listening connection belongs to the store's
+// pool.
+func (l *Library) WatchChanges(ctx context.Context) error {
 	if l.changes == nil {
 		return nil
 	}
 	for ctx.Err() == nil {
-		if err := l.followOnce(ctx); err != nil && ctx.Err() == nil {
+		if err := l.watchOnce(ctx); err != nil && ctx.Err() == nil {
 			l.log.Warn("following the store's changes; retrying", "err", err)
-			t := time.NewTimer(followRetry)
+			t := time.NewTimer(watchRetry)
 			select {
 			case <-ctx.Done():
 				t.Stop()
@@ -265,9 +282,9 @@ func (l *Library) Follow(ctx context.Context) error {
 	return nil
 }
 
-// followOnce listens, catches up with what happened before listening,
+// watchOnce listens, catches up with what happened before listening,
 // then catches up on each notification until the listener fails.
-func (l *Library) followOnce(ctx context.Context) error {
+func (l *Library) watchOnce(ctx context.Context) error {
 	ln, err := l.changes.Listen(ctx)
 	if err != nil {
 		return err
@@ -277,7 +294,7 @@ func (l *Library) followOnce(ctx context.Context) error {
 		if _, err := l.CatchUp(ctx); err != nil {
 			return err
 		}
-		wait, cancel := context.WithTimeout(ctx, followPoll)
+		wait, cancel := context.WithTimeout(ctx, watchPoll)
 		err := ln.Wait(wait)
 		cancel()
 		if err != nil && !errors.Is(err, context.DeadlineExceeded) {

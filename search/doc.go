@@ -2,8 +2,9 @@
 // sources (articles), their sentence passages, the Bleve index over both,
 // the ranking that turns a question into verbatim quotes, and the digest.
 //
-// The bbolt store is the source of truth; the Bleve indexes are derived
-// from it and can always be rebuilt (see Library.Reindex). A source is
+// The store (bbolt in the data directory, or PostgreSQL shared by several
+// processes) is the source of truth; the Bleve indexes are derived from it
+// and can always be rebuilt (see Library.Reindex). A source is
 // committed to the store before it is indexed, and opening a Library
 // finishes whatever a crash interrupted, so what the store holds is what
 // search finds.

@@ -72,6 +72,15 @@ type FeedState struct {
 	Notified bool `json:"notified,omitempty"`
 }
 
+// feedTx is the method set of a store transaction for followed feeds.
+type feedTx interface {
+	Feed(id string) (Feed, bool, error)
+	PutFeed(f Feed) error
+	DeleteFeed(id string) error
+	// AllFeeds returns every feed, in no particular order.
+	AllFeeds() ([]Feed, error)
+}
+
 // feedID is the id of the feed at url in scope: derived, so following the
 // same feed twice finds the first, and short enough to type.
 func feedID(scope, url string) string {
@@ -197,82 +206,4 @@ func (l *Library) SaveFeedState(id string, st FeedState) error {
 		return errorf("save feed state %s: %w", id, err)
 	}
 	return nil
-}
-
-// SourceByURL returns the source visible from scope whose URL is url.
-func (l *Library) SourceByURL(scope, url string) (Source, bool, error) {
-	if err := l.checkOpen(); err != nil {
-		return Source{}, false, err
-	}
-	var out Source
-	var found bool
-	err := l.st.View(context.Background(), func(tx storeTx) error {
-		for _, sc := range []string{scope, SharedScope} {
-			id, err := tx.SourceIDByURL(sc, url)
-			if err != nil {
-				return err
-			}
-			if id == "" {
-				continue
-			}
-			s, ok, err := tx.Source(id)
-			if err != nil {
-				return err
-			}
-			if ok {
-				out, found = s.Source, true
-				return nil
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return Source{}, false, errorf("look up %s: %w", url, err)
-	}
-	return out, found, nil
-}
-
-// DigestFeed is what one feed brought since the last digest.
-type DigestFeed struct {
-	FeedID  string `json:"feed_id"`
-	Title   string `json:"title"`
-	Sources []Ref  `json:"sources"`
-}
-
-// digestFeeds groups the sources added since by the feed that brought
-// them (all of them, not only those the digest details), by feed title.
-func (l *Library) digestFeeds(scope string, srcs []Source, since time.Time) ([]DigestFeed, error) {
-	byID := map[string]*DigestFeed{}
-	var order []string
-	for _, s := range srcs {
-		id, ok := strings.CutPrefix(s.AddedBy, FeedActorPrefix)
-		if !ok || s.AddedAt.Before(since) || s.Scope != scope {
-			continue
-		}
-		g := byID[id]
-		if g == nil {
-			g = &DigestFeed{FeedID: id, Title: id}
-			byID[id] = g
-			order = append(order, id)
-		}
-		g.Sources = append(g.Sources, s.Ref())
-	}
-	if len(order) == 0 {
-		return []DigestFeed{}, nil
-	}
-	feeds, err := l.AllFeeds()
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range feeds {
-		if g := byID[f.ID]; g != nil && f.Title != "" {
-			g.Title = f.Title
-		}
-	}
-	out := make([]DigestFeed, 0, len(order))
-	for _, id := range order {
-		out = append(out, *byID[id])
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Title < out[j].Title })
-	return out, nil
 }

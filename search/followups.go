@@ -5,17 +5,9 @@ import (
 	"time"
 )
 
-// The question log is bounded: questions older than questionRetention go,
-// and a scope keeps at most maxQuestionsPerScope (the oldest go first), so
-// one member asking in a loop cannot grow the store without end. The
-// digest looks back a day and follow-ups two weeks, well inside both.
-const (
-	questionRetention    = 30 * 24 * time.Hour
-	maxQuestionsPerScope = 20_000
-	// pruneStep bounds the records one write deletes, so pruning a
-	// backlog never makes one /ask slow.
-	pruneStep = 64
-)
+// followUpWindow is how far back an unanswered question still deserves a
+// follow-up when a source that answers it arrives.
+const followUpWindow = 14 * 24 * time.Hour
 
 // maxFollowUpChecks bounds the questions one new source is checked
 // against (the latest waiting ones).
@@ -104,6 +96,19 @@ type FollowUpJob struct {
 	Scope    string    `json:"scope,omitempty"`
 	SourceID string    `json:"source_id"`
 	QueuedAt time.Time `json:"queued_at"`
+}
+
+// followUpTx is the method set of a store transaction for the follow-up
+// queue: the checks owed for sources added, kept so a restart resumes
+// them.
+type followUpTx interface {
+	// QueueFollowUp queues the follow-up check of source id of scope,
+	// unless it is queued already.
+	QueueFollowUp(scope, id string, at time.Time) error
+	// FollowUpJobs returns the queued checks, oldest first.
+	FollowUpJobs() ([]FollowUpJob, error)
+	// DeleteFollowUpJob removes a queued check; an unknown id is no error.
+	DeleteFollowUpJob(id string) error
 }
 
 // QueueFollowUps records that the source id of scope was added and its

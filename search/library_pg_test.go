@@ -101,14 +101,14 @@ func TestPGTwoProcessesShareTheLibrary(t *testing.T) {
 	}
 }
 
-// TestPGFollow: a process running Follow finds, within 5 seconds, a source
+// TestPGWatchChanges: a process running WatchChanges finds, within 5 seconds, a source
 // another process added, and again after its listening connection was
 // cut (it listens anew and catches up by change sequence).
-func TestPGFollow(t *testing.T) {
+func TestPGWatchChanges(t *testing.T) {
 	dsn := pgTestURL(t)
 	a := openPGTest(t, t.TempDir(), dsn)
 	b := openPGTest(t, t.TempDir(), dsn)
-	follow(t, b)
+	watchChanges(t, b)
 
 	found := func(q Query, id string) time.Duration {
 		t.Helper()
@@ -167,13 +167,14 @@ func TestPGSameDataTwiceIsRefused(t *testing.T) {
 
 // TestPGServerStopAndStart: while the database server is down, CheckStore
 // fails and writes fail without harm; once it is back, CheckStore passes,
-// Follow has listened again, and a change made then reaches the follower.
+// WatchChanges has listened again, and a change made then reaches the
+// watcher.
 func TestPGServerStopAndStart(t *testing.T) {
 	srv := pgtest.NewServer(t)
 	dsn := srv.NewDatabase(t)
 	a := openPGTest(t, t.TempDir(), dsn)
 	b := openPGTest(t, t.TempDir(), dsn)
-	follow(t, b)
+	watchChanges(t, b)
 	if err := b.CheckStore(); err != nil {
 		t.Fatalf("CheckStore with the server up: %v", err)
 	}
@@ -222,17 +223,17 @@ func TestPGServerStopAndStart(t *testing.T) {
 	}
 }
 
-// follow runs lib.Follow until the test ends (before lib closes: cleanups
+// watchChanges runs lib.WatchChanges until the test ends (before lib closes: cleanups
 // run last-in first-out).
-func follow(t *testing.T, lib *Library) {
+func watchChanges(t *testing.T, lib *Library) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- lib.Follow(ctx) }()
+	go func() { done <- lib.WatchChanges(ctx) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("Follow = %v", err)
+			t.Errorf("WatchChanges = %v", err)
 		}
 	})
 }

@@ -5,6 +5,34 @@ import (
 	"time"
 )
 
+// questionTx is the method set of a store transaction for the question
+// log.
+type questionTx interface {
+	// AddQuestion logs a question of scope asked at at: rec builds the
+	// record from the id the store gives it. Then it deletes scope's
+	// questions past the retention and beyond limit, oldest first.
+	AddQuestion(scope string, at time.Time, rec func(id string) QuestionRecord, limit uint64) (string, error)
+	// Questions returns scope's questions at or after since (not before
+	// the epoch), oldest first.
+	Questions(scope string, since time.Time) ([]QuestionRecord, error)
+	Question(scope, id string) (QuestionRecord, bool, error)
+	// MarkFollowedUp sets FollowedUp on scope's questions ids; unknown
+	// ids are ignored.
+	MarkFollowedUp(scope string, ids []string) error
+}
+
+// The question log is bounded: questions older than questionRetention go,
+// and a scope keeps at most maxQuestionsPerScope (the oldest go first), so
+// one member asking in a loop cannot grow the store without end. The
+// digest looks back a day and follow-ups two weeks, well inside both.
+const (
+	questionRetention    = 30 * 24 * time.Hour
+	maxQuestionsPerScope = 20_000
+	// pruneStep bounds the records one write deletes, so pruning a
+	// backlog never makes one /ask slow.
+	pruneStep = 64
+)
+
 // QuestionRecord is one logged question.
 type QuestionRecord struct {
 	ID        string    `json:"id"`
@@ -21,10 +49,6 @@ type QuestionRecord struct {
 	// asker was told.
 	FollowedUp bool `json:"followed_up,omitempty"`
 }
-
-// followUpWindow is how far back an unanswered question still deserves a
-// follow-up when a source that answers it arrives.
-const followUpWindow = 14 * 24 * time.Hour
 
 func (l *Library) logQuestion(q Query, ans Answer) (string, error) {
 	var id string
