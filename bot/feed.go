@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"sitrep/feeds"
+	"sitrep/ingest"
 	"sitrep/search"
 )
 
@@ -76,7 +77,7 @@ func (b *Bot) handleFeedAdd(ctx context.Context, i *discordgo.Interaction, link 
 		case errors.Is(err, feeds.ErrNotAFeed):
 			return plain("I found no RSS, Atom or JSON feed at that link, and the page announces none. "+
 				"Try the site's feed link (often ending in /feed, /rss or .xml).", true), nil
-		case refused(err) && userMessage(err) != "":
+		case ingest.Refused(err) && userMessage(err) != "":
 			b.log.Info("feed refused", "guild", i.GuildID, "user", userID(i), "reason", err)
 			return plain(userMessage(err)+". Nothing was followed.", true), nil
 		case errors.Is(err, context.DeadlineExceeded):

@@ -124,7 +124,7 @@ func (b *Bot) handleSourceAdd(ctx context.Context, i *discordgo.Interaction, opt
 		} else {
 			a, err = b.fetcher.Fetch(ctx, link)
 		}
-		if refused(err) {
+		if ingest.Refused(err) {
 			// The moderator's link was refused by the rules: expected, and
 			// explained to them; not a failure of the bot.
 			b.log.Info("source refused", "guild", i.GuildID, "user", userID(i), "reason", err)
@@ -256,25 +256,12 @@ func ingestFailure(err error) string {
 		return "The page took too long to load, so nothing was added. Try again later, or paste the text with `/source add`."
 	case errors.Is(err, context.Canceled):
 		return "I stopped before the page was loaded; nothing was added."
-	case refused(err) && userMessage(err) != "":
+	case ingest.Refused(err) && userMessage(err) != "":
 		// The message quotes what the site sent (its status line, its
 		// content type): text for the moderator, not Markdown.
 		return escapeMarkdown(oneLine(userMessage(err))) + ". Nothing was added."
 	}
 	return "I couldn't fetch that page, so nothing was added. Check the link, or paste the text with `/source add`."
-}
-
-// refused reports whether err is ingest refusing the link or file by its
-// rules (scheme, address, size, type, no text, status), as opposed to the
-// fetch failing.
-func refused(err error) bool {
-	for _, rule := range []error{ingest.ErrScheme, ingest.ErrPrivateAddress, ingest.ErrTooManyRedirects,
-		ingest.ErrTooLarge, ingest.ErrContentType, ingest.ErrNoText, ingest.ErrEncoding, ingest.ErrHTTPStatus} {
-		if errors.Is(err, rule) {
-			return true
-		}
-	}
-	return false
 }
 
 // openSourceModal asks for the source's parts (callback type 9), the

@@ -556,19 +556,14 @@ func (f *Follower) takeItem(ctx context.Context, feed search.Feed, it *gofeed.It
 }
 
 // permanent reports whether a fetch error will not change by trying again:
-// the link is refused by the rules, or the page holds no article.
+// the link is refused by the rules, or the page is gone or closed to the
+// bot. Other statuses (a 500, a 429) may pass.
 func permanent(err error) bool {
 	var se *ingest.StatusError
 	if errors.As(err, &se) {
 		return se.Code == 404 || se.Code == 410 || se.Code == 401 || se.Code == 403
 	}
-	for _, rule := range []error{ingest.ErrScheme, ingest.ErrPrivateAddress, ingest.ErrTooManyRedirects,
-		ingest.ErrTooLarge, ingest.ErrContentType, ingest.ErrNoText, ingest.ErrEncoding} {
-		if errors.Is(err, rule) {
-			return true
-		}
-	}
-	return false
+	return ingest.Refused(err)
 }
 
 // fullContent is the item's own article text when the feed carries the
