@@ -11,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"sitrep/ingest"
+	"sitrep/internal/fromarticle"
 	"sitrep/search"
 )
 
@@ -133,8 +134,7 @@ func (b *Bot) handleSourceAdd(ctx context.Context, i *discordgo.Interaction, opt
 		if err != nil {
 			return plain(ingestFailure(err), true), fmt.Errorf("bot: source add: %w", err)
 		}
-		src := search.Source{Scope: i.GuildID, Title: orDefault(title, a.Title), Outlet: orDefault(outlet, a.Outlet),
-			URL: a.URL, Published: a.Published, Text: a.Text, AddedBy: actor(i)}
+		src := fromarticle.Source(a, search.Source{Scope: i.GuildID, Title: title, Outlet: outlet, AddedBy: actor(i)})
 		return b.addSource(ctx, i, src)
 	})
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"sitrep/ingest"
+	"sitrep/internal/fromarticle"
 	"sitrep/search"
 )
 
@@ -530,12 +531,7 @@ func (f *Follower) takeItem(ctx context.Context, feed search.Feed, it *gofeed.It
 			}
 			src.URL = canon
 		}
-		src.Text = a.Text
-		src.Title = firstNonEmpty(src.Title, a.Title)
-		src.Outlet = firstNonEmpty(src.Outlet, a.Outlet)
-		if src.Published == "" {
-			src.Published = a.Published
-		}
+		src = fromarticle.Source(a, src)
 	}
 	if prior, dup, err := f.lib.NearDuplicate(ctx, feed.Scope, src.Text); err != nil || dup {
 		if dup {
@@ -657,13 +653,4 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n])
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if strings.TrimSpace(v) != "" {
-			return v
-		}
-	}
-	return ""
 }
