@@ -12,6 +12,7 @@ import (
 
 	"sitrep/ingest"
 	"sitrep/internal/fromarticle"
+	"sitrep/internal/textclip"
 	"sitrep/search"
 )
 
@@ -213,7 +214,7 @@ func renderAdded(s search.Source, text string) message {
 	return message{
 		Content: content,
 		Embeds: []*discordgo.MessageEmbed{{
-			Title:       clip(escapeMarkdown(oneLine(s.Title)), maxEmbedTitle),
+			Title:       clip(escapeMarkdown(textclip.OneLine(s.Title)), maxEmbedTitle),
 			URL:         linkURL(s.URL),
 			Description: blockQuote(strings.Join(preview, " "), nil, sourcePreviewRunes+50),
 			Color:       embedColor,
@@ -234,9 +235,9 @@ func duplicateText(dup *search.DuplicateError, guild string) string {
 	if e.Scope == search.SharedScope {
 		where = "the shared library"
 	}
-	text := fmt.Sprintf("Already in %s with %s: “%s”", where, by, escapeMarkdown(clip(oneLine(e.Title), 150)))
+	text := fmt.Sprintf("Already in %s with %s: “%s”", where, by, escapeMarkdown(clip(textclip.OneLine(e.Title), 150)))
 	if e.Outlet != "" {
-		text += " (" + escapeMarkdown(clip(oneLine(e.Outlet), 60)) + ")"
+		text += " (" + escapeMarkdown(clip(textclip.OneLine(e.Outlet), 60)) + ")"
 	}
 	text += fmt.Sprintf(", source `%s`", e.ID)
 	if e.AddedBy != "" && e.Scope == guild {
@@ -259,7 +260,7 @@ func ingestFailure(err error) string {
 	case ingest.Refused(err) && userMessage(err) != "":
 		// The message quotes what the site sent (its status line, its
 		// content type): text for the moderator, not Markdown.
-		return escapeMarkdown(oneLine(userMessage(err))) + ". Nothing was added."
+		return escapeMarkdown(textclip.OneLine(userMessage(err))) + ". Nothing was added."
 	}
 	return "I couldn't fetch that page, so nothing was added. Check the link, or paste the text with `/source add`."
 }
@@ -377,7 +378,7 @@ func (b *Bot) handleSourceRemove(ctx context.Context, i *discordgo.Interaction, 
 	}
 	if !ok {
 		return b.reply(ctx, i, plain(fmt.Sprintf("This server has no source “%s”. Pick one from the list as you type; shared sources can't be removed.",
-			escapeMarkdown(clip(oneLine(v), 100))), true))
+			escapeMarkdown(clip(textclip.OneLine(v), 100))), true))
 	}
 	return b.reply(ctx, i, message{
 		Content: fmt.Sprintf("Remove this source and its %s from this server's library?", plural(s.Sentences, "passage", "passages")),
@@ -393,7 +394,7 @@ func (b *Bot) handleSourceRemove(ctx context.Context, i *discordgo.Interaction, 
 // sourceEmbed describes one source: title, outlet, date, id, who added it.
 func sourceEmbed(s search.Source) *discordgo.MessageEmbed {
 	e := &discordgo.MessageEmbed{
-		Title:  clip(escapeMarkdown(oneLine(orDefault(s.Title, s.ID))), maxEmbedTitle),
+		Title:  clip(escapeMarkdown(textclip.OneLine(orDefault(s.Title, s.ID))), maxEmbedTitle),
 		URL:    linkURL(s.URL),
 		Color:  embedColor,
 		Footer: footer(strings.TrimPrefix(citationLine(s.Ref())+" · source "+s.ID, " · ")),
@@ -429,7 +430,7 @@ func (b *Bot) handleSourceRemoveConfirm(ctx context.Context, i *discordgo.Intera
 	}
 	b.log.Info("source removed", "guild", i.GuildID, "source", removed.ID, "by", actor(i))
 	return b.respond(ctx, i, discordgo.InteractionResponseUpdateMessage, plain(fmt.Sprintf("Removed “%s” (`%s`) and its %s.",
-		escapeMarkdown(clip(oneLine(removed.Title), 150)), removed.ID, plural(removed.Sentences, "passage", "passages")), true))
+		escapeMarkdown(clip(textclip.OneLine(removed.Title), 150)), removed.ID, plural(removed.Sentences, "passage", "passages")), true))
 }
 
 // handleSourceKeep cancels a removal.
@@ -469,15 +470,15 @@ func renderSourceList(p search.SourcePage, guild string, offset int) message {
 	srcs, own := p.Sources, p.Own
 	var lines []string
 	for _, s := range srcs {
-		line := fmt.Sprintf("`%s` **%s**", s.ID, escapeMarkdown(clip(oneLine(orDefault(s.Title, s.ID)), 120)))
+		line := fmt.Sprintf("`%s` **%s**", s.ID, escapeMarkdown(clip(textclip.OneLine(orDefault(s.Title, s.ID)), 120)))
 		if s.Outlet != "" {
-			line += " — " + escapeMarkdown(clip(oneLine(s.Outlet), 50))
+			line += " — " + escapeMarkdown(clip(textclip.OneLine(s.Outlet), 50))
 		}
 		by := orDefault(s.AddedBy, "unknown")
 		if s.Scope != guild {
 			by += ", shared"
 		}
-		line += "\n  added by " + escapeMarkdown(clip(oneLine(by), 80))
+		line += "\n  added by " + escapeMarkdown(clip(textclip.OneLine(by), 80))
 		if !s.AddedAt.IsZero() {
 			line += fmt.Sprintf(" <t:%d:d>", s.AddedAt.Unix())
 		}

@@ -24,6 +24,7 @@ import (
 
 	"sitrep/ingest"
 	"sitrep/internal/fromarticle"
+	"sitrep/internal/textclip"
 	"sitrep/search"
 )
 
@@ -160,7 +161,7 @@ func (f *Follower) Add(ctx context.Context, scope, rawURL, actor string) (Previe
 		if len(p.Latest) == min(previewItems, f.opts.MaxItems) {
 			break
 		}
-		p.Latest = append(p.Latest, Item{Title: oneLine(it.Title), Link: itemLink(it, resp.URL), Published: itemTime(it)})
+		p.Latest = append(p.Latest, Item{Title: textclip.OneLine(it.Title), Link: itemLink(it, resp.URL), Published: itemTime(it)})
 	}
 	f.opts.Logger.Info("feed followed", "scope", scope, "feed", stored.ID, "url", stored.URL, "by", actor)
 	return p, nil
@@ -496,14 +497,14 @@ const (
 // library already has it (by link, canonical link, text or near-same
 // text). Its error is for failures of the library.
 func (f *Follower) takeItem(ctx context.Context, feed search.Feed, it *gofeed.Item, base string) (search.Source, itemOutcome, error) {
-	log := f.opts.Logger.With("feed", feed.ID, "scope", feed.Scope, "item", truncate(it.Title, 80))
+	log := f.opts.Logger.With("feed", feed.ID, "scope", feed.Scope, "item", textclip.Runes(it.Title, 80))
 	link := itemLink(it, base)
 	if link != "" {
 		if _, dup, err := f.lib.SourceByURL(feed.Scope, link); err != nil || dup {
 			return search.Source{}, itemSkipped, err
 		}
 	}
-	src := search.Source{Scope: feed.Scope, Title: oneLine(it.Title), Outlet: feed.Title, URL: link,
+	src := search.Source{Scope: feed.Scope, Title: textclip.OneLine(it.Title), Outlet: feed.Title, URL: link,
 		AddedBy: search.FeedActorPrefix + feed.ID}
 	if t := itemTime(it); !t.IsZero() {
 		src.Published = t.UTC().Format(time.DateOnly)
@@ -579,16 +580,18 @@ func fullContent(it *gofeed.Item, link string) string {
 
 // itemKeys are the keys an item is remembered by: its guid and its
 // normalised link, so a changed guid or a re-dated item is still known.
+// They are cut without a mark (not search.Clip) and must stay what
+// earlier polls stored.
 func itemKeys(it *gofeed.Item, base string) []string {
 	var keys []string
 	if g := strings.TrimSpace(it.GUID); g != "" {
-		keys = append(keys, "guid:"+truncate(g, 300))
+		keys = append(keys, "guid:"+textclip.Runes(g, 300))
 	}
 	if l := itemLink(it, base); l != "" {
-		keys = append(keys, "link:"+truncate(l, 500))
+		keys = append(keys, "link:"+textclip.Runes(l, 500))
 	}
 	if len(keys) == 0 {
-		keys = append(keys, "title:"+truncate(oneLine(it.Title), 200))
+		keys = append(keys, "title:"+textclip.Runes(textclip.OneLine(it.Title), 200))
 	}
 	return keys
 }
@@ -637,20 +640,4 @@ func siteOf(parsed *gofeed.Feed, feedURL string) string {
 		}
 	}
 	return ""
-}
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// truncate cuts s to at most n runes, with no ellipsis: it bounds the keys
-// that recognise an item already taken, which must stay what earlier polls
-// stored, so it is not search.Clip.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n])
 }
