@@ -247,7 +247,32 @@ func renderFeedNotice(n feeds.Notice) message {
 	}
 	return message{Content: fmt.Sprintf("⚠️ The feed “%s” (`%s`) has failed %s since <t:%d:f>: %s.\n**How to fix it:** %s\nI keep trying, less often, and will say here when it works again. `/feed list` shows every feed's state.",
 		title, n.Feed.ID, plural(n.Failures, "check in a row", "checks in a row"), n.Since.Unix(),
-		escapeMarkdown(clip(textclip.OneLine(n.Err), 300)), n.Fix)}
+		escapeMarkdown(clip(textclip.OneLine(n.Err), 300)), feedFix(n.Cause))}
+}
+
+// feedFix says what a moderator (or the operator) can do about a feed's
+// failure; the feeds package gives the cause, the bot words the advice.
+func feedFix(err error) string {
+	var se *ingest.StatusError
+	switch {
+	case errors.As(err, &se) && (se.Code == 404 || se.Code == 410):
+		return "The feed may have moved: open the site, find its new feed link, `/feed add` it and `/feed remove` this one."
+	case errors.As(err, &se) && (se.Code == 401 || se.Code == 403):
+		return "The site refuses the bot. Check that the feed is public; if it is not, remove it with `/feed remove`."
+	case errors.As(err, &se) && (se.Code == 429 || se.Code == 503):
+		return "The site asks for fewer visits; the bot already waits longer between checks. Nothing to do unless it lasts."
+	case errors.As(err, &se):
+		return "The site is having trouble. The bot keeps trying, less often; remove the feed if the site is gone."
+	case errors.Is(err, ingest.ErrPrivateAddress):
+		return "The feed is on a private address. The bot's operator can allow intranet feeds with SITREP_ALLOW_PRIVATE_URLS=1."
+	case errors.Is(err, ingest.ErrTooLarge):
+		return "The feed is larger than the bot reads. Ask the site for a shorter feed, or follow a section's feed instead."
+	case errors.Is(err, feeds.ErrNotAFeed), errors.Is(err, ingest.ErrContentType):
+		return "The address no longer serves a feed. Check the link in a browser and `/feed add` the right one."
+	case errors.Is(err, context.DeadlineExceeded):
+		return "The site is slow or down. The bot keeps trying, less often; nothing to do unless it lasts."
+	}
+	return "Check the feed's link in a browser. The bot keeps trying, less often, and says here when it works again."
 }
 
 // feedsDigestEmbed lists, in the digest, what each feed brought.

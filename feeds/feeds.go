@@ -235,11 +235,12 @@ type Notice struct {
 	Feed      search.Feed
 	Recovered bool
 	// Failures and Since count the failed checks in a row; Err is the
-	// last error and Fix what a moderator can do about it.
+	// last error as Describe words it, and Cause the error itself, for a
+	// front end to say what can be done about it.
 	Failures int
 	Since    time.Time
 	Err      string
-	Fix      string
+	Cause    error
 }
 
 // Status is the outcome of one check.
@@ -463,7 +464,7 @@ func (f *Follower) failed(ctx context.Context, feed search.Feed, st search.FeedS
 	}
 	st.NextAt = now.Add(f.jitter(delay)).UTC()
 	if !st.Notified && (st.Failures >= NoticeFailures || now.Sub(st.FailingSince) >= NoticeAfter) && hooks.Notify != nil {
-		n := Notice{Feed: feed, Failures: st.Failures, Since: st.FailingSince, Err: st.LastError, Fix: Fix(cause)}
+		n := Notice{Feed: feed, Failures: st.Failures, Since: st.FailingSince, Err: st.LastError, Cause: cause}
 		if err := hooks.Notify(ctx, n); err != nil {
 			log.Warn("feed failure notice not posted", "err", err)
 		} else {
