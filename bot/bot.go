@@ -122,10 +122,6 @@ type Options struct {
 	AskBurst int
 	AskEvery time.Duration
 
-	// AllowPrivateURLs lets /source add fetch links and attachments on
-	// loopback and private-network addresses (intranet sources, tests);
-	// otherwise they are refused.
-	AllowPrivateURLs bool
 	// DigestChannel, DigestTime and Location are the digest settings of
 	// GuildID's server while its moderators have stored none (a
 	// one-server deployment's SITREP_DIGEST_CHANNEL, SITREP_DIGEST_TIME
@@ -198,6 +194,9 @@ type Deps struct {
 	// Curator serves /source, /digest, the follow-ups and the daily
 	// digest; nil turns them off.
 	Curator Curator
+	// Fetcher fetches /source add's links and attachments, with its rules
+	// (private addresses, size); required with Curator.
+	Fetcher *ingest.Fetcher
 	// Feeds serves /feed and the feed schedule; nil turns them off. It
 	// stores what it takes through the library, so it needs Curator.
 	Feeds *feeds.Follower
@@ -206,11 +205,14 @@ type Deps struct {
 // New returns a bot that answers interactions arriving on session from
 // deps, logging to logger (discarded when nil). Call Run to connect. It
 // panics when deps.Library is nil, or deps.Feeds is set without
-// deps.Curator: a bot wired that way is a programming error, not a
-// feature switched off.
+// deps.Curator, or deps.Curator without deps.Fetcher: a bot wired that
+// way is a programming error, not a feature switched off.
 func New(session Session, deps Deps, logger *slog.Logger, opts Options) *Bot {
 	if deps.Library == nil {
 		panic("bot: New needs Deps.Library")
+	}
+	if deps.Curator != nil && deps.Fetcher == nil {
+		panic("bot: Deps.Curator needs Deps.Fetcher: /source add fetches links")
 	}
 	if deps.Feeds != nil && deps.Curator == nil {
 		panic("bot: Deps.Feeds needs Deps.Curator: feed items are added to the library and followed up")
@@ -248,7 +250,7 @@ func New(session Session, deps Deps, logger *slog.Logger, opts Options) *Bot {
 	}
 	b := &Bot{session: session, lib: limitAsks(lib, 0), log: logger, opts: opts, base: context.Background(), follow: newFollowUps(),
 		members: newMemberLimits(opts.AskBurst, opts.AskEvery)}
-	b.fetcher = &ingest.Fetcher{AllowPrivate: opts.AllowPrivateURLs, MaxBytes: ingest.DefaultMaxBytes}
+	b.fetcher = deps.Fetcher
 	if deps.Curator != nil {
 		b.cur = deps.Curator
 		b.sched = schedule.New(digestStore{b}, digestPoster{b}, opts.Clock, logger.With("component", "digest"))
