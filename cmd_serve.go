@@ -76,8 +76,8 @@ func runServe(ctx context.Context, e env) error {
 	// the session closes, and the library closes after Run returns.
 	// One Fetcher, one set of rules, for /source add and the feeds.
 	fetcher := &ingest.Fetcher{AllowPrivate: cfg.AllowPrivateURLs}
-	follower := feeds.New(lib, fetcher, feeds.Options{Interval: cfg.FeedInterval, Logger: logger.With("component", "feeds")})
-	b := bot.New(session, bot.Deps{Library: lib, Curator: lib, Fetcher: fetcher, Feeds: follower}, logger, bot.Options{
+	poller := feeds.New(lib, fetcher, feeds.Options{Interval: cfg.FeedInterval, Logger: logger.With("component", "feeds")})
+	b := bot.New(session, bot.Deps{Library: lib, Curator: lib, Fetcher: fetcher, Feeds: poller}, logger, bot.Options{
 		GuildID: cfg.GuildID, ModRole: cfg.ModRole,
 		DigestChannel: cfg.DigestChannel, DigestTime: cfg.DigestTime, Location: cfg.Location,
 		Metrics: metrics, Shard: cfg.Shard,

@@ -167,7 +167,7 @@ type Bot struct {
 	sched   *schedule.Scheduler
 	fetcher *ingest.Fetcher
 	// feeds and feedSched serve /feed and the feed checks; nil when off.
-	feeds     *feeds.Follower
+	feeds     *feeds.Poller
 	feedSched *feeds.Scheduler
 	follow    *followUps // the follow-up worker's state
 	members   *memberLimits
@@ -199,7 +199,7 @@ type Deps struct {
 	Fetcher *ingest.Fetcher
 	// Feeds serves /feed and the feed schedule; nil turns them off. It
 	// stores what it takes through the library, so it needs Curator.
-	Feeds *feeds.Follower
+	Feeds *feeds.Poller
 }
 
 // New returns a bot that answers interactions arriving on session from
@@ -265,7 +265,7 @@ func New(session Session, deps Deps, logger *slog.Logger, opts Options) *Bot {
 		b.feeds = deps.Feeds
 		b.feedSched = feeds.NewScheduler(deps.Feeds, clock, feeds.Hooks{Added: b.feedSourceAdded, Notify: b.postFeedNotice})
 	} else {
-		logger.Info("no feed follower: /feed and the feed checks are off")
+		logger.Info("no feed poller: /feed and the feed checks are off")
 	}
 	b.commands = b.commandTable()
 	return b

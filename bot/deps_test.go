@@ -57,10 +57,10 @@ func TestDepsAreExplicit(t *testing.T) {
 	})
 
 	t.Run("inconsistent wiring panics", func(t *testing.T) {
-		follower := feeds.New(lib, &ingest.Fetcher{}, feeds.Options{})
+		poller := feeds.New(lib, &ingest.Fetcher{}, feeds.Options{})
 		for name, deps := range map[string]Deps{
 			"no library":              {Curator: lib},
-			"feeds with no curator":   {Library: wrapped, Feeds: follower},
+			"feeds with no curator":   {Library: wrapped, Feeds: poller},
 			"curator with no fetcher": {Library: wrapped, Curator: lib},
 		} {
 			func() {

@@ -1,4 +1,4 @@
-// Package feeds follows RSS, Atom and JSON feeds for the library: it finds
+// Package feeds polls RSS, Atom and JSON feeds for the library: it finds
 // a site's feed, checks each feed politely (conditional GET, backoff,
 // jitter, the safe fetcher of package ingest), turns new items into
 // sources of the scope that follows the feed, and says when a feed keeps
@@ -71,7 +71,7 @@ type Library interface {
 	SaveFeedState(id string, st search.FeedState) error
 }
 
-// Options configure a Follower. The zero value is usable.
+// Options configure a Poller. The zero value is usable.
 type Options struct {
 	// Interval is the delay between checks of a healthy feed;
 	// DefaultInterval when 0.
@@ -88,19 +88,19 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Follower adds, checks and removes the feeds of the library. It is safe
+// Poller adds, checks and removes the feeds of the library. It is safe
 // for concurrent use, but checks of one feed must not overlap: the
 // Scheduler and Poll are its callers, one at a time.
-type Follower struct {
+type Poller struct {
 	lib   Library
 	fetch *ingest.Fetcher
 	opts  Options
 }
 
-// New returns a Follower that stores into lib and fetches with fetcher
+// New returns a Poller that stores into lib and fetches with fetcher
 // (its rules on private addresses, size and time apply to feeds and to
 // the articles their items link to).
-func New(lib Library, fetcher *ingest.Fetcher, opts Options) *Follower {
+func New(lib Library, fetcher *ingest.Fetcher, opts Options) *Poller {
 	if opts.Interval <= 0 {
 		opts.Interval = DefaultInterval
 	}
@@ -116,11 +116,11 @@ func New(lib Library, fetcher *ingest.Fetcher, opts Options) *Follower {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Follower{lib: lib, fetch: fetcher, opts: opts}
+	return &Poller{lib: lib, fetch: fetcher, opts: opts}
 }
 
 // Interval is the delay between checks of a healthy feed.
-func (f *Follower) Interval() time.Duration { return f.opts.Interval }
+func (f *Poller) Interval() time.Duration { return f.opts.Interval }
 
 // Item is what a preview shows of a feed item.
 type Item struct {
@@ -140,7 +140,7 @@ type Preview struct {
 // feed parses and stores it, due for a check at once; its items arrive
 // with that check. Errors: ingest's refusals (ErrPrivateAddress, …),
 // ErrNotAFeed, search.ErrFeedExists (as *search.FeedExistsError).
-func (f *Follower) Add(ctx context.Context, scope, rawURL, actor string) (Preview, error) {
+func (f *Poller) Add(ctx context.Context, scope, rawURL, actor string) (Preview, error) {
 	resp, parsed, err := f.resolve(ctx, rawURL)
 	if err != nil {
 		return Preview{}, err
@@ -169,7 +169,7 @@ func (f *Follower) Add(ctx context.Context, scope, rawURL, actor string) (Previe
 
 // resolve fetches rawURL and parses it as a feed; a web page is searched
 // for the feeds it announces, and the first that parses is taken.
-func (f *Follower) resolve(ctx context.Context, rawURL string) (ingest.Response, *gofeed.Feed, error) {
+func (f *Poller) resolve(ctx context.Context, rawURL string) (ingest.Response, *gofeed.Feed, error) {
 	resp, err := f.fetch.Get(ctx, rawURL, ingest.Request{Accept: feedAccept})
 	if err != nil {
 		return resp, nil, err
@@ -210,12 +210,12 @@ func parse(body []byte) (*gofeed.Feed, error) {
 }
 
 // Remove stops following feed id of scope; its sources stay.
-func (f *Follower) Remove(scope, id string) (search.Feed, error) {
+func (f *Poller) Remove(scope, id string) (search.Feed, error) {
 	return f.lib.RemoveFeed(scope, id)
 }
 
 // List returns the feeds scope follows.
-func (f *Follower) List(scope string) ([]search.Feed, error) {
+func (f *Poller) List(scope string) ([]search.Feed, error) {
 	return f.lib.Feeds(scope)
 }
 
@@ -285,7 +285,7 @@ func (r Result) Line() string {
 // Poll checks every feed once now, whatever their schedule, and returns a
 // result per feed. The error is for failures of the library itself (a
 // feed that fails is a result); ctx ending stops the poll.
-func (f *Follower) Poll(ctx context.Context, hooks Hooks) ([]Result, error) {
+func (f *Poller) Poll(ctx context.Context, hooks Hooks) ([]Result, error) {
 	all, err := f.lib.AllFeeds()
 	if err != nil {
 		return nil, err
@@ -303,11 +303,11 @@ func (f *Follower) Poll(ctx context.Context, hooks Hooks) ([]Result, error) {
 
 // Check checks one feed now. Its error is for failures of the library or
 // of ctx; a feed that fails is a Result with Status Failed.
-func (f *Follower) Check(ctx context.Context, feed search.Feed, hooks Hooks) (Result, error) {
+func (f *Poller) Check(ctx context.Context, feed search.Feed, hooks Hooks) (Result, error) {
 	return f.check(ctx, feed, f.opts.Now(), hooks)
 }
 
-func (f *Follower) check(ctx context.Context, feed search.Feed, now time.Time, hooks Hooks) (Result, error) {
+func (f *Poller) check(ctx context.Context, feed search.Feed, now time.Time, hooks Hooks) (Result, error) {
 	log := f.opts.Logger.With("feed", feed.ID, "scope", feed.Scope)
 	st := feed.State
 	st.CheckedAt = now.UTC()
@@ -330,7 +330,7 @@ func (f *Follower) check(ctx context.Context, feed search.Feed, now time.Time, h
 }
 
 // take stores the new items of a fresh copy of feed, then its state.
-func (f *Follower) take(ctx context.Context, feed search.Feed, st search.FeedState, resp ingest.Response,
+func (f *Poller) take(ctx context.Context, feed search.Feed, st search.FeedState, resp ingest.Response,
 	parsed *gofeed.Feed, now time.Time, hooks Hooks, log *slog.Logger) (Result, error) {
 	seen := make(map[string]bool, len(st.Seen))
 	for _, k := range st.Seen {
@@ -405,7 +405,7 @@ func (f *Follower) take(ctx context.Context, feed search.Feed, st search.FeedSta
 
 // followed reports whether feed is still followed: a moderator may have
 // removed it while it was being fetched.
-func (f *Follower) followed(feed search.Feed) bool {
+func (f *Poller) followed(feed search.Feed) bool {
 	list, err := f.lib.Feeds(feed.Scope)
 	if err != nil {
 		return true // the store will say so again when the items are added
@@ -420,7 +420,7 @@ func (f *Follower) followed(feed search.Feed) bool {
 
 // succeeded records a check that read the feed (new items or not) and
 // announces a recovery that is owed.
-func (f *Follower) succeeded(ctx context.Context, feed search.Feed, st search.FeedState, r Result,
+func (f *Poller) succeeded(ctx context.Context, feed search.Feed, st search.FeedState, r Result,
 	now time.Time, hooks Hooks, log *slog.Logger) (Result, error) {
 	if st.Notified && hooks.Notify != nil {
 		n := Notice{Feed: feed, Recovered: true, Failures: st.Failures, Since: st.FailingSince}
@@ -445,7 +445,7 @@ func (f *Follower) succeeded(ctx context.Context, feed search.Feed, st search.Fe
 
 // failed records a failed check, backs off, and announces the failure
 // once it has lasted NoticeFailures checks or NoticeAfter.
-func (f *Follower) failed(ctx context.Context, feed search.Feed, st search.FeedState, cause error,
+func (f *Poller) failed(ctx context.Context, feed search.Feed, st search.FeedState, cause error,
 	now time.Time, hooks Hooks, log *slog.Logger) (Result, error) {
 	r := Result{Status: Failed, Err: cause}
 	st.Failures++
@@ -482,7 +482,7 @@ func (f *Follower) failed(ctx context.Context, feed search.Feed, st search.FeedS
 }
 
 // jitter spreads d by ±jitterFraction.
-func (f *Follower) jitter(d time.Duration) time.Duration {
+func (f *Poller) jitter(d time.Duration) time.Duration {
 	return d + time.Duration((f.opts.Jitter()*2-1)*jitterFraction*float64(d))
 }
 
@@ -497,7 +497,7 @@ const (
 // takeItem turns one item into a source of feed's scope, unless the
 // library already has it (by link, canonical link, text or near-same
 // text). Its error is for failures of the library.
-func (f *Follower) takeItem(ctx context.Context, feed search.Feed, it *gofeed.Item, base string) (search.Source, itemOutcome, error) {
+func (f *Poller) takeItem(ctx context.Context, feed search.Feed, it *gofeed.Item, base string) (search.Source, itemOutcome, error) {
 	log := f.opts.Logger.With("feed", feed.ID, "scope", feed.Scope, "item", textclip.Runes(it.Title, 80))
 	link := itemLink(it, base)
 	if link != "" {

@@ -16,7 +16,7 @@ const DefaultMaxSleep = 5 * time.Minute
 // jitter, later after failures or a Retry-After), for as long as Run runs.
 // It has no goroutine of its own.
 type Scheduler struct {
-	f     *Follower
+	f     *Poller
 	clock schedule.Clock
 	hooks Hooks
 	log   *slog.Logger
@@ -28,7 +28,7 @@ type Scheduler struct {
 
 // NewScheduler returns a Scheduler that checks f's feeds on clock's time,
 // passing hooks to every check.
-func NewScheduler(f *Follower, clock schedule.Clock, hooks Hooks) *Scheduler {
+func NewScheduler(f *Poller, clock schedule.Clock, hooks Hooks) *Scheduler {
 	return &Scheduler{f: f, clock: clock, hooks: hooks, log: f.opts.Logger, wake: make(chan struct{}, 1), MaxSleep: DefaultMaxSleep}
 }
 
