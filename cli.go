@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
+	"strings"
 
 	"sitrep/config"
 	"sitrep/search"
@@ -20,6 +22,27 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// packagePrefixes are what Sitrep's packages put before their errors so a
+// log line says where it came from ("search: ", "ingest: "); a person at a
+// terminal needs none of them.
+var packagePrefixes = []string{"search", "ingest", "feeds", "config", "seeds", "ops", "wordnet", "bot"}
+
+// errorLine is err as the CLI prints it: the wrapped chain with the
+// package prefixes left out, so "add: ingest: too large" reads "add: too
+// large". Errors keep their prefixes for the log; only this print site
+// words them for the terminal.
+func errorLine(err error) string {
+	parts := strings.Split(err.Error(), ": ")
+	kept := parts[:0]
+	for k, p := range parts {
+		if k < len(parts)-1 && slices.Contains(packagePrefixes, p) {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return strings.Join(kept, ": ")
+}
 
 // errHelp is returned after printing help that was asked for.
 var errHelp = errors.New("help shown")

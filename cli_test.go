@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -317,5 +319,24 @@ func TestImportedSourceThroughTheCLI(t *testing.T) {
 	got = decodeLines(t, out)
 	if len(got) != 1 || got[0].Answered == nil || *got[0].Answered {
 		t.Errorf(`"hospital rain cameras" (each word in a different source) came back answered: users would be told a fragment is the answer: %s`, out)
+	}
+}
+
+// TestErrorLine: what the CLI prints names no package, whatever wraps the
+// error; the log form keeps the prefixes.
+func TestErrorLine(t *testing.T) {
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("add: %w", fmt.Errorf("ingest: fetch: %w", errors.New("ingest: too large"))), "add: fetch: too large"},
+		{errors.New("config: SITREP_SHARD: \"x\" is not ID/COUNT"), "SITREP_SHARD: \"x\" is not ID/COUNT"},
+		{errors.New("search: no such source"), "no such source"},
+		{errors.New("remove: search"), "remove: search"},
+	}
+	for _, tt := range tests {
+		if got := errorLine(tt.err); got != tt.want {
+			t.Errorf("errorLine(%q) = %q, want %q", tt.err, got, tt.want)
+		}
 	}
 }

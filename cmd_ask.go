@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"sitrep/internal/textclip"
 	"sitrep/search"
 )
 
@@ -162,7 +163,7 @@ func printDiffer(w io.Writer, ds []search.Disagreement) {
 // the sentence trimmed at a word, and its source in a few words.
 func printEntries(w io.Writer, qs []search.Quote, first int) {
 	for k, q := range qs {
-		line := fmt.Sprintf("  %d. “%s”", first+k, shorten(strings.Join(strings.Fields(q.Text), " "), cliEntryRunes))
+		line := fmt.Sprintf("  %d. “%s”", first+k, shorten(textclip.OneLine(q.Text), cliEntryRunes))
 		if src := attributed(q.Attribution(), shortSource(q.Source)); src != "" {
 			line += " — " + src
 		}

@@ -45,9 +45,9 @@ func runFeed(ctx context.Context, e env) error {
 	return usagef("feed: unknown subcommand %q (use add, list, remove or poll)", e.args[0])
 }
 
-// follower opens the library and the feed follower with the fetch rules
+// poller opens the library and the feed poller with the fetch rules
 // of the environment (SITREP_ALLOW_PRIVATE_URLS, SITREP_FEED_INTERVAL).
-func (f *flags) follower(ctx context.Context, e env) (*search.Library, *feeds.Follower, error) {
+func (f *flags) poller(ctx context.Context, e env) (*search.Library, *feeds.Poller, error) {
 	cfg, err := f.config(e)
 	if err != nil {
 		return nil, nil, err
@@ -57,8 +57,8 @@ func (f *flags) follower(ctx context.Context, e env) (*search.Library, *feeds.Fo
 		return nil, nil, err
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	fol := feeds.New(lib, &ingest.Fetcher{AllowPrivate: cfg.AllowPrivateURLs}, feeds.Options{Interval: cfg.FeedInterval, Logger: logger})
-	return lib, fol, nil
+	poller := feeds.New(lib, &ingest.Fetcher{AllowPrivate: cfg.AllowPrivateURLs}, feeds.Options{Interval: cfg.FeedInterval, Logger: logger})
+	return lib, poller, nil
 }
 
 func runFeedAdd(ctx context.Context, e env) error {
@@ -67,12 +67,12 @@ func runFeedAdd(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	lib, fol, err := f.follower(ctx, e)
+	lib, poller, err := f.poller(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
-	p, err := fol.Add(ctx, *f.scope, arg, "cli")
+	p, err := poller.Add(ctx, *f.scope, arg, "cli")
 	if err != nil {
 		return fmt.Errorf("feed add: %w", err)
 	}
@@ -179,12 +179,12 @@ func runFeedPoll(ctx context.Context, e env) error {
 	if _, err := f.parse(e); err != nil {
 		return err
 	}
-	lib, fol, err := f.follower(ctx, e)
+	lib, poller, err := f.poller(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
-	results, err := fol.Poll(ctx, feeds.Hooks{})
+	results, err := poller.Poll(ctx, feeds.Hooks{})
 	for _, r := range results {
 		fmt.Fprintln(e.stdout, r.Line())
 	}

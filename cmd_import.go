@@ -118,7 +118,7 @@ func runImport(ctx context.Context, e env) error {
 		total.Replaced += res.Replaced
 		for _, fe := range res.Failed {
 			bad++
-			fmt.Fprintf(e.stderr, "line %d: %v\n", lines[fe.Index], fe.Err)
+			fmt.Fprintf(e.stderr, "line %d: %s\n", lines[fe.Index], errorLine(fe.Err))
 		}
 		for _, i := range res.Superseded {
 			fmt.Fprintf(e.stderr, "line %d: id %q comes again later; the later line wins\n", lines[i], batch[i].ID)
@@ -140,7 +140,7 @@ func runImport(ctx context.Context, e env) error {
 			src, err := parseImportLine(line)
 			if err != nil {
 				bad++
-				fmt.Fprintf(e.stderr, "line %d: %v\n", lineNo, err)
+				fmt.Fprintf(e.stderr, "line %d: %s\n", lineNo, errorLine(err))
 			} else {
 				batch = append(batch, src)
 				lines = append(lines, lineNo)

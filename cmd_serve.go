@@ -74,10 +74,11 @@ func runServe(ctx context.Context, e env) error {
 	defer watchChanges(ctx, lib)() // stops before the library closes
 	// The bot owns the digest and feed schedulers: Run stops them before
 	// the session closes, and the library closes after Run returns.
-	follower := feeds.New(lib, &ingest.Fetcher{AllowPrivate: cfg.AllowPrivateURLs},
-		feeds.Options{Interval: cfg.FeedInterval, Logger: logger.With("component", "feeds")})
-	b := bot.New(session, bot.Deps{Library: lib, Curator: lib, Feeds: follower}, logger, bot.Options{
-		GuildID: cfg.GuildID, ModRole: cfg.ModRole, AllowPrivateURLs: cfg.AllowPrivateURLs,
+	// One Fetcher, one set of rules, for /source add and the feeds.
+	fetcher := &ingest.Fetcher{AllowPrivate: cfg.AllowPrivateURLs}
+	poller := feeds.New(lib, fetcher, feeds.Options{Interval: cfg.FeedInterval, Logger: logger.With("component", "feeds")})
+	b := bot.New(session, bot.Deps{Library: lib, Curator: lib, Fetcher: fetcher, Feeds: poller}, logger, bot.Options{
+		GuildID: cfg.GuildID, ModRole: cfg.ModRole,
 		DigestChannel: cfg.DigestChannel, DigestTime: cfg.DigestTime, Location: cfg.Location,
 		Metrics: metrics, Shard: cfg.Shard,
 	})

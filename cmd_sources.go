@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"sitrep/ingest"
+	"sitrep/internal/fromarticle"
 	"sitrep/search"
 )
 
@@ -90,12 +91,8 @@ func runAdd(ctx context.Context, e env) error {
 	if err != nil {
 		return fmt.Errorf("add: %w", err)
 	}
-	src := search.Source{Title: art.Title, Outlet: art.Outlet, Published: art.Published, URL: art.URL, Text: art.Text, AddedBy: "cli", Scope: *f.scope}
-	for _, o := range []struct{ flag, field *string }{{title, &src.Title}, {outlet, &src.Outlet}, {published, &src.Published}, {link, &src.URL}} {
-		if *o.flag != "" {
-			*o.field = *o.flag
-		}
-	}
+	src := fromarticle.Source(art, search.Source{Title: *title, Outlet: *outlet, Published: *published, URL: *link,
+		AddedBy: "cli", Scope: *f.scope})
 	lib, err := f.open(ctx, e)
 	if err != nil {
 		return err

@@ -39,10 +39,10 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, errHelp):
 		return 0
 	case errors.As(err, &uerr):
-		fmt.Fprintf(stderr, "sitrep: %v\n", err)
+		fmt.Fprintf(stderr, "sitrep: %s\n", errorLine(err))
 		return 2
 	default:
-		fmt.Fprintf(stderr, "sitrep: %v\n", err)
+		fmt.Fprintf(stderr, "sitrep: %s\n", errorLine(err))
 		return 1
 	}
 }

@@ -16,7 +16,7 @@ import (
 func TestAbuseIsHandled(t *testing.T) {
 	lib := openSeeded(t)
 	srv := newFakeDiscord(t)
-	h, _ := runBotOn(t, srv, lib, Options{GuildID: discordtest.DefaultGuildID, AllowPrivateURLs: true})
+	h, _ := runBotWith(t, srv, privateDeps(lib), Options{GuildID: discordtest.DefaultGuildID})
 
 	t.Run("a question of invisible characters is refused like an empty one", func(t *testing.T) {
 		ic := h.srv.NewInteraction()

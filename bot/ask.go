@@ -10,6 +10,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"sitrep/internal/textclip"
 	"sitrep/search"
 )
 
@@ -59,7 +60,7 @@ func (b *Bot) handleAsk(ctx context.Context, i *discordgo.Interaction) error {
 	if v := strings.TrimSpace(stringOption(opts, "source")); v != "" {
 		id, err := b.resolveSource(scope, v)
 		if errors.Is(err, errUnknownSource) {
-			return b.reply(ctx, i, plain(fmt.Sprintf("I don't know a source called “%s”. Pick one from the list as you type.", escapeMarkdown(clip(oneLine(v), 100))), true))
+			return b.reply(ctx, i, plain(fmt.Sprintf("I don't know a source called “%s”. Pick one from the list as you type.", escapeMarkdown(clip(textclip.OneLine(v), 100))), true))
 		}
 		if err != nil {
 			b.reply(ctx, i, plain("Sorry, I couldn't read the library just now. Please try again in a moment.", true)) // the lookup error is the one to log
@@ -210,8 +211,8 @@ func sourceChoices(srcs []search.Source, typed string) []*discordgo.ApplicationC
 		if len(choices) == maxChoices {
 			break
 		}
-		name := oneLine(orDefault(h.s.Title, h.s.ID))
-		if o := oneLine(h.s.Outlet); o != "" {
+		name := textclip.OneLine(orDefault(h.s.Title, h.s.ID))
+		if o := textclip.OneLine(h.s.Outlet); o != "" {
 			name = clip(name, maxChoiceName-3-runes(clip(o, 30))) + " — " + clip(o, 30)
 		}
 		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{

@@ -6,6 +6,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"sitrep/internal/textclip"
 	"sitrep/search"
 )
 
@@ -22,12 +23,12 @@ const maxAttributionRunes = 300
 // come from article text, so they are escaped. Empty when the text names
 // no one: the card then shows the citation alone, as before.
 func attributionLine(saidBy string, accordingTo []string, title string) string {
-	who := oneLine(search.AttributionLine(saidBy, accordingTo))
+	who := textclip.OneLine(search.AttributionLine(saidBy, accordingTo))
 	if who == "" {
 		return ""
 	}
 	line := "— " + escapeMarkdown(clip(who, maxAttributionRunes-20))
-	if t := oneLine(title); t != "" {
+	if t := textclip.OneLine(title); t != "" {
 		line += " · in: *" + escapeFrom(clip(t, 120), false) + "*"
 	}
 	return line
@@ -80,16 +81,16 @@ func differBlock(d search.Disagreement) string {
 	kind := orDefault(d.Kind, "differ")
 	b.WriteString("**" + escapeFrom(strings.ToUpper(kind[:1])+kind[1:], false) + "**")
 	if d.About != "" {
-		b.WriteString(" (" + escapeFrom(clip(oneLine(d.About), 60), false) + ")")
+		b.WriteString(" (" + escapeFrom(clip(textclip.OneLine(d.About), 60), false) + ")")
 	}
 	b.WriteString(":")
 	for _, s := range []search.Side{d.A, d.B} {
-		b.WriteString("\n• " + escapeFrom(clip(oneLine(s.Value), 120), false))
+		b.WriteString("\n• " + escapeFrom(clip(textclip.OneLine(s.Value), 120), false))
 		title := orDefault(s.Source.Title, s.Source.ID)
 		if line := attributionLine(s.SaidBy, s.AccordingTo, title); line != "" {
 			b.WriteString(" " + line)
 		} else {
-			b.WriteString(" — in: *" + escapeFrom(clip(oneLine(title), 120), false) + "*")
+			b.WriteString(" — in: *" + escapeFrom(clip(textclip.OneLine(title), 120), false) + "*")
 		}
 	}
 	return b.String()

@@ -1,16 +1,16 @@
 // Package bot is Sitrep's Discord door: it registers the slash commands,
 // answers interactions from the command table (one file per command),
 // renders answers into embeds within Discord's limits, and defers replies
-// that may miss Discord's 3-second deadline. It is the only package that
-// speaks Discord; the questions are answered by package search.
+// that may miss Discord's 3-second deadline. With its fake Discord for
+// tests (bot/discordtest) it holds all of Sitrep's Discord; package main
+// only opens the session it is given, and .ci/run checks that no other
+// package imports discordgo. The questions are answered by package search.
 package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -122,10 +122,6 @@ type Options struct {
 	AskBurst int
 	AskEvery time.Duration
 
-	// AllowPrivateURLs lets /source add fetch links and attachments on
-	// loopback and private-network addresses (intranet sources, tests);
-	// otherwise they are refused.
-	AllowPrivateURLs bool
 	// DigestChannel, DigestTime and Location are the digest settings of
 	// GuildID's server while its moderators have stored none (a
 	// one-server deployment's SITREP_DIGEST_CHANNEL, SITREP_DIGEST_TIME
@@ -171,7 +167,7 @@ type Bot struct {
 	sched   *schedule.Scheduler
 	fetcher *ingest.Fetcher
 	// feeds and feedSched serve /feed and the feed checks; nil when off.
-	feeds     *feeds.Follower
+	feeds     *feeds.Poller
 	feedSched *feeds.Scheduler
 	follow    *followUps // the follow-up worker's state
 	members   *memberLimits
@@ -198,19 +194,25 @@ type Deps struct {
 	// Curator serves /source, /digest, the follow-ups and the daily
 	// digest; nil turns them off.
 	Curator Curator
+	// Fetcher fetches /source add's links and attachments, with its rules
+	// (private addresses, size); required with Curator.
+	Fetcher *ingest.Fetcher
 	// Feeds serves /feed and the feed schedule; nil turns them off. It
 	// stores what it takes through the library, so it needs Curator.
-	Feeds *feeds.Follower
+	Feeds *feeds.Poller
 }
 
 // New returns a bot that answers interactions arriving on session from
 // deps, logging to logger (discarded when nil). Call Run to connect. It
 // panics when deps.Library is nil, or deps.Feeds is set without
-// deps.Curator: a bot wired that way is a programming error, not a
-// feature switched off.
+// deps.Curator, or deps.Curator without deps.Fetcher: a bot wired that
+// way is a programming error, not a feature switched off.
 func New(session Session, deps Deps, logger *slog.Logger, opts Options) *Bot {
 	if deps.Library == nil {
 		panic("bot: New needs Deps.Library")
+	}
+	if deps.Curator != nil && deps.Fetcher == nil {
+		panic("bot: Deps.Curator needs Deps.Fetcher: /source add fetches links")
 	}
 	if deps.Feeds != nil && deps.Curator == nil {
 		panic("bot: Deps.Feeds needs Deps.Curator: feed items are added to the library and followed up")
@@ -248,7 +250,7 @@ func New(session Session, deps Deps, logger *slog.Logger, opts Options) *Bot {
 	}
 	b := &Bot{session: session, lib: limitAsks(lib, 0), log: logger, opts: opts, base: context.Background(), follow: newFollowUps(),
 		members: newMemberLimits(opts.AskBurst, opts.AskEvery)}
-	b.fetcher = &ingest.Fetcher{AllowPrivate: opts.AllowPrivateURLs, MaxBytes: ingest.DefaultMaxBytes}
+	b.fetcher = deps.Fetcher
 	if deps.Curator != nil {
 		b.cur = deps.Curator
 		b.sched = schedule.New(digestStore{b}, digestPoster{b}, opts.Clock, logger.With("component", "digest"))
@@ -263,7 +265,7 @@ func New(session Session, deps Deps, logger *slog.Logger, opts Options) *Bot {
 		b.feeds = deps.Feeds
 		b.feedSched = feeds.NewScheduler(deps.Feeds, clock, feeds.Hooks{Added: b.feedSourceAdded, Notify: b.postFeedNotice})
 	} else {
-		logger.Info("no feed follower: /feed and the feed checks are off")
+		logger.Info("no feed poller: /feed and the feed checks are off")
 	}
 	b.commands = b.commandTable()
 	return b
@@ -363,162 +365,4 @@ func (b *Bot) track() (context.Context, context.CancelFunc, bool) {
 	b.inflight.Add(1)
 	ctx, cancel := context.WithTimeout(b.base, b.opts.HandlerTimeout)
 	return ctx, func() { cancel(); b.inflight.Done() }, true
-}
-
-// onReady registers the command table: in the configured guild, else
-// globally. It runs on every READY (after a reconnect that could not
-// resume too), so a failed registration is retried then.
-func (b *Bot) onReady(r *discordgo.Ready) {
-	ctx, done, ok := b.track()
-	if !ok {
-		return
-	}
-	defer done()
-	appID := ""
-	if r.Application != nil {
-		appID = r.Application.ID
-	}
-	if appID == "" && r.User != nil {
-		appID = r.User.ID
-	}
-	log := b.log.With("guild", b.opts.GuildID)
-	if r.User != nil {
-		log = log.With("bot_user", r.User.Username)
-	}
-	log.Info("ready", "guilds", len(r.Guilds))
-	if b.registered.Load() {
-		return
-	}
-	if b.opts.Shard.ID != 0 {
-		// The commands are the application's, not a shard's: one
-		// registration is enough.
-		log.Info("commands are registered by shard 0", "shard", b.opts.Shard)
-		b.registered.Store(true)
-		return
-	}
-	if err := b.register(ctx, appID); err != nil {
-		log.Error("registering commands failed", "err", err)
-		return
-	}
-	b.registered.Store(true)
-	log.Info("commands registered", "count", len(b.commands), "scope", scopeName(b.opts.GuildID))
-}
-
-// register overwrites the application's commands with the table's.
-func (b *Bot) register(ctx context.Context, appID string) error {
-	if appID == "" {
-		return errors.New("bot: READY carried no application id")
-	}
-	if _, err := b.session.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, b.Commands(), discordgo.WithContext(ctx)); err != nil {
-		return fmt.Errorf("bot: register commands: %w", err)
-	}
-	return nil
-}
-
-func scopeName(guildID string) string {
-	if guildID == "" {
-		return "global"
-	}
-	return "guild"
-}
-
-// onInteraction routes an interaction to its command's handler, logs the
-// outcome and keeps a handler's panic from taking the bot down.
-func (b *Bot) onInteraction(ic *discordgo.InteractionCreate) {
-	if ic == nil || ic.Interaction == nil {
-		return
-	}
-	i := ic.Interaction
-	if !b.opts.Shard.Owns(i.GuildID) {
-		// Discord sends a server's events to the shard that owns it; one
-		// arriving here is misrouted, and its owner answers it.
-		b.log.Warn("interaction of a server this shard does not own; ignored", "interaction", i.ID, "guild", i.GuildID, "shard", b.opts.Shard)
-		return
-	}
-	ctx, done, ok := b.track()
-	if !ok {
-		return
-	}
-	defer done()
-	start := time.Now()
-	log := b.log.With("interaction", i.ID, "type", i.Type.String(), "guild", i.GuildID, "user", userID(i))
-	defer func() {
-		if p := recover(); p != nil {
-			log.Error("handler panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-		}
-	}()
-	outcome := ops.OutcomePanic // until dispatch returns
-	name := ""
-	if i.Type == discordgo.InteractionApplicationCommand || i.Type == discordgo.InteractionApplicationCommandAutocomplete {
-		name = i.ApplicationCommandData().Name // known even if the handler panics
-	}
-	defer func() { b.opts.Metrics.Interaction(b.metricName(name), metricKind(i.Type), outcome, time.Since(start)) }()
-	name, err := b.dispatch(ctx, i)
-	log = log.With("command", name, "elapsed", time.Since(start).Round(time.Microsecond))
-	if err != nil {
-		outcome = ops.OutcomeError
-		log.Error("interaction failed", "err", err)
-		return
-	}
-	outcome = ops.OutcomeOK
-	log.Debug("interaction answered")
-}
-
-// metricName is name when it is a command of the table, else "unknown":
-// a stale command or a component's custom id must not make new metric
-// series.
-func (b *Bot) metricName(name string) string {
-	if _, ok := b.command(name); ok {
-		return name
-	}
-	return "unknown"
-}
-
-// metricKind is the metrics' name for an interaction type.
-func metricKind(t discordgo.InteractionType) string {
-	switch t {
-	case discordgo.InteractionApplicationCommandAutocomplete:
-		return ops.KindAutocomplete
-	case discordgo.InteractionMessageComponent:
-		return ops.KindComponent
-	case discordgo.InteractionModalSubmit:
-		return ops.KindModal
-	}
-	return ops.KindCommand
-}
-
-// watchGateway follows the session's connection for CheckGateway and
-// returns the functions that remove its handlers.
-func (b *Bot) watchGateway() []func() {
-	up := func() { b.connected.Store(true) }
-	return []func(){
-		b.session.AddHandler(func(_ *discordgo.Session, _ *discordgo.Ready) { b.readied.Store(true); up() }),
-		b.session.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { up() }),
-		b.session.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) { b.connected.Store(false) }),
-	}
-}
-
-// ErrGatewayDown is CheckGateway's error while the bot has no gateway
-// session.
-var ErrGatewayDown = errors.New("bot: not connected to the Discord gateway")
-
-// CheckGateway returns nil while the bot holds a gateway session (after
-// a READY, while the connection is open), else ErrGatewayDown. It is the
-// gateway check of the health endpoint.
-func (b *Bot) CheckGateway() error {
-	up := b.connected.Load()
-	if s, ok := b.session.(*discordgo.Session); ok {
-		// discordgo runs each event handler on a goroutine of its own, so
-		// the Disconnect of a dropped connection may be handled after the
-		// RESUMED of the next one; the session's own flag, which it sets
-		// under its lock once the connection heartbeats and clears when
-		// it closes, cannot arrive out of order.
-		s.RLock()
-		up = b.readied.Load() && s.DataReady
-		s.RUnlock()
-	}
-	if !up {
-		return ErrGatewayDown
-	}
-	return nil
 }

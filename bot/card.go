@@ -7,6 +7,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"sitrep/internal/textclip"
 	"sitrep/search"
 )
 
@@ -149,9 +150,9 @@ func cardRunes(content string, embeds []*discordgo.MessageEmbed) int {
 // questionHead is a card's content: the question, and what was searched
 // for when a typo was corrected.
 func questionHead(ans search.Answer) string {
-	head := "**Q:** " + escapeMarkdown(clip(oneLine(ans.Question), 300))
+	head := "**Q:** " + escapeMarkdown(clip(textclip.OneLine(ans.Question), 300))
 	if ans.Corrected != "" {
-		head += "\n*Searched for: " + escapeMarkdown(clip(oneLine(ans.Corrected), 300)) + "*"
+		head += "\n*Searched for: " + escapeMarkdown(clip(textclip.OneLine(ans.Corrected), 300)) + "*"
 	}
 	return head
 }
@@ -216,17 +217,17 @@ func renderQuote(q search.Quote, budget int) *discordgo.MessageEmbed {
 func sourceLine(q search.Quote) string {
 	r := q.Source
 	var parts []string
-	who := oneLine(search.AttributionLine(q.SaidBy, q.AccordingTo))
+	who := textclip.OneLine(search.AttributionLine(q.SaidBy, q.AccordingTo))
 	if who != "" {
 		parts = append(parts, escapeMarkdown(clip(who, maxAttributionRunes-20)))
 	}
-	if o := oneLine(r.Outlet); o != "" {
+	if o := textclip.OneLine(r.Outlet); o != "" {
 		parts = append(parts, "**"+escapeFrom(clip(o, 60), false)+"**")
 	}
-	if d := oneLine(r.Published); d != "" {
+	if d := textclip.OneLine(r.Published); d != "" {
 		parts = append(parts, escapeFrom(clip(d, 20), false))
 	}
-	if t := oneLine(r.Title); t != "" {
+	if t := textclip.OneLine(r.Title); t != "" {
 		title := linked(escapeFrom(clip(t, headlineRunes), false), r.URL, "*")
 		if who != "" {
 			title = "in: " + title
@@ -244,15 +245,15 @@ func sourceLine(q search.Quote) string {
 // where known. "" when the source has neither. entriesEmbed puts the
 // speaker's name, where the text gives one, before these words.
 func shortSource(r search.Ref) string {
-	name, style := oneLine(r.Outlet), ""
+	name, style := textclip.OneLine(r.Outlet), ""
 	if name == "" {
-		name, style = oneLine(r.Title), "*"
+		name, style = textclip.OneLine(r.Title), "*"
 	}
 	var parts []string
 	if name != "" {
 		parts = append(parts, linked(escapeFrom(trimWords(name, entrySourceRunes), false), r.URL, style))
 	}
-	if d := oneLine(r.Published); d != "" {
+	if d := textclip.OneLine(r.Published); d != "" {
 		parts = append(parts, escapeFrom(clip(d, 20), false))
 	}
 	return strings.Join(parts, ", ")
@@ -275,7 +276,7 @@ func reporters(rs []search.Reporter) string {
 	var names []string
 	seen := map[string]bool{}
 	for _, r := range rs {
-		key := strings.ToLower(oneLine(r.Outlet))
+		key := strings.ToLower(textclip.OneLine(r.Outlet))
 		if key == "" {
 			key = "\x00" + r.ID
 		}
@@ -297,10 +298,10 @@ func reporters(rs []search.Reporter) string {
 
 // shortName is a reporter's outlet, or the start of its headline, linked.
 func shortName(r search.Ref) string {
-	if o := oneLine(r.Outlet); o != "" {
+	if o := textclip.OneLine(r.Outlet); o != "" {
 		return linked(escapeFrom(clip(o, entrySourceRunes), false), r.URL, "")
 	}
-	return linked(escapeFrom(trimWords(orDefault(oneLine(r.Title), "another source"), entrySourceRunes), false), r.URL, "*")
+	return linked(escapeFrom(trimWords(orDefault(textclip.OneLine(r.Title), "another source"), entrySourceRunes), false), r.URL, "*")
 }
 
 // entriesEmbed lists quotes compactly under title, numbered from first:
@@ -308,9 +309,9 @@ func shortName(r search.Ref) string {
 func entriesEmbed(title string, qs []search.Quote, first int, color int) *discordgo.MessageEmbed {
 	lines := make([]string, 0, len(qs))
 	for k, q := range qs {
-		line := fmt.Sprintf("**%d.** “%s”", first+k, escapeFrom(trimWords(oneLine(q.Text), entryRunes), false))
+		line := fmt.Sprintf("**%d.** “%s”", first+k, escapeFrom(trimWords(textclip.OneLine(q.Text), entryRunes), false))
 		src := shortSource(q.Source)
-		if who := oneLine(q.SaidBy); who != "" {
+		if who := textclip.OneLine(q.SaidBy); who != "" {
 			src = strings.TrimSuffix(escapeMarkdown(trimWords(who, entrySourceRunes))+", "+src, ", ")
 		}
 		if src != "" {

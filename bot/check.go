@@ -8,6 +8,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"sitrep/internal/textclip"
 	"sitrep/search"
 )
 
@@ -40,7 +41,7 @@ func (b *Bot) handleCheck(ctx context.Context, i *discordgo.Interaction) error {
 	if !hasClaim(claim) {
 		return b.reply(ctx, i, plain("Nothing to check: that message makes no claim I can look up in the sources.", true))
 	}
-	q := search.Query{Question: clipBytes(claim, search.MaxQuestionBytes), Scope: scopeOf(i), Limit: checkQuotes}
+	q := search.Query{Question: textclip.Bytes(claim, search.MaxQuestionBytes), Scope: scopeOf(i), Limit: checkQuotes}
 	return b.answer(ctx, i, false, true, func(ctx context.Context) (message, error) {
 		ans, err := b.lib.Ask(ctx, q)
 		if err != nil {
@@ -70,24 +71,11 @@ func hasClaim(text string) bool {
 	return n >= 3
 }
 
-// clipBytes cuts s to at most n bytes on a rune boundary.
-func clipBytes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utfStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-func utfStart(b byte) bool { return b&0xC0 != 0x80 }
-
 // renderCheck is the private answer to a check: the claim, then each
 // quote with who said it, marked where it gives a different figure, date
 // or claimant; or that no source covers it. Pure, like renderAnswer.
 func renderCheck(claim string, ans search.Answer, differs []search.Disagreement) message {
-	head := "**Checked against the sources:** " + escapeMarkdown(clip(oneLine(claim), 300))
+	head := "**Checked against the sources:** " + escapeMarkdown(clip(textclip.OneLine(claim), 300))
 	if !ans.Answered || len(ans.Quotes) == 0 {
 		return message{Ephemeral: true, Content: head, Embeds: []*discordgo.MessageEmbed{{
 			Title:       "No source covers this",
@@ -105,11 +93,11 @@ func renderCheck(claim string, ans search.Answer, differs []search.Disagreement)
 		e := renderQuote(q, maxEmbedTotal/shown-8)
 		// The card's source line says where the quote was published;
 		// who said it goes under it.
-		if who := oneLine(q.Attribution()); who != "" {
+		if who := textclip.OneLine(q.Attribution()); who != "" {
 			e.Description += "\nSaid by " + escapeMarkdown(clip(who, maxAttributionRunes))
 		}
 		if d, ok := byQuote[q.Source.ID+"\x00"+q.Text]; ok {
-			e.Author = &discordgo.MessageEmbedAuthor{Name: clip(fmt.Sprintf("Gives a different %s: %s (the message: %s)", d.Kind, oneLine(d.B.Value), oneLine(d.A.Value)), 250)}
+			e.Author = &discordgo.MessageEmbedAuthor{Name: clip(fmt.Sprintf("Gives a different %s: %s (the message: %s)", d.Kind, textclip.OneLine(d.B.Value), textclip.OneLine(d.A.Value)), 250)}
 			e.Color = noAnswerColor
 		} else {
 			e.Author = &discordgo.MessageEmbedAuthor{Name: "Bears on the claim"}

@@ -29,7 +29,7 @@ func TestDepsAreExplicit(t *testing.T) {
 	}
 
 	t.Run("a wrapped library with its curator keeps /source and /digest", func(t *testing.T) {
-		b := New(nil, Deps{Library: wrapped, Curator: lib}, nil, Options{})
+		b := New(nil, Deps{Library: wrapped, Curator: lib, Fetcher: &ingest.Fetcher{}}, nil, Options{})
 		got := names(b)
 		for _, want := range []string{"ask", "source", "digest"} {
 			if !slices.Contains(got, want) {
@@ -57,10 +57,11 @@ func TestDepsAreExplicit(t *testing.T) {
 	})
 
 	t.Run("inconsistent wiring panics", func(t *testing.T) {
-		follower := feeds.New(lib, &ingest.Fetcher{}, feeds.Options{})
+		poller := feeds.New(lib, &ingest.Fetcher{}, feeds.Options{})
 		for name, deps := range map[string]Deps{
-			"no library":            {Curator: lib},
-			"feeds with no curator": {Library: wrapped, Feeds: follower},
+			"no library":              {Curator: lib},
+			"feeds with no curator":   {Library: wrapped, Feeds: poller},
+			"curator with no fetcher": {Library: wrapped, Curator: lib},
 		} {
 			func() {
 				defer func() {

@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"sitrep/config"
+	"sitrep/internal/textclip"
 	"sitrep/schedule"
 	"sitrep/search"
 )
@@ -228,7 +229,7 @@ func digestSourceEmbed(s search.DigestSource) *discordgo.MessageEmbed {
 	}
 	return &discordgo.MessageEmbed{
 		Author:      &discordgo.MessageEmbedAuthor{Name: "New source"},
-		Title:       clip(escapeMarkdown(oneLine(orDefault(s.Source.Title, s.Source.ID))), maxEmbedTitle),
+		Title:       clip(escapeMarkdown(textclip.OneLine(orDefault(s.Source.Title, s.Source.ID))), maxEmbedTitle),
 		URL:         linkURL(s.Source.URL),
 		Description: desc,
 		Color:       digestColor,
@@ -239,7 +240,7 @@ func digestSourceEmbed(s search.DigestSource) *discordgo.MessageEmbed {
 func digestQuestionEmbed(q search.DigestQuestion) *discordgo.MessageEmbed {
 	e := &discordgo.MessageEmbed{
 		Author: &discordgo.MessageEmbedAuthor{Name: "Asked " + times(q.Count)},
-		Title:  clip(escapeMarkdown(oneLine(q.Question)), maxEmbedTitle),
+		Title:  clip(escapeMarkdown(textclip.OneLine(q.Question)), maxEmbedTitle),
 		Color:  embedColor,
 	}
 	if q.Best != nil {
@@ -254,7 +255,7 @@ func unansweredEmbed(qs []search.DigestQuestion) *discordgo.MessageEmbed {
 	var lines []string
 	used := 0
 	for k, q := range qs {
-		line := "• " + escapeMarkdown(clip(oneLine(q.Question), digestQuestionRunes))
+		line := "• " + escapeMarkdown(clip(textclip.OneLine(q.Question), digestQuestionRunes))
 		if q.Count > 1 {
 			line += " (" + times(q.Count) + ")"
 		}

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sitrep/schedule"
-	"sitrep/search"
 	"sort"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"sitrep/internal/textclip"
+	"sitrep/schedule"
+	"sitrep/search"
 )
 
 // Discord's error codes the digest explains to moderators.
@@ -36,7 +38,7 @@ func postFailure(err error, channel string) string {
 		case code == codeUnknownChannel:
 			return fmt.Sprintf("I can't post in <#%s>: the channel no longer exists. Choose another with `/digest set`.", channel)
 		case rest.Message != nil && rest.Message.Message != "":
-			return fmt.Sprintf("I couldn't post in <#%s>: Discord said “%s”.", channel, clip(oneLine(rest.Message.Message), 200))
+			return fmt.Sprintf("I couldn't post in <#%s>: Discord said “%s”.", channel, clip(textclip.OneLine(rest.Message.Message), 200))
 		}
 	}
 	if errors.Is(err, context.DeadlineExceeded) {

@@ -17,6 +17,7 @@ import (
 
 	"sitrep/bot/discordtest"
 	"sitrep/config"
+	"sitrep/ingest"
 	"sitrep/search"
 	"sitrep/seeds"
 )
@@ -101,9 +102,17 @@ type harness struct {
 // (TestDepsAreExplicit).
 func depsFor(lib Library) Deps {
 	if l, ok := lib.(*search.Library); ok {
-		return Deps{Library: l, Curator: l}
+		return Deps{Library: l, Curator: l, Fetcher: &ingest.Fetcher{}}
 	}
 	return Deps{Library: lib}
+}
+
+// privateDeps is depsFor with a Fetcher that may reach the test's pages on
+// 127.0.0.1 (SITREP_ALLOW_PRIVATE_URLS=1 in production).
+func privateDeps(lib Library) Deps {
+	deps := depsFor(lib)
+	deps.Fetcher = &ingest.Fetcher{AllowPrivate: true}
+	return deps
 }
 
 func startBot(tb testing.TB, lib Library, opts Options, srvOpts ...discordtest.Option) *harness {

@@ -10,6 +10,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"sitrep/feeds"
+	"sitrep/ingest"
+	"sitrep/internal/textclip"
 	"sitrep/search"
 )
 
@@ -72,11 +74,11 @@ func (b *Bot) handleFeedAdd(ctx context.Context, i *discordgo.Interaction, link 
 		switch {
 		case errors.As(err, &exists):
 			return plain(fmt.Sprintf("This server already follows that feed: “%s”, feed `%s`.",
-				escapeMarkdown(clip(oneLine(exists.Existing.Title), 150)), exists.Existing.ID), true), nil
+				escapeMarkdown(clip(textclip.OneLine(exists.Existing.Title), 150)), exists.Existing.ID), true), nil
 		case errors.Is(err, feeds.ErrNotAFeed):
 			return plain("I found no RSS, Atom or JSON feed at that link, and the page announces none. "+
 				"Try the site's feed link (often ending in /feed, /rss or .xml).", true), nil
-		case refused(err) && userMessage(err) != "":
+		case ingest.Refused(err) && userMessage(err) != "":
 			b.log.Info("feed refused", "guild", i.GuildID, "user", userID(i), "reason", err)
 			return plain(userMessage(err)+". Nothing was followed.", true), nil
 		case errors.Is(err, context.DeadlineExceeded):
@@ -96,13 +98,13 @@ func (b *Bot) handleFeedAdd(ctx context.Context, i *discordgo.Interaction, link 
 func renderFeedAdded(p feeds.Preview, every time.Duration) message {
 	f := p.Feed
 	e := &discordgo.MessageEmbed{
-		Title:  clip(escapeMarkdown(oneLine(orDefault(f.Title, f.URL))), maxEmbedTitle),
+		Title:  clip(escapeMarkdown(textclip.OneLine(orDefault(f.Title, f.URL))), maxEmbedTitle),
 		URL:    linkURL(orDefault(f.Site, f.URL)),
 		Footer: &discordgo.MessageEmbedFooter{Text: "feed " + f.ID + " · " + clip(f.URL, 200)},
 	}
 	var lines []string
 	for _, it := range p.Latest {
-		title := escapeMarkdown(clip(oneLine(orDefault(it.Title, it.Link)), 120))
+		title := escapeMarkdown(clip(textclip.OneLine(orDefault(it.Title, it.Link)), 120))
 		if u := linkURL(it.Link); u != "" {
 			title = fmt.Sprintf("[%s](%s)", title, u)
 		}
@@ -159,13 +161,13 @@ func renderFeedList(list []search.Feed) message {
 		value := strings.Join(parts, " · ")
 		if st.Failures > 0 {
 			value += fmt.Sprintf("\n⚠️ failing since <t:%d:R> (%s): %s", st.FailingSince.Unix(),
-				plural(st.Failures, "check", "checks"), escapeMarkdown(clip(oneLine(st.LastError), 200)))
+				plural(st.Failures, "check", "checks"), escapeMarkdown(clip(textclip.OneLine(st.LastError), 200)))
 		}
 		if len([]rune(value))+len([]rune(f.URL))+1 <= per {
 			value += "\n" + f.URL
 		}
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
-			Name:  clip(escapeMarkdown(clip(oneLine(orDefault(f.Title, f.URL)), feedNameRunes-20))+" · `"+f.ID+"`", feedNameRunes),
+			Name:  clip(escapeMarkdown(clip(textclip.OneLine(orDefault(f.Title, f.URL)), feedNameRunes-20))+" · `"+f.ID+"`", feedNameRunes),
 			Value: clip(value, per),
 		})
 	}
@@ -177,7 +179,7 @@ func (b *Bot) handleFeedRemove(ctx context.Context, i *discordgo.Interaction, id
 	f, err := b.feeds.Remove(i.GuildID, id)
 	if errors.Is(err, search.ErrFeedNotFound) {
 		return b.reply(ctx, i, plain(fmt.Sprintf("This server follows no feed “%s”. Pick one from the list as you type.",
-			escapeMarkdown(clip(oneLine(id), 100))), true))
+			escapeMarkdown(clip(textclip.OneLine(id), 100))), true))
 	}
 	if err != nil {
 		b.reply(ctx, i, plain("Sorry, I couldn't remove the feed just now. Please try again in a moment.", true)) // the store error is the one to log
@@ -185,7 +187,7 @@ func (b *Bot) handleFeedRemove(ctx context.Context, i *discordgo.Interaction, id
 	}
 	b.log.Info("feed removed", "guild", i.GuildID, "feed", f.ID, "by", actor(i))
 	return b.reply(ctx, i, plain(fmt.Sprintf("Stopped following “%s” (`%s`). The %s it brought stay; remove any with `/source remove`.",
-		escapeMarkdown(clip(oneLine(f.Title), 150)), f.ID, plural(f.State.Items, "source", "sources")), true))
+		escapeMarkdown(clip(textclip.OneLine(f.Title), 150)), f.ID, plural(f.State.Items, "source", "sources")), true))
 }
 
 // autocompleteFeed offers the server's feeds whose title, URL or id
@@ -205,7 +207,7 @@ func (b *Bot) autocompleteFeed(ctx context.Context, i *discordgo.Interaction) er
 			continue
 		}
 		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{
-			Name:  clip(oneLine(orDefault(f.Title, f.URL))+" ("+f.ID+")", 100),
+			Name:  clip(textclip.OneLine(orDefault(f.Title, f.URL))+" ("+f.ID+")", 100),
 			Value: f.ID,
 		})
 	}
@@ -238,14 +240,39 @@ func (b *Bot) postFeedNotice(ctx context.Context, n feeds.Notice) error {
 
 // renderFeedNotice is the failure or recovery notice. It is pure.
 func renderFeedNotice(n feeds.Notice) message {
-	title := escapeMarkdown(clip(oneLine(orDefault(n.Feed.Title, n.Feed.URL)), 150))
+	title := escapeMarkdown(clip(textclip.OneLine(orDefault(n.Feed.Title, n.Feed.URL)), 150))
 	if n.Recovered {
 		return message{Content: fmt.Sprintf("✅ The feed “%s” (`%s`) works again, after %s since <t:%d:f>. New articles will arrive as before.",
 			title, n.Feed.ID, plural(n.Failures, "failed check", "failed checks"), n.Since.Unix())}
 	}
 	return message{Content: fmt.Sprintf("⚠️ The feed “%s” (`%s`) has failed %s since <t:%d:f>: %s.\n**How to fix it:** %s\nI keep trying, less often, and will say here when it works again. `/feed list` shows every feed's state.",
 		title, n.Feed.ID, plural(n.Failures, "check in a row", "checks in a row"), n.Since.Unix(),
-		escapeMarkdown(clip(oneLine(n.Err), 300)), n.Fix)}
+		escapeMarkdown(clip(textclip.OneLine(n.Err), 300)), feedFix(n.Cause))}
+}
+
+// feedFix says what a moderator (or the operator) can do about a feed's
+// failure; the feeds package gives the cause, the bot words the advice.
+func feedFix(err error) string {
+	var se *ingest.StatusError
+	switch {
+	case errors.As(err, &se) && (se.Code == 404 || se.Code == 410):
+		return "The feed may have moved: open the site, find its new feed link, `/feed add` it and `/feed remove` this one."
+	case errors.As(err, &se) && (se.Code == 401 || se.Code == 403):
+		return "The site refuses the bot. Check that the feed is public; if it is not, remove it with `/feed remove`."
+	case errors.As(err, &se) && (se.Code == 429 || se.Code == 503):
+		return "The site asks for fewer visits; the bot already waits longer between checks. Nothing to do unless it lasts."
+	case errors.As(err, &se):
+		return "The site is having trouble. The bot keeps trying, less often; remove the feed if the site is gone."
+	case errors.Is(err, ingest.ErrPrivateAddress):
+		return "The feed is on a private address. The bot's operator can allow intranet feeds with SITREP_ALLOW_PRIVATE_URLS=1."
+	case errors.Is(err, ingest.ErrTooLarge):
+		return "The feed is larger than the bot reads. Ask the site for a shorter feed, or follow a section's feed instead."
+	case errors.Is(err, feeds.ErrNotAFeed), errors.Is(err, ingest.ErrContentType):
+		return "The address no longer serves a feed. Check the link in a browser and `/feed add` the right one."
+	case errors.Is(err, context.DeadlineExceeded):
+		return "The site is slow or down. The bot keeps trying, less often; nothing to do unless it lasts."
+	}
+	return "Check the feed's link in a browser. The bot keeps trying, less often, and says here when it works again."
 }
 
 // feedsDigestEmbed lists, in the digest, what each feed brought.
@@ -258,14 +285,14 @@ func feedsDigestEmbed(fs []search.DigestFeed) *discordgo.MessageEmbed {
 		}
 		var lines []string
 		for _, r := range f.Sources {
-			t := escapeMarkdown(clip(oneLine(orDefault(r.Title, r.ID)), 100))
+			t := escapeMarkdown(clip(textclip.OneLine(orDefault(r.Title, r.ID)), 100))
 			if u := linkURL(r.URL); u != "" {
 				t = fmt.Sprintf("[%s](%s)", t, u)
 			}
 			lines = append(lines, "• "+t)
 		}
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
-			Name: clip(escapeMarkdown(clip(oneLine(f.Title), feedNameRunes-30))+" · "+
+			Name: clip(escapeMarkdown(clip(textclip.OneLine(f.Title), feedNameRunes-30))+" · "+
 				plural(len(f.Sources), "new source", "new sources"), feedNameRunes),
 			Value: clipLines(lines, per),
 		})

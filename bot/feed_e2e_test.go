@@ -81,9 +81,9 @@ func TestFeedEndToEnd(t *testing.T) {
 	t.Cleanup(func() { lib.Close() })
 	start := time.Date(2026, 6, 10, 7, 30, 0, 0, time.UTC)
 	fclock := schedtest.NewClock(start)
-	follower := feeds.New(lib, fetcher, feeds.Options{Interval: 15 * time.Minute, Now: fclock.Now, Jitter: func() float64 { return 0.5 }})
+	poller := feeds.New(lib, fetcher, feeds.Options{Interval: 15 * time.Minute, Now: fclock.Now, Jitter: func() float64 { return 0.5 }})
 	deps := depsFor(lib)
-	deps.Feeds = follower
+	deps.Feeds = poller
 	h := startBotWith(t, deps, Options{GuildID: guild, DigestChannel: digestChannelID, FeedClock: fclock})
 	fclock.AdvanceTo(t, start) // the schedule found no feed and sleeps
 

@@ -2,11 +2,13 @@ package bot
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"sitrep/feeds"
+	"sitrep/ingest"
 	"sitrep/search"
 )
 
@@ -18,7 +20,7 @@ func TestFeedRendering(t *testing.T) {
 	feed := search.Feed{ID: "f1234abcd", Scope: "1", URL: "https://news.example/rss", Title: long}
 
 	n := renderFeedNotice(feeds.Notice{Feed: feed, Failures: 3, Since: since, Err: "the server answered 404 Not Found",
-		Fix: feeds.Fix(errors.New("x"))})
+		Cause: errors.New("x")})
 	if !strings.Contains(n.Content, "`f1234abcd`") || !strings.Contains(n.Content, "404 Not Found") || !strings.Contains(n.Content, "How to fix it") ||
 		strings.Contains(n.Content, "*markdown*") {
 		t.Errorf("failure notice %q", n.Content)
@@ -66,5 +68,24 @@ func TestFeedRendering(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the digest does not list what the feed brought: %+v", msgs)
+	}
+}
+
+// TestFeedFix: a failing feed's notice tells the moderator what to do
+// about its cause, in the bot's words (the feeds package gives only the
+// cause).
+func TestFeedFix(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("feeds: check: %w", &ingest.StatusError{Status: "404 Not Found", Code: 404}), "moved"},
+		{&ingest.StatusError{Status: "403 Forbidden", Code: 403}, "`/feed remove`"},
+		{feeds.ErrNotAFeed, "`/feed add`"},
+		{errors.New("x"), "Check the feed's link"},
+	} {
+		if got := feedFix(tt.err); !strings.Contains(got, tt.want) {
+			t.Errorf("feedFix(%v) = %q, want it to say %q", tt.err, got, tt.want)
+		}
 	}
 }

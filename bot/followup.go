@@ -11,6 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"sitrep/internal/textclip"
 	"sitrep/search"
 )
 
@@ -312,7 +313,7 @@ func renderFollowUp(q search.QuestionRecord, users []string, quote search.Quote)
 	}
 	m := message{
 		Content: fmt.Sprintf("%s you asked “%s” (<t:%d:R>) and no source answered it then. A source just added does:",
-			who, escapeMarkdown(clip(oneLine(q.Text), 300)), q.At.Unix()),
+			who, escapeMarkdown(clip(textclip.OneLine(q.Text), 300)), q.At.Unix()),
 		Embeds: []*discordgo.MessageEmbed{renderQuote(quote, maxEmbedTotal-200)},
 	}
 	send := m.messageSend()
@@ -325,7 +326,7 @@ func renderFollowUp(q search.QuestionRecord, users []string, quote search.Quote)
 func renderPrivateFollowUp(q search.QuestionRecord, quote search.Quote) message {
 	return message{
 		Content: fmt.Sprintf("Earlier you asked privately “%s” (<t:%d:R>) and no source answered it then. A source just added does:",
-			escapeMarkdown(clip(oneLine(q.Text), 300)), q.At.Unix()),
+			escapeMarkdown(clip(textclip.OneLine(q.Text), 300)), q.At.Unix()),
 		Embeds:    []*discordgo.MessageEmbed{renderQuote(quote, maxEmbedTotal-200)},
 		Ephemeral: true,
 	}

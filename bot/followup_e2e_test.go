@@ -26,9 +26,15 @@ const (
 // points at, until stop is called (or tb ends).
 func runBotOn(tb testing.TB, srv *discordtest.Server, lib Library, opts Options) (h *harness, stop func()) {
 	tb.Helper()
+	return runBotWith(tb, srv, depsFor(lib), opts)
+}
+
+// runBotWith is runBotOn with the bot's dependencies given.
+func runBotWith(tb testing.TB, srv *discordtest.Server, deps Deps, opts Options) (h *harness, stop func()) {
+	tb.Helper()
 	logs := &syncBuffer{}
 	sessions := len(srv.Identifies()) + 1
-	b := New(srv.Session(tb), depsFor(lib), slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts)
+	b := New(srv.Session(tb), deps, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- b.Run(ctx) }()

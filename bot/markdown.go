@@ -2,11 +2,12 @@ package bot
 
 import (
 	"net/url"
-	"sitrep/search"
 	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"sitrep/search"
 )
 
 // blockQuote renders text as a Discord block quote with the highlighted
@@ -175,7 +176,3 @@ func linkURL(u string) string {
 	}
 	return s
 }
-
-// oneLine collapses runs of white space (line breaks included) to one
-// space, for titles and headers.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -223,7 +223,7 @@ func TestModerationEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	pages := newPageServer(t)
-	h := startBot(t, lib, Options{GuildID: guild, AllowPrivateURLs: true, Clock: clock},
+	h := startBotWith(t, privateDeps(lib), Options{GuildID: guild, Clock: clock},
 		discordtest.WithGuild(discordtest.Guild{ID: guild, Name: "Newsroom", Channels: []string{discordtest.DefaultChannelID, digestChannelID, deniedChannelID}}),
 		discordtest.WithGuild(discordtest.Guild{ID: otherGuildID, Name: "Elsewhere", Channels: []string{otherChannelID}}))
 

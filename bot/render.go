@@ -5,6 +5,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"sitrep/internal/textclip"
 	"sitrep/search"
 )
 
@@ -22,7 +23,7 @@ const (
 // markdown, so nothing is escaped.
 func citationLine(r search.Ref) string {
 	var parts []string
-	for _, p := range []string{clip(oneLine(r.Outlet), 100), clip(oneLine(r.Published), 20)} {
+	for _, p := range []string{clip(textclip.OneLine(r.Outlet), 100), clip(textclip.OneLine(r.Published), 20)} {
 		if p != "" {
 			parts = append(parts, p)
 		}

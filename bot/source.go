@@ -11,6 +11,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"sitrep/ingest"
+	"sitrep/internal/fromarticle"
+	"sitrep/internal/textclip"
 	"sitrep/search"
 )
 
@@ -124,7 +126,7 @@ func (b *Bot) handleSourceAdd(ctx context.Context, i *discordgo.Interaction, opt
 		} else {
 			a, err = b.fetcher.Fetch(ctx, link)
 		}
-		if refused(err) {
+		if ingest.Refused(err) {
 			// The moderator's link was refused by the rules: expected, and
 			// explained to them; not a failure of the bot.
 			b.log.Info("source refused", "guild", i.GuildID, "user", userID(i), "reason", err)
@@ -133,8 +135,7 @@ func (b *Bot) handleSourceAdd(ctx context.Context, i *discordgo.Interaction, opt
 		if err != nil {
 			return plain(ingestFailure(err), true), fmt.Errorf("bot: source add: %w", err)
 		}
-		src := search.Source{Scope: i.GuildID, Title: orDefault(title, a.Title), Outlet: orDefault(outlet, a.Outlet),
-			URL: a.URL, Published: a.Published, Text: a.Text, AddedBy: actor(i)}
+		src := fromarticle.Source(a, search.Source{Scope: i.GuildID, Title: title, Outlet: outlet, AddedBy: actor(i)})
 		return b.addSource(ctx, i, src)
 	})
 }
@@ -213,7 +214,7 @@ func renderAdded(s search.Source, text string) message {
 	return message{
 		Content: content,
 		Embeds: []*discordgo.MessageEmbed{{
-			Title:       clip(escapeMarkdown(oneLine(s.Title)), maxEmbedTitle),
+			Title:       clip(escapeMarkdown(textclip.OneLine(s.Title)), maxEmbedTitle),
 			URL:         linkURL(s.URL),
 			Description: blockQuote(strings.Join(preview, " "), nil, sourcePreviewRunes+50),
 			Color:       embedColor,
@@ -234,9 +235,9 @@ func duplicateText(dup *search.DuplicateError, guild string) string {
 	if e.Scope == search.SharedScope {
 		where = "the shared library"
 	}
-	text := fmt.Sprintf("Already in %s with %s: “%s”", where, by, escapeMarkdown(clip(oneLine(e.Title), 150)))
+	text := fmt.Sprintf("Already in %s with %s: “%s”", where, by, escapeMarkdown(clip(textclip.OneLine(e.Title), 150)))
 	if e.Outlet != "" {
-		text += " (" + escapeMarkdown(clip(oneLine(e.Outlet), 60)) + ")"
+		text += " (" + escapeMarkdown(clip(textclip.OneLine(e.Outlet), 60)) + ")"
 	}
 	text += fmt.Sprintf(", source `%s`", e.ID)
 	if e.AddedBy != "" && e.Scope == guild {
@@ -256,95 +257,12 @@ func ingestFailure(err error) string {
 		return "The page took too long to load, so nothing was added. Try again later, or paste the text with `/source add`."
 	case errors.Is(err, context.Canceled):
 		return "I stopped before the page was loaded; nothing was added."
-	case refused(err) && userMessage(err) != "":
+	case ingest.Refused(err) && userMessage(err) != "":
 		// The message quotes what the site sent (its status line, its
 		// content type): text for the moderator, not Markdown.
-		return escapeMarkdown(oneLine(userMessage(err))) + ". Nothing was added."
+		return escapeMarkdown(textclip.OneLine(userMessage(err))) + ". Nothing was added."
 	}
 	return "I couldn't fetch that page, so nothing was added. Check the link, or paste the text with `/source add`."
-}
-
-// refused reports whether err is ingest refusing the link or file by its
-// rules (scheme, address, size, type, no text, status), as opposed to the
-// fetch failing.
-func refused(err error) bool {
-	for _, rule := range []error{ingest.ErrScheme, ingest.ErrPrivateAddress, ingest.ErrTooManyRedirects,
-		ingest.ErrTooLarge, ingest.ErrContentType, ingest.ErrNoText, ingest.ErrEncoding, ingest.ErrHTTPStatus} {
-		if errors.Is(err, rule) {
-			return true
-		}
-	}
-	return false
-}
-
-// openSourceModal asks for the source's parts (callback type 9), the
-// title and outlet given with the command filled in.
-func (b *Bot) openSourceModal(ctx context.Context, i *discordgo.Interaction, title, outlet string) error {
-	row := func(ti discordgo.TextInput) discordgo.MessageComponent {
-		return discordgo.ActionsRow{Components: []discordgo.MessageComponent{ti}}
-	}
-	err := b.session.InteractionRespond(i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseModal,
-		Data: &discordgo.InteractionResponseData{
-			CustomID: sourceModalID,
-			Title:    "Add a source",
-			Components: []discordgo.MessageComponent{
-				row(discordgo.TextInput{CustomID: modalTitle, Label: "Title", Style: discordgo.TextInputShort,
-					Value: clip(title, 250), MaxLength: 250, Placeholder: "The headline"}),
-				row(discordgo.TextInput{CustomID: modalOutlet, Label: "Outlet", Style: discordgo.TextInputShort,
-					Value: clip(outlet, 120), MaxLength: 120, Placeholder: "Who published it"}),
-				row(discordgo.TextInput{CustomID: modalURL, Label: "Link (optional)", Style: discordgo.TextInputShort,
-					MaxLength: 2048, Placeholder: "https://…"}),
-				row(discordgo.TextInput{CustomID: modalPublished, Label: "Published (YYYY-MM-DD, optional)", Style: discordgo.TextInputShort,
-					MinLength: 10, MaxLength: 10, Placeholder: "2025-06-13"}),
-				row(discordgo.TextInput{CustomID: modalText, Label: "Text", Style: discordgo.TextInputParagraph,
-					Required: true, MaxLength: maxModalText, Placeholder: "Paste the article's text"}),
-			},
-		},
-	}, discordgo.WithContext(ctx))
-	if err != nil {
-		return fmt.Errorf("bot: open source modal: %w", err)
-	}
-	return nil
-}
-
-// modalValues maps a submitted modal's text inputs by custom id.
-func modalValues(i *discordgo.Interaction) map[string]string {
-	out := make(map[string]string)
-	var walk func(cs []discordgo.MessageComponent)
-	walk = func(cs []discordgo.MessageComponent) {
-		for _, c := range cs {
-			switch c := c.(type) {
-			case *discordgo.ActionsRow:
-				walk(c.Components)
-			case discordgo.ActionsRow:
-				walk(c.Components)
-			case *discordgo.TextInput:
-				out[c.CustomID] = c.Value
-			case discordgo.TextInput:
-				out[c.CustomID] = c.Value
-			}
-		}
-	}
-	walk(i.ModalSubmitData().Components)
-	return out
-}
-
-// handleSourceModal adds the pasted source.
-func (b *Bot) handleSourceModal(ctx context.Context, i *discordgo.Interaction) error {
-	v := modalValues(i)
-	link := strings.TrimSpace(v[modalURL])
-	if link != "" && linkURL(link) == "" {
-		return b.reply(ctx, i, plain("The link must start with http:// or https://. Nothing was added.", true))
-	}
-	if strings.TrimSpace(v[modalText]) == "" {
-		return b.reply(ctx, i, plain("Paste the article's text. Nothing was added.", true))
-	}
-	src := search.Source{Scope: i.GuildID, Title: v[modalTitle], Outlet: v[modalOutlet], URL: link,
-		Published: strings.TrimSpace(v[modalPublished]), Text: v[modalText], AddedBy: actor(i)}
-	return b.deferPrivately(ctx, i, func(ctx context.Context) (message, error) {
-		return b.addSource(ctx, i, src)
-	})
 }
 
 // autocompleteOwnSource suggests the server's own sources for /source
@@ -390,7 +308,7 @@ func (b *Bot) handleSourceRemove(ctx context.Context, i *discordgo.Interaction, 
 	}
 	if !ok {
 		return b.reply(ctx, i, plain(fmt.Sprintf("This server has no source “%s”. Pick one from the list as you type; shared sources can't be removed.",
-			escapeMarkdown(clip(oneLine(v), 100))), true))
+			escapeMarkdown(clip(textclip.OneLine(v), 100))), true))
 	}
 	return b.reply(ctx, i, message{
 		Content: fmt.Sprintf("Remove this source and its %s from this server's library?", plural(s.Sentences, "passage", "passages")),
@@ -406,7 +324,7 @@ func (b *Bot) handleSourceRemove(ctx context.Context, i *discordgo.Interaction, 
 // sourceEmbed describes one source: title, outlet, date, id, who added it.
 func sourceEmbed(s search.Source) *discordgo.MessageEmbed {
 	e := &discordgo.MessageEmbed{
-		Title:  clip(escapeMarkdown(oneLine(orDefault(s.Title, s.ID))), maxEmbedTitle),
+		Title:  clip(escapeMarkdown(textclip.OneLine(orDefault(s.Title, s.ID))), maxEmbedTitle),
 		URL:    linkURL(s.URL),
 		Color:  embedColor,
 		Footer: footer(strings.TrimPrefix(citationLine(s.Ref())+" · source "+s.ID, " · ")),
@@ -442,7 +360,7 @@ func (b *Bot) handleSourceRemoveConfirm(ctx context.Context, i *discordgo.Intera
 	}
 	b.log.Info("source removed", "guild", i.GuildID, "source", removed.ID, "by", actor(i))
 	return b.respond(ctx, i, discordgo.InteractionResponseUpdateMessage, plain(fmt.Sprintf("Removed “%s” (`%s`) and its %s.",
-		escapeMarkdown(clip(oneLine(removed.Title), 150)), removed.ID, plural(removed.Sentences, "passage", "passages")), true))
+		escapeMarkdown(clip(textclip.OneLine(removed.Title), 150)), removed.ID, plural(removed.Sentences, "passage", "passages")), true))
 }
 
 // handleSourceKeep cancels a removal.
@@ -482,15 +400,15 @@ func renderSourceList(p search.SourcePage, guild string, offset int) message {
 	srcs, own := p.Sources, p.Own
 	var lines []string
 	for _, s := range srcs {
-		line := fmt.Sprintf("`%s` **%s**", s.ID, escapeMarkdown(clip(oneLine(orDefault(s.Title, s.ID)), 120)))
+		line := fmt.Sprintf("`%s` **%s**", s.ID, escapeMarkdown(clip(textclip.OneLine(orDefault(s.Title, s.ID)), 120)))
 		if s.Outlet != "" {
-			line += " — " + escapeMarkdown(clip(oneLine(s.Outlet), 50))
+			line += " — " + escapeMarkdown(clip(textclip.OneLine(s.Outlet), 50))
 		}
 		by := orDefault(s.AddedBy, "unknown")
 		if s.Scope != guild {
 			by += ", shared"
 		}
-		line += "\n  added by " + escapeMarkdown(clip(oneLine(by), 80))
+		line += "\n  added by " + escapeMarkdown(clip(textclip.OneLine(by), 80))
 		if !s.AddedAt.IsZero() {
 			line += fmt.Sprintf(" <t:%d:d>", s.AddedAt.Unix())
 		}

@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -107,20 +105,4 @@ func FuzzTimezoneChoices(f *testing.F) {
 			}
 		}
 	})
-}
-
-// TestRefused separates links the rules refuse (logged at Info: the
-// moderator is told why) from fetches that failed (logged as errors).
-func TestRefused(t *testing.T) {
-	for _, err := range []error{ingest.ErrScheme, ingest.ErrPrivateAddress, ingest.ErrTooManyRedirects, ingest.ErrTooLarge,
-		ingest.ErrContentType, ingest.ErrNoText, ingest.ErrEncoding, ingest.ErrHTTPStatus} {
-		if !refused(fmt.Errorf("ingest: fetch: %w", err)) {
-			t.Errorf("%v is a refusal", err)
-		}
-	}
-	for _, err := range []error{context.DeadlineExceeded, errors.New("connection reset by peer"), nil} {
-		if refused(err) {
-			t.Errorf("%v is not a refusal", err)
-		}
-	}
 }

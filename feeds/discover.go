@@ -71,7 +71,7 @@ func Discover(page []byte, base string) []string {
 			}
 			continue
 		}
-		if !hasToken(attrs["rel"], "alternate") {
+		if !ingest.HasRel(attrs["rel"], "alternate") {
 			continue
 		}
 		mt := strings.ToLower(strings.TrimSpace(strings.SplitN(attrs["type"], ";", 2)[0]))
@@ -86,13 +86,4 @@ func Discover(page []byte, base string) []string {
 		out = append(out, link)
 	}
 	return out
-}
-
-func hasToken(list, token string) bool {
-	for _, t := range strings.Fields(strings.ToLower(list)) {
-		if t == token {
-			return true
-		}
-	}
-	return false
 }

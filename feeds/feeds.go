@@ -1,4 +1,4 @@
-// Package feeds follows RSS, Atom and JSON feeds for the library: it finds
+// Package feeds polls RSS, Atom and JSON feeds for the library: it finds
 // a site's feed, checks each feed politely (conditional GET, backoff,
 // jitter, the safe fetcher of package ingest), turns new items into
 // sources of the scope that follows the feed, and says when a feed keeps
@@ -16,13 +16,13 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/mmcdole/gofeed"
 
 	"sitrep/ingest"
+	"sitrep/internal/textclip"
 	"sitrep/search"
 )
 
@@ -69,7 +69,7 @@ type Library interface {
 	SaveFeedState(id string, st search.FeedState) error
 }
 
-// Options configure a Follower. The zero value is usable.
+// Options configure a Poller. The zero value is usable.
 type Options struct {
 	// Interval is the delay between checks of a healthy feed;
 	// DefaultInterval when 0.
@@ -86,19 +86,19 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Follower adds, checks and removes the feeds of the library. It is safe
+// Poller adds, checks and removes the feeds of the library. It is safe
 // for concurrent use, but checks of one feed must not overlap: the
 // Scheduler and Poll are its callers, one at a time.
-type Follower struct {
+type Poller struct {
 	lib   Library
 	fetch *ingest.Fetcher
 	opts  Options
 }
 
-// New returns a Follower that stores into lib and fetches with fetcher
+// New returns a Poller that stores into lib and fetches with fetcher
 // (its rules on private addresses, size and time apply to feeds and to
 // the articles their items link to).
-func New(lib Library, fetcher *ingest.Fetcher, opts Options) *Follower {
+func New(lib Library, fetcher *ingest.Fetcher, opts Options) *Poller {
 	if opts.Interval <= 0 {
 		opts.Interval = DefaultInterval
 	}
@@ -114,11 +114,11 @@ func New(lib Library, fetcher *ingest.Fetcher, opts Options) *Follower {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Follower{lib: lib, fetch: fetcher, opts: opts}
+	return &Poller{lib: lib, fetch: fetcher, opts: opts}
 }
 
 // Interval is the delay between checks of a healthy feed.
-func (f *Follower) Interval() time.Duration { return f.opts.Interval }
+func (f *Poller) Interval() time.Duration { return f.opts.Interval }
 
 // Item is what a preview shows of a feed item.
 type Item struct {
@@ -138,7 +138,7 @@ type Preview struct {
 // feed parses and stores it, due for a check at once; its items arrive
 // with that check. Errors: ingest's refusals (ErrPrivateAddress, …),
 // ErrNotAFeed, search.ErrFeedExists (as *search.FeedExistsError).
-func (f *Follower) Add(ctx context.Context, scope, rawURL, actor string) (Preview, error) {
+func (f *Poller) Add(ctx context.Context, scope, rawURL, actor string) (Preview, error) {
 	resp, parsed, err := f.resolve(ctx, rawURL)
 	if err != nil {
 		return Preview{}, err
@@ -159,7 +159,7 @@ func (f *Follower) Add(ctx context.Context, scope, rawURL, actor string) (Previe
 		if len(p.Latest) == min(previewItems, f.opts.MaxItems) {
 			break
 		}
-		p.Latest = append(p.Latest, Item{Title: oneLine(it.Title), Link: itemLink(it, resp.URL), Published: itemTime(it)})
+		p.Latest = append(p.Latest, Item{Title: textclip.OneLine(it.Title), Link: itemLink(it, resp.URL), Published: itemTime(it)})
 	}
 	f.opts.Logger.Info("feed followed", "scope", scope, "feed", stored.ID, "url", stored.URL, "by", actor)
 	return p, nil
@@ -167,7 +167,7 @@ func (f *Follower) Add(ctx context.Context, scope, rawURL, actor string) (Previe
 
 // resolve fetches rawURL and parses it as a feed; a web page is searched
 // for the feeds it announces, and the first that parses is taken.
-func (f *Follower) resolve(ctx context.Context, rawURL string) (ingest.Response, *gofeed.Feed, error) {
+func (f *Poller) resolve(ctx context.Context, rawURL string) (ingest.Response, *gofeed.Feed, error) {
 	resp, err := f.fetch.Get(ctx, rawURL, ingest.Request{Accept: feedAccept})
 	if err != nil {
 		return resp, nil, err
@@ -208,12 +208,12 @@ func parse(body []byte) (*gofeed.Feed, error) {
 }
 
 // Remove stops following feed id of scope; its sources stay.
-func (f *Follower) Remove(scope, id string) (search.Feed, error) {
+func (f *Poller) Remove(scope, id string) (search.Feed, error) {
 	return f.lib.RemoveFeed(scope, id)
 }
 
 // List returns the feeds scope follows.
-func (f *Follower) List(scope string) ([]search.Feed, error) {
+func (f *Poller) List(scope string) ([]search.Feed, error) {
 	return f.lib.Feeds(scope)
 }
 
@@ -233,11 +233,12 @@ type Notice struct {
 	Feed      search.Feed
 	Recovered bool
 	// Failures and Since count the failed checks in a row; Err is the
-	// last error and Fix what a moderator can do about it.
+	// last error as Describe words it, and Cause the error itself, for a
+	// front end to say what can be done about it.
 	Failures int
 	Since    time.Time
 	Err      string
-	Fix      string
+	Cause    error
 }
 
 // Status is the outcome of one check.
@@ -282,7 +283,7 @@ func (r Result) Line() string {
 // Poll checks every feed once now, whatever their schedule, and returns a
 // result per feed. The error is for failures of the library itself (a
 // feed that fails is a result); ctx ending stops the poll.
-func (f *Follower) Poll(ctx context.Context, hooks Hooks) ([]Result, error) {
+func (f *Poller) Poll(ctx context.Context, hooks Hooks) ([]Result, error) {
 	all, err := f.lib.AllFeeds()
 	if err != nil {
 		return nil, err
@@ -300,11 +301,11 @@ func (f *Follower) Poll(ctx context.Context, hooks Hooks) ([]Result, error) {
 
 // Check checks one feed now. Its error is for failures of the library or
 // of ctx; a feed that fails is a Result with Status Failed.
-func (f *Follower) Check(ctx context.Context, feed search.Feed, hooks Hooks) (Result, error) {
+func (f *Poller) Check(ctx context.Context, feed search.Feed, hooks Hooks) (Result, error) {
 	return f.check(ctx, feed, f.opts.Now(), hooks)
 }
 
-func (f *Follower) check(ctx context.Context, feed search.Feed, now time.Time, hooks Hooks) (Result, error) {
+func (f *Poller) check(ctx context.Context, feed search.Feed, now time.Time, hooks Hooks) (Result, error) {
 	log := f.opts.Logger.With("feed", feed.ID, "scope", feed.Scope)
 	st := feed.State
 	st.CheckedAt = now.UTC()
@@ -327,7 +328,7 @@ func (f *Follower) check(ctx context.Context, feed search.Feed, now time.Time, h
 }
 
 // take stores the new items of a fresh copy of feed, then its state.
-func (f *Follower) take(ctx context.Context, feed search.Feed, st search.FeedState, resp ingest.Response,
+func (f *Poller) take(ctx context.Context, feed search.Feed, st search.FeedState, resp ingest.Response,
 	parsed *gofeed.Feed, now time.Time, hooks Hooks, log *slog.Logger) (Result, error) {
 	seen := make(map[string]bool, len(st.Seen))
 	for _, k := range st.Seen {
@@ -402,7 +403,7 @@ func (f *Follower) take(ctx context.Context, feed search.Feed, st search.FeedSta
 
 // followed reports whether feed is still followed: a moderator may have
 // removed it while it was being fetched.
-func (f *Follower) followed(feed search.Feed) bool {
+func (f *Poller) followed(feed search.Feed) bool {
 	list, err := f.lib.Feeds(feed.Scope)
 	if err != nil {
 		return true // the store will say so again when the items are added
@@ -417,7 +418,7 @@ func (f *Follower) followed(feed search.Feed) bool {
 
 // succeeded records a check that read the feed (new items or not) and
 // announces a recovery that is owed.
-func (f *Follower) succeeded(ctx context.Context, feed search.Feed, st search.FeedState, r Result,
+func (f *Poller) succeeded(ctx context.Context, feed search.Feed, st search.FeedState, r Result,
 	now time.Time, hooks Hooks, log *slog.Logger) (Result, error) {
 	if st.Notified && hooks.Notify != nil {
 		n := Notice{Feed: feed, Recovered: true, Failures: st.Failures, Since: st.FailingSince}
@@ -442,7 +443,7 @@ func (f *Follower) succeeded(ctx context.Context, feed search.Feed, st search.Fe
 
 // failed records a failed check, backs off, and announces the failure
 // once it has lasted NoticeFailures checks or NoticeAfter.
-func (f *Follower) failed(ctx context.Context, feed search.Feed, st search.FeedState, cause error,
+func (f *Poller) failed(ctx context.Context, feed search.Feed, st search.FeedState, cause error,
 	now time.Time, hooks Hooks, log *slog.Logger) (Result, error) {
 	r := Result{Status: Failed, Err: cause}
 	st.Failures++
@@ -461,7 +462,7 @@ func (f *Follower) failed(ctx context.Context, feed search.Feed, st search.FeedS
 	}
 	st.NextAt = now.Add(f.jitter(delay)).UTC()
 	if !st.Notified && (st.Failures >= NoticeFailures || now.Sub(st.FailingSince) >= NoticeAfter) && hooks.Notify != nil {
-		n := Notice{Feed: feed, Failures: st.Failures, Since: st.FailingSince, Err: st.LastError, Fix: Fix(cause)}
+		n := Notice{Feed: feed, Failures: st.Failures, Since: st.FailingSince, Err: st.LastError, Cause: cause}
 		if err := hooks.Notify(ctx, n); err != nil {
 			log.Warn("feed failure notice not posted", "err", err)
 		} else {
@@ -479,196 +480,6 @@ func (f *Follower) failed(ctx context.Context, feed search.Feed, st search.FeedS
 }
 
 // jitter spreads d by ±jitterFraction.
-func (f *Follower) jitter(d time.Duration) time.Duration {
+func (f *Poller) jitter(d time.Duration) time.Duration {
 	return d + time.Duration((f.opts.Jitter()*2-1)*jitterFraction*float64(d))
-}
-
-type itemOutcome int
-
-const (
-	itemAdded    itemOutcome = iota
-	itemSkipped              // for good: a duplicate, a refused link, no text
-	itemDeferred             // a passing failure: next check tries again
-)
-
-// takeItem turns one item into a source of feed's scope, unless the
-// library already has it (by link, canonical link, text or near-same
-// text). Its error is for failures of the library.
-func (f *Follower) takeItem(ctx context.Context, feed search.Feed, it *gofeed.Item, base string) (search.Source, itemOutcome, error) {
-	log := f.opts.Logger.With("feed", feed.ID, "scope", feed.Scope, "item", truncate(it.Title, 80))
-	link := itemLink(it, base)
-	if link != "" {
-		if _, dup, err := f.lib.SourceByURL(feed.Scope, link); err != nil || dup {
-			return search.Source{}, itemSkipped, err
-		}
-	}
-	src := search.Source{Scope: feed.Scope, Title: oneLine(it.Title), Outlet: feed.Title, URL: link,
-		AddedBy: search.FeedActorPrefix + feed.ID}
-	if t := itemTime(it); !t.IsZero() {
-		src.Published = t.UTC().Format(time.DateOnly)
-	}
-	if text := fullContent(it, link); text != "" {
-		src.Text = text
-	} else if link == "" {
-		log.Info("feed item skipped: no link and no full text")
-		return search.Source{}, itemSkipped, nil
-	} else {
-		a, err := f.fetch.Fetch(ctx, link)
-		switch {
-		case ctx.Err() != nil:
-			return search.Source{}, itemDeferred, nil
-		case err != nil && permanent(err):
-			log.Info("feed item refused", "link", link, "reason", err)
-			return search.Source{}, itemSkipped, nil
-		case err != nil:
-			log.Warn("feed item not fetched; next check tries again", "link", link, "err", err)
-			return search.Source{}, itemDeferred, nil
-		}
-		if canon := NormalizeURL(a.URL); canon != "" && canon != link {
-			if _, dup, err := f.lib.SourceByURL(feed.Scope, canon); err != nil || dup {
-				return search.Source{}, itemSkipped, err
-			}
-			src.URL = canon
-		}
-		src.Text = a.Text
-		src.Title = firstNonEmpty(src.Title, a.Title)
-		src.Outlet = firstNonEmpty(src.Outlet, a.Outlet)
-		if src.Published == "" {
-			src.Published = a.Published
-		}
-	}
-	if prior, dup, err := f.lib.NearDuplicate(ctx, feed.Scope, src.Text); err != nil || dup {
-		if dup {
-			log.Info("feed item is a copy of a source", "source", prior.ID)
-		}
-		return search.Source{}, itemSkipped, err
-	}
-	stored, err := f.lib.Add(ctx, src)
-	switch {
-	case err == nil:
-		return stored, itemAdded, nil
-	case errors.Is(err, search.ErrDuplicate), errors.Is(err, search.ErrEmptyText),
-		errors.Is(err, search.ErrTooLarge), errors.Is(err, search.ErrInvalid):
-		log.Info("feed item not added", "reason", err)
-		return search.Source{}, itemSkipped, nil
-	}
-	return search.Source{}, itemDeferred, err
-}
-
-// permanent reports whether a fetch error will not change by trying again:
-// the link is refused by the rules, or the page holds no article.
-func permanent(err error) bool {
-	var se *ingest.StatusError
-	if errors.As(err, &se) {
-		return se.Code == 404 || se.Code == 410 || se.Code == 401 || se.Code == 403
-	}
-	for _, rule := range []error{ingest.ErrScheme, ingest.ErrPrivateAddress, ingest.ErrTooManyRedirects,
-		ingest.ErrTooLarge, ingest.ErrContentType, ingest.ErrNoText, ingest.ErrEncoding} {
-		if errors.Is(err, rule) {
-			return true
-		}
-	}
-	return false
-}
-
-// fullContent is the item's own article text when the feed carries the
-// whole of it (content:encoded, Atom content), else "".
-func fullContent(it *gofeed.Item, link string) string {
-	for _, body := range []string{it.Content, it.Description} {
-		if len(strings.Fields(body)) < fullContentWords {
-			continue
-		}
-		a, err := ingest.FromHTML([]byte("<html><body><article>"+body+"</article></body></html>"), link)
-		if err == nil && len(strings.Fields(a.Text)) >= fullContentWords {
-			return a.Text
-		}
-	}
-	return ""
-}
-
-// itemKeys are the keys an item is remembered by: its guid and its
-// normalised link, so a changed guid or a re-dated item is still known.
-func itemKeys(it *gofeed.Item, base string) []string {
-	var keys []string
-	if g := strings.TrimSpace(it.GUID); g != "" {
-		keys = append(keys, "guid:"+truncate(g, 300))
-	}
-	if l := itemLink(it, base); l != "" {
-		keys = append(keys, "link:"+truncate(l, 500))
-	}
-	if len(keys) == 0 {
-		keys = append(keys, "title:"+truncate(oneLine(it.Title), 200))
-	}
-	return keys
-}
-
-// itemLink is the item's link, absolute and normalised, or "".
-func itemLink(it *gofeed.Item, base string) string {
-	link := strings.TrimSpace(it.Link)
-	if link == "" && len(it.Links) > 0 {
-		link = strings.TrimSpace(it.Links[0])
-	}
-	var b *url.URL
-	if base != "" {
-		b, _ = url.Parse(base)
-	}
-	return NormalizeURL(ingest.AbsoluteLink(link, b))
-}
-
-func itemTime(it *gofeed.Item) time.Time {
-	switch {
-	case it.PublishedParsed != nil:
-		return *it.PublishedParsed
-	case it.UpdatedParsed != nil:
-		return *it.UpdatedParsed
-	}
-	return time.Time{}
-}
-
-// newestFirst orders items by date, newest first, when every item has
-// one.
-func newestFirst(items []*gofeed.Item) []*gofeed.Item {
-	out := append([]*gofeed.Item(nil), items...)
-	for _, it := range out {
-		if itemTime(it).IsZero() {
-			return out // undated items: the feed's own order (newest first by custom)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return itemTime(out[i]).After(itemTime(out[j])) })
-	return out
-}
-
-func siteOf(parsed *gofeed.Feed, feedURL string) string {
-	if l := strings.TrimSpace(parsed.Link); l != "" {
-		b, _ := url.Parse(feedURL)
-		if r := ingest.AbsoluteLink(l, b); r != "" {
-			return r
-		}
-	}
-	return ""
-}
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// truncate cuts s to at most n runes, with no ellipsis: it bounds the keys
-// that recognise an item already taken, which must stay what earlier polls
-// stored, so it is not search.Clip.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n])
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if strings.TrimSpace(v) != "" {
-			return v
-		}
-	}
-	return ""
 }

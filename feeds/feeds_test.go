@@ -400,7 +400,7 @@ func TestFailureNoticeAndRecovery(t *testing.T) {
 			t.Fatalf("after %d failures: %d notices, want %d", n, len(notices), want)
 		}
 	}
-	if n := notices[0]; n.Recovered || n.Failures != 3 || n.Feed.ID != p.Feed.ID || !strings.Contains(n.Err, "500") || n.Fix == "" {
+	if n := notices[0]; n.Recovered || n.Failures != 3 || n.Feed.ID != p.Feed.ID || !strings.Contains(n.Err, "500") || n.Cause == nil {
 		t.Errorf("failure notice: %+v", n)
 	}
 	for i := 1; i < len(delays); i++ {
@@ -451,7 +451,8 @@ func TestNoticeStaysOwedUntilPosted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(posted) != 1 || posted[0].Failures != 4 || !strings.Contains(posted[0].Fix, "moved") || res[0].Notice == nil {
+	var se *ingest.StatusError
+	if len(posted) != 1 || posted[0].Failures != 4 || !errors.As(posted[0].Cause, &se) || se.Code != http.StatusNotFound || res[0].Notice == nil {
 		t.Errorf("notice owed from the CLI's polls: %+v", posted)
 	}
 }

@@ -4,14 +4,9 @@ import (
 	"context"
 	"log/slog"
 	"time"
-)
 
-// Clock is the scheduler's source of time; bot/schedule's SystemClock and
-// schedtest.Clock satisfy it.
-type Clock interface {
-	Now() time.Time
-	After(d time.Duration) <-chan time.Time
-}
+	"sitrep/schedule"
+)
 
 // DefaultMaxSleep bounds each sleep of the Scheduler, so a wall-clock jump
 // or a feed added by another door is noticed within it.
@@ -21,8 +16,8 @@ const DefaultMaxSleep = 5 * time.Minute
 // jitter, later after failures or a Retry-After), for as long as Run runs.
 // It has no goroutine of its own.
 type Scheduler struct {
-	f     *Follower
-	clock Clock
+	f     *Poller
+	clock schedule.Clock
 	hooks Hooks
 	log   *slog.Logger
 	wake  chan struct{}
@@ -33,7 +28,7 @@ type Scheduler struct {
 
 // NewScheduler returns a Scheduler that checks f's feeds on clock's time,
 // passing hooks to every check.
-func NewScheduler(f *Follower, clock Clock, hooks Hooks) *Scheduler {
+func NewScheduler(f *Poller, clock schedule.Clock, hooks Hooks) *Scheduler {
 	return &Scheduler{f: f, clock: clock, hooks: hooks, log: f.opts.Logger, wake: make(chan struct{}, 1), MaxSleep: DefaultMaxSleep}
 }
 

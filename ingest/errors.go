@@ -42,6 +42,24 @@ var (
 	ErrHTTPStatus = errors.New("ingest: page could not be fetched")
 )
 
+// refusals are the sentinels of links and files refused by the rules.
+var refusals = []error{ErrScheme, ErrPrivateAddress, ErrTooManyRedirects, ErrTooLarge,
+	ErrContentType, ErrNoText, ErrEncoding, ErrHTTPStatus}
+
+// Refused reports whether err is this package refusing a link or file by
+// its rules (scheme, address, redirects, size, type, encoding, no text) or
+// the site answering with a status other than 2xx, as opposed to the fetch
+// failing (a timeout, a lost connection). A refusal is the moderator's to
+// fix, not the bot's; its UserMessage says why.
+func Refused(err error) bool {
+	for _, rule := range refusals {
+		if errors.Is(err, rule) {
+			return true
+		}
+	}
+	return false
+}
+
 // privateHint tells a moderator how to allow intranet sources on purpose.
 // The variable itself is read by the config package, never here.
 const privateHint = "set SITREP_ALLOW_PRIVATE_URLS=1 for intranet sources"

@@ -60,7 +60,7 @@ func readMetadata(doc *html.Node) metadata {
 			}
 		case atom.Link:
 			rel, _ := attr(n, "rel")
-			if m.canonical == "" && hasToken(rel, "canonical") {
+			if m.canonical == "" && HasRel(rel, "canonical") {
 				m.canonical, _ = attr(n, "href")
 			}
 		case atom.Script:
@@ -379,9 +379,11 @@ func firstNonEmpty(values ...string) string {
 	return ""
 }
 
-func hasToken(list, token string) bool {
-	for _, t := range strings.Fields(list) {
-		if strings.EqualFold(t, token) {
+// HasRel reports whether an HTML rel attribute (a space-separated list)
+// holds value, ignoring case: rel="Canonical", rel="alternate feed".
+func HasRel(rel, value string) bool {
+	for _, t := range strings.Fields(rel) {
+		if strings.EqualFold(t, value) {
 			return true
 		}
 	}

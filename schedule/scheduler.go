@@ -26,7 +26,8 @@ type Poster interface {
 	PostDigest(ctx context.Context, s Settings, day string) error
 }
 
-// Clock is the scheduler's source of time.
+// Clock is the source of time for the digest scheduler here and the feed
+// scheduler in feeds, so tests can move both without sleeping.
 type Clock interface {
 	// Now returns the current time.
 	Now() time.Time

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"sitrep/internal/textclip"
 )
 
 // Request is one REST request the fake received.
@@ -311,9 +313,10 @@ func discordError(code int, message string) map[string]any {
 	return map[string]any{"code": code, "message": message}
 }
 
+// clip keeps a violation's quoted body short enough to read.
 func clip(b []byte) string {
-	if len(b) > 1000 {
-		return string(b[:1000]) + " …"
+	if cut := textclip.Bytes(string(b), 1000); len(cut) < len(b) {
+		return cut + " …"
 	}
 	return string(b)
 }

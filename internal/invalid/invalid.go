@@ -6,7 +6,8 @@ package invalid
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
+
+	"sitrep/internal/textclip"
 )
 
 // Value returns an error wrapping sentinel whose message is the
@@ -35,9 +36,8 @@ func (e *valueError) UserMessage() string {
 // Clip shortens a value quoted back in an error to 40 runes, so a pasted
 // essay does not flood the log.
 func Clip(s string) string {
-	const limit = 40
-	if utf8.RuneCountInString(s) <= limit {
-		return s
+	if cut := textclip.Runes(s, 40); cut != s {
+		return cut + "…"
 	}
-	return string([]rune(s)[:limit]) + "…"
+	return s
 }

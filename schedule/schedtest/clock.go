@@ -1,6 +1,6 @@
 // Package schedtest provides a fake schedule.Clock for tests that drive a
-// schedule.Scheduler through days, midnights and daylight-saving changes
-// without sleeping.
+// schedule.Scheduler or a feeds.Scheduler through days, midnights and
+// daylight-saving changes without sleeping.
 package schedtest
 
 import (
