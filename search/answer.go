@@ -7,6 +7,15 @@ const MaxQuestionBytes = 1000
 // DefaultLimit is how many quotes an answer holds unless asked otherwise.
 const DefaultLimit = 5
 
+// MaxOffset and MaxLimit bound Query.Offset and Query.Limit (larger ones
+// are read as these): ranking retrieves ten times offset+limit
+// candidates, so a hand-made paging button with offset 10,000 would cost
+// a hundred times a first page.
+const (
+	MaxOffset = 100
+	MaxLimit  = 100
+)
+
 // Query is a question put to the library.
 type Query struct {
 	Question string

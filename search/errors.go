@@ -5,8 +5,10 @@ import (
 	"fmt"
 )
 
-// Sentinel errors. Callers test them with errors.Is; the messages are fit
-// to show a user as they are.
+// Sentinel errors. Callers test them with errors.Is. Their messages carry
+// the package prefix and are for the log: a front end words what each
+// means for its users. Words a user may read as they are come as a
+// UserError.
 var (
 	// ErrNotFound: no source with that id in the caller's scope.
 	ErrNotFound = errors.New("search: no such source")

@@ -124,3 +124,22 @@ func (p prepared) exactCoverage(set map[string]bool) float64 {
 	}
 	return covered / p.known
 }
+
+// adjacency is the share of the question's consecutive term pairs that
+// stand side by side in text: phrase and proximity evidence.
+func adjacency(toks []token, p prepared) float64 {
+	if len(p.terms) < 2 {
+		return 0
+	}
+	next := make(map[string]bool, len(toks))
+	for i := 1; i < len(toks); i++ {
+		next[toks[i-1].Term+" "+toks[i].Term] = true
+	}
+	hits := 0
+	for i := 1; i < len(p.terms); i++ {
+		if next[p.terms[i-1].Term+" "+p.terms[i].Term] {
+			hits++
+		}
+	}
+	return float64(hits) / float64(len(p.terms)-1)
+}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -101,4 +102,18 @@ func (s *Source) normalize() ([]Span, error) {
 	s.Outlet = Clip(s.Outlet, 120)
 	s.Sentences = len(spans)
 	return spans, nil
+}
+
+// withoutCredentials removes a user:password@ part from a link: a source's
+// link is shown to everyone who reads its quotes.
+func withoutCredentials(link string) string {
+	if !strings.Contains(link, "@") {
+		return link
+	}
+	u, err := url.Parse(link)
+	if err != nil || u.User == nil {
+		return link
+	}
+	u.User = nil
+	return u.String()
 }
