@@ -51,8 +51,11 @@ type Quote struct {
 	Score          float64     `json:"score"`
 	AlsoReportedBy []Reporter  `json:"also_reported_by"`
 	Highlights     []Highlight `json:"highlights,omitempty"` // byte ranges of Text that matched
-	sentence       int
-	terms          []string // its distinct terms, sorted, for telling stories apart
+	// Answer holds the byte ranges of Text that answer what was asked
+	// (the figure, name, date, place or cause of the asked kind).
+	Answer   []Highlight `json:"answer,omitempty"`
+	sentence int
+	terms    []string // its distinct terms, sorted, for telling stories apart
 
 	// SaidBy is who speaks in the quote, with their role when the text
 	// gives it; AccordingTo is the reporting chain, nearest first. Both
@@ -64,9 +67,14 @@ type Quote struct {
 
 // Answer is what the library says to a question.
 type Answer struct {
-	Question string  `json:"question"`
-	Answered bool    `json:"answered"`
-	Quotes   []Quote `json:"results"`
+	Question string `json:"question"`
+	// Answered is true exactly when Confidence is Answered.
+	Answered bool `json:"answered"`
+	// Confidence is the tier the quotes are shown in: the answer, the
+	// closest passages under a label, or a plain no. Quotes holds the
+	// ranking's best quotes whatever the tier.
+	Confidence Confidence `json:"confidence"`
+	Quotes     []Quote    `json:"results"`
 	// Total is how many quotes the library had for the question, for paging.
 	Total int `json:"total"`
 	// Corrected is the question as searched, when a typo was corrected.

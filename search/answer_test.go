@@ -21,6 +21,7 @@ type qaItem struct {
 	Q            string   `json:"q"`
 	Any          []string `json:"any"`
 	Unanswerable bool     `json:"unanswerable"`
+	Offtopic     bool     `json:"offtopic"` // unanswerable, and nothing of its subject is in the library
 	Split        string   `json:"split"`
 	Kind         string   `json:"kind"`
 }
@@ -53,12 +54,25 @@ type qaScore struct {
 	answerable, hit1, hit3, declaredNo int // answerable questions
 	unanswerable, saidNo               int // unanswerable ones
 	misses                             []string
+
+	// The tiers, as qaeval.py's trust line counts them.
+	shownAnswered, answeredRight int // questions shown as answered; of them, whose top 3 holds the answer
+	ranked, visible              int // answerable questions whose top 3 holds the answer; of them, shown in a tier
+	offtopic, offtopicNone       int // plainly off-topic questions; of them, given a plain no
+	topical, topicalNone         int // unanswerable questions on the library's subject; of them, given a plain no
 }
 
 func (s qaScore) String() string {
 	return fmt.Sprintf("answerable %d: hit@1 %d (%.0f%%) hit@3 %d (%.0f%%) declared unanswered %d | unanswerable %d: declared unanswered %d (%.0f%%)",
 		s.answerable, s.hit1, pct(s.hit1, s.answerable), s.hit3, pct(s.hit3, s.answerable), s.declaredNo,
 		s.unanswerable, s.saidNo, pct(s.saidNo, s.unanswerable))
+}
+
+// trust is the tier line: what a user can trust of what is shown.
+func (s qaScore) trust() string {
+	return fmt.Sprintf("precision of answered %d/%d (%.0f%%) | answers shown %d of %d the ranking put in the top 3 | off-topic given a plain no %d/%d | topical unanswerable: none %d, closest %d",
+		s.answeredRight, s.shownAnswered, pct(s.answeredRight, s.shownAnswered), s.visible, s.ranked,
+		s.offtopicNone, s.offtopic, s.topicalNone, s.topical-s.topicalNone)
 }
 
 func pct(n, d int) float64 {
@@ -94,6 +108,36 @@ func askQA(tb testing.TB, lib *search.Library, items []qaItem) qaScore {
 		ans, err := lib.Ask(context.Background(), search.Query{Question: x.Q, Limit: 3})
 		if err != nil {
 			tb.Fatalf("%q: %v", x.Q, err)
+		}
+		var top3 []string
+		for _, q := range ans.Quotes[:min(3, len(ans.Quotes))] {
+			top3 = append(top3, q.Text)
+		}
+		holds3 := !x.Unanswerable && holds(top3, x.Any)
+		if ans.Confidence == search.Answered {
+			s.shownAnswered++
+			if holds3 {
+				s.answeredRight++
+			}
+		}
+		switch {
+		case x.Offtopic:
+			s.offtopic++
+			if ans.Confidence == search.None {
+				s.offtopicNone++
+			}
+		case x.Unanswerable:
+			s.topical++
+			if ans.Confidence == search.None {
+				s.topicalNone++
+			}
+		case holds3:
+			s.ranked++
+			if ans.Confidence != search.None {
+				s.visible++
+			} else {
+				s.misses = append(s.misses, fmt.Sprintf("answer hidden behind a plain no: %q", x.Q))
+			}
 		}
 		if x.Unanswerable {
 			s.unanswerable++
@@ -223,32 +267,32 @@ func qaLibrary(tb testing.TB, name string) (*search.Library, []search.Source) {
 
 // TestAnswerQuality puts our own question sets (testdata/qa: chat-style
 // questions over the BBC collection and the seeds, each naming the
-// sentence that answers it, and questions the library cannot answer)
-// through Ask, as a user meets it, next to an FTS5 sentence search in the
-// same run. The ranking was tuned on the dev halves only; the figures that
-// count are the test halves', which tuning never saw.
+// sentence that answers it, questions the library cannot answer, and
+// plainly off-topic ones) through Ask, as a user meets it, next to an FTS5
+// sentence search in the same run. The ranking and the confidence were
+// fitted on the dev halves only; the figures that count are the test
+// halves', which fitting never saw.
 //
-// Issue 16's targets (test halves: BBC hit@3 80%, hit@1 60%, 80% of the
-// unanswerable declared so; seeds hit@3 95% with every answerable question
-// answered and every off-topic one not) are not met yet: the test logs
-// where it stands against them, and fails when Sitrep falls below the
-// FTS5 sentence search or below the floors measured when it landed, so a
-// change that loses answers users get today cannot pass.
+// What it holds on the test halves (issue 25): the answers shown as
+// answered are right (their top 3 holds the answer) at least as often as
+// when the confidence landed; no answer the ranking puts in the top 3 is
+// hidden behind a plain no beyond the count measured then; off-topic
+// questions get a plain no as often; and the ranking stays above a plain
+// FTS5 sentence search on BBC.
 func TestAnswerQuality(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the BBC question set imports 2,223 articles")
 	}
-	type floor struct{ hit1, hit3, saidNo float64 } // percentages on the test half
-	// Set at the commit that added irregular inflections and light-word
-	// weighting: BBC's unanswerable declined so fell from 44% to 36% on the
-	// test half (2 of 25) while hit@1/hit@3 rose by 2/1 of 85 and the
-	// seeds' hit@3 by 2 of 21; the dev halves, which chose it, lost none.
-	// The "after selling" cause cue then moved BBC's test hit@3 from 50 to
-	// 49 (57.6%) and its dev hit@3 from 57 to 60; the year check of the
-	// verdict moved it to 48 (56.5%), and BBC's dev unanswerable declined
-	// so from 13 to 16 of 25.
-	floors := map[string]floor{"bbc": {41, 56, 36}, "seeds": {57, 76, 66}}
-	targets := map[string]floor{"bbc": {60, 80, 80}, "seeds": {0, 95, 100}}
+	// Measured on the test halves when the calibrated confidence landed;
+	// issue 25's targets are 80% (BBC) and 95% (seeds) precision of
+	// answered, every top-3 answer shown, every off-topic question none.
+	type floor struct {
+		precision        float64 // % of the questions shown as answered whose top 3 holds the answer
+		hidden, offtopic int     // top-3 answers hidden behind a plain no, at most; off-topic questions given none, at least
+	}
+	// BBC: 42 of 50 (84%), 121 of 121 shown, 2 of 6 off-topic none;
+	// seeds: 11 of 13 (85%), 25 of 26 shown, 3 of 3 off-topic none.
+	floors := map[string]floor{"bbc": {80, 0, 2}, "seeds": {80, 1, 3}}
 	for _, set := range []string{"bbc", "seeds"} {
 		t.Run(set, func(t *testing.T) {
 			if set == "bbc" && raceEnabled {
@@ -260,6 +304,7 @@ func TestAnswerQuality(t *testing.T) {
 				got := askQA(t, lib, items)
 				base := fts5Sentences(t, docs, items)
 				t.Logf("%s %s: Sitrep %s", set, split, got)
+				t.Logf("%s %s: trust: %s", set, split, got.trust())
 				t.Logf("%s %s: FTS5 sentences hit@1 %d hit@3 %d (never abstains)", set, split, base.hit1, base.hit3)
 				if split == "dev" || testing.Verbose() {
 					for _, m := range got.misses {
@@ -269,21 +314,20 @@ func TestAnswerQuality(t *testing.T) {
 				if split != "test" {
 					continue
 				}
-				h1, h3, no := pct(got.hit1, got.answerable), pct(got.hit3, got.answerable), pct(got.saidNo, got.unanswerable)
-				tg := targets[set]
-				t.Logf("%s test against issue 16's targets: hit@1 %.0f%% (target %.0f%%), hit@3 %.0f%% (target %.0f%%), unanswerable declared so %.0f%% (target %.0f%%), answerable declared unanswered %d (seeds target 0)",
-					set, h1, tg.hit1, h3, tg.hit3, no, tg.saidNo, got.declaredNo)
-				// Against FTS5 on BBC's 55: the seeds' halves (16 and 20)
-				// are too small for one question either way to mean much.
-				if set == "bbc" && (got.hit1 < base.hit1 || got.hit3 < base.hit3) {
-					t.Errorf("%s test: Sitrep hit@1 %d / hit@3 %d below a plain FTS5 sentence search's %d / %d: users would do better with grep", set, got.hit1, got.hit3, base.hit1, base.hit3)
+				// Against FTS5 on BBC: the seeds' halves are too small for
+				// one question either way to mean much.
+				if set == "bbc" && got.ranked < base.hit3 {
+					t.Errorf("%s test: the ranking's top 3 holds %d answers, a plain FTS5 sentence search's %d: users would do better with grep", set, got.ranked, base.hit3)
 				}
 				f := floors[set]
-				if h1 < f.hit1 || h3 < f.hit3 {
-					t.Errorf("%s test: hit@1 %.0f%% / hit@3 %.0f%% fell below %.0f%% / %.0f%%: users lose answers they got before", set, h1, h3, f.hit1, f.hit3)
+				if p := pct(got.answeredRight, got.shownAnswered); got.shownAnswered > 0 && p < f.precision {
+					t.Errorf("%s test: %.0f%% of the answers shown as answered hold the answer, below %.0f%%: users are told wrong answers are right", set, p, f.precision)
 				}
-				if no < f.saidNo {
-					t.Errorf("%s test: %.0f%% of unanswerable questions declared so, below %.0f%%: users get more confident wrong answers than before", set, no, f.saidNo)
+				if hidden := got.ranked - got.visible; hidden > f.hidden {
+					t.Errorf("%s test: %d answers the ranking found hidden behind a plain no (at most %d): users are told no when the library answers", set, hidden, f.hidden)
+				}
+				if got.offtopicNone < f.offtopic {
+					t.Errorf("%s test: %d of %d off-topic questions given a plain no, below %d: users get unrelated passages for questions the library knows nothing of", set, got.offtopicNone, got.offtopic, f.offtopic)
 				}
 			}
 		})

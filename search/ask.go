@@ -11,8 +11,8 @@ import "context"
 // variables so the tuning test can vary them; nothing else changes them.
 
 // Ask answers a question with the best matching quotes visible from the
-// query's scope. An answer with Answered false means no source answers
-// well: its quotes, if any, are weak. Errors come from the index or store.
+// query's scope, and says how far they answer it (Answer.Confidence).
+// Errors come from the index or store.
 func (l *Library) Ask(ctx context.Context, q Query) (Answer, error) {
 	if err := l.checkOpen(); err != nil {
 		return Answer{}, err
@@ -44,6 +44,7 @@ func (l *Library) ask(ctx context.Context, q Query) (Answer, error) {
 		return ans, errorf("analyse question: %w", err)
 	}
 	if len(p.terms) == 0 {
+		ans.Confidence = None
 		return ans, nil
 	}
 	ans.Corrected = p.corrected
@@ -51,12 +52,15 @@ func (l *Library) ask(ctx context.Context, q Query) (Answer, error) {
 	if err != nil {
 		return ans, err
 	}
-	// The verdict is separate from the quotes: without an answer they are
-	// the closest passages, which callers show as such.
-	if ans.Answered, err = l.answered(p, cands); err != nil {
+	// The verdict is separate from the quotes: the ranking's best quotes
+	// are returned whatever the tier, and callers show them as the answer,
+	// as the closest passages, or not at all (confidence.go).
+	story := stories(cands)
+	if ans.Confidence, err = l.confidence(p, cands, story); err != nil {
 		return ans, err
 	}
-	quotes := arrange(group(cands), cands)
+	ans.Answered = ans.Confidence == Answered
+	quotes := arrange(group(cands, story), cands)
 	ans.Total = len(quotes)
 	if q.Offset < len(quotes) {
 		quotes = quotes[q.Offset:min(len(quotes), q.Offset+q.Limit)]
@@ -64,8 +68,10 @@ func (l *Library) ask(ctx context.Context, q Query) (Answer, error) {
 		quotes = nil
 	}
 	l.attachAttribution(quotes)
-	if ans.Answered {
-		ans.Differ = sourcesDiffer(quotes) // closest passages that are not answers disagree about nothing
+	if ans.Confidence != None {
+		// The closest passages are shown too, under their label: that
+		// they disagree is worth saying there as well.
+		ans.Differ = sourcesDiffer(quotes)
 	}
 	ans.Quotes = append(ans.Quotes, quotes...)
 	return ans, nil

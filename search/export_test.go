@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"fmt"
-	"math"
 )
 
 // Tuning exposes the ranking weights to the tuning harness (tune_test.go),
@@ -70,104 +69,29 @@ func RankFeatures(l *Library, question string, n int) []string {
 	return out
 }
 
-// VerdictNames names the verdict's features, in order.
-var VerdictNames = verdictNames[:]
+// ConfidenceNames names the confidence's features, in order.
+var ConfidenceNames = confidenceNames[:]
 
-// VerdictVector returns the verdict's features for a question, and the
-// verdict itself.
-func VerdictVector(l *Library, question string) ([]float64, bool) {
+// ConfidenceVector returns the confidence's features for a question asked
+// of scope, for the fitting harness.
+func ConfidenceVector(l *Library, question, scope string) ([]float64, error) {
 	ctx := context.Background()
-	p, err := l.prepare(ctx, cleanQuestion(question), SharedScope)
+	p, err := l.prepare(ctx, cleanQuestion(question), scope)
 	if err != nil || len(p.terms) == 0 {
-		return nil, false
+		return nil, err
 	}
-	cands, err := l.rank(ctx, p, Query{Question: question, Limit: 3}, 3)
-	if err != nil {
-		return nil, false
-	}
-	var art map[string]bool
-	if len(cands) > 0 {
-		if art, err = l.articleTerms(cands[0].source); err != nil {
-			return nil, false
-		}
-	}
-	v := verdictFeatures(p, cands, art)
-	answered, err := l.answered(p, cands)
-	if err != nil {
-		return nil, false
-	}
-	return v[:], answered
-}
-
-// The verdict's features below serve TestFitVerdict only: a logistic
-// regression over them did no better than the hand rule (prepared.answers).
-
-// The features the verdict weighs: what the best candidate and the
-// question show of whether the library answers it.
-const (
-	vBias           = iota // 1
-	vKnown                 // the IDF-weighted share of the question the library knows
-	vContext               // the best candidate's coverage with its neighbours
-	vCoverage              // its coverage alone
-	vExact                 // its coverage by the words asked alone
-	vTermShare             // the share of the known terms it and its neighbours hold
-	vMissing               // the heaviest known term they lack, relative to the heaviest
-	vKindNear              // it holds the kind asked for near the question's words
-	vKindAny               // it holds the kind asked for
-	vTyped                 // the question asks for a kind of thing
-	vBestOf3               // the best context share among the first three candidates
-	vTerms                 // how many terms the question has, log-scaled
-	vArticle               // the best candidate's article's coverage as a whole
-	vArticleMissing        // the heaviest known term that article lacks, relative to the heaviest
-	numVerdict
-)
-
-var verdictNames = [numVerdict]string{"bias", "known", "context", "coverage", "exact", "termshare",
-	"missing", "kindnear", "kindany", "typed", "bestof3", "terms", "article", "articlemissing"}
-
-// verdictFeatures reads the verdict's features off the candidates, best
-// first, and the terms of the best one's article.
-func verdictFeatures(p prepared, cands []candidate, article map[string]bool) [numVerdict]float64 {
-	var v [numVerdict]float64
-	v[vBias] = 1
-	if p.total > 0 {
-		v[vKnown] = p.known / p.total
-	}
-	if len(cands) == 0 {
-		return v
-	}
-	c := cands[0]
-	v[vContext] = c.context
-	v[vCoverage] = c.coverage
-	v[vExact] = c.feat[fExact]
-	v[vTermShare] = c.termShare
-	v[vMissing] = c.feat[fMissing]
-	v[vKindNear] = c.feat[fKindNear]
-	v[vKindAny] = c.feat[fKindAny]
-	if p.kind != 0 {
-		v[vTyped] = 1
-	}
-	for _, o := range cands[:min(3, len(cands))] {
-		v[vBestOf3] = max(v[vBestOf3], o.context)
-	}
-	v[vTerms] = math.Log(float64(len(p.terms))+1) / math.Log(8)
-	v[vArticle] = p.coverage(article)
-	if p.heaviest > 0 {
-		v[vArticleMissing] = p.missing(article) / p.heaviest
-	}
-	return v
-}
-
-// articleTerms is the set of terms of a source's whole text.
-func (l *Library) articleTerms(id string) (map[string]bool, error) {
-	_, text, err := l.load(id)
+	cands, err := l.rank(ctx, p, Query{Question: question, Scope: scope, Limit: 3}, 3)
 	if err != nil {
 		return nil, err
 	}
-	toks := l.an.tokens(text)
-	set := make(map[string]bool, len(toks))
-	for _, t := range toks {
-		set[t.Term] = true
-	}
-	return set, nil
+	v, err := l.confidenceFeatures(p, cands, stories(cands))
+	return v[:], err
+}
+
+// Chances returns the confidence's two chances for a feature vector:
+// answered, and nothing near.
+func Chances(v []float64) (answered, nothing float64) {
+	var a [numConfidence]float64
+	copy(a[:], v)
+	return chance(&answeredWeights, &a), chance(&nothingWeights, &a)
 }

@@ -32,7 +32,7 @@ func TestFitRanker(t *testing.T) {
 		t.Skip("set SITREP_FIT to the L2 strengths to fit the ranking weights with, e.g. '0.01 0.1 1'")
 	}
 	var qs []fitQuestion
-	eachDev(t, func(lib *search.Library, x qaItem) {
+	eachDev(t, func(lib *search.Library, _ string, x qaItem) {
 		if x.Unanswerable {
 			return
 		}
@@ -204,7 +204,7 @@ func TestFitMisses(t *testing.T) {
 	if os.Getenv("SITREP_FIT_MISSES") == "" {
 		t.Skip("set SITREP_FIT_MISSES to list the dev questions the ranking misses")
 	}
-	eachDev(t, func(lib *search.Library, x qaItem) {
+	eachDev(t, func(lib *search.Library, _ string, x qaItem) {
 		if x.Unanswerable {
 			return
 		}
@@ -231,117 +231,12 @@ func TestFitMisses(t *testing.T) {
 	})
 }
 
-// TestFitVerdict fits the verdict (a logistic regression: does the library
-// answer this question?) on the dev halves' answerable and unanswerable
-// questions, off unless SITREP_FIT_VERDICT names the L2 strengths to try.
-// It reports five-fold cross-validated counts next to the current rule's.
-func TestFitVerdict(t *testing.T) {
-	spec := os.Getenv("SITREP_FIT_VERDICT")
-	if spec == "" {
-		t.Skip("set SITREP_FIT_VERDICT to the L2 strengths to fit the verdict with, e.g. '0.01 0.1'")
-	}
-	var xs [][]float64
-	var ys []bool
-	curYes, curNo := 0, 0
-	eachDev(t, func(lib *search.Library, x qaItem) {
-		v, said := search.VerdictVector(lib, x.Q)
-		if v == nil {
-			return
-		}
-		xs, ys = append(xs, v), append(ys, !x.Unanswerable)
-		if !x.Unanswerable && said {
-			curYes++
-		}
-		if x.Unanswerable && !said {
-			curNo++
-		}
-	})
-	pos := 0
-	for _, y := range ys {
-		if y {
-			pos++
-		}
-	}
-	t.Logf("current rule: answerable answered %d/%d, unanswerable declined %d/%d", curYes, pos, curNo, len(ys)-pos)
-	for _, field := range strings.Fields(spec) {
-		var l2 float64
-		if _, err := fmt.Sscan(field, &l2); err != nil {
-			t.Fatalf("bad L2 strength %q", field)
-		}
-		probs := make([]float64, len(xs))
-		for fold := 0; fold < 5; fold++ {
-			var tx [][]float64
-			var ty []bool
-			for i := range xs {
-				if i%5 != fold {
-					tx, ty = append(tx, xs[i]), append(ty, ys[i])
-				}
-			}
-			w := fitLogistic(tx, ty, l2)
-			for i := range xs {
-				if i%5 == fold {
-					probs[i] = sigmoid(score(w, xs[i]))
-				}
-			}
-		}
-		var line []string
-		for _, th := range []float64{0.5, 0.6, 0.7, 0.75, 0.8, 0.85} {
-			yes, no := 0, 0
-			for i, pr := range probs {
-				if ys[i] && pr >= th {
-					yes++
-				}
-				if !ys[i] && pr < th {
-					no++
-				}
-			}
-			line = append(line, fmt.Sprintf("@%.2f %d/%d", th, yes, no))
-		}
-		w := fitLogistic(xs, ys, l2)
-		var parts []string
-		for i, name := range search.VerdictNames {
-			parts = append(parts, fmt.Sprintf("%s %.3f", name, w[i]))
-		}
-		t.Logf("L2 %-6g cross-validated answered/declined: %s\n  %s", l2, strings.Join(line, "  "), strings.Join(parts, ", "))
-	}
-}
-
-func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
-
-// fitLogistic fits a logistic regression by gradient descent with Adam,
-// the classes weighed equally, less l2 times the squared weights (the
-// bias, feature 0, unpenalised).
-func fitLogistic(xs [][]float64, ys []bool, l2 float64) []float64 {
-	npos := 0
-	for _, y := range ys {
-		if y {
-			npos++
-		}
-	}
-	wpos, wneg := 0.5/float64(max(npos, 1)), 0.5/float64(max(len(ys)-npos, 1))
-	return ascend(len(xs[0]), 4000, func(w, grad []float64) {
-		for i, x := range xs {
-			p := sigmoid(score(w, x))
-			y, cw := 0.0, wneg
-			if ys[i] {
-				y, cw = 1, wpos
-			}
-			for k := range grad {
-				grad[k] += cw * (y - p) * x[k]
-			}
-		}
-		for k := 1; k < len(grad); k++ {
-			grad[k] -= 2 * l2 * w[k]
-		}
-	})
-}
-
 // eachDev calls f with each question of the dev halves and its library.
-func eachDev(t *testing.T, f func(lib *search.Library, x qaItem)) {
+func eachDev(t *testing.T, f func(lib *search.Library, set string, x qaItem)) {
 	for _, set := range []string{"bbc", "seeds"} {
 		lib, _ := qaLibrary(t, set)
 		for _, x := range loadQA(t, set, "dev") {
-			f(lib, x)
+			f(lib, set, x)
 		}
 	}
 }

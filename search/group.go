@@ -19,30 +19,45 @@ var (
 
 const sameStoryJaccard = 0.55 // term overlap above which two quotes are one story
 
-// group turns ranked candidates into quotes, folding near-identical
-// sentences from other sources into the better one's AlsoReportedBy, and
-// dropping repeats within a source.
-func group(cands []candidate) []Quote {
-	var quotes []Quote
-	for _, c := range cands {
-		merged := false
-		for i := range quotes {
+// stories gives each candidate, best first, the story it tells: the index
+// of the first candidate it is a near-copy of (itself when none is).
+func stories(cands []candidate) []int {
+	story := make([]int, len(cands))
+	var firsts []int // the first candidate of each story
+	for j, c := range cands {
+		story[j] = j
+		for _, i := range firsts {
 			// Jaccard is at most the smaller set's size over the larger's:
 			// most pairs are told apart by their sizes alone.
-			if n, m := len(quotes[i].terms), len(c.sorted); float64(min(n, m)) < sameStoryJaccard*float64(max(n, m)) ||
-				jaccard(quotes[i].terms, c.sorted) < sameStoryJaccard {
+			if n, m := len(cands[i].sorted), len(c.sorted); float64(min(n, m)) < sameStoryJaccard*float64(max(n, m)) ||
+				jaccard(cands[i].sorted, c.sorted) < sameStoryJaccard {
 				continue
 			}
-			merged = true
-			if quotes[i].Source.ID == c.ref.ID || quotes[i].reportedBy(c.ref.ID) {
-				break
-			}
-			quotes[i].AlsoReportedBy = append(quotes[i].AlsoReportedBy, Reporter{Ref: c.ref, Quote: c.text})
+			story[j] = i
 			break
 		}
-		if merged {
+		if story[j] == j {
+			firsts = append(firsts, j)
+		}
+	}
+	return story
+}
+
+// group turns ranked candidates, and the story each tells, into quotes, folding near-identical
+// sentences from other sources into the better one's AlsoReportedBy, and
+// dropping repeats within a source.
+func group(cands []candidate, story []int) []Quote {
+	var quotes []Quote
+	quoteOf := make(map[int]int) // a story's first candidate -> its quote
+	for j, c := range cands {
+		if s := story[j]; s != j {
+			q := &quotes[quoteOf[s]]
+			if q.Source.ID != c.ref.ID && !q.reportedBy(c.ref.ID) {
+				q.AlsoReportedBy = append(q.AlsoReportedBy, Reporter{Ref: c.ref, Quote: c.text})
+			}
 			continue
 		}
+		quoteOf[j] = len(quotes)
 		quotes = append(quotes, Quote{
 			Text: c.text, Source: c.ref, Score: round(c.score), AlsoReportedBy: []Reporter{},
 			Highlights: c.hl, sentence: c.sentence, terms: c.sorted,

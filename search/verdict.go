@@ -58,18 +58,14 @@ func (p prepared) answers(c candidate) bool {
 	return c.missing < answeredMissing*p.heaviest || c.context >= answeredMissingCoverage
 }
 
-// answered is the verdict on a question's candidates, best first: the
-// best one answers (prepared.answers), and its article says every year the
-// question names that the library holds: "who won the 2006 world cup" is
-// not answered by a story of 2004's. Only the best one's article is read.
-func (l *Library) answered(p prepared, cands []candidate) (bool, error) {
-	if len(cands) == 0 || !p.answers(cands[0]) {
-		return false, nil
-	}
+// saysYears reports whether c's article says every year the question
+// names that the library holds: "who won the 2006 world cup" is not
+// answered by a story of 2004's.
+func (l *Library) saysYears(p prepared, c candidate) (bool, error) {
 	if !useYears || len(p.years) == 0 {
 		return true, nil
 	}
-	_, text, err := l.load(cands[0].source)
+	_, text, err := l.load(c.source)
 	if errors.Is(err, ErrNotFound) {
 		return false, nil // removed since ranked
 	}
