@@ -95,7 +95,7 @@ func TestFeedEndToEnd(t *testing.T) {
 			}
 		}
 		if c == nil || c.DefaultMemberPermissions == nil || *c.DefaultMemberPermissions != discordgo.PermissionManageMessages ||
-			c.Contexts == nil || len(*c.Contexts) != 1 || (*c.Contexts)[0] != discordgo.InteractionContextGuild || len(c.Options) != 3 {
+			!h.srv.GuildOnly(guild, "feed") || len(c.Options) != 3 {
 			t.Fatalf("/feed registered as %+v", c)
 		}
 		ic := h.srv.NewInteraction()
