@@ -264,6 +264,7 @@ func New(session Session, deps Deps, logger *slog.Logger, opts Options) *Bot {
 		}
 		b.feeds = deps.Feeds
 		b.feedSched = feeds.NewScheduler(deps.Feeds, clock, feeds.Hooks{Added: b.feedSourceAdded, Notify: b.postFeedNotice})
+		b.feedSched.Owns = opts.Shard.Owns // each server's feeds are its shard's; the shared library's, shard 0's
 	} else {
 		logger.Info("no feed poller: /feed and the feed checks are off")
 	}
