@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -271,13 +272,22 @@ func renderFeedNotice(n feeds.Notice) message {
 // limit, what waits, and what they can do.
 func feedLimitNotice(l *feeds.LimitError, title, id string) string {
 	if l.Kind == feeds.LimitSourcesPerDay {
-		return fmt.Sprintf("⏸️ This server's feeds brought %d sources today, the most they may in a day, so new articles "+
+		return fmt.Sprintf("⏸️ This server's feeds brought %s sources today, the most they may in a day, so new articles "+
 			"from “%s” (`%s`) and the other feeds wait. They arrive from the next day (UTC) on, if still in their feeds. "+
-			"If this happens often, `/feed remove` the busiest feed (`/feed list` shows what each brings).", l.Max, title, id)
+			"If this happens often, `/feed remove` the busiest feed (`/feed list` shows what each brings).", groupDigits(l.Max), title, id)
 	}
-	return fmt.Sprintf("⏸️ This server holds %d sources or more, the most feeds may fill it to, so “%s” (`%s`) and the other "+
+	return fmt.Sprintf("⏸️ This server holds %s sources or more, the most feeds may fill it to, so “%s” (`%s`) and the other "+
 		"feeds add nothing new. Remove sources you no longer need with `/source remove`, or stop feeds with `/feed remove`.",
-		l.Max, title, id)
+		groupDigits(l.Max), title, id)
+}
+
+// groupDigits writes n with thousands separators: 20000 as "20,000".
+func groupDigits(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // feedFix says what a moderator (or the operator) can do about a feed's

@@ -88,7 +88,7 @@ func TestFeedLimitNoticeRendering(t *testing.T) {
 		want  []string
 	}{
 		{&feeds.LimitError{Kind: feeds.LimitSourcesPerDay, Max: 200}, []string{"200 sources today", "next day", "`f1234abcd`", "/feed remove"}},
-		{&feeds.LimitError{Kind: feeds.LimitScopeSources, Max: 20000}, []string{"20000 sources", "/source remove", "/feed remove"}},
+		{&feeds.LimitError{Kind: feeds.LimitScopeSources, Max: 20000}, []string{"20,000 sources", "/source remove", "/feed remove"}},
 	} {
 		m := renderFeedNotice(feeds.Notice{Feed: feed, Limit: tt.limit})
 		for _, w := range tt.want {
