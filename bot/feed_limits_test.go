@@ -1,17 +1,13 @@
 package bot
 
 import (
-	"context"
-	"net/netip"
 	"strings"
 	"testing"
-	"time"
 
 	"sitrep/bot/discordtest"
 	"sitrep/config"
 	"sitrep/feeds"
 	"sitrep/ingest"
-	"sitrep/schedule/schedtest"
 	"sitrep/search"
 )
 
@@ -23,20 +19,7 @@ func TestFeedCredentialsAndLimitEndToEnd(t *testing.T) {
 	guild := discordtest.DefaultGuildID
 	site := newHerald(t)
 	site.items.Store(1)
-	allowed := netip.MustParseAddrPort(site.Listener.Addr().String())
-	fetcher := (&ingest.Fetcher{}).AllowingListeners(func(ap netip.AddrPort) bool { return ap == allowed }, nil)
-	lib, err := search.Open(context.Background(), t.TempDir(), search.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lib.Close() })
-	start := time.Date(2026, 6, 10, 7, 30, 0, 0, time.UTC)
-	fclock := schedtest.NewClock(start)
-	poller := feeds.New(lib, fetcher, feeds.Options{Now: fclock.Now, MaxFeeds: 2})
-	deps := depsFor(lib)
-	deps.Feeds = poller
-	h := startBotWith(t, deps, Options{GuildID: guild, DigestChannel: digestChannelID, FeedClock: fclock})
-	fclock.AdvanceTo(t, start)
+	h, lib, _, _ := startFeedBot(t, site, feeds.Options{MaxFeeds: 2})
 
 	const secret = "hunter2-secret"
 	withSecret := strings.Replace(site.URL, "http://", "http://editor:"+secret+"@", 1)

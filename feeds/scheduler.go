@@ -15,7 +15,7 @@ const DefaultMaxSleep = 5 * time.Minute
 
 // Scheduler checks each feed when it is due (every Interval, spread by
 // jitter, later after failures or a Retry-After), for as long as Run runs.
-// It has no goroutine of its own.
+// Its checks run in goroutines that end before RunDue returns.
 type Scheduler struct {
 	f     *Poller
 	clock schedule.Clock
