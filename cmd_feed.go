@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -73,7 +74,13 @@ func runFeedAdd(ctx context.Context, e env) error {
 	}
 	defer lib.Close()
 	p, err := poller.Add(ctx, *f.scope, arg, "cli")
-	if err != nil {
+	var limit *feeds.LimitError
+	switch {
+	case errors.Is(err, feeds.ErrCredentials):
+		return errors.New("feed add: the link carries a user name or password (user:password@); only public feeds can be followed, so nothing was followed")
+	case errors.As(err, &limit):
+		return fmt.Errorf("feed add: the scope already follows %d feeds, the most it may; remove one with 'sitrep feed remove ID' first", limit.Max)
+	case err != nil:
 		return fmt.Errorf("feed add: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "%s\t%s\n", p.Feed.ID, p.Feed.Title)
@@ -99,6 +106,7 @@ func runFeedList(ctx context.Context, e env) error {
 	scoped := flagSet(f, "scope")
 	for _, fd := range all {
 		if !scoped || fd.Scope == *f.scope {
+			fd.URL = feeds.ShownURL(fd.URL) // a password never reaches the screen
 			list = append(list, fd)
 		}
 	}

@@ -42,9 +42,9 @@ type Session interface {
 	AddHandler(handler interface{}) func()
 	Open() error
 	Close() error
-	ApplicationCommandBulkOverwrite(appID, guildID string, commands []*discordgo.ApplicationCommand, options ...discordgo.RequestOption) ([]*discordgo.ApplicationCommand, error)
 	InteractionRespond(interaction *discordgo.Interaction, resp *discordgo.InteractionResponse, options ...discordgo.RequestOption) error
-	// RequestWithBucketID edits deferred replies (see editOriginal).
+	// RequestWithBucketID edits deferred replies (see editOriginal) and
+	// registers the commands (see register).
 	RequestWithBucketID(method, urlStr string, data interface{}, bucketID string, options ...discordgo.RequestOption) ([]byte, error)
 	// FollowupMessageCreate and ChannelMessageSendComplex are for the
 	// commands and the digest that post more than one message.
@@ -264,6 +264,7 @@ func New(session Session, deps Deps, logger *slog.Logger, opts Options) *Bot {
 		}
 		b.feeds = deps.Feeds
 		b.feedSched = feeds.NewScheduler(deps.Feeds, clock, feeds.Hooks{Added: b.feedSourceAdded, Notify: b.postFeedNotice})
+		b.feedSched.Owns = opts.Shard.Owns // each server's feeds are its shard's; the shared library's, shard 0's
 	} else {
 		logger.Info("no feed poller: /feed and the feed checks are off")
 	}
@@ -272,8 +273,8 @@ func New(session Session, deps Deps, logger *slog.Logger, opts Options) *Bot {
 }
 
 // Commands returns the definitions the bot registers, in table order.
-func (b *Bot) Commands() []*discordgo.ApplicationCommand {
-	defs := make([]*discordgo.ApplicationCommand, 0, len(b.commands))
+func (b *Bot) Commands() []Definition {
+	defs := make([]Definition, 0, len(b.commands))
 	for _, c := range b.commands {
 		defs = append(defs, c.definition())
 	}

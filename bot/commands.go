@@ -58,14 +58,30 @@ func (b *Bot) commandTable() []command {
 	return cmds
 }
 
+// InteractionContext is where Discord lets a command be used (its
+// interaction context types). discordgo v0.28.1, the newest approved
+// release, predates the field, so the bot declares what it sends.
+type InteractionContext int
+
+// ContextGuild is a server's channels: not the bot's DMs, not group DMs.
+const ContextGuild InteractionContext = 0
+
+// Definition is a command as the bot registers it: discordgo's
+// ApplicationCommand and the contexts field that v0.28.1 lacks (nil:
+// Discord's default, everywhere the app is installed).
+type Definition struct {
+	*discordgo.ApplicationCommand
+	Contexts []InteractionContext `json:"contexts,omitempty"`
+}
+
 // definition is what is registered with Discord for c.
-func (c command) definition() *discordgo.ApplicationCommand {
-	def := &discordgo.ApplicationCommand{
+func (c command) definition() Definition {
+	def := Definition{ApplicationCommand: &discordgo.ApplicationCommand{
 		Name:        c.name,
 		Type:        discordgo.ChatApplicationCommand,
 		Description: c.description,
 		Options:     c.options,
-	}
+	}}
 	if def.Options == nil {
 		def.Options = []*discordgo.ApplicationCommandOption{}
 	}
@@ -75,7 +91,7 @@ func (c command) definition() *discordgo.ApplicationCommand {
 	if c.moderator {
 		perms := int64(ModeratorPermissions)
 		def.DefaultMemberPermissions = &perms
-		def.Contexts = &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+		def.Contexts = []InteractionContext{ContextGuild}
 	}
 	return def
 }

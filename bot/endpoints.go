@@ -42,7 +42,7 @@ func SetAPIBase(base string) error {
 	return nil
 }
 
-// setEndpoints mirrors the string variables of discordgo v0.29.0's
+// setEndpoints mirrors the string variables of discordgo v0.28.1's
 // endpoints.go, in its order, from EndpointDiscord down. endpoints_test.go
 // parses that file and fails if a variable is missing here.
 func setEndpoints(discord string) {
@@ -57,7 +57,6 @@ func setEndpoints(discord string) {
 	discordgo.EndpointWebhooks = api + "webhooks/"
 	discordgo.EndpointStickers = api + "stickers/"
 	discordgo.EndpointStageInstances = api + "stage-instances"
-	discordgo.EndpointSKUs = api + "skus"
 
 	// discordgo joins these with a doubled slash ("…/api/v9//voice/"); keep
 	// its spelling so behaviour matches the library's defaults exactly.

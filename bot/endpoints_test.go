@@ -37,7 +37,6 @@ var endpointStrings = map[string]*string{
 	"EndpointWebhooks":           &discordgo.EndpointWebhooks,
 	"EndpointStickers":           &discordgo.EndpointStickers,
 	"EndpointStageInstances":     &discordgo.EndpointStageInstances,
-	"EndpointSKUs":               &discordgo.EndpointSKUs,
 	"EndpointCDN":                &discordgo.EndpointCDN,
 	"EndpointCDNAttachments":     &discordgo.EndpointCDNAttachments,
 	"EndpointCDNAvatars":         &discordgo.EndpointCDNAvatars,

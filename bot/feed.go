@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,8 +71,20 @@ func (b *Bot) handleFeedAdd(ctx context.Context, i *discordgo.Interaction, link 
 	}
 	return b.deferPrivately(ctx, i, func(ctx context.Context) (message, error) {
 		p, err := b.feeds.Add(ctx, i.GuildID, link, actor(i))
-		var exists *search.FeedExistsError
+		var (
+			exists *search.FeedExistsError
+			limit  *feeds.LimitError
+		)
 		switch {
+		case errors.Is(err, feeds.ErrCredentials):
+			// The link is neither logged nor repeated: it holds a password.
+			b.log.Info("feed refused: the link carries credentials", "guild", i.GuildID, "user", userID(i))
+			return plain("That link carries a user name or password (`user:password@`). I only follow public feeds: "+
+				"a password in the link would be stored and shown in `/feed list`. Nothing was followed. "+
+				"If a password was in it, consider it seen by Discord and change it.", true), nil
+		case errors.As(err, &limit):
+			return plain(fmt.Sprintf("This server already follows %d feeds, the most it may. "+
+				"Stop following one with `/feed remove`, then add this one.", limit.Max), true), nil
 		case errors.As(err, &exists):
 			return plain(fmt.Sprintf("This server already follows that feed: “%s”, feed `%s`.",
 				escapeMarkdown(clip(textclip.OneLine(exists.Existing.Title), 150)), exists.Existing.ID), true), nil
@@ -98,9 +111,9 @@ func (b *Bot) handleFeedAdd(ctx context.Context, i *discordgo.Interaction, link 
 func renderFeedAdded(p feeds.Preview, every time.Duration) message {
 	f := p.Feed
 	e := &discordgo.MessageEmbed{
-		Title:  clip(escapeMarkdown(textclip.OneLine(orDefault(f.Title, f.URL))), maxEmbedTitle),
-		URL:    linkURL(orDefault(f.Site, f.URL)),
-		Footer: &discordgo.MessageEmbedFooter{Text: "feed " + f.ID + " · " + clip(f.URL, 200)},
+		Title:  clip(escapeMarkdown(textclip.OneLine(orDefault(f.Title, feeds.ShownURL(f.URL)))), maxEmbedTitle),
+		URL:    linkURL(orDefault(f.Site, feeds.ShownURL(f.URL))),
+		Footer: &discordgo.MessageEmbedFooter{Text: "feed " + f.ID + " · " + clip(feeds.ShownURL(f.URL), 200)},
 	}
 	var lines []string
 	for _, it := range p.Latest {
@@ -163,11 +176,12 @@ func renderFeedList(list []search.Feed) message {
 			value += fmt.Sprintf("\n⚠️ failing since <t:%d:R> (%s): %s", st.FailingSince.Unix(),
 				plural(st.Failures, "check", "checks"), escapeMarkdown(clip(textclip.OneLine(st.LastError), 200)))
 		}
-		if len([]rune(value))+len([]rune(f.URL))+1 <= per {
-			value += "\n" + f.URL
+		link := feeds.ShownURL(f.URL)
+		if len([]rune(value))+len([]rune(link))+1 <= per {
+			value += "\n" + link
 		}
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
-			Name:  clip(escapeMarkdown(clip(textclip.OneLine(orDefault(f.Title, f.URL)), feedNameRunes-20))+" · `"+f.ID+"`", feedNameRunes),
+			Name:  clip(escapeMarkdown(clip(textclip.OneLine(orDefault(f.Title, link)), feedNameRunes-20))+" · `"+f.ID+"`", feedNameRunes),
 			Value: clip(value, per),
 		})
 	}
@@ -202,12 +216,13 @@ func (b *Bot) autocompleteFeed(ctx context.Context, i *discordgo.Interaction) er
 	needle := strings.ToLower(strings.TrimSpace(typed))
 	var choices []*discordgo.ApplicationCommandOptionChoice
 	for _, f := range list {
-		hay := strings.ToLower(f.Title + " " + f.URL + " " + f.ID)
+		link := feeds.ShownURL(f.URL)
+		hay := strings.ToLower(f.Title + " " + link + " " + f.ID)
 		if needle != "" && !strings.Contains(hay, needle) {
 			continue
 		}
 		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{
-			Name:  clip(textclip.OneLine(orDefault(f.Title, f.URL))+" ("+f.ID+")", 100),
+			Name:  clip(textclip.OneLine(orDefault(f.Title, link))+" ("+f.ID+")", 100),
 			Value: f.ID,
 		})
 	}
@@ -240,7 +255,10 @@ func (b *Bot) postFeedNotice(ctx context.Context, n feeds.Notice) error {
 
 // renderFeedNotice is the failure or recovery notice. It is pure.
 func renderFeedNotice(n feeds.Notice) message {
-	title := escapeMarkdown(clip(textclip.OneLine(orDefault(n.Feed.Title, n.Feed.URL)), 150))
+	title := escapeMarkdown(clip(textclip.OneLine(orDefault(n.Feed.Title, feeds.ShownURL(n.Feed.URL))), 150))
+	if n.Limit != nil {
+		return message{Content: feedLimitNotice(n.Limit, title, n.Feed.ID)}
+	}
 	if n.Recovered {
 		return message{Content: fmt.Sprintf("✅ The feed “%s” (`%s`) works again, after %s since <t:%d:f>. New articles will arrive as before.",
 			title, n.Feed.ID, plural(n.Failures, "failed check", "failed checks"), n.Since.Unix())}
@@ -248,6 +266,28 @@ func renderFeedNotice(n feeds.Notice) message {
 	return message{Content: fmt.Sprintf("⚠️ The feed “%s” (`%s`) has failed %s since <t:%d:f>: %s.\n**How to fix it:** %s\nI keep trying, less often, and will say here when it works again. `/feed list` shows every feed's state.",
 		title, n.Feed.ID, plural(n.Failures, "check in a row", "checks in a row"), n.Since.Unix(),
 		escapeMarkdown(clip(textclip.OneLine(n.Err), 300)), feedFix(n.Cause))}
+}
+
+// feedLimitNotice tells moderators that the server's feeds reached a
+// limit, what waits, and what they can do.
+func feedLimitNotice(l *feeds.LimitError, title, id string) string {
+	if l.Kind == feeds.LimitSourcesPerDay {
+		return fmt.Sprintf("⏸️ This server's feeds brought %s sources today, the most they may in a day, so new articles "+
+			"from “%s” (`%s`) and the other feeds wait. They arrive from the next day (UTC) on, if still in their feeds. "+
+			"If this happens often, `/feed remove` the busiest feed (`/feed list` shows what each brings).", groupDigits(l.Max), title, id)
+	}
+	return fmt.Sprintf("⏸️ This server holds %s sources or more, the most feeds may fill it to, so “%s” (`%s`) and the other "+
+		"feeds add nothing new. Remove sources you no longer need with `/source remove`, or stop feeds with `/feed remove`.",
+		groupDigits(l.Max), title, id)
+}
+
+// groupDigits writes n with thousands separators: 20000 as "20,000".
+func groupDigits(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // feedFix says what a moderator (or the operator) can do about a feed's

@@ -71,21 +71,7 @@ func TestFeedEndToEnd(t *testing.T) {
 	private := newHerald(t) // never allowed
 	var privateConns atomic.Int64
 	private.Config.ConnState = func(net.Conn, http.ConnState) { privateConns.Add(1) }
-	allowed := netip.MustParseAddrPort(site.Listener.Addr().String())
-	fetcher := (&ingest.Fetcher{}).AllowingListeners(func(ap netip.AddrPort) bool { return ap == allowed }, nil)
-
-	lib, err := search.Open(context.Background(), t.TempDir(), search.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { lib.Close() })
-	start := time.Date(2026, 6, 10, 7, 30, 0, 0, time.UTC)
-	fclock := schedtest.NewClock(start)
-	poller := feeds.New(lib, fetcher, feeds.Options{Interval: 15 * time.Minute, Now: fclock.Now, Jitter: func() float64 { return 0.5 }})
-	deps := depsFor(lib)
-	deps.Feeds = poller
-	h := startBotWith(t, deps, Options{GuildID: guild, DigestChannel: digestChannelID, FeedClock: fclock})
-	fclock.AdvanceTo(t, start) // the schedule found no feed and sleeps
+	h, lib, fclock, start := startFeedBot(t, site, feeds.Options{Interval: 15 * time.Minute, Jitter: func() float64 { return 0.5 }})
 
 	t.Run("registered for moderators, in servers only", func(t *testing.T) {
 		var c *discordgo.ApplicationCommand
@@ -95,7 +81,7 @@ func TestFeedEndToEnd(t *testing.T) {
 			}
 		}
 		if c == nil || c.DefaultMemberPermissions == nil || *c.DefaultMemberPermissions != discordgo.PermissionManageMessages ||
-			c.Contexts == nil || len(*c.Contexts) != 1 || (*c.Contexts)[0] != discordgo.InteractionContextGuild || len(c.Options) != 3 {
+			!h.srv.GuildOnly(guild, "feed") || len(c.Options) != 3 {
 			t.Fatalf("/feed registered as %+v", c)
 		}
 		ic := h.srv.NewInteraction()
@@ -230,4 +216,26 @@ func feedNotices(tb testing.TB, h *harness) []discordgo.MessageSend {
 		}
 	}
 	return out
+}
+
+// startFeedBot runs a bot whose feeds may reach site only, on a new
+// library, with a feed clock at 2026-06-10 07:30 UTC on which the schedule
+// already sleeps (it found no feed).
+func startFeedBot(tb testing.TB, site *herald, opts feeds.Options) (*harness, *search.Library, *schedtest.Clock, time.Time) {
+	tb.Helper()
+	allowed := netip.MustParseAddrPort(site.Listener.Addr().String())
+	fetcher := (&ingest.Fetcher{}).AllowingListeners(func(ap netip.AddrPort) bool { return ap == allowed }, nil)
+	lib, err := search.Open(context.Background(), tb.TempDir(), search.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { lib.Close() })
+	start := time.Date(2026, 6, 10, 7, 30, 0, 0, time.UTC)
+	fclock := schedtest.NewClock(start)
+	opts.Now = fclock.Now
+	deps := depsFor(lib)
+	deps.Feeds = feeds.New(lib, fetcher, opts)
+	h := startBotWith(tb, deps, Options{GuildID: discordtest.DefaultGuildID, DigestChannel: digestChannelID, FeedClock: fclock})
+	fclock.AdvanceTo(tb, start)
+	return h, lib, fclock, start
 }

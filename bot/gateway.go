@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"runtime/debug"
 	"time"
 
@@ -51,12 +52,18 @@ func (b *Bot) onReady(r *discordgo.Ready) {
 	log.Info("commands registered", "count", len(b.commands), "scope", scopeName(b.opts.GuildID))
 }
 
-// register overwrites the application's commands with the table's.
+// register overwrites the application's commands with the table's. It is
+// discordgo's ApplicationCommandBulkOverwrite (same endpoint, same rate
+// limit bucket) with Definition's contexts in the body.
 func (b *Bot) register(ctx context.Context, appID string) error {
 	if appID == "" {
 		return errors.New("bot: READY carried no application id")
 	}
-	if _, err := b.session.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, b.Commands(), discordgo.WithContext(ctx)); err != nil {
+	endpoint := discordgo.EndpointApplicationGlobalCommands(appID)
+	if b.opts.GuildID != "" {
+		endpoint = discordgo.EndpointApplicationGuildCommands(appID, b.opts.GuildID)
+	}
+	if _, err := b.session.RequestWithBucketID(http.MethodPut, endpoint, b.Commands(), endpoint, discordgo.WithContext(ctx)); err != nil {
 		return fmt.Errorf("bot: register commands: %w", err)
 	}
 	return nil

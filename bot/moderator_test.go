@@ -22,7 +22,7 @@ func TestRequireModerator(t *testing.T) {
 		{"manage messages", member(discordgo.PermissionManageMessages | discordgo.PermissionSendMessages), "", nil},
 		{"administrator", member(discordgo.PermissionAdministrator), "", nil},
 		{"ordinary member", member(discordgo.PermissionSendMessages | discordgo.PermissionViewChannel), "", ErrNotModerator},
-		{"manage server alone is not enough", member(discordgo.PermissionManageGuild), "", ErrNotModerator},
+		{"manage server alone is not enough", member(discordgo.PermissionManageServer), "", ErrNotModerator},
 		{"moderator role", member(discordgo.PermissionSendMessages, "1000000000000000008", modRole), modRole, nil},
 		{"other roles", member(discordgo.PermissionSendMessages, "1000000000000000008"), modRole, ErrNotModerator},
 		{"no role configured", member(0, ""), "", ErrNotModerator},
@@ -45,7 +45,7 @@ func TestModeratorDefinition(t *testing.T) {
 	if def.DefaultMemberPermissions == nil || *def.DefaultMemberPermissions != ModeratorPermissions {
 		t.Errorf("default_member_permissions %v, want %d", def.DefaultMemberPermissions, ModeratorPermissions)
 	}
-	if def.Contexts == nil || len(*def.Contexts) != 1 || (*def.Contexts)[0] != discordgo.InteractionContextGuild {
+	if len(def.Contexts) != 1 || def.Contexts[0] != ContextGuild {
 		t.Errorf("contexts %v, want guild only", def.Contexts)
 	}
 	if def := (command{name: "ask", description: "d"}).definition(); def.DefaultMemberPermissions != nil || def.Options == nil {

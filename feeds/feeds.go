@@ -9,7 +9,6 @@
 package feeds
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -67,6 +66,8 @@ type Library interface {
 	AllFeeds() ([]search.Feed, error)
 	RemoveFeed(scope, id string) (search.Feed, error)
 	SaveFeedState(id string, st search.FeedState) error
+	// ListSources counts a scope's sources (limit 0 reads none).
+	ListSources(scope string, offset, limit int) (search.SourcePage, error)
 }
 
 // Options configure a Poller. The zero value is usable.
@@ -84,6 +85,16 @@ type Options struct {
 	Jitter func() float64
 	// Logger receives one line per check; discarded when nil.
 	Logger *slog.Logger
+
+	// The limits: the Default* of limits.go when 0.
+	MaxFeeds         int           // feeds one scope may follow
+	MaxNewPerCheck   int           // sources one check of one feed adds
+	MaxSourcesPerDay int           // sources a scope's feeds bring in a UTC day
+	MaxScopeSources  int           // a scope's own sources past which its feeds add none
+	CheckBudget      time.Duration // one check of one feed, its pages included
+	Concurrency      int           // feeds checked at once
+	MaxFeedBytes     int64         // a feed document's size
+	MaxParsedItems   int           // items parsed of one document
 }
 
 // Poller adds, checks and removes the feeds of the library. It is safe
@@ -114,7 +125,21 @@ func New(lib Library, fetcher *ingest.Fetcher, opts Options) *Poller {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	orDefault(&opts.MaxFeeds, DefaultMaxFeeds)
+	orDefault(&opts.MaxNewPerCheck, DefaultMaxNewPerCheck)
+	orDefault(&opts.MaxSourcesPerDay, DefaultMaxSourcesPerDay)
+	orDefault(&opts.MaxScopeSources, DefaultMaxScopeSources)
+	orDefault(&opts.CheckBudget, DefaultCheckBudget)
+	orDefault(&opts.Concurrency, DefaultConcurrency)
+	orDefault(&opts.MaxFeedBytes, DefaultMaxFeedBytes)
+	orDefault(&opts.MaxParsedItems, DefaultMaxParsedItems)
 	return &Poller{lib: lib, fetch: fetcher, opts: opts}
+}
+
+func orDefault[T int | int64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // Interval is the delay between checks of a healthy feed.
@@ -136,12 +161,35 @@ type Preview struct {
 // Add follows the feed at rawURL for scope: a feed's address, or a web
 // page that announces one (<link rel="alternate">). It checks that the
 // feed parses and stores it, due for a check at once; its items arrive
-// with that check. Errors: ingest's refusals (ErrPrivateAddress, …),
-// ErrNotAFeed, search.ErrFeedExists (as *search.FeedExistsError).
+// with that check. A link already followed, a scope at MaxFeeds and a
+// link with credentials are refused before anything is fetched. Errors:
+// ErrCredentials, *LimitError (LimitFeeds), search.ErrFeedExists (as
+// *search.FeedExistsError), ingest's refusals (ErrPrivateAddress, …),
+// ErrNotAFeed.
 func (f *Poller) Add(ctx context.Context, scope, rawURL, actor string) (Preview, error) {
+	if hasCredentials(rawURL) {
+		return Preview{}, ErrCredentials
+	}
+	followed, err := f.lib.Feeds(scope)
+	if err != nil {
+		return Preview{}, err
+	}
+	want := NormalizeURL(rawURL)
+	for _, fd := range followed {
+		if NormalizeURL(fd.URL) == want {
+			return Preview{}, &search.FeedExistsError{Existing: fd}
+		}
+	}
+	if len(followed) >= f.opts.MaxFeeds {
+		// Two adds at once may both pass: a scope can end one over.
+		return Preview{}, &LimitError{Kind: LimitFeeds, Max: f.opts.MaxFeeds}
+	}
 	resp, parsed, err := f.resolve(ctx, rawURL)
 	if err != nil {
 		return Preview{}, err
+	}
+	if hasCredentials(resp.URL) {
+		return Preview{}, ErrCredentials // a redirect, or the link a page announces
 	}
 	title := strings.TrimSpace(parsed.Title)
 	if title == "" {
@@ -161,31 +209,31 @@ func (f *Poller) Add(ctx context.Context, scope, rawURL, actor string) (Preview,
 		}
 		p.Latest = append(p.Latest, Item{Title: textclip.OneLine(it.Title), Link: itemLink(it, resp.URL), Published: itemTime(it)})
 	}
-	f.opts.Logger.Info("feed followed", "scope", scope, "feed", stored.ID, "url", stored.URL, "by", actor)
+	f.opts.Logger.Info("feed followed", "scope", scope, "feed", stored.ID, "url", ShownURL(stored.URL), "by", actor)
 	return p, nil
 }
 
 // resolve fetches rawURL and parses it as a feed; a web page is searched
 // for the feeds it announces, and the first that parses is taken.
 func (f *Poller) resolve(ctx context.Context, rawURL string) (ingest.Response, *gofeed.Feed, error) {
-	resp, err := f.fetch.Get(ctx, rawURL, ingest.Request{Accept: feedAccept})
+	resp, err := f.fetch.Get(ctx, rawURL, f.request(search.FeedState{}))
 	if err != nil {
 		return resp, nil, err
 	}
-	parsed, perr := parse(resp.Body)
+	parsed, perr := parse(resp.Body, f.opts.MaxParsedItems)
 	if perr == nil {
 		return resp, parsed, nil
 	}
 	links := Discover(resp.Body, resp.URL)
 	for _, link := range links[:min(len(links), 3)] {
-		r, err := f.fetch.Get(ctx, link, ingest.Request{Accept: feedAccept})
+		r, err := f.fetch.Get(ctx, link, f.request(search.FeedState{}))
 		if err != nil {
 			if errors.Is(err, ingest.ErrPrivateAddress) {
 				return r, nil, err
 			}
 			continue
 		}
-		if p, err := parse(r.Body); err == nil {
+		if p, err := parse(r.Body, f.opts.MaxParsedItems); err == nil {
 			return r, p, nil
 		}
 	}
@@ -195,16 +243,10 @@ func (f *Poller) resolve(ctx context.Context, rawURL string) (ingest.Response, *
 	return resp, nil, fmt.Errorf("%w at %s, and the page announces none (%v)", ErrNotAFeed, resp.URL, perr)
 }
 
-// parse reads an RSS, Atom or JSON feed.
-func parse(body []byte) (*gofeed.Feed, error) {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, errors.New("the document is empty")
-	}
-	feed, err := gofeed.NewParser().Parse(bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	return feed, nil
+// request is the GET of a feed document whose last copy had st's
+// validators.
+func (f *Poller) request(st search.FeedState) ingest.Request {
+	return ingest.Request{Accept: feedAccept, ETag: st.ETag, LastModified: st.LastModified, MaxBytes: f.opts.MaxFeedBytes}
 }
 
 // Remove stops following feed id of scope; its sources stay.
@@ -215,271 +257,4 @@ func (f *Poller) Remove(scope, id string) (search.Feed, error) {
 // List returns the feeds scope follows.
 func (f *Poller) List(scope string) ([]search.Feed, error) {
 	return f.lib.Feeds(scope)
-}
-
-// Hooks are what a check tells its caller besides its result.
-type Hooks struct {
-	// Added is called once for each source a check stored, after all the
-	// items of the check are stored (the bot follows up waiting questions).
-	Added func(ctx context.Context, s search.Source)
-	// Notify announces a failing feed or its recovery. A notice counts as
-	// given only when Notify returns nil; without Notify none is given,
-	// and the feed's state keeps it owed for a caller that can.
-	Notify func(ctx context.Context, n Notice) error
-}
-
-// Notice says that a feed keeps failing, or that it works again.
-type Notice struct {
-	Feed      search.Feed
-	Recovered bool
-	// Failures and Since count the failed checks in a row; Err is the
-	// last error as Describe words it, and Cause the error itself, for a
-	// front end to say what can be done about it.
-	Failures int
-	Since    time.Time
-	Err      string
-	Cause    error
-}
-
-// Status is the outcome of one check.
-type Status int
-
-// Outcomes of a check.
-const (
-	Unchanged Status = iota // no new item (or 304 Not Modified)
-	Fresh                   // at least one new source
-	Failed                  // the feed could not be fetched or read
-)
-
-// Result is one check of one feed.
-type Result struct {
-	Feed        search.Feed // with the state after the check
-	Status      Status
-	Added       []search.Source
-	NotModified bool
-	// Skipped counts items passed over for good (duplicates, links
-	// refused, pages without text); Deferred, items to try again next time.
-	Skipped  int
-	Deferred int
-	Err      error // why the check failed (Status Failed)
-	Notice   *Notice
-}
-
-// Line is the one-line summary of r that `sitrep feed poll` prints.
-func (r Result) Line() string {
-	name := fmt.Sprintf("%s %q", r.Feed.ID, r.Feed.Title)
-	switch r.Status {
-	case Fresh:
-		return fmt.Sprintf("%s: new %d", name, len(r.Added))
-	case Failed:
-		return fmt.Sprintf("%s: failed: %s", name, Describe(r.Err))
-	}
-	if r.NotModified {
-		return name + ": unchanged (not modified)"
-	}
-	return name + ": unchanged"
-}
-
-// Poll checks every feed once now, whatever their schedule, and returns a
-// result per feed. The error is for failures of the library itself (a
-// feed that fails is a result); ctx ending stops the poll.
-func (f *Poller) Poll(ctx context.Context, hooks Hooks) ([]Result, error) {
-	all, err := f.lib.AllFeeds()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Result, 0, len(all))
-	for _, feed := range all {
-		r, err := f.check(ctx, feed, f.opts.Now(), hooks)
-		if err != nil {
-			return out, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
-}
-
-// Check checks one feed now. Its error is for failures of the library or
-// of ctx; a feed that fails is a Result with Status Failed.
-func (f *Poller) Check(ctx context.Context, feed search.Feed, hooks Hooks) (Result, error) {
-	return f.check(ctx, feed, f.opts.Now(), hooks)
-}
-
-func (f *Poller) check(ctx context.Context, feed search.Feed, now time.Time, hooks Hooks) (Result, error) {
-	log := f.opts.Logger.With("feed", feed.ID, "scope", feed.Scope)
-	st := feed.State
-	st.CheckedAt = now.UTC()
-	resp, err := f.fetch.Get(ctx, feed.URL, ingest.Request{Accept: feedAccept, ETag: st.ETag, LastModified: st.LastModified})
-	if err == nil && !resp.NotModified {
-		var parsed *gofeed.Feed
-		if parsed, err = parse(resp.Body); err == nil {
-			return f.take(ctx, feed, st, resp, parsed, now, hooks, log)
-		}
-		err = fmt.Errorf("%w: %v", ErrNotAFeed, err)
-	}
-	if ctx.Err() != nil {
-		return Result{Feed: feed}, ctx.Err() // shutting down: not the feed's fault
-	}
-	if err != nil {
-		return f.failed(ctx, feed, st, err, now, hooks, log)
-	}
-	r := Result{Status: Unchanged, NotModified: true}
-	return f.succeeded(ctx, feed, st, r, now, hooks, log)
-}
-
-// take stores the new items of a fresh copy of feed, then its state.
-func (f *Poller) take(ctx context.Context, feed search.Feed, st search.FeedState, resp ingest.Response,
-	parsed *gofeed.Feed, now time.Time, hooks Hooks, log *slog.Logger) (Result, error) {
-	seen := make(map[string]bool, len(st.Seen))
-	for _, k := range st.Seen {
-		seen[k] = true
-	}
-	items := newestFirst(parsed.Items)
-	var keep []string
-	r := Result{Status: Unchanged}
-	// The newest MaxItems are candidates, taken oldest first so that the
-	// library's order is the feed's; older unseen items are passed over.
-	var todo []*gofeed.Item
-	for n, it := range items {
-		keys := itemKeys(it, resp.URL)
-		known := false
-		for _, k := range keys {
-			known = known || seen[k]
-		}
-		switch {
-		case known:
-		case n < f.opts.MaxItems:
-			todo = append(todo, it)
-			continue
-		}
-		if len(keep) < maxSeen {
-			keep = append(keep, keys...)
-		}
-	}
-	if len(todo) > 0 && !f.followed(feed) {
-		log.Info("feed removed during its check; its items are not taken")
-		return Result{Feed: feed, Status: Unchanged}, nil
-	}
-	for k := len(todo) - 1; k >= 0; k-- {
-		it := todo[k]
-		src, outcome, err := f.takeItem(ctx, feed, it, resp.URL)
-		if err != nil {
-			return Result{Feed: feed}, err // the library failed: state unchanged, the check repeats
-		}
-		switch outcome {
-		case itemAdded:
-			r.Added = append(r.Added, src)
-		case itemSkipped:
-			r.Skipped++
-		case itemDeferred:
-			r.Deferred++
-			continue // not seen: try again next check
-		}
-		if len(keep) < maxSeen {
-			keep = append(keep, itemKeys(it, resp.URL)...)
-		}
-	}
-	if ctx.Err() != nil {
-		return Result{Feed: feed}, ctx.Err()
-	}
-	st.Seen = keep
-	st.ETag, st.LastModified = resp.ETag, resp.LastModified
-	if r.Deferred > 0 {
-		// A 304 next time would hide the deferred items: fetch in full.
-		st.ETag, st.LastModified = "", ""
-	}
-	if len(r.Added) > 0 {
-		r.Status = Fresh
-		st.NewAt = now.UTC()
-		st.Items += len(r.Added)
-	}
-	if hooks.Added != nil {
-		for _, s := range r.Added {
-			hooks.Added(ctx, s)
-		}
-	}
-	return f.succeeded(ctx, feed, st, r, now, hooks, log)
-}
-
-// followed reports whether feed is still followed: a moderator may have
-// removed it while it was being fetched.
-func (f *Poller) followed(feed search.Feed) bool {
-	list, err := f.lib.Feeds(feed.Scope)
-	if err != nil {
-		return true // the store will say so again when the items are added
-	}
-	for _, x := range list {
-		if x.ID == feed.ID {
-			return true
-		}
-	}
-	return false
-}
-
-// succeeded records a check that read the feed (new items or not) and
-// announces a recovery that is owed.
-func (f *Poller) succeeded(ctx context.Context, feed search.Feed, st search.FeedState, r Result,
-	now time.Time, hooks Hooks, log *slog.Logger) (Result, error) {
-	if st.Notified && hooks.Notify != nil {
-		n := Notice{Feed: feed, Recovered: true, Failures: st.Failures, Since: st.FailingSince}
-		if err := hooks.Notify(ctx, n); err != nil {
-			log.Warn("feed recovery notice not posted", "err", err)
-		} else {
-			st.Notified = false
-			r.Notice = &n
-		}
-	}
-	st.Failures, st.FailingSince, st.LastError = 0, time.Time{}, ""
-	st.OKAt = now.UTC()
-	st.NextAt = now.Add(f.jitter(f.opts.Interval)).UTC()
-	if err := f.lib.SaveFeedState(feed.ID, st); err != nil {
-		return Result{Feed: feed}, err
-	}
-	feed.State = st
-	r.Feed = feed
-	log.Info("feed checked", "new", len(r.Added), "skipped", r.Skipped, "deferred", r.Deferred, "not_modified", r.NotModified)
-	return r, nil
-}
-
-// failed records a failed check, backs off, and announces the failure
-// once it has lasted NoticeFailures checks or NoticeAfter.
-func (f *Poller) failed(ctx context.Context, feed search.Feed, st search.FeedState, cause error,
-	now time.Time, hooks Hooks, log *slog.Logger) (Result, error) {
-	r := Result{Status: Failed, Err: cause}
-	st.Failures++
-	if st.FailingSince.IsZero() {
-		st.FailingSince = now.UTC()
-	}
-	st.LastError = Describe(cause)
-	delay := f.opts.Interval
-	for n := 1; n < st.Failures && delay < MaxBackoff; n++ {
-		delay *= 2
-	}
-	delay = min(delay, MaxBackoff)
-	var se *ingest.StatusError
-	if errors.As(cause, &se) && se.RetryAfter > delay {
-		delay = se.RetryAfter
-	}
-	st.NextAt = now.Add(f.jitter(delay)).UTC()
-	if !st.Notified && (st.Failures >= NoticeFailures || now.Sub(st.FailingSince) >= NoticeAfter) && hooks.Notify != nil {
-		n := Notice{Feed: feed, Failures: st.Failures, Since: st.FailingSince, Err: st.LastError, Cause: cause}
-		if err := hooks.Notify(ctx, n); err != nil {
-			log.Warn("feed failure notice not posted", "err", err)
-		} else {
-			st.Notified = true
-			r.Notice = &n
-		}
-	}
-	if err := f.lib.SaveFeedState(feed.ID, st); err != nil {
-		return Result{Feed: feed}, err
-	}
-	feed.State = st
-	r.Feed = feed
-	log.Warn("feed check failed", "failures", st.Failures, "next", st.NextAt, "err", cause)
-	return r, nil
-}
-
-// jitter spreads d by ±jitterFraction.
-func (f *Poller) jitter(d time.Duration) time.Duration {
-	return d + time.Duration((f.opts.Jitter()*2-1)*jitterFraction*float64(d))
 }

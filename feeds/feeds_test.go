@@ -523,7 +523,7 @@ func TestMalformedAndHugeFeeds(t *testing.T) {
 	if _, err := f.Add(ctx, guild, srv.URL+"/broken", "mod"); !errors.Is(err, ErrNotAFeed) {
 		t.Errorf("malformed feed: %v, want ErrNotAFeed", err)
 	}
-	if _, err := f.Add(ctx, guild, srv.URL+"/huge", "mod"); !errors.Is(err, ingest.ErrTooLarge) || !strings.Contains(err.Error(), "5.0 MB") {
+	if _, err := f.Add(ctx, guild, srv.URL+"/huge", "mod"); !errors.Is(err, ingest.ErrTooLarge) || !strings.Contains(err.Error(), "3.0 MB") {
 		t.Errorf("50 MB feed: %v, want ErrTooLarge naming the limit", err)
 	}
 	// Followed while it was fine, then broken: failed checks, nothing half-stored.

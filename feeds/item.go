@@ -27,8 +27,10 @@ const (
 
 // takeItem turns one item into a source of feed's scope, unless the
 // library already has it (by link, canonical link, text or near-same
-// text). Its error is for failures of the library.
-func (f *Poller) takeItem(ctx context.Context, feed search.Feed, it *gofeed.Item, base string) (search.Source, itemOutcome, error) {
+// text). The item's page is fetched on fetchCtx (the check's time
+// budget), the library used on ctx. Its error is for failures of the
+// library.
+func (f *Poller) takeItem(ctx, fetchCtx context.Context, feed search.Feed, it *gofeed.Item, base string) (search.Source, itemOutcome, error) {
 	log := f.opts.Logger.With("feed", feed.ID, "scope", feed.Scope, "item", textclip.Runes(it.Title, 80))
 	link := itemLink(it, base)
 	if link != "" {
@@ -47,9 +49,9 @@ func (f *Poller) takeItem(ctx context.Context, feed search.Feed, it *gofeed.Item
 		log.Info("feed item skipped: no link and no full text")
 		return search.Source{}, itemSkipped, nil
 	} else {
-		a, err := f.fetch.Fetch(ctx, link)
+		a, err := f.fetch.Fetch(fetchCtx, link)
 		switch {
-		case ctx.Err() != nil:
+		case fetchCtx.Err() != nil:
 			return search.Source{}, itemDeferred, nil
 		case err != nil && permanent(err):
 			log.Info("feed item refused", "link", link, "reason", err)

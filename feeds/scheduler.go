@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"sitrep/schedule"
+	"sitrep/search"
 )
 
 // DefaultMaxSleep bounds each sleep of the Scheduler, so a wall-clock jump
@@ -14,7 +15,7 @@ const DefaultMaxSleep = 5 * time.Minute
 
 // Scheduler checks each feed when it is due (every Interval, spread by
 // jitter, later after failures or a Retry-After), for as long as Run runs.
-// It has no goroutine of its own.
+// Its checks run in goroutines that end before RunDue returns.
 type Scheduler struct {
 	f     *Poller
 	clock schedule.Clock
@@ -24,6 +25,11 @@ type Scheduler struct {
 
 	// MaxSleep bounds each sleep; set before Run.
 	MaxSleep time.Duration
+	// Owns reports whether this process checks the feeds of scope; nil
+	// means every scope. With several shards on one store, each checks
+	// the scopes it owns (config.Shard.Owns: the shared scope is shard
+	// 0's), so every feed is fetched once per interval. Set before Run.
+	Owns func(scope string) bool
 }
 
 // NewScheduler returns a Scheduler that checks f's feeds on clock's time,
@@ -66,26 +72,39 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	}
 }
 
-// RunDue checks every feed due now and returns when the next one is due
-// (zero when there is no feed).
+// RunDue checks every feed of an owned scope that is due now, several at
+// once (Options.Concurrency), and returns when the next one is due (zero
+// when there is none).
 func (s *Scheduler) RunDue(ctx context.Context) (time.Time, error) {
 	all, err := s.f.lib.AllFeeds()
 	if err != nil {
 		return time.Time{}, err
 	}
 	var next time.Time
+	earliest := func(t time.Time) {
+		if next.IsZero() || t.Before(next) {
+			next = t
+		}
+	}
+	now := s.clock.Now()
+	var owned, due []search.Feed
 	for _, feed := range all {
-		now := s.clock.Now()
-		if !feed.State.NextAt.After(now) {
-			r, err := s.f.check(ctx, feed, now, s.hooks)
-			if err != nil {
-				return time.Time{}, err
-			}
-			feed = r.Feed
+		if s.Owns != nil && !s.Owns(feed.Scope) {
+			continue // another shard checks it
 		}
-		if next.IsZero() || feed.State.NextAt.Before(next) {
-			next = feed.State.NextAt
+		owned = append(owned, feed)
+		if feed.State.NextAt.After(now) {
+			earliest(feed.State.NextAt)
+		} else {
+			due = append(due, feed)
 		}
+	}
+	results, err := s.f.checkAll(ctx, due, owned, s.f.opts.Concurrency, s.clock.Now, s.hooks)
+	if err != nil {
+		return time.Time{}, err
+	}
+	for _, r := range results {
+		earliest(r.Feed.State.NextAt)
 	}
 	return next, nil
 }

@@ -80,3 +80,23 @@ func NormalizeURL(raw string) string {
 	}
 	return u.String()
 }
+
+// hasCredentials reports whether raw, as a link, carries a user name or
+// password (https://user:password@host/).
+func hasCredentials(raw string) bool {
+	raw = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(raw), "<"), ">")
+	u, err := url.Parse(raw)
+	return err == nil && u.User != nil
+}
+
+// ShownURL is a feed's link as it may be shown or logged: without the
+// user name and password that feeds followed before ErrCredentials may
+// still carry (they keep working; their secret is never shown).
+func ShownURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	u.User = nil
+	return u.String()
+}

@@ -121,6 +121,9 @@ type Request struct {
 	// 304 Not Modified without a body.
 	ETag         string
 	LastModified string
+	// MaxBytes, when above 0, replaces the Fetcher's MaxBytes for this
+	// request: a feed document is held to less than a page.
+	MaxBytes int64
 }
 
 // Response is what Get received.
@@ -229,6 +232,9 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string, req Request) (Response
 	}
 
 	limit := f.MaxBytes
+	if req.MaxBytes > 0 {
+		limit = req.MaxBytes
+	}
 	if limit <= 0 {
 		limit = DefaultMaxBytes
 	}

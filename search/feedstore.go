@@ -70,6 +70,13 @@ type FeedState struct {
 	// Notified is true once the failure was announced, until the
 	// recovery is.
 	Notified bool `json:"notified,omitempty"`
+
+	// Day is the UTC date (2006-01-02) whose sources DayItems counts: the
+	// scope's daily limit adds its feeds' counts up. LimitNoticed is the
+	// date a notice last said the scope's feeds reached a limit.
+	Day          string `json:"day,omitempty"`
+	DayItems     int    `json:"day_items,omitempty"`
+	LimitNoticed string `json:"limit_noticed,omitempty"`
 }
 
 // feedTx is the method set of a store transaction for followed feeds.

@@ -75,7 +75,7 @@ const (
 const (
 	DefaultMemberPermissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages |
 		discordgo.PermissionReadMessageHistory | discordgo.PermissionEmbedLinks |
-		discordgo.PermissionAttachFiles | discordgo.PermissionUseApplicationCommands
+		discordgo.PermissionAttachFiles | discordgo.PermissionUseSlashCommands
 	DefaultAppPermissions = discordgo.PermissionViewChannel | discordgo.PermissionSendMessages |
 		discordgo.PermissionReadMessageHistory | discordgo.PermissionEmbedLinks |
 		discordgo.PermissionAttachFiles
@@ -375,6 +375,28 @@ func (s *Server) Commands(guildID string) []*discordgo.ApplicationCommand {
 	}
 	return out
 }
+
+// GuildOnly reports whether command name, registered for guildID ("" for
+// global commands), may be used in servers only: its contexts are exactly
+// [0]. discordgo v0.28.1 does not decode contexts, so Commands cannot say.
+func (s *Server) GuildOnly(guildID, name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.commands[guildID] {
+		if c["name"] != name {
+			continue
+		}
+		ctxs, _ := c["contexts"].([]any)
+		return len(ctxs) == 1 && fmt.Sprint(ctxs[0]) == strconv.Itoa(contextGuild)
+	}
+	return false
+}
+
+// Interaction context types, as Discord numbers them.
+const (
+	contextGuild = 0
+	contextBotDM = 1
+)
 
 // Identifies returns the IDENTIFY payloads received, oldest first.
 func (s *Server) Identifies() []discordgo.Identify {

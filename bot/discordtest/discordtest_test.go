@@ -109,7 +109,7 @@ func TestSessionRoundTrip(t *testing.T) {
 		srv.DispatchInteraction(t, ic.SlashCommand("ask", discordtest.StringOption("question", "what happened?")))
 		got := receive(t, interactions, "INTERACTION_CREATE")
 		data := got.ApplicationCommandData()
-		if data.Name != "ask" || data.GetOption("question").StringValue() != "what happened?" {
+		if data.Name != "ask" || len(data.Options) != 1 || data.Options[0].Name != "question" || data.Options[0].StringValue() != "what happened?" {
 			t.Fatalf("handler saw command %q option %v", data.Name, data.Options)
 		}
 		if got.Member == nil || got.Member.User.ID != discordtest.DefaultUserID || got.Member.Permissions != discordtest.DefaultMemberPermissions {
@@ -270,7 +270,7 @@ func TestSpecValidation(t *testing.T) {
 		want string // in the violation; "" for none
 	}{
 		{"bulk overwrite with permissions as a numeric string", func(s *discordgo.Session) error {
-			perm := int64(discordgo.PermissionManageGuild)
+			perm := int64(discordgo.PermissionManageServer)
 			_, err := s.ApplicationCommandBulkOverwrite(discordtest.AppID, discordtest.DefaultGuildID, []*discordgo.ApplicationCommand{
 				{Name: "ask", Description: "Ask the sources", Options: []*discordgo.ApplicationCommandOption{
 					{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question", Required: true},
@@ -325,7 +325,7 @@ func TestSpecValidation(t *testing.T) {
 
 	t.Run("registered commands get ids", func(t *testing.T) {
 		srv := start(t)
-		perm := int64(discordgo.PermissionManageGuild)
+		perm := int64(discordgo.PermissionManageServer)
 		created, err := srv.Session(t).ApplicationCommandBulkOverwrite(discordtest.AppID, "", []*discordgo.ApplicationCommand{
 			{Name: "ask", Description: "Ask the sources"},
 			{Name: "source", Description: "Manage sources", DefaultMemberPermissions: &perm},

@@ -169,7 +169,7 @@ func (ic Interaction) payload(kind discordgo.InteractionType, data any, message 
 	if ic.GuildID != "" {
 		p["guild_id"] = ic.GuildID
 		p["guild_locale"] = "en-US"
-		p["context"] = discordgo.InteractionContextGuild
+		p["context"] = contextGuild
 		p["channel"] = map[string]any{"id": ic.ChannelID, "type": discordgo.ChannelTypeGuildText, "guild_id": ic.GuildID}
 		p["authorizing_integration_owners"] = map[string]any{"0": ic.GuildID}
 		p["member"] = map[string]any{
@@ -178,7 +178,7 @@ func (ic Interaction) payload(kind discordgo.InteractionType, data any, message 
 		}
 	} else {
 		p["user"] = user
-		p["context"] = discordgo.InteractionContextBotDM
+		p["context"] = contextBotDM
 		p["channel"] = map[string]any{"id": ic.ChannelID, "type": discordgo.ChannelTypeDM}
 		p["authorizing_integration_owners"] = map[string]any{"0": "0"}
 	}
