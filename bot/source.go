@@ -424,8 +424,14 @@ func renderSourceList(p search.SourcePage, guild string, offset int) message {
 		Ephemeral: true,
 	}
 	if p.Total > sourceListPage {
-		m.Components = pageButtons(sourceListPrefix+strconv.Itoa(max(0, offset-sourceListPage)), sourceListPrefix+strconv.Itoa(end),
-			"Next ▶", offset == 0, end >= p.Total)
+		var prev, next string
+		if offset > 0 {
+			prev = sourceListPrefix + strconv.Itoa(max(0, offset-sourceListPage))
+		}
+		if end < p.Total {
+			next = sourceListPrefix + strconv.Itoa(end)
+		}
+		m.Components = pageButtons(prev, next, "Next ▶")
 	}
 	return m
 }
