@@ -136,7 +136,8 @@ func renderAnswered(ans search.Answer, p page, head string) message {
 	lead := renderQuote(ans.Quotes[0], maxEmbedTotal/2)
 	embeds := []*discordgo.MessageEmbed{lead}
 	rest := ans.Quotes[1:min(len(ans.Quotes), p.size())]
-	text, shown := passagesWithin(rest, cardTextBudget-cardRunes(head, embeds)-runes(otherQuotesName), false)
+	cited := map[string]bool{ans.Quotes[0].Source.ID: true}
+	text, shown := passagesWithin(rest, cardTextBudget-cardRunes(head, embeds)-runes(otherQuotesName), false, cited)
 	if shown > 0 {
 		embeds = append(embeds, &discordgo.MessageEmbed{Title: otherQuotesName, Description: text, Color: embedColor})
 	}
@@ -152,7 +153,7 @@ func renderAnswered(ans search.Answer, p page, head string) message {
 // further down are further still from the question.
 func renderClosest(ans search.Answer, p page, head string) message {
 	qs := ans.Quotes[:min(len(ans.Quotes), p.size())]
-	text, _ := passagesWithin(qs, cardTextBudget-runes(head)-runes(closestTitle)-runes(keptHint), true)
+	text, _ := passagesWithin(qs, cardTextBudget-runes(head)-runes(closestTitle)-runes(keptHint), true, map[string]bool{})
 	e := &discordgo.MessageEmbed{Title: closestTitle, Description: text, Color: noAnswerColor, Footer: footer(keptHint)}
 	if f := differFieldWithin(ans.Differ, cardTextBudget-cardRunes(head, []*discordgo.MessageEmbed{e})); f != nil {
 		e.Fields = append(e.Fields, f)
@@ -170,7 +171,7 @@ func renderLaterPage(ans search.Answer, p page, head string) message {
 		return message{Content: head, Embeds: []*discordgo.MessageEmbed{{Description: noMoreQuotes, Color: noAnswerColor}},
 			Components: pagingRow(p, 0, 0)}
 	}
-	text, shown := passagesWithin(qs, cardTextBudget-runes(head)-runes(moreQuotesName), true)
+	text, shown := passagesWithin(qs, cardTextBudget-runes(head)-runes(moreQuotesName), true, map[string]bool{})
 	return message{Content: head, Embeds: []*discordgo.MessageEmbed{{Title: moreQuotesName, Description: text, Color: embedColor}},
 		Components: pagingRow(p, p.Offset+shown, total(ans))}
 }
@@ -213,17 +214,20 @@ func questionHead(ans search.Answer) string {
 // passagesWithin renders quotes as passages, one after another, within
 // budget characters: as many whole ones as fit, and shown says how many.
 // With first set, the first is shown even when it must be cut to fit.
-func passagesWithin(qs []search.Quote, budget int, first bool) (text string, shown int) {
+// cited holds the sources the card has named already, and gains these.
+func passagesWithin(qs []search.Quote, budget int, first bool, cited map[string]bool) (text string, shown int) {
 	var parts []string
 	used := 0
 	for k, q := range qs {
-		p := passage(q, passageRunes)
+		line := passageSource(q, cited)
+		p := passage(q, passageRunes, line)
 		if n := runes(p) + 2; used+n > budget {
 			if k > 0 || !first {
 				break
 			}
-			p = passage(q, max(100, budget-used-runes(shortSourceLine(q))-1))
+			p = passage(q, max(100, budget-used-runes(line)-1), line)
 		}
+		cited[q.Source.ID] = true
 		parts = append(parts, p)
 		used += runes(p) + 2
 	}
@@ -231,13 +235,26 @@ func passagesWithin(qs []search.Quote, budget int, first bool) (text string, sho
 }
 
 // passage is one quote as a block quote, the words that answer in bold,
-// cut past limit characters, then its short source line.
-func passage(q search.Quote, limit int) string {
+// cut past limit characters, then the line saying where it comes from.
+func passage(q search.Quote, limit int, line string) string {
 	s := blockQuote(q.Text, q.Answer, limit)
-	if line := shortSourceLine(q); line != "" {
+	if line != "" {
 		s += "\n" + line
 	}
 	return s
+}
+
+// passageSource is the short source line of a quote after the lead; for
+// a source the card has cited already, who speaks and "same article":
+// the seeds' long headlines repeated under every quote read as noise.
+func passageSource(q search.Quote, cited map[string]bool) string {
+	if !cited[q.Source.ID] {
+		return shortSourceLine(q)
+	}
+	if who := textclip.OneLine(search.AttributionLine(q.SaidBy, q.AccordingTo)); who != "" {
+		return "— " + escapeMarkdown(clip(who, maxAttributionRunes-20)) + " · same article"
+	}
+	return "— same article"
 }
 
 // renderQuote is the lead embed of a quote, within budget characters:

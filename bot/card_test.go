@@ -283,7 +283,8 @@ func TestRenderAnswerContent(t *testing.T) {
 		}
 		want := []string{
 			"> According to Fallahi, hacking is not a one-night or an immediate decision.\n— [iranfocus](https://www.iranfocus.com/en/) · 2022-06-01",
-			"> On June 8, the state-run daily Nameh News reflected the regime’s desperation and wrote, “Hack after hack and disruption after disruption!”\n— state-run daily Nameh News · [iranfocus](https://www.iranfocus.com/en/) · 2022-06-01",
+			// The same article as the quote above: named once.
+			"> On June 8, the state-run daily Nameh News reflected the regime’s desperation and wrote, “Hack after hack and disruption after disruption!”\n— state-run daily Nameh News · same article",
 		}
 		got := strings.Split(e.Description, "\n\n")
 		if len(got) != len(want) {

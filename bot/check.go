@@ -102,16 +102,19 @@ func renderCheck(claim string, bearing []search.ClaimQuote) message {
 		return m
 	}
 	used := runes(head)
+	cited := map[string]bool{}
 	for k, cq := range shownInCheck(bearing) {
 		tag, color := stanceTag(cq)
 		room := cardTextBudget - used - runes(tag)
-		text := passage(cq.Quote, passageRunes)
+		line := passageSource(cq.Quote, cited)
+		text := passage(cq.Quote, passageRunes, line)
 		if runes(text) > room {
 			if k > 0 {
 				break
 			}
-			text = passage(cq.Quote, max(100, room-runes(shortSourceLine(cq.Quote))-1))
+			text = passage(cq.Quote, max(100, room-runes(line)-1), line)
 		}
+		cited[cq.Source.ID] = true
 		m.Embeds = append(m.Embeds, &discordgo.MessageEmbed{Author: &discordgo.MessageEmbedAuthor{Name: tag}, Description: text, Color: color})
 		used += runes(tag) + runes(text)
 	}

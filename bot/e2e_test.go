@@ -457,7 +457,8 @@ func TestAskEndToEnd(t *testing.T) {
 			}
 			for _, e := range cb.Data.Embeds {
 				for _, line := range strings.Split(e.Description, "\n") {
-					if strings.HasPrefix(line, "— ") && !strings.Contains(line, c.outlet) {
+					// "same article" refers to a source cited above it on the card.
+					if strings.HasPrefix(line, "— ") && !strings.Contains(line, c.outlet) && !strings.HasSuffix(line, "same article") {
 						t.Errorf("%q: quote from another source: %q", c.question, line)
 					}
 				}
