@@ -101,11 +101,11 @@ func printAnswer(w io.Writer, ans search.Answer, color bool) {
 		fmt.Fprintf(w, "(searched for: %s)\n", ans.Corrected)
 	}
 	defer fmt.Fprintln(w)
-	switch tier(ans) {
-	case search.None:
+	switch {
+	case len(ans.Quotes) == 0 || ans.Confidence == search.None:
 		fmt.Fprintln(w, noAnswerLine)
 		return
-	case search.Closest:
+	case ans.Confidence == search.Closest:
 		fmt.Fprintln(w, closestLabel)
 		for _, q := range ans.Quotes[:min(len(ans.Quotes), closestShown)] {
 			printWhole(w, q, color)
@@ -134,20 +134,6 @@ func printAnswer(w io.Writer, ans search.Answer, color bool) {
 		fmt.Fprintf(w, "\n%d of %d quotes shown; --limit N shows more.\n", len(ans.Quotes), ans.Total)
 	}
 	printDiffer(w, ans.Differ)
-}
-
-// tier is the tier an answer is shown in; one built without a Confidence
-// is read from Answered.
-func tier(ans search.Answer) search.Confidence {
-	switch {
-	case len(ans.Quotes) == 0:
-		return search.None
-	case ans.Confidence != "":
-		return ans.Confidence
-	case ans.Answered:
-		return search.Answered
-	}
-	return search.Closest
 }
 
 // printWhole writes a quote whole, after a blank line, then the line

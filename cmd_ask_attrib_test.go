@@ -67,7 +67,7 @@ func TestPrintAnswerShowsSourcesDiffer(t *testing.T) {
 		Source: search.Ref{ID: "2b2c", Title: "Council head blames Mossad", Outlet: "Outlet B"},
 		Value:  "300 municipal surveillance cameras", SaidBy: "Young Journalists Club (YJC)", AccordingTo: []string{"Outlet B wire"}}
 	var out strings.Builder
-	printAnswer(&out, search.Answer{Question: "how many cameras?", Answered: true,
+	printAnswer(&out, search.Answer{Question: "how many cameras?", Answered: true, Confidence: search.Answered,
 		Quotes: []search.Quote{{Text: a.Quote, Source: a.Source, SaidBy: a.SaidBy}},
 		Differ: []search.Disagreement{{Kind: "figure", About: "camera", A: a, B: b}}}, false)
 	want := `

@@ -115,18 +115,13 @@ func renderAnswer(ans search.Answer, p page) message {
 	return message{Content: head, Embeds: []*discordgo.MessageEmbed{{Title: noAnswerTitle, Description: noAnswerHint, Color: noAnswerColor}}}
 }
 
-// tierOf is the tier an answer is shown in; an answer built without a
-// Confidence (older callers) is read from Answered.
+// tierOf is the tier an answer is shown in: a tier with no quote to
+// show is a no.
 func tierOf(ans search.Answer) search.Confidence {
-	switch {
-	case len(ans.Quotes) == 0:
+	if len(ans.Quotes) == 0 {
 		return search.None
-	case ans.Confidence != "":
-		return ans.Confidence
-	case ans.Answered:
-		return search.Answered
 	}
-	return search.Closest
+	return ans.Confidence
 }
 
 // renderAnswered is the first card of an answer: the best quote as the
