@@ -146,13 +146,13 @@ func TestBadInput(t *testing.T) {
 					t.Errorf("long question: %.300s", stdout)
 				}
 			}},
-		{name: "query syntax alone", args: func() []string { return []string{"ask", `+-:^*~"()[]{}\`} }, code: 0, want: []string{"No source in the library clearly answers this."}},
+		{name: "query syntax alone", args: func() []string { return []string{"ask", `+-:^*~"()[]{}\`} }, code: 0, want: []string{noAnswerLine}},
 		{name: "query syntax around words", args: func() []string {
 			return []string{"ask", "--json", `+surveillance -cameras "hacked"~ Tehran^2 hack* (5,000) [Iran] {opposition} \group`}
-		}, code: 0, check: answered(true)},
+		}, code: 0, check: shows("5,000")},
 		{name: "NUL bytes", args: func() []string { return []string{"ask", "--json"} }, stdin: "surveillance\x00cameras\x00 hacked\n", code: 0,
 			check: func(t *testing.T, stdout, _ string) {
-				answered(true)(t, stdout, "")
+				shows("5,000")(t, stdout, "")
 				if strings.Contains(stdout, `\u0000`) {
 					t.Errorf("NUL echoed back: %s", stdout)
 				}
@@ -164,12 +164,12 @@ func TestBadInput(t *testing.T) {
 				if !utf8.ValidString(stdout) {
 					t.Errorf("invalid UTF-8 in the answer: %q", stdout)
 				}
-				answered(true)(t, stdout, "")
+				shows("5,000")(t, stdout, "")
 			}},
 		{name: "Persian, not in the library", args: func() []string {
 			return []string{"ask", "--json", "چه کسی دوربین\u200cهای تهران را هک کرد؟"}
-		}, code: 0, check: answered(false)},
-		{name: "emoji only", args: func() []string { return []string{"ask", "📷🔥🇮🇷"} }, code: 0, want: []string{"No source in the library clearly answers this."}},
+		}, code: 0, check: showsNothing},
+		{name: "emoji only", args: func() []string { return []string{"ask", "📷🔥🇮🇷"} }, code: 0, want: []string{noAnswerLine}},
 		{name: "Persian and right-to-left article", args: func() []string {
 			return []string{"add", writeFile(t, dir, "fa.txt", "\u200fدوربین\u200cهای نظارتی در تهران هک شدند.\n\u202bگروه مخالف مسئولیت را پذیرفت.\u202c\n"), "--title", "گزارش"}
 		}, code: 0, want: []string{"added"}, added: 1,
@@ -274,13 +274,25 @@ func TestBadInput(t *testing.T) {
 
 // answered checks a one-question --json answer's Answered flag, and that
 // an answered question has quotes.
-func answered(want bool) func(t *testing.T, stdout, stderr string) {
+// shows checks that the one answer on stdout puts a quote holding mark
+// first, as the answer or as the closest passage: what the input's words
+// ask for is found despite the bad input around them.
+func shows(mark string) func(t *testing.T, stdout, stderr string) {
 	return func(t *testing.T, stdout, _ string) {
 		t.Helper()
 		a := decodeLines(t, stdout)
-		if len(a) != 1 || *a[0].Answered != want || (want && len(a[0].Results) == 0) {
-			t.Errorf("want answered=%v: %.500s", want, stdout)
+		if len(a) != 1 || a[0].Confidence == "none" || len(a[0].Results) == 0 || !strings.Contains(a[0].Results[0].Quote, mark) {
+			t.Errorf("want the quote with %q shown first: %.500s", mark, stdout)
 		}
+	}
+}
+
+// showsNothing checks that the one answer on stdout is a plain no.
+func showsNothing(t *testing.T, stdout, _ string) {
+	t.Helper()
+	a := decodeLines(t, stdout)
+	if len(a) != 1 || a[0].Confidence != "none" || *a[0].Answered {
+		t.Errorf("want a plain no: %.500s", stdout)
 	}
 }
 

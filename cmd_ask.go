@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"sitrep/internal/textclip"
 	"sitrep/search"
@@ -79,37 +80,41 @@ const (
 // cliEntryRunes bounds a compact entry's sentence in the text output.
 const cliEntryRunes = 110
 
-// printAnswer writes an answer for a person, shaped like the Discord
-// card: the best quote first, with where it comes from and who else
-// reported it, then the next quotes indented and compact. A "no" says so
-// first, then lists the closest passages labelled as such. Matched words
-// are bold on a terminal. Unknown outlets and dates are left out.
+// Texts of the three tiers, as the Discord card words them.
+const (
+	noAnswerLine = "No source in the library answers this."
+	closestLabel = "Not a confirmed answer — the closest passages:"
+	// closestShown is how many closest passages are shown, whole.
+	closestShown = 3
+)
+
+// printAnswer writes an answer for a person in its tier, shaped like the
+// Discord card. Answered: the best quote first, with where it comes from
+// and who else reported it, then the next quotes indented and compact.
+// Closest: up to three passages, whole, under a label saying they are
+// not a confirmed answer. None: a plain line. The words that answer
+// (Quote.Answer) are bold on a terminal. Unknown outlets and dates are
+// left out.
 func printAnswer(w io.Writer, ans search.Answer, color bool) {
 	fmt.Fprintf(w, "Q: %s\n", ans.Question)
 	if ans.Corrected != "" {
 		fmt.Fprintf(w, "(searched for: %s)\n", ans.Corrected)
 	}
 	defer fmt.Fprintln(w)
-	if !ans.Answered {
-		fmt.Fprintln(w, "No source in the library clearly answers this.")
-		if len(ans.Quotes) > 0 {
-			fmt.Fprintln(w, "\nClosest passages (not answers):")
-			printEntries(w, ans.Quotes, 1)
-		}
+	switch {
+	case len(ans.Quotes) == 0 || ans.Confidence == search.None:
+		fmt.Fprintln(w, noAnswerLine)
 		return
-	}
-	if len(ans.Quotes) == 0 {
+	case ans.Confidence == search.Closest:
+		fmt.Fprintln(w, closestLabel)
+		for _, q := range ans.Quotes[:min(len(ans.Quotes), closestShown)] {
+			printWhole(w, q, color)
+		}
+		printDiffer(w, ans.Differ)
 		return
 	}
 	best := ans.Quotes[0]
-	text := best.Text
-	if color {
-		text = emphasize(best.Text, best.Highlights, ansiBold, ansiReset)
-	}
-	fmt.Fprintf(w, "\n“%s”\n", text)
-	if line := attributed(best.Attribution(), citation(best.Source, false)); line != "" {
-		fmt.Fprintf(w, "  — %s\n", line)
-	}
+	printWhole(w, best, color)
 	if len(best.AlsoReportedBy) > 0 {
 		names := make([]string, 0, len(best.AlsoReportedBy))
 		seen := map[string]bool{}
@@ -129,6 +134,34 @@ func printAnswer(w io.Writer, ans search.Answer, color bool) {
 		fmt.Fprintf(w, "\n%d of %d quotes shown; --limit N shows more.\n", len(ans.Quotes), ans.Total)
 	}
 	printDiffer(w, ans.Differ)
+}
+
+// printWhole writes a quote whole, after a blank line, then the line
+// saying who said it and where it was published.
+func printWhole(w io.Writer, q search.Quote, color bool) {
+	text := q.Text
+	if color {
+		text = emphasize(q.Text, q.Answer, ansiBold, ansiReset)
+	}
+	fmt.Fprintf(w, "\n%s\n", quoted(text))
+	if line := attributed(q.Attribution(), citation(q.Source, false)); line != "" {
+		fmt.Fprintf(w, "  — %s\n", line)
+	}
+}
+
+// quoted wraps a quote in quotation marks, unless it begins or ends with
+// one of its own: “…enemies.”” reads as a mistake.
+func quoted(s string) string {
+	const marks = "\"“”„«»"
+	if s == "" {
+		return "“”"
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if strings.ContainsRune(marks, first) || strings.ContainsRune(marks, last) {
+		return s
+	}
+	return "“" + s + "”"
 }
 
 // attributed is a quote's source line: who said it and through whom,
@@ -154,7 +187,7 @@ func printDiffer(w io.Writer, ds []search.Disagreement) {
 	for _, d := range ds {
 		fmt.Fprintf(w, "  %s (%s): %s against %s\n", d.Kind, d.About, d.A.Value, d.B.Value)
 		for _, s := range []search.Side{d.A, d.B} {
-			fmt.Fprintf(w, "    “%s”\n      — %s\n", s.Quote, attributed(s.Attribution(), citation(s.Source, false)))
+			fmt.Fprintf(w, "    %s\n      — %s\n", quoted(s.Quote), attributed(s.Attribution(), citation(s.Source, false)))
 		}
 	}
 }
@@ -163,7 +196,7 @@ func printDiffer(w io.Writer, ds []search.Disagreement) {
 // the sentence trimmed at a word, and its source in a few words.
 func printEntries(w io.Writer, qs []search.Quote, first int) {
 	for k, q := range qs {
-		line := fmt.Sprintf("  %d. “%s”", first+k, shorten(textclip.OneLine(q.Text), cliEntryRunes))
+		line := fmt.Sprintf("  %d. %s", first+k, quoted(shorten(textclip.OneLine(q.Text), cliEntryRunes)))
 		if src := attributed(q.Attribution(), shortSource(q.Source)); src != "" {
 			line += " — " + src
 		}

@@ -19,7 +19,7 @@ func TestAskShowsAttribution(t *testing.T) {
 	}
 	for _, want := range []string{
 		"\n  — head of the Tehran City Council, via Iranian Mehr News Agency · in: “Tehran council head blames Mossad",
-		"” — Mehdi Chamran (head of the Tehran City Council) · in: “Tehran council head",
+		"\n  — Mehdi Chamran (head of the Tehran City Council) · in: “Tehran council head",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text lacks %q:\n%s", want, out)
@@ -63,19 +63,19 @@ func TestPrintAnswerShowsSourcesDiffer(t *testing.T) {
 	a := search.Side{Quote: "An Iranian opposition group says it has hacked more than 5,000 surveillance cameras in Tehran.",
 		Source: search.Ref{ID: "85a4", Title: "Opposition says it hacked cameras", Outlet: "Outlet A"},
 		Value:  "more than 5,000 surveillance cameras", SaidBy: "Iranian opposition group"}
-	b := search.Side{Quote: "The Young Journalists Club (YJC) reported that part of the network of municipal surveillance cameras had been disrupted.",
+	b := search.Side{Quote: "The Young Journalists Club (YJC) reported that 300 municipal surveillance cameras had been disrupted.",
 		Source: search.Ref{ID: "2b2c", Title: "Council head blames Mossad", Outlet: "Outlet B"},
-		Value:  "part of the network of municipal surveillance cameras", SaidBy: "Young Journalists Club (YJC)", AccordingTo: []string{"Outlet B wire"}}
+		Value:  "300 municipal surveillance cameras", SaidBy: "Young Journalists Club (YJC)", AccordingTo: []string{"Outlet B wire"}}
 	var out strings.Builder
-	printAnswer(&out, search.Answer{Question: "how many cameras?", Answered: true,
+	printAnswer(&out, search.Answer{Question: "how many cameras?", Answered: true, Confidence: search.Answered,
 		Quotes: []search.Quote{{Text: a.Quote, Source: a.Source, SaidBy: a.SaidBy}},
 		Differ: []search.Disagreement{{Kind: "figure", About: "camera", A: a, B: b}}}, false)
 	want := `
 Sources differ:
-  figure (camera): more than 5,000 surveillance cameras against part of the network of municipal surveillance cameras
+  figure (camera): more than 5,000 surveillance cameras against 300 municipal surveillance cameras
     “An Iranian opposition group says it has hacked more than 5,000 surveillance cameras in Tehran.”
       — Iranian opposition group · in: Outlet A · “Opposition says it hacked cameras”
-    “The Young Journalists Club (YJC) reported that part of the network of municipal surveillance cameras had been disrupted.”
+    “The Young Journalists Club (YJC) reported that 300 municipal surveillance cameras had been disrupted.”
       — Young Journalists Club (YJC), via Outlet B wire · in: Outlet B · “Council head blames Mossad”
 `
 	if !strings.Contains(out.String(), want) {

@@ -148,8 +148,8 @@ func TestShardProcessesPostgreSQL(t *testing.T) {
 	f.checkOneDigestEach()
 }
 
-// noAnswer starts the card of a question the library cannot answer.
-const noAnswer = "No source in the library clearly answers this."
+// noAnswer titles the card of a question the library holds nothing of.
+const noAnswer = "No source in the library answers this."
 
 // answeredWith reports whether a is an answer whose text holds mark.
 func answeredWith(a shardReply, mark string) bool {

@@ -20,8 +20,10 @@ import (
 // entry stands for it, and the quotes are computed again.
 const askPagePrefix = "ask:page:"
 
-// askClosestPrefix starts the custom_id of a "no" card's button showing
-// the closest passages: "ask:near:<questionID>[:<source token>]".
+// askClosestPrefix started the custom_id of the "Show closest passages"
+// button cards once had: "ask:near:<questionID>[:<source token>]". Cards
+// now show those passages themselves; the button is still answered on
+// the cards already posted.
 const askClosestPrefix = "ask:near:"
 
 // errUnknownSource: the source option names no source in the scope.
@@ -72,9 +74,10 @@ func (b *Bot) handleAsk(ctx context.Context, i *discordgo.Interaction) error {
 		Question: question,
 		Scope:    scope,
 		SourceID: sourceID,
-		Limit:    b.opts.PageSize,
 		Asker:    &search.Asker{UserID: userID(i), ChannelID: i.ChannelID, Private: private},
 	}
+	p := page{Source: sourceToken(sourceID), Size: b.opts.PageSize}
+	q.Limit = p.want()
 	return b.answer(ctx, i, false, private, func(ctx context.Context) (message, error) {
 		ans, err := b.lib.Ask(ctx, q)
 		if err != nil {
@@ -83,7 +86,8 @@ func (b *Bot) handleAsk(ctx context.Context, i *discordgo.Interaction) error {
 		if private {
 			b.rememberPrivate(ans.QuestionID, i) // its follow-up goes to the asker only
 		}
-		return renderAnswer(ans, page{QuestionID: ans.QuestionID, Source: sourceToken(sourceID), Limit: q.Limit}), nil
+		p.QuestionID = ans.QuestionID
+		return renderAnswer(ans, p), nil
 	})
 }
 
@@ -101,7 +105,7 @@ func (b *Bot) handleAskPage(ctx context.Context, i *discordgo.Interaction) error
 	if err != nil || rec == nil {
 		return err
 	}
-	p := page{QuestionID: qid, Source: token, Offset: offset, Limit: b.opts.PageSize}
+	p := page{QuestionID: qid, Source: token, Offset: offset, Size: b.opts.PageSize}
 	q.Limit = p.want()
 	update := rec.UserID == "" || rec.UserID == userID(i) ||
 		(i.Message != nil && i.Message.Flags&discordgo.MessageFlagsEphemeral != 0)
@@ -114,10 +118,9 @@ func (b *Bot) handleAskPage(ctx context.Context, i *discordgo.Interaction) error
 	})
 }
 
-// handleAskClosest answers "Show closest passages" on a "no" card,
-// privately to whoever pressed it: the passages nearest the question,
-// labelled as such. If a source added since answers the question, the
-// answer card is shown instead.
+// handleAskClosest answers "Show closest passages" on a card posted
+// before cards showed them, privately to whoever pressed it: the card as
+// it reads now, in its tier.
 func (b *Bot) handleAskClosest(ctx context.Context, i *discordgo.Interaction) error {
 	qid, token, ok := parseClosestCustomID(i.MessageComponentData().CustomID)
 	if !ok {
@@ -127,17 +130,14 @@ func (b *Bot) handleAskClosest(ctx context.Context, i *discordgo.Interaction) er
 	if err != nil || rec == nil {
 		return err
 	}
-	p := page{QuestionID: qid, Source: token, Limit: b.opts.PageSize}
+	p := page{QuestionID: qid, Source: token, Size: b.opts.PageSize}
 	q.Limit = p.want()
 	return b.answer(ctx, i, false, true, func(ctx context.Context) (message, error) {
 		ans, err := b.lib.Ask(ctx, q)
 		if err != nil {
 			return message{}, err
 		}
-		if ans.Answered {
-			return renderAnswer(ans, p), nil
-		}
-		return renderClosest(ans), nil
+		return renderAnswer(ans, p), nil
 	})
 }
 
@@ -264,17 +264,8 @@ func pageCustomID(questionID string, offset int, token string) string {
 	return id
 }
 
-// closestCustomID is the custom_id of a "Show closest passages" button.
-func closestCustomID(questionID, token string) string {
-	id := askClosestPrefix + questionID
-	if token != "" {
-		id += ":" + token
-	}
-	return id
-}
-
-// parseClosestCustomID reverses closestCustomID; ok is false for anything
-// else.
+// parseClosestCustomID reads the custom_id of a "Show closest passages"
+// button; ok is false for anything else.
 func parseClosestCustomID(id string) (questionID, token string, ok bool) {
 	rest, found := strings.CutPrefix(id, askClosestPrefix)
 	if !found {

@@ -34,11 +34,6 @@ func attributionLine(saidBy string, accordingTo []string, title string) string {
 	return line
 }
 
-// quoteAttribution is attributionLine for a quote of an answer.
-func quoteAttribution(q search.Quote) string {
-	return attributionLine(q.SaidBy, q.AccordingTo, orDefault(q.Source.Title, q.Source.ID))
-}
-
 // differField is the "Sources differ" field of the card: one block per
 // disagreement, what each side says with its attribution, within
 // maxFieldValue characters (whole blocks only; the rest counted). Nil when
@@ -47,36 +42,39 @@ func differField(ds []search.Disagreement) *discordgo.MessageEmbedField {
 	return differFieldWithin(ds, maxFieldValue)
 }
 
-// differFieldWithin is differField within limit characters; nil when not
-// even the first disagreement's start fits in 80.
+// differFieldWithin is differField within limit characters: whole
+// blocks, the first one without the headlines when it does not fit
+// whole (a block cut mid-way would show markup unclosed); nil when not
+// even that fits.
 func differFieldWithin(ds []search.Disagreement, limit int) *discordgo.MessageEmbedField {
-	if len(ds) == 0 || limit < 80+len("Sources differ") {
+	if len(ds) == 0 {
 		return nil
 	}
 	room := min(limit, maxFieldValue) - len("Sources differ") - 20 // for "…and N more"
 	var blocks []string
 	used := 0
 	for i, d := range ds {
-		b := differBlock(d)
+		b := differBlock(d, true)
+		if i == 0 && runes(b) > room {
+			b = differBlock(d, false)
+		}
 		if used+runes(b) > room {
 			if i == 0 {
-				blocks = append(blocks, clip(b, room))
-				i++
+				return nil
 			}
-			if i < len(ds) {
-				blocks = append(blocks, fmt.Sprintf("…and %d more", len(ds)-i))
-			}
+			blocks = append(blocks, fmt.Sprintf("…and %d more", len(ds)-i))
 			break
 		}
 		blocks = append(blocks, b)
 		used += runes(b) + 2
 	}
-	return &discordgo.MessageEmbedField{Name: "Sources differ", Value: strings.Join(blocks, "\n\n")}
+	return &discordgo.MessageEmbedField{Name: "Sources differ", Value: strings.Join(blocks, "\n")}
 }
 
 // differBlock: "**Figure** (camera): more than 5,000 surveillance cameras
-// — Iranian opposition group · in: *Title* / 300 surveillance cameras — …".
-func differBlock(d search.Disagreement) string {
+// — Iranian opposition group · in: *Title* / 300 surveillance cameras — …";
+// without the headlines unless withTitles.
+func differBlock(d search.Disagreement, withTitles bool) string {
 	var b strings.Builder
 	kind := orDefault(d.Kind, "differ")
 	b.WriteString("**" + escapeFrom(strings.ToUpper(kind[:1])+kind[1:], false) + "**")
@@ -86,10 +84,13 @@ func differBlock(d search.Disagreement) string {
 	b.WriteString(":")
 	for _, s := range []search.Side{d.A, d.B} {
 		b.WriteString("\n• " + escapeFrom(clip(textclip.OneLine(s.Value), 120), false))
-		title := orDefault(s.Source.Title, s.Source.ID)
+		title := s.Source.Title // never the id: it is internal
+		if !withTitles {
+			title = ""
+		}
 		if line := attributionLine(s.SaidBy, s.AccordingTo, title); line != "" {
 			b.WriteString(" " + line)
-		} else {
+		} else if title != "" {
 			b.WriteString(" — in: *" + escapeFrom(clip(textclip.OneLine(title), 120), false) + "*")
 		}
 	}

@@ -31,10 +31,6 @@ func TestAttributionLine(t *testing.T) {
 			}
 		})
 	}
-	q := search.Quote{SaidBy: "the agency", Source: search.Ref{ID: "x1"}}
-	if got := quoteAttribution(q); got != "— the agency · in: *x1*" {
-		t.Errorf("quote with no title: %q", got)
-	}
 	long := attributionLine(strings.Repeat("Very Long Name ", 100), nil, strings.Repeat("t", 500))
 	if runes(long) > maxAttributionRunes+140 {
 		t.Errorf("a runaway speaker makes a %d-character line", runes(long))

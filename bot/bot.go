@@ -101,7 +101,8 @@ type Options struct {
 	// invalidates an interaction not acknowledged within 3 s.
 	// DefaultDeferAfter when 0.
 	DeferAfter time.Duration
-	// PageSize is how many quotes a card shows; search.DefaultLimit when 0.
+	// PageSize is how many quotes a card shows: the answer and the next,
+	// or the closest passages; 3 (cardQuotes) when 0.
 	PageSize int
 	// ShutdownGrace is how long Run waits, once its context ends, for
 	// interactions being answered; DefaultShutdownGrace when 0.
@@ -225,7 +226,7 @@ func New(session Session, deps Deps, logger *slog.Logger, opts Options) *Bot {
 		opts.DeferAfter = DefaultDeferAfter
 	}
 	if opts.PageSize <= 0 {
-		opts.PageSize = search.DefaultLimit
+		opts.PageSize = cardQuotes
 	}
 	if opts.ShutdownGrace <= 0 {
 		opts.ShutdownGrace = DefaultShutdownGrace

@@ -11,34 +11,46 @@ import (
 	"sitrep/search"
 )
 
-// The answer card is what /ask posts. It reads like an answer on a phone
-// in a busy channel: the best quote first and prominent (the lead embed),
-// the next few compact in one embed, buttons for more. A card says
-// nothing that says nothing: an unknown outlet or date is left out, and
-// source ids (internal) never appear on it.
+// The answer card is what /ask posts, in the tier the library's
+// confidence gives it (search.Confidence), read at a glance on a phone:
+//
+//	answered: the best quote whole, the words that answer in bold, where
+//	it comes from; at most two more quotes, whole; "More ▶" for the rest.
 //
 //	**Q:** how many cameras were hacked?
-//	┃ > An Iranian opposition group says it has **hacked** more than 5,000 surveillance **cameras** in Tehran…
-//	┃ — **Iran International** · 2022-05-27 · [Iranian opposition group says it hacked…](https://…)
-//	┃ Also reported by [iranfocus](https://…)
-//	┃ Other quotes · 2–5 of 19
-//	┃ **2.** “According to Fallahi, hacking is not a one-night or…” — iranfocus, 2022-06-01
-//	[◀ Previous] [More ▶]
+//	┃ > An Iranian opposition group says it has hacked more than **5,000** surveillance cameras in Tehran…
+//	┃ — Iranian opposition group · in: [Iranian opposition group says it hacked…](https://…)
+//	┃ Other quotes
+//	┃ > According to Fallahi, hacking is not a one-night or an immediate decision.
+//	┃ — iranfocus · 2022-06-01
+//	[More ▶]
 //
-// A "no" is one short embed, with the closest passages behind a button
-// that answers privately whoever presses it.
+//	closest: up to three passages, whole, under "Not a confirmed answer —
+//	the closest passages:", and the promise to say so when a source
+//	answers; no button to press.
+//
+//	none: a plain no and that promise; nothing shown.
+//
+// Later pages show the next quotes alone. Quotes are block quotes, never
+// wrapped in quotation marks of ours (a quote ending in ” would show
+// ””). A card says nothing that says nothing: an unknown outlet or date
+// is left out, and source ids (internal) never appear on it.
 
-// Card sizes, in characters, well within Discord's limits (render.go):
-// the whole first card of a seed answer stays near 1,000.
+// Card sizes, in characters, well within Discord's limits (render.go).
 const (
-	// leadQuoteRunes bounds the lead quote's block quote; a longer
-	// sentence is cut with an ellipsis.
+	// cardQuotes is how many quotes a card shows: the answer and two
+	// more, the three closest passages, or three more on a later page.
+	cardQuotes = 3
+	// leadQuoteRunes bounds the lead quote's block quote: a sentence is
+	// shown whole unless it runs past this, when it is cut with an
+	// ellipsis.
 	leadQuoteRunes = 900
-	// entryRunes bounds a compact entry's sentence, trimmed at a word.
-	entryRunes = 120
-	// entrySourceRunes bounds the few words naming an entry's source.
-	entrySourceRunes = 40
-	// headlineRunes bounds a headline in the lead's source line.
+	// passageRunes bounds any other quote the same way.
+	passageRunes = 450
+	// reporterRunes bounds the words naming a reporter's source: an
+	// outlet, or a headline where the outlet is unknown.
+	reporterRunes = 80
+	// headlineRunes bounds a headline in a source line.
 	headlineRunes = 120
 	// leadReporters is how many outlets "Also reported by" names before
 	// "and N more".
@@ -49,16 +61,18 @@ const (
 
 // Texts of the card that tests and the README quote.
 const (
-	noAnswerTitle   = "No source in the library clearly answers this."
+	noAnswerTitle   = "No source in the library answers this."
 	noAnswerHint    = "Ask a moderator to add a source that covers it; I keep the question and will say so here if a source added later answers it."
-	closestLabel    = "Show closest passages"
-	closestTitle    = "Closest passages: none of them clearly answers the question"
+	closestTitle    = "Not a confirmed answer — the closest passages:"
+	keptHint        = "I keep the question and will say so here if a source added later answers it."
 	otherQuotesName = "Other quotes"
+	moreQuotesName  = "More quotes"
+	noMoreQuotes    = "No more quotes for this question."
+	forwardLabel    = "More ▶"
 )
 
 // page says which slice of an answer a card shows and how to ask for the
-// neighbouring ones. A card always leads with the best quote; paging
-// moves through the quotes after it.
+// neighbouring ones.
 type page struct {
 	// QuestionID is the logged question the buttons refer to; no
 	// buttons without it.
@@ -66,63 +80,98 @@ type page struct {
 	// Source is the source token of a restricted answer (see
 	// sourceToken), or "".
 	Source string
-	// Offset is the position of the first compact entry among the quotes
-	// after the best one: 0 on the first card.
+	// Offset is the position among the answer's quotes of the first one
+	// the card shows: 0 on the first card, which leads with the best.
 	Offset int
-	// Limit is how many quotes a card shows, the best one included;
-	// search.DefaultLimit when 0.
-	Limit int
+	// Size is how many quotes a card shows; cardQuotes when 0.
+	Size int
 }
 
-// entries is how many compact entries a card holds.
-func (p page) entries() int {
-	if p.Limit <= 0 {
-		p.Limit = search.DefaultLimit
+func (p page) size() int {
+	if p.Size <= 0 {
+		return cardQuotes
 	}
-	return max(1, p.Limit-1)
+	return p.Size
 }
 
 // want is how many quotes, from the best one on, the library must return
 // to render p.
-func (p page) want() int { return 1 + p.Offset + p.entries() }
+func (p page) want() int { return p.Offset + p.size() }
 
-// renderAnswer turns an answer into the card users see: the question,
-// the best quote as the lead embed, the next quotes of the page compact
-// in a second embed, and paging buttons. ans.Quotes starts with the best
-// quote; the page's entries follow at 1+p.Offset. An answer that does not
-// answer (Answered false) is the short "no" card. It is pure: golden files
-// in testdata pin its output.
+// renderAnswer turns an answer into the card users see, in its tier (see
+// the top of this file). ans.Quotes starts with the best quote; a later
+// page's quotes start at p.Offset. It is pure: golden files in testdata
+// pin its output.
 func renderAnswer(ans search.Answer, p page) message {
-	if p.Limit <= 0 {
-		p.Limit = search.DefaultLimit
-	}
 	head := questionHead(ans)
-	if !ans.Answered || len(ans.Quotes) == 0 {
-		return renderNoAnswer(ans, p, head)
+	switch tier := tierOf(ans); {
+	case p.Offset > 0:
+		return renderLaterPage(ans, p, head)
+	case tier == search.Answered:
+		return renderAnswered(ans, p, head)
+	case tier == search.Closest:
+		return renderClosest(ans, p, head)
 	}
+	return message{Content: head, Embeds: []*discordgo.MessageEmbed{{Title: noAnswerTitle, Description: noAnswerHint, Color: noAnswerColor}}}
+}
+
+// tierOf is the tier an answer is shown in: a tier with no quote to
+// show is a no.
+func tierOf(ans search.Answer) search.Confidence {
+	if len(ans.Quotes) == 0 {
+		return search.None
+	}
+	return ans.Confidence
+}
+
+// renderAnswered is the first card of an answer: the best quote as the
+// lead embed, the next of the page in a second one, and where sources
+// disagree, within what a phone shows at once.
+func renderAnswered(ans search.Answer, p page, head string) message {
 	lead := renderQuote(ans.Quotes[0], maxEmbedTotal/2)
 	embeds := []*discordgo.MessageEmbed{lead}
-	from := min(len(ans.Quotes), 1+p.Offset)
-	rest := ans.Quotes[from:min(len(ans.Quotes), from+p.entries())]
-	total := max(ans.Total, len(ans.Quotes))
-	switch {
-	case len(rest) > 0:
-		title := otherQuotesName
-		if p.Offset > 0 || total > 1+len(rest) {
-			title += fmt.Sprintf(" · %d–%d of %d", 2+p.Offset, 1+p.Offset+len(rest), total)
-		}
-		embeds = append(embeds, entriesEmbed(title, rest, 2+p.Offset, embedColor))
-	case p.Offset > 0:
-		// Paged past the end: the library changed since the first card.
-		embeds = append(embeds, &discordgo.MessageEmbed{Description: "No more quotes for this question.", Color: noAnswerColor})
+	rest := ans.Quotes[1:min(len(ans.Quotes), p.size())]
+	cited := map[string]bool{ans.Quotes[0].Source.ID: true}
+	text, shown := passagesWithin(rest, cardTextBudget-cardRunes(head, embeds)-runes(otherQuotesName), false, cited)
+	if shown > 0 {
+		embeds = append(embeds, &discordgo.MessageEmbed{Title: otherQuotesName, Description: text, Color: embedColor})
 	}
-	// Where sources disagree the reader should see it, within what a
-	// phone shows at once.
 	if f := differFieldWithin(ans.Differ, cardTextBudget-cardRunes(head, embeds)); f != nil {
 		lead.Fields = append(lead.Fields, f)
 	}
-	return message{Content: head, Embeds: embeds, Components: pagingRow(p, total)}
+	return message{Content: head, Embeds: embeds, Components: pagingRow(p, 1+shown, total(ans))}
 }
+
+// renderClosest is the card of a question the library cannot confirm an
+// answer to: the closest passages in plain sight, labelled as such, and
+// the promise to say so when a source answers. No paging: the passages
+// further down are further still from the question.
+func renderClosest(ans search.Answer, p page, head string) message {
+	qs := ans.Quotes[:min(len(ans.Quotes), p.size())]
+	text, _ := passagesWithin(qs, cardTextBudget-runes(head)-runes(closestTitle)-runes(keptHint), true, map[string]bool{})
+	e := &discordgo.MessageEmbed{Title: closestTitle, Description: text, Color: noAnswerColor, Footer: footer(keptHint)}
+	if f := differFieldWithin(ans.Differ, cardTextBudget-cardRunes(head, []*discordgo.MessageEmbed{e})); f != nil {
+		e.Fields = append(e.Fields, f)
+	}
+	return message{Content: head, Embeds: []*discordgo.MessageEmbed{e}}
+}
+
+// renderLaterPage is a page after the first: the next quotes alone, the
+// lead not repeated.
+func renderLaterPage(ans search.Answer, p page, head string) message {
+	from := min(len(ans.Quotes), p.Offset)
+	qs := ans.Quotes[from:min(len(ans.Quotes), from+p.size())]
+	if len(qs) == 0 {
+		// Paged past the end: the library changed since the first card.
+		return message{Content: head, Embeds: []*discordgo.MessageEmbed{{Description: noMoreQuotes, Color: noAnswerColor}},
+			Components: pagingRow(p, 0, 0)}
+	}
+	text, shown := passagesWithin(qs, cardTextBudget-runes(head)-runes(moreQuotesName), true, map[string]bool{})
+	return message{Content: head, Embeds: []*discordgo.MessageEmbed{{Title: moreQuotesName, Description: text, Color: embedColor}},
+		Components: pagingRow(p, p.Offset+shown, total(ans))}
+}
+
+func total(ans search.Answer) int { return max(ans.Total, len(ans.Quotes)) }
 
 // cardTextBudget is how much text an answer card aims to hold: about what
 // a phone shows without scrolling far.
@@ -157,39 +206,57 @@ func questionHead(ans search.Answer) string {
 	return head
 }
 
-// renderNoAnswer is the short "no": one embed saying so and what to do,
-// and the closest passages behind a button when there are any (and a
-// logged question to recompute them from).
-func renderNoAnswer(ans search.Answer, p page, head string) message {
-	m := message{
-		Content: head,
-		Embeds:  []*discordgo.MessageEmbed{{Title: noAnswerTitle, Description: noAnswerHint, Color: noAnswerColor}},
+// passagesWithin renders quotes as passages, one after another, within
+// budget characters: as many whole ones as fit, and shown says how many.
+// With first set, the first is shown even when it must be cut to fit.
+// cited holds the sources the card has named already, and gains these.
+func passagesWithin(qs []search.Quote, budget int, first bool, cited map[string]bool) (text string, shown int) {
+	var parts []string
+	used := 0
+	for k, q := range qs {
+		line := passageSource(q, cited)
+		p := passage(q, passageRunes, line)
+		if n := runes(p) + 2; used+n > budget {
+			if k > 0 || !first {
+				break
+			}
+			p = passage(q, max(100, budget-used-runes(line)-1), line)
+		}
+		cited[q.Source.ID] = true
+		parts = append(parts, p)
+		used += runes(p) + 2
 	}
-	if len(ans.Quotes) > 0 && p.QuestionID != "" {
-		m.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.Button{Label: closestLabel, Style: discordgo.SecondaryButton, CustomID: closestCustomID(p.QuestionID, p.Source)},
-		}}}
-	}
-	return m
+	return strings.Join(parts, "\n\n"), len(parts)
 }
 
-// renderClosest is the private reply to "Show closest passages": the
-// passages nearest the question, labelled as such, compact. It is meant
-// for an answer whose verdict is "no"; the quotes are shown all the same.
-func renderClosest(ans search.Answer) message {
-	m := message{Content: questionHead(ans), Ephemeral: true}
-	if len(ans.Quotes) == 0 {
-		m.Content += "\nNo passage in the library comes close to this question."
-		return m
+// passage is one quote as a block quote, the words that answer in bold,
+// cut past limit characters, then the line saying where it comes from.
+func passage(q search.Quote, limit int, line string) string {
+	s := blockQuote(q.Text, q.Answer, limit)
+	if line != "" {
+		s += "\n" + line
 	}
-	m.Embeds = []*discordgo.MessageEmbed{entriesEmbed(closestTitle, ans.Quotes, 1, noAnswerColor)}
-	return m
+	return s
+}
+
+// passageSource is the short source line of a quote after the lead; for
+// a source the card has cited already, who speaks and "same article":
+// the seeds' long headlines repeated under every quote read as noise.
+func passageSource(q search.Quote, cited map[string]bool) string {
+	if !cited[q.Source.ID] {
+		return shortSourceLine(q)
+	}
+	if who := textclip.OneLine(search.AttributionLine(q.SaidBy, q.AccordingTo)); who != "" {
+		return "— " + escapeMarkdown(clip(who, maxAttributionRunes-20)) + " · same article"
+	}
+	return "— same article"
 }
 
 // renderQuote is the lead embed of a quote, within budget characters:
-// the quote as a block quote with the matched words in bold, the line
-// saying where it comes from, and who else reported it. Follow-ups use it
-// too.
+// the quote whole as a block quote with the words that answer in bold
+// (Quote.Answer; the question's own words are not marked: they are what
+// the reader already knows), the line saying where it comes from, and who
+// else reported it. Follow-ups use it too.
 func renderQuote(q search.Quote, budget int) *discordgo.MessageEmbed {
 	var tail []string
 	if line := sourceLine(q); line != "" {
@@ -200,7 +267,7 @@ func renderQuote(q search.Quote, budget int) *discordgo.MessageEmbed {
 	}
 	after := strings.Join(tail, "\n")
 	limit := max(100, min(leadQuoteRunes, budget-runes(after)-1))
-	desc := blockQuote(q.Text, q.Highlights, limit)
+	desc := blockQuote(q.Text, q.Answer, limit)
 	if after != "" {
 		desc += "\n" + after
 	}
@@ -211,24 +278,36 @@ func renderQuote(q search.Quote, budget int) *discordgo.MessageEmbed {
 // speaking and through whom, where the text says so ("— Mehdi Chamran
 // (head of the Tehran City Council), via Mehr News Agency"), the outlet
 // and date where known, and the headline, linked when the source has a URL
-// ("— **Iran International** · 2022-05-27 · [Headline](https://…)"), after
-// "in:" when a speaker leads. Nothing is invented: a quote whose text names no
-// speaker gets the citation alone.
-func sourceLine(q search.Quote) string {
+// ("— Iran International · 2022-05-27 · [Headline](https://…)"), after
+// "in:" when a speaker leads. Nothing in it is bold: the bold on a card is
+// the answer's. Nothing is invented: a quote whose text names no speaker
+// gets the citation alone.
+func sourceLine(q search.Quote) string { return citeLine(q, false) }
+
+// shortSourceLine is sourceLine for a quote after the lead: the outlet
+// stands for the headline, linked in its place, where it is known.
+func shortSourceLine(q search.Quote) string { return citeLine(q, true) }
+
+func citeLine(q search.Quote, short bool) string {
 	r := q.Source
 	var parts []string
 	who := textclip.OneLine(search.AttributionLine(q.SaidBy, q.AccordingTo))
 	if who != "" {
 		parts = append(parts, escapeMarkdown(clip(who, maxAttributionRunes-20)))
 	}
-	if o := textclip.OneLine(r.Outlet); o != "" {
-		parts = append(parts, "**"+escapeFrom(clip(o, 60), false)+"**")
+	outlet := textclip.OneLine(r.Outlet)
+	if outlet != "" {
+		o := escapeFrom(clip(outlet, 60), false)
+		if short {
+			o = linked(o, r.URL, "")
+		}
+		parts = append(parts, o)
 	}
 	if d := textclip.OneLine(r.Published); d != "" {
 		parts = append(parts, escapeFrom(clip(d, 20), false))
 	}
-	if t := textclip.OneLine(r.Title); t != "" {
-		title := linked(escapeFrom(clip(t, headlineRunes), false), r.URL, "*")
+	if t := textclip.OneLine(r.Title); t != "" && (!short || outlet == "") {
+		title := linked(escapeFrom(trimWords(t, headlineRunes), false), r.URL, "*")
 		if who != "" {
 			title = "in: " + title
 		}
@@ -238,25 +317,6 @@ func sourceLine(q search.Quote) string {
 		return ""
 	}
 	return "— " + strings.Join(parts, " · ")
-}
-
-// shortSource names a compact entry's source in a few words: its outlet
-// (else the start of its headline) linked to the article, and its date
-// where known. "" when the source has neither. entriesEmbed puts the
-// speaker's name, where the text gives one, before these words.
-func shortSource(r search.Ref) string {
-	name, style := textclip.OneLine(r.Outlet), ""
-	if name == "" {
-		name, style = textclip.OneLine(r.Title), "*"
-	}
-	var parts []string
-	if name != "" {
-		parts = append(parts, linked(escapeFrom(trimWords(name, entrySourceRunes), false), r.URL, style))
-	}
-	if d := textclip.OneLine(r.Published); d != "" {
-		parts = append(parts, escapeFrom(clip(d, 20), false))
-	}
-	return strings.Join(parts, ", ")
 }
 
 // linked is text (already escaped) as a link to u when Discord takes u as
@@ -299,30 +359,9 @@ func reporters(rs []search.Reporter) string {
 // shortName is a reporter's outlet, or the start of its headline, linked.
 func shortName(r search.Ref) string {
 	if o := textclip.OneLine(r.Outlet); o != "" {
-		return linked(escapeFrom(clip(o, entrySourceRunes), false), r.URL, "")
+		return linked(escapeFrom(clip(o, reporterRunes), false), r.URL, "")
 	}
-	return linked(escapeFrom(trimWords(orDefault(textclip.OneLine(r.Title), "another source"), entrySourceRunes), false), r.URL, "*")
-}
-
-// entriesEmbed lists quotes compactly under title, numbered from first:
-// each sentence trimmed at a word, and its source in a few words.
-func entriesEmbed(title string, qs []search.Quote, first int, color int) *discordgo.MessageEmbed {
-	lines := make([]string, 0, len(qs))
-	for k, q := range qs {
-		line := fmt.Sprintf("**%d.** “%s”", first+k, escapeFrom(trimWords(textclip.OneLine(q.Text), entryRunes), false))
-		src := shortSource(q.Source)
-		if who := textclip.OneLine(q.SaidBy); who != "" {
-			src = strings.TrimSuffix(escapeMarkdown(trimWords(who, entrySourceRunes))+", "+src, ", ")
-		}
-		if src != "" {
-			line += " — " + src
-		}
-		if n := len(q.AlsoReportedBy); n > 0 {
-			line += fmt.Sprintf(" (+%s)", plural(n, "other source", "other sources"))
-		}
-		lines = append(lines, line)
-	}
-	return &discordgo.MessageEmbed{Title: title, Description: strings.Join(lines, "\n"), Color: color}
+	return linked(escapeFrom(trimWords(orDefault(textclip.OneLine(r.Title), "another source"), reporterRunes), false), r.URL, "*")
 }
 
 // trimWords shortens s to at most n characters, cutting at the last word
@@ -345,15 +384,20 @@ func trimWords(s string, n int) string {
 	return cut + ellipsis
 }
 
-// pagingRow returns the Previous and More buttons for p, or none when
-// everything fits on one card or it cannot be paged (no logged question).
-func pagingRow(p page, total int) []discordgo.MessageComponent {
-	n := p.entries()
-	if p.QuestionID == "" || (p.Offset == 0 && total <= 1+n) {
+// pagingRow is the row of paging buttons of a card of p whose quotes end
+// before next, of total: "◀ Previous" past the first card, "More ▶"
+// while quotes remain; none when neither applies or the card cannot be
+// paged (no logged question).
+func pagingRow(p page, next, total int) []discordgo.MessageComponent {
+	if p.QuestionID == "" {
 		return nil
 	}
-	prev := max(0, p.Offset-n)
-	next := p.Offset + n
-	return pageButtons(pageCustomID(p.QuestionID, prev, p.Source), pageCustomID(p.QuestionID, next, p.Source),
-		"More ▶", p.Offset == 0, 1+next >= total)
+	var prevID, nextID string
+	if p.Offset > 0 {
+		prevID = pageCustomID(p.QuestionID, max(0, p.Offset-p.size()), p.Source)
+	}
+	if next > p.Offset && next < total {
+		nextID = pageCustomID(p.QuestionID, next, p.Source)
+	}
+	return pageButtons(prevID, nextID, forwardLabel)
 }

@@ -89,9 +89,12 @@ func TestFeedEndToEnd(t *testing.T) {
 		refusedPrivately(t, cb, "Only moderators")
 	})
 
-	question := "why did the harbour authority close berth 2 of Kestrel Bay?"
+	// A question the feed's item answers with confidence (a follow-up
+	// waits for an answer, not for the closest passages).
+	question := "when did the harbour authority close berth 2 of Kestrel Bay?"
 	ic := h.srv.NewInteraction()
-	if cb, _ := h.dispatch(t, ic, ic.SlashCommand("ask", ask(question)...)); len(cb.Data.Embeds) != 1 || !strings.Contains(cb.Data.Embeds[0].Title, "No source") {
+	if cb, _ := h.dispatch(t, ic, ic.SlashCommand("ask", ask(question)...)); len(cb.Data.Embeds) != 1 ||
+		(cb.Data.Embeds[0].Title != noAnswerTitle && cb.Data.Embeds[0].Title != closestTitle) {
 		t.Fatalf("the question was answered before the feed: %+v", cb.Data)
 	}
 	askChannel := ic.ChannelID

@@ -210,7 +210,7 @@ func renderAdded(s search.Source, text string) message {
 			break
 		}
 	}
-	content := fmt.Sprintf("Added to this server's library as `%s`: %s.", s.ID, plural(s.Sentences, "sentence", "sentences"))
+	content := fmt.Sprintf("Added to this server's library: %s.", plural(s.Sentences, "sentence", "sentences"))
 	return message{
 		Content: content,
 		Embeds: []*discordgo.MessageEmbed{{
@@ -239,9 +239,8 @@ func duplicateText(dup *search.DuplicateError, guild string) string {
 	if e.Outlet != "" {
 		text += " (" + escapeMarkdown(clip(textclip.OneLine(e.Outlet), 60)) + ")"
 	}
-	text += fmt.Sprintf(", source `%s`", e.ID)
 	if e.AddedBy != "" && e.Scope == guild {
-		text += ", added by " + escapeMarkdown(clip(e.AddedBy, 80))
+		text += ", added by " + addedByName(e.AddedBy)
 	}
 	if !e.AddedAt.IsZero() {
 		text += fmt.Sprintf(" on <t:%d:d>", e.AddedAt.Unix())
@@ -321,16 +320,16 @@ func (b *Bot) handleSourceRemove(ctx context.Context, i *discordgo.Interaction, 
 	})
 }
 
-// sourceEmbed describes one source: title, outlet, date, id, who added it.
+// sourceEmbed describes one source: title, outlet, date, who added it.
 func sourceEmbed(s search.Source) *discordgo.MessageEmbed {
 	e := &discordgo.MessageEmbed{
 		Title:  clip(escapeMarkdown(textclip.OneLine(orDefault(s.Title, s.ID))), maxEmbedTitle),
 		URL:    linkURL(s.URL),
 		Color:  embedColor,
-		Footer: footer(strings.TrimPrefix(citationLine(s.Ref())+" · source "+s.ID, " · ")),
+		Footer: footer(citationLine(s.Ref())),
 	}
 	if s.AddedBy != "" {
-		e.Description = "Added by " + escapeMarkdown(clip(s.AddedBy, 100))
+		e.Description = "Added by " + addedByName(s.AddedBy)
 		if !s.AddedAt.IsZero() {
 			e.Description += fmt.Sprintf(" on <t:%d:f>", s.AddedAt.Unix())
 		}
@@ -359,8 +358,8 @@ func (b *Bot) handleSourceRemoveConfirm(ctx context.Context, i *discordgo.Intera
 		return err
 	}
 	b.log.Info("source removed", "guild", i.GuildID, "source", removed.ID, "by", actor(i))
-	return b.respond(ctx, i, discordgo.InteractionResponseUpdateMessage, plain(fmt.Sprintf("Removed “%s” (`%s`) and its %s.",
-		escapeMarkdown(clip(textclip.OneLine(removed.Title), 150)), removed.ID, plural(removed.Sentences, "passage", "passages")), true))
+	return b.respond(ctx, i, discordgo.InteractionResponseUpdateMessage, plain(fmt.Sprintf("Removed “%s” and its %s.",
+		escapeMarkdown(clip(textclip.OneLine(orDefault(removed.Title, "the source")), 150)), plural(removed.Sentences, "passage", "passages")), true))
 }
 
 // handleSourceKeep cancels a removal.
@@ -387,8 +386,9 @@ func (b *Bot) sourceList(guild string, offset int) message {
 	return renderSourceList(p, guild, offset)
 }
 
-// renderSourceList is one page of a listing: id, title, outlet, who added
-// each source and when, with paging buttons.
+// renderSourceList is one page of a listing: title, outlet, who added
+// each source and when, with paging buttons. Source ids are internal:
+// /source remove finds a source by its title as the moderator types.
 func renderSourceList(p search.SourcePage, guild string, offset int) message {
 	if p.Total == 0 || len(p.Sources) == 0 {
 		return plain("The library is empty. Add a source with `/source add`.", true)
@@ -400,15 +400,18 @@ func renderSourceList(p search.SourcePage, guild string, offset int) message {
 	srcs, own := p.Sources, p.Own
 	var lines []string
 	for _, s := range srcs {
-		line := fmt.Sprintf("`%s` **%s**", s.ID, escapeMarkdown(clip(textclip.OneLine(orDefault(s.Title, s.ID)), 120)))
+		line := "**" + escapeMarkdown(clip(textclip.OneLine(orDefault(s.Title, s.ID)), 120)) + "**"
 		if s.Outlet != "" {
 			line += " — " + escapeMarkdown(clip(textclip.OneLine(s.Outlet), 50))
 		}
-		by := orDefault(s.AddedBy, "unknown")
+		by := "unknown"
+		if s.AddedBy != "" {
+			by = addedByName(s.AddedBy)
+		}
 		if s.Scope != guild {
 			by += ", shared"
 		}
-		line += "\n  added by " + escapeMarkdown(clip(textclip.OneLine(by), 80))
+		line += "\n  added by " + by
 		if !s.AddedAt.IsZero() {
 			line += fmt.Sprintf(" <t:%d:d>", s.AddedAt.Unix())
 		}
@@ -424,8 +427,50 @@ func renderSourceList(p search.SourcePage, guild string, offset int) message {
 		Ephemeral: true,
 	}
 	if p.Total > sourceListPage {
-		m.Components = pageButtons(sourceListPrefix+strconv.Itoa(max(0, offset-sourceListPage)), sourceListPrefix+strconv.Itoa(end),
-			"Next ▶", offset == 0, end >= p.Total)
+		var prev, next string
+		if offset > 0 {
+			prev = sourceListPrefix + strconv.Itoa(max(0, offset-sourceListPage))
+		}
+		if end < p.Total {
+			next = sourceListPrefix + strconv.Itoa(end)
+		}
+		m.Components = pageButtons(prev, next, "Next ▶")
 	}
 	return m
+}
+
+// addedByName is who added a source as a person reads it, never a raw
+// user id: the member's name as their interaction carried it ("alice"
+// of "alice (1234…)"), a mention where only the id is known (Discord
+// shows it as their name; replies allow no mentions, so it pings no
+// one), or what else added it.
+func addedByName(addedBy string) string {
+	addedBy = textclip.OneLine(addedBy)
+	switch {
+	case addedBy == "seed":
+		return "the seeds"
+	case addedBy == "cli":
+		return "the command line"
+	case strings.HasPrefix(addedBy, search.FeedActorPrefix):
+		return "a feed"
+	case isSnowflake(addedBy):
+		return "<@" + addedBy + ">"
+	}
+	if i := strings.LastIndex(addedBy, " ("); i > 0 && strings.HasSuffix(addedBy, ")") && isSnowflake(addedBy[i+2:len(addedBy)-1]) {
+		addedBy = addedBy[:i]
+	}
+	return escapeMarkdown(clip(addedBy, 80))
+}
+
+// isSnowflake: a Discord id, all digits.
+func isSnowflake(s string) bool {
+	if len(s) < 5 || len(s) > 20 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -58,10 +58,10 @@ func TestDuplicateText(t *testing.T) {
 		dup  search.DuplicateError
 		want []string
 	}{
-		{search.DuplicateError{By: "url", Existing: search.Source{ID: "abc", Scope: "g", Title: "Cranes *halted*", Outlet: "Coastal", AddedBy: "alice (1)", AddedAt: at}},
-			[]string{"this server's library", "the same link", `Cranes \*halted\*`, "(Coastal)", "`abc`", "added by alice", "<t:1781076600:d>", "Nothing was added."}},
+		{search.DuplicateError{By: "url", Existing: search.Source{ID: "abc", Scope: "g", Title: "Cranes *halted*", Outlet: "Coastal", AddedBy: "alice (1000000000000000004)", AddedAt: at}},
+			[]string{"this server's library", "the same link", `Cranes \*halted\*`, "(Coastal)", "added by alice on", "<t:1781076600:d>", "Nothing was added."}},
 		{search.DuplicateError{By: "text", Existing: search.Source{ID: "seed1", Title: "Seed", AddedBy: "seed"}},
-			[]string{"the shared library", "the same text", "`seed1`"}},
+			[]string{"the shared library", "the same text"}},
 	}
 	for _, tt := range tests {
 		got := duplicateText(&tt.dup, "g")
@@ -69,6 +69,27 @@ func TestDuplicateText(t *testing.T) {
 			if !strings.Contains(got, w) {
 				t.Errorf("duplicateText = %q, lacks %q", got, w)
 			}
+		}
+		if strings.Contains(got, tt.dup.Existing.ID) || strings.Contains(got, "1000000000000000004") {
+			t.Errorf("duplicateText = %q shows an internal or user id", got)
+		}
+	}
+}
+
+// TestAddedByName: who added a source, as a moderator reads it: a name,
+// never a raw user id.
+func TestAddedByName(t *testing.T) {
+	for in, want := range map[string]string{
+		"alice (1000000000000000004)":             "alice",
+		"bob (the builder) (1000000000000000005)": `bob \(the builder\)`,
+		"1000000000000000006":                     "<@1000000000000000006>",
+		"seed":                                    "the seeds",
+		"cli":                                     "the command line",
+		search.FeedActorPrefix + "fa68":           "a feed",
+		"*star* (x)":                              `\*star\* \(x\)`,
+	} {
+		if got := addedByName(in); got != want {
+			t.Errorf("addedByName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -45,10 +45,9 @@ const sameThingShare = 0.25
 var (
 	// figurePattern: a number, a scale word, and up to three words after
 	// it, the last of which is the counted noun ("5,000 surveillance
-	// cameras", "$11.1bn in sales"). Vague quantities count as figures
-	// too: "part of the network of municipal surveillance cameras".
+	// cameras", "$11.1bn in sales"). Only numbers are figures: "part of
+	// the network of cameras" gives no count to compare with 5,000.
 	figurePattern = regexp.MustCompile(`(?i)(?:more than |over |about |some |nearly |almost |at least |up to )?\$?\b(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(%|percent|per cent|bn|billion|m|million|thousand|k)?((?:\s+[a-z][a-z-]*){1,3})`)
-	vaguePattern  = regexp.MustCompile(`(?i)\b(part of|some of|a few|several|dozens of|hundreds of|thousands of|most of|all of)((?:\s+[a-z][a-z-]*){1,6})`)
 	datePhrase    = regexp.MustCompile(`(?i)\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{1,2}|\d{1,2}\s+(?:january|february|march|april|may|june|july|august|september|october|november|december))\b`)
 )
 
@@ -69,7 +68,7 @@ var differWords = map[string]bool{
 
 type figure struct {
 	text  string
-	value float64 // -1 for a vague quantity
+	value float64
 	nouns map[string]bool
 	head  string // the counted noun: the last content word
 }
@@ -94,29 +93,6 @@ func sourcesDiffer(quotes []Quote) []Disagreement {
 			if d, ok := differ(quotes[i], quotes[j], fs[i], fs[j]); ok {
 				out = append(out, d)
 			}
-		}
-	}
-	return out
-}
-
-// ClaimSourceID is the source id of side A of what ClaimDiffers returns:
-// the claim being checked, not a source of the library.
-const ClaimSourceID = "claim"
-
-// ClaimDiffers compares a claim (a chat message, say) with quotes from the
-// library and returns the quotes that give a different figure, date or
-// claimant for the same thing, the claim as side A. Who makes the claim
-// is read from its text, as for sources ("the MEK says …").
-func ClaimDiffers(claim string, quotes []Quote) []Disagreement {
-	c := Quote{Text: claim, Source: Ref{ID: ClaimSourceID}}
-	if as := attribute(claim, Split(claim)); len(as) > 0 {
-		c.SaidBy, c.AccordingTo = as[0].SaidBy, as[0].AccordingTo
-	}
-	fc := factsOf(claim)
-	var out []Disagreement
-	for _, q := range quotes {
-		if d, ok := differ(c, q, fc, factsOf(q.Text)); ok {
-			out = append(out, d)
 		}
 	}
 	return out
@@ -173,11 +149,8 @@ func figureDiffers(a, b Quote, fa, fb []figure) (Disagreement, bool) {
 	return Disagreement{}, false
 }
 
-// sameFigure: equal within 5%, or both the same vague phrase.
+// sameFigure: equal within 5%.
 func sameFigure(x, y figure) bool {
-	if x.value < 0 || y.value < 0 {
-		return x.value < 0 && y.value < 0
-	}
 	hi := max(x.value, y.value)
 	return hi == 0 || (hi-min(x.value, y.value))/hi <= 0.05
 }
@@ -204,11 +177,6 @@ func figures(text string) []figure {
 			v *= 1e3
 		}
 		if f, ok := newFigure(m[0], m[3], v); ok {
-			out = append(out, f)
-		}
-	}
-	for _, m := range vaguePattern.FindAllStringSubmatch(text, -1) {
-		if f, ok := newFigure(m[0], m[2], -1); ok {
 			out = append(out, f)
 		}
 	}

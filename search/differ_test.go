@@ -130,18 +130,62 @@ func TestSourcesDifferOnDates(t *testing.T) {
 	}
 }
 
-// TestClaimDiffers: a rumour from chat against the library's quotes.
-func TestClaimDiffers(t *testing.T) {
-	quotes := []Quote{
-		{Text: "An Iranian opposition group says it has hacked more than 5,000 surveillance cameras in Tehran.", Source: Ref{ID: "a"}, SaidBy: "Iranian opposition group"},
-		{Text: "The cameras watch the main squares of the capital.", Source: Ref{ID: "b"}},
+// TestCheckClaim: a rumour from chat against the library's quotes. A
+// quote bears on it only when it is about what the claim speaks of;
+// contradictions come first, with the words compared marked.
+func TestCheckClaim(t *testing.T) {
+	q := func(id, text, said string) Quote { return Quote{Text: text, Source: Ref{ID: id}, SaidBy: said} }
+	cameras := q("cameras", "An Iranian opposition group says it has hacked more than 5,000 surveillance cameras in Tehran.", "Iranian opposition group")
+	squares := q("squares", "The cameras watch the main squares of the capital.", "")
+	ministry := q("ministry", "The attack comes after some 50 systems of the Agriculture Ministry were targeted and hacked in early May.", "")
+	network := q("network", `The Young Journalists Club acknowledged the hack, writing that "part of the network of municipal surveillance cameras" was disrupted.`, "Young Journalists Club")
+	highway := q("highway", "Police installed 300 new cameras on the highway to Karaj.", "")
+	mossad := q("mossad", "The head of the Tehran City Council blamed the Mossad and anti-government groups for a cyberattack against the municipality.", "head of the Tehran City Council")
+	thursday := q("thursday", "The Tehran municipality website was hacked on Thursday, the agency said.", "")
+	type want struct {
+		id      string
+		stance  Stance
+		value   string // the quote's words compared, marked as its Answer
+		claimed string
 	}
-	got := ClaimDiffers("Hackers hacked 200 surveillance cameras in Tehran last night", quotes)
-	if len(got) != 1 || got[0].Kind != "figure" || got[0].A.Source.ID != ClaimSourceID || got[0].B.Source.ID != "a" ||
-		got[0].A.Value != "200 surveillance cameras" {
-		t.Errorf("got %+v, want the 200 cameras of the claim against the 5,000 of source a", got)
+	tests := []struct {
+		claim  string
+		quotes []Quote
+		want   []want
+	}{
+		{"hackers took down 50 cameras", []Quote{ministry, network, cameras, highway},
+			[]want{{"cameras", Contradicts, "more than 5,000 surveillance cameras", "50 cameras"}, {"network", Mentions, "", ""}, {"highway", Mentions, "", ""}}},
+		{"Hackers hacked 200 surveillance cameras in Tehran last night", []Quote{squares, cameras},
+			[]want{{"cameras", Contradicts, "more than 5,000 surveillance cameras", "200 surveillance cameras"}, {"squares", Mentions, "", ""}}},
+		{"More than 5,000 surveillance cameras in Tehran were hacked", []Quote{cameras, ministry},
+			[]want{{"cameras", Supports, "more than 5,000 surveillance cameras", "More than 5,000 surveillance cameras"}}},
+		{"Mossad was behind the Tehran camera hack", []Quote{ministry, mossad},
+			[]want{{"mossad", Mentions, "", ""}}},
+		{"Hackers defaced the Tehran municipality website on Wednesday", []Quote{thursday},
+			[]want{{"thursday", Contradicts, "Thursday", "Wednesday"}}},
+		{"the Tehran municipality website was hacked on thursday", []Quote{thursday},
+			[]want{{"thursday", Supports, "Thursday", "thursday"}}},
+		{"Brazil won the football final on penalties after extra time", []Quote{cameras, ministry, mossad}, nil},
 	}
-	if got := ClaimDiffers("More than 5,000 surveillance cameras in Tehran were hacked", quotes); len(got) != 0 {
-		t.Errorf("a claim the sources support: %+v", got)
+	for _, tt := range tests {
+		t.Run(tt.claim, func(t *testing.T) {
+			got := CheckClaim(tt.claim, tt.quotes)
+			if len(got) != len(tt.want) {
+				t.Fatalf("%d quotes bear on the claim, want %d: %+v", len(got), len(tt.want), got)
+			}
+			for k, w := range tt.want {
+				g := got[k]
+				if g.Source.ID != w.id || g.Stance != w.stance || g.Value != w.value || g.Claimed != w.claimed {
+					t.Errorf("quote %d: %s %s %q (claim: %q), want %s %s %q (claim: %q)", k, g.Source.ID, g.Stance, g.Value, g.Claimed, w.id, w.stance, w.value, w.claimed)
+				}
+				marked := ""
+				if len(g.Answer) == 1 {
+					marked = g.Text[g.Answer[0].Start:g.Answer[0].End]
+				}
+				if marked != w.value {
+					t.Errorf("quote %d marks %q, want the compared words %q", k, marked, w.value)
+				}
+			}
+		})
 	}
 }
