@@ -309,7 +309,13 @@ func (l *Library) finishPending(ctx context.Context) (int, error) {
 	return len(jobs), nil
 }
 
+// clearPending removes the pending marks of ids. With none it writes
+// nothing, so opening a library needs no write lock: a `sitrep ask` or a
+// shard starting is not held up by a writer.
 func (l *Library) clearPending(ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
 	err := l.st.Update(context.Background(), func(tx storeTx) error {
 		return tx.ClearPending(ids)
 	})
