@@ -67,6 +67,9 @@ func TestDigestResumedAfterCrash(t *testing.T) {
 			var mu sync.Mutex
 			posts := 0
 			dead := make(chan struct{})
+			var once sync.Once
+			die := func() { once.Do(func() { close(dead) }) }
+			t.Cleanup(die) // before the fake closes: it waits for its handlers
 			srv.Handle("POST", "/channels/{channel}/messages", func(r discordtest.Request, p map[string]string) (int, any) {
 				mu.Lock()
 				posts++
@@ -89,7 +92,7 @@ func TestDigestResumedAfterCrash(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			err = (digestPoster{first}).PostDigest(ctx, settings, day)
 			cancel()
-			close(dead)
+			die()
 			if err == nil {
 				t.Fatal("the post that died returned no error")
 			}
