@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"sitrep/bot/discordtest"
 	"sitrep/schedule"
@@ -47,6 +48,9 @@ func TestDigestClaimedOnce(t *testing.T) {
 	}
 	if posts() != sent {
 		t.Errorf("the day's digest was posted again by the second bot (%d messages, want %d)", posts(), sent)
+	}
+	if err := (digestStore{first}).MarkPosted(ctx, settings.GuildID, "2026-06-10", time.Now()); err != nil { // as the scheduler does
+		t.Fatal(err)
 	}
 
 	srv.FailChannel(discordtest.DefaultChannelID, http.StatusInternalServerError)

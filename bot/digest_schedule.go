@@ -49,22 +49,14 @@ func postFailure(err error, channel string) string {
 
 // postDigest renders guild's digest since its last post (or of the last
 // 24 hours) and posts it in channel, in as many messages as Discord's
-// limits need. It returns how many were posted; on an error, the ones
-// before it were.
+// limits need: /digest now, which is not the day's digest and is not
+// claimed. It returns how many were posted; on an error, the ones before
+// it were.
 func (b *Bot) postDigest(ctx context.Context, guild, channel string) (int, error) {
-	stored, _, err := b.cur.DigestSettings(guild)
+	msgs, err := b.digestMessages(ctx, guild)
 	if err != nil {
-		return 0, fmt.Errorf("bot: digest settings of %s: %w", guild, err)
+		return 0, err
 	}
-	since := stored.LastPostedAt
-	if since.IsZero() {
-		since = b.opts.Clock.Now().Add(-firstDigestSpan)
-	}
-	d, err := b.cur.Digest(ctx, guild, since)
-	if err != nil {
-		return 0, fmt.Errorf("bot: digest of %s: %w", guild, err)
-	}
-	msgs := renderDigest(d)
 	for n, m := range msgs {
 		if _, err := b.session.ChannelMessageSendComplex(channel, m.messageSend(), discordgo.WithContext(ctx)); err != nil {
 			return n, fmt.Errorf("bot: post digest part %d/%d in %s: %w", n+1, len(msgs), channel, err)
@@ -72,6 +64,24 @@ func (b *Bot) postDigest(ctx context.Context, guild, channel string) (int, error
 	}
 	b.opts.Metrics.DigestPosted()
 	return len(msgs), nil
+}
+
+// digestMessages renders guild's digest since its last post (or of the
+// last 24 hours).
+func (b *Bot) digestMessages(ctx context.Context, guild string) ([]message, error) {
+	stored, _, err := b.cur.DigestSettings(guild)
+	if err != nil {
+		return nil, fmt.Errorf("bot: digest settings of %s: %w", guild, err)
+	}
+	since := stored.LastPostedAt
+	if since.IsZero() {
+		since = b.opts.Clock.Now().Add(-firstDigestSpan)
+	}
+	d, err := b.cur.Digest(ctx, guild, since)
+	if err != nil {
+		return nil, fmt.Errorf("bot: digest of %s: %w", guild, err)
+	}
+	return renderDigest(d), nil
 }
 
 // settingsInForce returns guild's digest settings: the stored ones once
@@ -170,39 +180,3 @@ func (s digestStore) MarkPosted(_ context.Context, guildID, day string, at time.
 
 // digestPoster posts a scheduled digest.
 type digestPoster struct{ b *Bot }
-
-// digestClaims is the library's claim on a server's digest of a day
-// (search.Library has it): with a store shared by several processes,
-// shards or replicas, the one whose claim commits posts, and the others
-// skip the day.
-type digestClaims interface {
-	ClaimDigest(scope, day string, at time.Time) (bool, error)
-	ReleaseDigest(scope, day string) error
-}
-
-// PostDigest renders and posts guild's digest, once the library granted
-// this process the day's claim. A day another process claimed is not
-// posted again (nil: done). A failed post gives the claim up, so the
-// scheduler's retry, here or elsewhere, can post it; a process that dies
-// between the claim and the post loses that day's digest rather than
-// risk a second one.
-func (p digestPoster) PostDigest(ctx context.Context, s schedule.Settings, day string) error {
-	claims, claiming := p.b.cur.(digestClaims)
-	if claiming {
-		claimed, err := claims.ClaimDigest(s.GuildID, day, p.b.opts.Clock.Now())
-		if err != nil {
-			return fmt.Errorf("bot: claim the digest of %s for %s: %w", s.GuildID, day, err)
-		}
-		if !claimed {
-			p.b.log.Info("digest already posted by another process", "guild", s.GuildID, "day", day)
-			return nil
-		}
-	}
-	_, err := p.b.postDigest(ctx, s.GuildID, s.ChannelID)
-	if err != nil && claiming {
-		if rerr := claims.ReleaseDigest(s.GuildID, day); rerr != nil {
-			p.b.log.Warn("releasing the digest claim after a failed post", "guild", s.GuildID, "day", day, "err", rerr)
-		}
-	}
-	return err
-}

@@ -125,8 +125,8 @@ func (b *Bot) runFollowUps(ctx context.Context) {
 	}
 }
 
-// drainFollowUps runs every queued job; it reports false when one must be
-// tried again later.
+// drainFollowUps runs every queued job of the servers this shard owns; it
+// reports false when one must be tried again later.
 func (b *Bot) drainFollowUps(ctx context.Context) bool {
 	jobs, err := b.cur.FollowUpJobs()
 	if err != nil {
@@ -134,9 +134,17 @@ func (b *Bot) drainFollowUps(ctx context.Context) bool {
 		return false
 	}
 	ok := true
+	others := 0
 	for _, j := range jobs {
 		if ctx.Err() != nil {
 			return false
+		}
+		if !b.opts.Shard.Owns(j.Scope) {
+			// Another shard's server (the shared library's are shard
+			// 0's): only its owner's index holds the sources that
+			// answer, so only its owner may run the job and finish it.
+			others++
+			continue
 		}
 		if !b.runFollowUpJob(ctx, j) {
 			ok = false
@@ -146,6 +154,9 @@ func (b *Bot) drainFollowUps(ctx context.Context) bool {
 			b.log.Error("finishing a follow-up job failed", "job", j.ID, "err", err)
 			ok = false
 		}
+	}
+	if others > 0 {
+		b.log.Debug("follow-up jobs left to the shards that own their servers", "jobs", others, "shard", b.opts.Shard)
 	}
 	return ok
 }

@@ -183,6 +183,9 @@ func (b *Bot) addSource(ctx context.Context, i *discordgo.Interaction, src searc
 		return plain(fmt.Sprintf("The text is too long (at most %d MB), so nothing was added.", search.MaxTextBytes>>20), true), nil
 	case errors.Is(err, search.ErrInvalid):
 		return plain("I couldn't add it. "+userMessage(err)+". Nothing was added.", true), nil
+	case errors.Is(err, search.ErrStoreBusy):
+		// Busy says whether anything may have been stored.
+		return plain(userMessage(err)+".", true), err
 	case err != nil:
 		return plain("Sorry, I couldn't store the source just now. Nothing was added; please try again in a moment.", true), err
 	}

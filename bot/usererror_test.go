@@ -28,6 +28,10 @@ func TestUserMessage(t *testing.T) {
 		{"config timezone", zoneErr, "Invalid timezone \"Mars/Olympus\""},
 		{"ingest refusal", fmt.Errorf("feed: %w", linkErr), "Refused: \"ftp://example.com/a\" is not an http or https link"},
 		{"store failure", fmt.Errorf("search: store sources: %w", errors.New("disk full")), ""},
+		{"store busy", fmt.Errorf("search: store sources: %w", &search.StoreBusyError{Reason: "lock", Err: errors.New("SQLSTATE 55P03")}),
+			"The library is busy: another Sitrep process is holding it. Nothing was changed"},
+		{"store busy in the commit", &search.StoreBusyError{Reason: "deadline", MayHaveWritten: true, Err: context.DeadlineExceeded},
+			"The library did not answer in time; the change may or may not have been saved"},
 		{"nil", nil, ""},
 	}
 	for _, tt := range tests {

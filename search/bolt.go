@@ -29,7 +29,7 @@ var (
 	// bucketFollowUpQueue holds the follow-up checks waiting: seq →
 	// FollowUpJob, so that the bot's queue survives a restart.
 	bucketFollowUpQueue = []byte("followup_queue")
-	bucketDigestClaims  = []byte("digest_claims") // scopeKey 0 day → time claimed
+	bucketDigestClaims  = []byte("digest_claims") // scopeKey 0 day → DigestClaim
 	allBuckets          = [][]byte{bucketSources, bucketTexts, bucketByScope, bucketHashes, bucketURLs,
 		bucketPending, bucketAudit, bucketQuestions, bucketDigest, bucketMeta, bucketFeeds,
 		bucketFollowUpQueue, bucketDigestClaims}

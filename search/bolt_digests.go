@@ -27,15 +27,25 @@ func (t boltTx) AllDigestSettings() ([]DigestSettings, error) {
 	return readAll[DigestSettings](t.tx, bucketDigest)
 }
 
-func (t boltTx) ClaimDigest(scope, day string, at time.Time) (bool, error) {
-	b := t.tx.Bucket(bucketDigestClaims)
-	key := scopedKey(scope, day)
-	if b.Get(key) != nil {
-		return false, nil
+func (t boltTx) DigestClaim(scope, day string) (DigestClaim, bool, error) {
+	raw := t.tx.Bucket(bucketDigestClaims).Get(scopedKey(scope, day))
+	if raw == nil {
+		return DigestClaim{}, false, nil
 	}
-	return true, b.Put(key, []byte(at.UTC().Format(time.RFC3339Nano)))
+	var c DigestClaim
+	if len(raw) > 0 && raw[0] != '{' {
+		// A claim from before leases: the time it was made, no lease.
+		at, err := time.Parse(time.RFC3339Nano, string(raw))
+		return DigestClaim{ClaimedAt: at}, true, err
+	}
+	err := json.Unmarshal(raw, &c)
+	return c, true, err
 }
 
-func (t boltTx) ReleaseDigest(scope, day string) error {
-	return t.tx.Bucket(bucketDigestClaims).Delete(scopedKey(scope, day))
+func (t boltTx) PutDigestClaim(scope, day string, c DigestClaim) error {
+	raw, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return t.tx.Bucket(bucketDigestClaims).Put(scopedKey(scope, day), raw)
 }

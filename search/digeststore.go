@@ -14,12 +14,7 @@ type digestTx interface {
 	DigestSettings(scope string) (DigestSettings, bool, error)
 	PutDigestSettings(scope string, s DigestSettings) error
 	AllDigestSettings() ([]DigestSettings, error)
-	// ClaimDigest records that scope's digest of day is being posted;
-	// false when it was claimed before (by any process).
-	ClaimDigest(scope, day string, at time.Time) (bool, error)
-	// ReleaseDigest gives a claim up (the post failed), so the day can
-	// be claimed again; an unclaimed day is no error.
-	ReleaseDigest(scope, day string) error
+	digestClaimTx // digestclaim.go
 }
 
 // DigestSettings is a guild's digest schedule and the last day posted.
@@ -151,37 +146,4 @@ func (l *Library) AllDigestSettings() ([]DigestSettings, error) {
 		return nil, errorf("read digest settings: %w", err)
 	}
 	return out, nil
-}
-
-// ClaimDigest claims the posting of scope's digest for the local day: it
-// returns true for exactly one caller per scope and day, across processes
-// and restarts sharing the store, and false for every later one.
-func (l *Library) ClaimDigest(scope, day string, at time.Time) (bool, error) {
-	if err := l.checkOpen(); err != nil {
-		return false, err
-	}
-	var claimed bool
-	err := l.st.Update(context.Background(), func(tx storeTx) error {
-		var err error
-		claimed, err = tx.ClaimDigest(scope, day, at)
-		return err
-	})
-	if err != nil {
-		return false, errorf("claim digest: %w", err)
-	}
-	return claimed, nil
-}
-
-// ReleaseDigest gives up a claim that ClaimDigest granted, when the digest
-// could not be posted: the next attempt, here or in another process, can
-// claim the day again.
-func (l *Library) ReleaseDigest(scope, day string) error {
-	if err := l.checkOpen(); err != nil {
-		return err
-	}
-	err := l.st.Update(context.Background(), func(tx storeTx) error { return tx.ReleaseDigest(scope, day) })
-	if err != nil {
-		return errorf("release digest claim: %w", err)
-	}
-	return nil
 }

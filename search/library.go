@@ -83,6 +83,10 @@ type Library struct {
 	// opened says what Open had to do to bring the index in line with
 	// the store; tests read it.
 	opened openReport
+	// instance identifies the data directory, holder this open Library
+	// of it: the holder of the digest claims it makes (digestclaim.go).
+	instance, holder string
+
 	// commitHook, set only by tests, runs at the end of a write
 	// transaction, before its commit: an error fails the commit as a
 	// full disk would, and the transaction rolls back.
@@ -130,6 +134,11 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 		return nil, errorf("%w", err)
 	}
 	l.ix = ix
+	if l.instance, err = instanceID(dir); err != nil {
+		l.Close()
+		return nil, errorf("%w", err)
+	}
+	l.holder = l.instance + "/" + randomID()
 	if err := l.reconcile(ctx, created); err != nil {
 		l.Close()
 		return nil, err
@@ -300,7 +309,13 @@ func (l *Library) finishPending(ctx context.Context) (int, error) {
 	return len(jobs), nil
 }
 
+// clearPending removes the pending marks of ids. With none it writes
+// nothing, so opening a library needs no write lock: a `sitrep ask` or a
+// shard starting is not held up by a writer.
 func (l *Library) clearPending(ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
 	err := l.st.Update(context.Background(), func(tx storeTx) error {
 		return tx.ClearPending(ids)
 	})

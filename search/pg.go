@@ -54,6 +54,7 @@ func openPG(ctx context.Context, dsn string) (*pgStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database URL %s: does not parse", redactURL(dsn))
 	}
+	setSessionLimits(cfg)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", redactURL(dsn), err)
@@ -112,6 +113,11 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		return fmt.Errorf("store migrations: %w", err)
 	}
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		// A migration may rewrite a large table, and a process starting
+		// beside another waits for its migrations: longer limits here.
+		if _, err := tx.Exec(ctx, "SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = '5min'"); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockMigrate); err != nil {
 			return err
 		}
@@ -151,23 +157,15 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 }
 
 func (s *pgStore) View(ctx context.Context, fn func(storeTx) error) error {
-	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
-	return pgx.BeginTxFunc(ctx, s.pool, opts, func(tx pgx.Tx) error {
-		return fn(pgTx{ctx, tx})
-	})
+	return s.run(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, false, fn)
 }
 
 func (s *pgStore) Update(ctx context.Context, fn func(storeTx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockWrite); err != nil {
-			return err
-		}
-		return fn(pgTx{ctx, tx})
-	})
+	return s.run(ctx, pgx.TxOptions{}, true, fn)
 }
 
 func (s *pgStore) Batch(ctx context.Context, fn func(storeTx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(pgTx{ctx, tx}) })
+	return s.run(ctx, pgx.TxOptions{}, false, fn)
 }
 
 func (s *pgStore) Close() error {

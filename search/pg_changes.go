@@ -11,20 +11,34 @@ import (
 
 func (s *pgStore) LastChange(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.pool.QueryRow(ctx, `SELECT GREATEST(
-		(SELECT COALESCE(max(change_seq), 0) FROM sources),
-		(SELECT COALESCE(max(change_seq), 0) FROM source_removals))`).Scan(&n)
+	err := s.readOnce(ctx, func(ctx context.Context) error {
+		return s.pool.QueryRow(ctx, `SELECT GREATEST(
+			(SELECT COALESCE(max(change_seq), 0) FROM sources),
+			(SELECT COALESCE(max(change_seq), 0) FROM source_removals))`).Scan(&n)
+	})
 	return n, err
 }
 
 func (s *pgStore) ChangeCount(ctx context.Context, seq int64) (int, error) {
 	var n int
-	err := s.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM sources WHERE change_seq > $1)
-		+ (SELECT count(*) FROM source_removals WHERE change_seq > $1)`, seq).Scan(&n)
+	err := s.readOnce(ctx, func(ctx context.Context) error {
+		return s.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM sources WHERE change_seq > $1)
+			+ (SELECT count(*) FROM source_removals WHERE change_seq > $1)`, seq).Scan(&n)
+	})
 	return n, err
 }
 
 func (s *pgStore) ChangesSince(ctx context.Context, seq int64, limit int) ([]change, error) {
+	var out []change
+	err := s.readOnce(ctx, func(ctx context.Context) error {
+		var err error
+		out, err = s.changesSince(ctx, seq, limit)
+		return err
+	})
+	return out, err
+}
+
+func (s *pgStore) changesSince(ctx context.Context, seq int64, limit int) ([]change, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT change_seq, id, false, stale, record, body FROM sources WHERE change_seq > $1
 		UNION ALL

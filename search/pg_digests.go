@@ -30,13 +30,27 @@ func (t pgTx) AllDigestSettings() ([]DigestSettings, error) {
 	return jsonRows[DigestSettings](t, "SELECT record FROM digest_settings ORDER BY scope")
 }
 
-func (t pgTx) ClaimDigest(scope, day string, at time.Time) (bool, error) {
-	tag, err := t.tx.Exec(t.ctx, `INSERT INTO digest_claims (scope, day, claimed_at) VALUES ($1, $2, $3)
-		ON CONFLICT DO NOTHING`, scope, day, at)
-	return tag.RowsAffected() == 1, err
+func (t pgTx) DigestClaim(scope, day string) (DigestClaim, bool, error) {
+	var c DigestClaim
+	var lease *time.Time
+	ok, err := t.one("SELECT holder, claimed_at, lease_until, progress FROM digest_claims WHERE scope = $1 AND day = $2",
+		[]any{scope, day}, &c.Holder, &c.ClaimedAt, &lease, &c.Progress)
+	if lease != nil {
+		c.LeaseUntil = lease.UTC()
+	}
+	c.ClaimedAt = c.ClaimedAt.UTC()
+	return c, ok, err
 }
 
-func (t pgTx) ReleaseDigest(scope, day string) error {
-	_, err := t.tx.Exec(t.ctx, "DELETE FROM digest_claims WHERE scope = $1 AND day = $2", scope, day)
+func (t pgTx) PutDigestClaim(scope, day string, c DigestClaim) error {
+	var lease *time.Time
+	if !c.LeaseUntil.IsZero() {
+		lease = &c.LeaseUntil
+	}
+	_, err := t.tx.Exec(t.ctx, `INSERT INTO digest_claims (scope, day, claimed_at, holder, lease_until, progress)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (scope, day) DO UPDATE SET claimed_at = excluded.claimed_at, holder = excluded.holder,
+			lease_until = excluded.lease_until, progress = excluded.progress`,
+		scope, day, c.ClaimedAt, c.Holder, lease, c.Progress)
 	return err
 }

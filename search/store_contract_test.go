@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -461,60 +460,36 @@ func contractDigest(t *testing.T, st store) {
 	})
 }
 
-// contractDigestClaim: of many processes' schedulers racing to post a
-// server's digest for a day, exactly one wins; the next day is new.
+// contractDigestClaim: a claim on a day's digest reads back as stored,
+// its holder, lease and progress included; an absent one is reported so;
+// a claim replaced keeps only the new values; each scope and day is its
+// own.
 func contractDigestClaim(t *testing.T, st store) {
-	const racers = 8
-	var wg sync.WaitGroup
-	wins := make(chan bool, racers)
-	for range racers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var won bool
-			err := st.Update(context.Background(), func(tx storeTx) error {
-				var err error
-				won, err = tx.ClaimDigest("1", "2026-06-01", contractT0)
-				return err
-			})
-			if err != nil {
-				t.Error(err)
-			}
-			wins <- won
-		}()
-	}
-	wg.Wait()
-	close(wins)
-	n := 0
-	for w := range wins {
-		if w {
-			n++
+	t0 := contractT0.Truncate(time.Microsecond) // PostgreSQL's precision
+	c := DigestClaim{Holder: "i1/h1", ClaimedAt: t0, LeaseUntil: t0.Add(DigestLease), Progress: []byte(`{"parts":1}`)}
+	update(t, st, func(tx storeTx) error { return tx.PutDigestClaim("1", "2026-06-01", c) })
+	view(t, st, func(tx storeTx) error {
+		got, ok, err := tx.DigestClaim("1", "2026-06-01")
+		if !ok || err != nil || !got.ClaimedAt.Equal(c.ClaimedAt) || !got.LeaseUntil.Equal(c.LeaseUntil) ||
+			got.Holder != c.Holder || string(got.Progress) != string(c.Progress) {
+			t.Errorf("DigestClaim(1, 2026-06-01) = %+v, %v, %v; want %+v", got, ok, err, c)
 		}
-	}
-	if n != 1 {
-		t.Errorf("%d claims of one day's digest won; want exactly 1", n)
-	}
-	for _, c := range []struct {
-		scope, day string
-		want       bool
-	}{{"1", "2026-06-01", false}, {"1", "2026-06-02", true}, {"2", "2026-06-01", true}, {"release", "", false}, {"1", "2026-06-01", true}} {
-		if c.scope == "release" {
-			update(t, st, func(tx storeTx) error {
-				if err := tx.ReleaseDigest("3", "2026-06-01"); err != nil { // never claimed
-					return err
-				}
-				return tx.ReleaseDigest("1", "2026-06-01")
-			})
-			continue
-		}
-		update(t, st, func(tx storeTx) error {
-			got, err := tx.ClaimDigest(c.scope, c.day, contractT0)
-			if got != c.want {
-				t.Errorf("ClaimDigest(%s, %s) = %v; want %v", c.scope, c.day, got, c.want)
+		for _, k := range [][2]string{{"1", "2026-06-02"}, {"2", "2026-06-01"}} {
+			if got, ok, err := tx.DigestClaim(k[0], k[1]); ok || err != nil {
+				t.Errorf("DigestClaim(%s, %s) = %+v, %v, %v; want none", k[0], k[1], got, ok, err)
 			}
-			return err
-		})
-	}
+		}
+		return nil
+	})
+	c2 := DigestClaim{Holder: "i2/h2", ClaimedAt: contractT0}
+	update(t, st, func(tx storeTx) error { return tx.PutDigestClaim("1", "2026-06-01", c2) })
+	view(t, st, func(tx storeTx) error {
+		got, ok, err := tx.DigestClaim("1", "2026-06-01")
+		if !ok || err != nil || got.Holder != "i2/h2" || !got.LeaseUntil.IsZero() || got.Progress != nil {
+			t.Errorf("replaced claim reads %+v, %v, %v; want %+v", got, ok, err, c2)
+		}
+		return nil
+	})
 }
 
 func contractFeeds(t *testing.T, st store) {

@@ -152,6 +152,8 @@ type Server struct {
 	violations   []error
 	routes       []route // added by Handle, tried before the built-in ones
 	failChannels map[string]int
+	channelMsgs  map[string][]channelMessage  // by channel: messages.go
+	nonceWindow  *time.Duration               // nil: DefaultNonceWindow
 	failures     []*failure                   // added by Fail
 	interactions map[string]*interactionState // by token
 	commands     map[string][]map[string]any  // by guild id, "" for global

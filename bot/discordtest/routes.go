@@ -49,6 +49,7 @@ func (s *Server) builtinRoutes() []route {
 		{"DELETE", "/webhooks/{app}/{token}/messages/{message}", s.webhookRoute},
 
 		{"POST", "/channels/{channel}/messages", s.channelMessage},
+		{"GET", "/channels/{channel}/messages", s.getChannelMessages},
 		{"POST", "/users/@me/channels", s.createDM},
 		{"GET", "/channels/{channel}", s.getChannel},
 	}
@@ -359,7 +360,7 @@ func (s *Server) channelMessage(r *Request, p map[string]string) (int, any) {
 	default:
 		return status, discordError(0, http.StatusText(status))
 	}
-	return http.StatusOK, snapshot(s.newMessageLocked(p["channel"], s.guildOf(p["channel"]), payload, r.Files))
+	return s.postChannelMessageLocked(p["channel"], payload, r)
 }
 
 // guildOf returns the configured guild holding channelID, or "".
