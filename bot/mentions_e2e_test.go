@@ -29,24 +29,13 @@ func TestFirstResponsePingsNobody(t *testing.T) {
 	h := startBot(t, lib, Options{GuildID: discordtest.DefaultGuildID, DeferAfter: 2500 * time.Millisecond})
 
 	ic := h.srv.NewInteraction()
-	h.srv.DispatchInteraction(t, ic.SlashCommand("ask", ask("why did the cranes at Kestrel Bay stop?")...))
-	r, err := h.srv.WaitRequest(waitCtx(t), "POST", "/interactions/"+ic.ID+"/"+ic.Token+"/callback")
-	if err != nil {
-		t.Fatalf("no answer: %v\nlogs:\n%s", err, h.logs)
-	}
-	var cb callback
-	if err := r.Decode(&cb); err != nil {
-		t.Fatal(err)
-	}
+	cb, _ := h.dispatch(t, ic, ic.SlashCommand("ask", ask("why did the cranes at Kestrel Bay stop?")...))
+	r := requestsTo(h.srv, "POST", "/interactions/"+ic.ID+"/"+ic.Token+"/callback")[0]
 	what := "the answer to /ask"
 	if cb.Type == int(discordgo.InteractionResponseDeferredChannelMessageWithSource) {
 		// Slow under load: the answer comes as the edit of the deferral.
-		if r, err = h.srv.WaitRequest(waitCtx(t), "PATCH", "/webhooks/{app}/"+ic.Token+"/messages/@original"); err != nil {
-			t.Fatalf("deferred, then no answer: %v\nlogs:\n%s", err, h.logs)
-		}
-		if err := r.Decode(&cb.Data); err != nil {
-			t.Fatal(err)
-		}
+		h.edit(t, ic)
+		r = requestsTo(h.srv, "PATCH", "/webhooks/"+discordtest.AppID+"/"+ic.Token+"/messages/@original")[0]
 		what = "the edit that fills in the deferred answer to /ask"
 	}
 	if !strings.Contains(string(r.Body), "Kestrel Bay terminal") {
