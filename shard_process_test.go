@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -50,7 +51,8 @@ func TestShardProcesses(t *testing.T) {
 // that owns it. Its servers are discordtest.NumberedGuild(0…).
 type shardFleet struct {
 	t          *testing.T
-	ctx        context.Context // bounds every wait
+	ctx        context.Context // bounds every wait; ended early when a process dies
+	die        context.CancelCauseFunc
 	bin        string
 	srv        *discordtest.Server
 	guilds     []discordtest.Guild
@@ -65,6 +67,13 @@ type shardProc struct {
 	cmd  *exec.Cmd
 	logs *lockedBuffer
 	data string
+	// exited is closed once the process has exited, with err its end
+	// and died set when it ended by itself; ending is set before the
+	// test stops or kills it.
+	exited chan struct{}
+	err    error
+	died   bool
+	ending atomic.Bool
 }
 
 // newShardFleet builds the binary and a fake Discord with guilds servers
@@ -80,9 +89,9 @@ func newShardFleet(t *testing.T, count, guilds int, env ...string) *shardFleet {
 		opts = append(opts, discordtest.WithGuild(g))
 	}
 	f.srv = discordtest.New(t, opts...)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	timeout, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
-	f.ctx = ctx
+	f.ctx, f.die = context.WithCancelCause(timeout)
 	return f
 }
 
@@ -91,7 +100,7 @@ func newShardFleet(t *testing.T, count, guilds int, env ...string) *shardFleet {
 func (f *shardFleet) start(id int, data string) *shardProc {
 	t := f.t
 	t.Helper()
-	p := &shardProc{logs: &lockedBuffer{}, data: data}
+	p := &shardProc{logs: &lockedBuffer{}, data: data, exited: make(chan struct{})}
 	p.cmd = exec.Command(f.bin, "serve", "--data", data)
 	p.cmd.Dir = t.TempDir() // no stray .env
 	p.cmd.Env = append([]string{
@@ -105,8 +114,33 @@ func (f *shardFleet) start(id int, data string) *shardProc {
 	}
 	f.shards[id] = p
 	f.starts++
-	t.Cleanup(func() { stopChild(t, p.cmd, p.logs) })
+	go func() {
+		p.err = p.cmd.Wait()
+		p.died = !p.ending.Load()
+		close(p.exited)
+		if p.died {
+			// Every wait ends now, saying why, instead of running out.
+			f.die(fmt.Errorf("shard %d (sitrep serve) exited by itself (%v): its servers get no answers, no digests and no follow-ups. Its last words:\n%s",
+				id, p.err, lastLines(p.logs.String(), 3)))
+		}
+	}()
+	t.Cleanup(func() { p.stop(t) })
 	return p
+}
+
+// failure is what a wait that failed with err says: the death of a
+// process, when that ended the wait, else err.
+func (f *shardFleet) failure(err error) string {
+	if cause := context.Cause(f.ctx); cause != nil && cause != f.ctx.Err() {
+		return cause.Error()
+	}
+	return err.Error()
+}
+
+// lastLines returns the last n non-empty lines of log.
+func lastLines(log string, n int) string {
+	lines := strings.Split(strings.TrimSpace(log), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // waitReady waits until every process started has identified and, the
@@ -114,11 +148,11 @@ func (f *shardFleet) start(id int, data string) *shardProc {
 func (f *shardFleet) waitReady() {
 	f.t.Helper()
 	if err := f.srv.WaitSessions(f.ctx, f.starts); err != nil {
-		f.t.Fatalf("%v\n%s", err, f.allLogs())
+		f.t.Fatalf("the shards did not all connect to Discord: %s\n%s", f.failure(err), f.allLogs())
 	}
 	if !f.registered {
 		if _, err := f.srv.WaitRequest(f.ctx, "PUT", "/applications/{app}/commands"); err != nil {
-			f.t.Fatalf("%v\n%s", err, f.allLogs())
+			f.t.Fatalf("shard 0 did not register the commands: %s\n%s", f.failure(err), f.allLogs())
 		}
 		f.registered = true
 	}
@@ -128,10 +162,11 @@ func (f *shardFleet) waitReady() {
 // would, and waits for it.
 func (f *shardFleet) kill(id int) {
 	p := f.shards[id]
+	p.ending.Store(true)
 	if err := p.cmd.Process.Kill(); err != nil {
 		f.t.Fatal(err)
 	}
-	p.cmd.Wait() // killed: the error says so
+	<-p.exited // killed: its error says so
 }
 
 // stopAll stops every running process with SIGTERM, so that nothing is
@@ -140,7 +175,7 @@ func (f *shardFleet) stopAll() {
 	f.t.Helper()
 	for _, p := range f.shards {
 		if p != nil {
-			stopChild(f.t, p.cmd, p.logs)
+			p.stop(f.t)
 		}
 	}
 }
@@ -193,7 +228,7 @@ func (f *shardFleet) interact(g discordtest.Guild, ic discordtest.Interaction, p
 	f.srv.DispatchInteraction(t, payload)
 	cb, err := f.srv.WaitRequest(f.ctx, "POST", "/interactions/"+ic.ID+"/"+ic.Token+"/callback")
 	if err != nil {
-		t.Fatalf("%s: %v\n%s", g.Name, err, f.allLogs())
+		t.Fatalf("%s: the interaction was never answered: %s\n%s", g.Name, f.failure(err), f.allLogs())
 	}
 	var resp struct {
 		Type int        `json:"type"`
@@ -206,7 +241,7 @@ func (f *shardFleet) interact(g discordtest.Guild, ic discordtest.Interaction, p
 	if resp.Type == int(discordgo.InteractionResponseDeferredChannelMessageWithSource) {
 		edit, err := f.srv.WaitRequest(f.ctx, "PATCH", "/webhooks/{app}/"+ic.Token+"/messages/@original")
 		if err != nil {
-			t.Fatalf("%s: %v\n%s", g.Name, err, f.allLogs())
+			t.Fatalf("%s: the deferred answer never came: %s\n%s", g.Name, f.failure(err), f.allLogs())
 		}
 		reply = shardReply{}
 		if err := edit.Decode(&reply); err != nil {
@@ -301,8 +336,8 @@ func (f *shardFleet) waitDigests() {
 	f.t.Helper()
 	for _, g := range f.guilds {
 		for f.digests(g.Channels[0]) == 0 {
-			if f.ctx.Err() != nil {
-				f.t.Fatalf("%s: no digest\n%s", g.Name, f.allLogs())
+			if err := f.ctx.Err(); err != nil {
+				f.t.Fatalf("%s: no digest: %s\n%s", g.Name, f.failure(err), f.allLogs())
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
@@ -344,26 +379,30 @@ func waitLogMatch(ctx context.Context, tb testing.TB, buf *lockedBuffer, re *reg
 	}
 }
 
-// stopChild ends a `sitrep serve` process with SIGTERM, as systemd would,
+// stop ends a `sitrep serve` process with SIGTERM, as systemd would,
 // and fails tb unless it exits cleanly.
-func stopChild(tb testing.TB, cmd *exec.Cmd, logs *lockedBuffer) {
+func (p *shardProc) stop(tb testing.TB) {
 	tb.Helper()
-	if cmd.ProcessState != nil {
+	p.ending.Store(true)
+	select {
+	case <-p.exited:
+		if p.died {
+			tb.Errorf("sitrep serve exited by itself (%v) before the test stopped it\n%s", p.err, p.logs)
+		}
 		return
+	default:
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		tb.Errorf("SIGTERM: %v", err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
 	select {
-	case err := <-done:
-		if err != nil {
-			tb.Errorf("sitrep serve after SIGTERM: %v\n%s", err, logs)
+	case <-p.exited:
+		if p.err != nil {
+			tb.Errorf("sitrep serve after SIGTERM: %v\n%s", p.err, p.logs)
 		}
 	case <-time.After(20 * time.Second):
-		cmd.Process.Kill() // it is being abandoned
-		<-done
-		tb.Errorf("sitrep serve did not stop within 20 s of SIGTERM\n%s", logs)
+		p.cmd.Process.Kill() // it is being abandoned
+		<-p.exited
+		tb.Errorf("sitrep serve did not stop within 20 s of SIGTERM\n%s", p.logs)
 	}
 }

@@ -199,54 +199,89 @@ func TestFollowUpQueue(t *testing.T) {
 }
 
 // TestPrivateQuestionsStayPrivate: the follow-up to a private question
-// goes to the asker only, as an ephemeral follow-up while the interaction
-// token lives, else as a direct message; never in the channel.
+// goes to the asker only: as an ephemeral follow-up, which parses no
+// mention, while the interaction token lives; else at once as a direct
+// message, without trying a token Discord no longer keeps; never in the
+// channel.
 func TestPrivateQuestionsStayPrivate(t *testing.T) {
 	lib := openSeeded(t)
 	srv := newFakeDiscord(t)
 	h, _ := runBotOn(t, srv, lib, Options{GuildID: discordtest.DefaultGuildID})
+	// notPublic fails the test if anything was posted in the channel: a
+	// question asked privately would be read there by everyone.
+	notPublic := func(t *testing.T) {
+		t.Helper()
+		if pub := h.posts(t, discordtest.DefaultChannelID); len(pub) != 0 {
+			t.Fatalf("a private question was followed up in the channel, for everyone to read: %q", pub[0].Content)
+		}
+	}
 
 	// Asked privately through Discord: the token is fresh.
 	ic := h.srv.NewInteraction()
 	cb, _ := h.dispatch(t, ic, ic.SlashCommand("ask", ask(lighthouseQuestion, discordtest.BooleanOption("private", true))...))
 	if cb.Data.Flags&int(discordgo.MessageFlagsEphemeral) == 0 {
-		t.Fatalf("private question answered publicly: %+v", cb)
+		t.Fatalf("a private question was answered in the channel, for everyone to read: %q", cb.Data.Content)
 	}
 	qs, err := lib.Questions(discordtest.DefaultGuildID, epoch)
-	if err != nil || len(qs) != 1 || !qs[0].Private {
-		t.Fatalf("logged %+v, %v: want one private question", qs, err)
+	if err != nil || len(qs) != 1 {
+		t.Fatalf("%d questions logged (%v), want the one asked", len(qs), err)
+	}
+	if !qs[0].Private {
+		t.Fatalf("the private question %q is logged as public: the digest would show it to the whole server", qs[0].Text)
 	}
 	h.addByModal(t, "Lighthouse keeper retires", lighthouseText)
-	r, err := h.srv.WaitRequest(waitCtx(t), "POST", "/webhooks/{app}/"+ic.Token)
-	if err != nil {
-		t.Fatalf("no ephemeral follow-up: %v\nlogs:\n%s", err, h.logs)
+	waitFollowUps(t, lib)
+	notPublic(t)
+	eph := requestsTo(h.srv, "POST", webhookPath(ic.Token))
+	if len(eph) != 1 {
+		t.Fatalf("%d ephemeral follow-ups to the private asker, want 1: the asker is never told a source now answers\nlogs:\n%s", len(eph), h.logs)
 	}
 	var m sentMessage
-	if err := r.Decode(&m); err != nil {
+	if err := eph[0].Decode(&m); err != nil {
 		t.Fatal(err)
 	}
-	if m.Flags&int(discordgo.MessageFlagsEphemeral) == 0 || !strings.Contains(m.Content, lighthouseQuestion) || len(m.Embeds) != 1 {
-		t.Errorf("follow-up %+v: want an ephemeral message with the question and the quote", m)
+	if m.Flags&int(discordgo.MessageFlagsEphemeral) == 0 {
+		t.Errorf("the follow-up to a private question is not ephemeral: whoever is in the channel sees %q", m.Content)
 	}
-	waitFollowUps(t, lib)
+	if !strings.Contains(m.Content, lighthouseQuestion) || len(m.Embeds) != 1 {
+		t.Errorf("the follow-up says %q with %d embeds: the asker would not know which question it answers or what the source says", m.Content, len(m.Embeds))
+	}
+	if got, ok := pingsNobody(t, eph[0]); !ok {
+		t.Errorf(`the ephemeral follow-up carries allowed_mentions %s, want {"parse":[]}: Discord would parse the mentions in the quote and ping the people it names`, got)
+	}
 
 	// Asked privately long ago (no live token): a direct message.
 	const carol = "2000000000000000003"
 	logQuestion(t, lib, "why did the Kestrel Bay cranes stop?", carol, true)
+	// Asked privately through Discord, but the token has expired (Discord
+	// keeps it 15 minutes; the bot counts a little less).
+	const dave = "2000000000000000004"
+	h.bot.follow.mu.Lock()
+	h.bot.follow.tokenLife = 0
+	h.bot.follow.mu.Unlock()
+	late := h.srv.NewInteraction()
+	late.UserID, late.Username = dave, "dave"
+	if cb, _ := h.dispatch(t, late, late.SlashCommand("ask", ask("why did the Kestrel Bay cranes stop?", discordtest.BooleanOption("private", true))...)); cb.Type == int(discordgo.InteractionResponseDeferredChannelMessageWithSource) {
+		h.edit(t, late)
+	}
+	h.srv.ExpireToken(late.Token)
 	h.addByModal(t, "Harbour cranes halted", "Cranes at the container terminal in Kestrel Bay stopped for six hours on Tuesday after a cyber attack on the terminal operator.")
 	waitFollowUps(t, lib)
-	dm := h.posts(t, discordtest.DMChannelFor(carol))
-	if len(dm) != 1 || !strings.Contains(dm[0].Content, "Kestrel Bay cranes") {
-		t.Errorf("direct messages to the asker: %+v", dm)
+	notPublic(t)
+	for _, who := range []string{carol, dave} {
+		dm := h.posts(t, discordtest.DMChannelFor(who))
+		if len(dm) != 1 || !strings.Contains(dm[0].Content, "Kestrel Bay cranes") {
+			t.Errorf("%d direct messages to %s about the cranes, want 1: a private asker whose token is gone is never told the answer", len(dm), who)
+		}
+	}
+	if tried := requestsTo(h.srv, "POST", webhookPath(late.Token)); len(tried) != 0 {
+		t.Errorf("the bot sent %d follow-ups with dave's expired interaction token before the direct message: Discord refuses each (401) and counts it towards banning the bot for invalid requests, and dave waits longer", len(tried))
 	}
 
-	if pub := h.posts(t, discordtest.DefaultChannelID); len(pub) != 0 {
-		t.Errorf("a private question was followed up in the channel: %+v", pub)
-	}
 	qs, _ = lib.Questions(discordtest.DefaultGuildID, epoch)
 	for _, q := range qs {
 		if !q.FollowedUp {
-			t.Errorf("private question %q not marked after its asker was told", q.Text)
+			t.Errorf("private question %q not marked after its asker was told: the next source would tell them again", q.Text)
 		}
 	}
 }

@@ -113,9 +113,15 @@ func (h *harness) deferredPrivate(tb testing.TB, ic discordtest.Interaction, pay
 // containing want.
 func refusedPrivately(tb testing.TB, cb callback, want string) {
 	tb.Helper()
-	if cb.Type != int(discordgo.InteractionResponseChannelMessageWithSource) || cb.Data.Flags&int(discordgo.MessageFlagsEphemeral) == 0 || !strings.Contains(cb.Data.Content, want) {
+	if !isPrivateReply(cb, want) {
 		tb.Errorf("reply type %d flags %d %q, want a private message saying %q", cb.Type, cb.Data.Flags, cb.Data.Content, want)
 	}
+}
+
+// isPrivateReply reports whether cb is an immediate private message
+// containing want.
+func isPrivateReply(cb callback, want string) bool {
+	return cb.Type == int(discordgo.InteractionResponseChannelMessageWithSource) && cb.Data.Flags&int(discordgo.MessageFlagsEphemeral) != 0 && strings.Contains(cb.Data.Content, want)
 }
 
 // posts returns the messages posted in channel so far.
@@ -422,17 +428,27 @@ func TestModerationEndToEnd(t *testing.T) {
 			{"digest set", h.srv.NewInteraction(), func(ic discordtest.Interaction) json.RawMessage {
 				return ic.SlashCommand("digest", sub("set", channelOption("channel", digestChannelID)))
 			}, "Only moderators"},
+			// The modal a moderator opened, submitted by someone who is not
+			// one (or no longer one): Discord lets anyone submit a modal
+			// id, so the bot checks again.
+			{"pasted source (modal submit)", h.srv.NewInteraction(), func(ic discordtest.Interaction) json.RawMessage {
+				return ic.ModalSubmit(sourceModalID, map[string]string{"title": "Refused paste", "outlet": "", "url": "", "published": "",
+					"text": "A member without the permission pasted this text about the ferry timetable changing on Monday."})
+			}, "Only moderators"},
 			{"source in a DM", moderator(h).DM(), func(ic discordtest.Interaction) json.RawMessage {
 				return ic.SlashCommand("source", sub("list"))
 			}, "only works in a server"},
 		} {
 			t.Run(p.name, func(t *testing.T) {
 				cb, _ := h.dispatch(t, p.ic, p.cmd(p.ic))
-				refusedPrivately(t, cb, p.want)
+				if !isPrivateReply(cb, p.want) {
+					t.Errorf("%s by a member who may not moderate: reply type %d %q, want a private refusal saying %q: anyone in the server could change what its moderators curate",
+						p.name, cb.Type, cb.Data.Content, p.want)
+				}
 			})
 		}
 		if n := len(guildSources(t, lib, guild)); n != before {
-			t.Errorf("%d sources after refusals, want %d", n, before)
+			t.Errorf("%d sources after the refusals, want %d: a member who may not moderate changed the server's library", n, before)
 		}
 		if pages.hitCount("/other") != 0 {
 			t.Error("a refused add still fetched the page")
@@ -485,7 +501,7 @@ func TestModerationEndToEnd(t *testing.T) {
 		ic = inB(moderator(h))
 		cb, _ = h.dispatch(t, ic, ic.Autocomplete("source", sub("remove", discordtest.Focused(discordtest.StringOption("id", "")))))
 		if len(cb.Data.Choices) != 0 {
-			t.Errorf("server B is offered %d sources to remove", len(cb.Data.Choices))
+			t.Errorf("server B's moderator is offered server A's sources to remove: %s", choiceList(cb.Data.Choices))
 		}
 		ic = inB(moderator(h))
 		cb, _ = h.dispatch(t, ic, ic.SlashCommand("source", sub("remove", discordtest.StringOption("id", cranesID))))
@@ -503,8 +519,11 @@ func TestModerationEndToEnd(t *testing.T) {
 	t.Run("members who may not remove are suggested nothing to remove", func(t *testing.T) {
 		ic := h.srv.NewInteraction()
 		cb, _ := h.dispatch(t, ic, ic.Autocomplete("source", sub("remove", discordtest.Focused(discordtest.StringOption("id", "fishing")))))
-		if cb.Type != int(discordgo.InteractionApplicationCommandAutocompleteResult) || len(cb.Data.Choices) != 0 {
-			t.Errorf("a member without Manage Messages was offered %+v", cb.Data.Choices)
+		if cb.Type != int(discordgo.InteractionApplicationCommandAutocompleteResult) {
+			t.Errorf("callback type %d, want 8: Discord shows the member an error instead of an empty list", cb.Type)
+		}
+		if len(cb.Data.Choices) != 0 {
+			t.Errorf("a member without Manage Messages is offered the server's sources to remove: %s: they see what the moderators curate, and what they may not touch", choiceList(cb.Data.Choices))
 		}
 	})
 
@@ -512,7 +531,7 @@ func TestModerationEndToEnd(t *testing.T) {
 		ic := moderator(h)
 		cb, _ := h.dispatch(t, ic, ic.Autocomplete("source", sub("remove", discordtest.Focused(discordtest.StringOption("id", "fishing")))))
 		if len(cb.Data.Choices) != 1 || cb.Data.Choices[0].Value != notesID {
-			t.Fatalf("autocomplete %+v, want the notes only", cb.Data.Choices)
+			t.Fatalf("typing \"fishing\" offers %s, want the notes (%s) only: the moderator cannot pick the source to remove", choiceList(cb.Data.Choices), notesID)
 		}
 		confirm := func() sentMessage {
 			ic := moderator(h)

@@ -62,6 +62,7 @@ func testStoreContract(t *testing.T, open func(testing.TB) store) {
 		{"audit and meta", contractAuditMeta},
 		{"questions", contractQuestions},
 		{"question pruning", contractQuestionPruning},
+		{"question retention", contractQuestionRetention},
 		{"digest", contractDigest},
 		{"digest claimed once", contractDigestClaim},
 		{"feeds", contractFeeds},
@@ -425,6 +426,29 @@ func contractQuestionPruning(t *testing.T, st store) {
 		}
 		if qs, _ := tx.Questions("2", time.Unix(0, 0)); len(qs) != 1 {
 			t.Errorf("another scope's questions pruned: %d", len(qs))
+		}
+		return nil
+	})
+}
+
+// contractQuestionRetention: well under the cap, logging a question
+// deletes the scope's questions asked more than questionRetention (30
+// days, as README promises) before it, and keeps those asked since.
+func contractQuestionRetention(t *testing.T, st store) {
+	days := int(questionRetention / (24 * time.Hour))
+	old := addQuestion(t, st, "1", "past the retention", contractT0.Add(-questionRetention-time.Hour), 100)
+	kept := addQuestion(t, st, "1", "inside the retention", contractT0.Add(-questionRetention+time.Hour), 100)
+	addQuestion(t, st, "1", "today", contractT0, 100)
+	view(t, st, func(tx storeTx) error {
+		if _, ok, err := tx.Question("1", old); err != nil {
+			t.Fatal(err)
+		} else if ok {
+			t.Errorf("a question asked %d days and an hour before the latest is still stored: what members asked is kept past the %d days promised", days, days)
+		}
+		if _, ok, err := tx.Question("1", kept); err != nil {
+			t.Fatal(err)
+		} else if !ok {
+			t.Errorf("a question asked an hour less than %d days before the latest is gone: the digest and the follow-ups lose questions still within the %d days kept", days, days)
 		}
 		return nil
 	})

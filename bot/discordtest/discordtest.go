@@ -85,6 +85,10 @@ const (
 // interaction before it invalidates the interaction.
 const callbackDeadline = 3 * time.Second
 
+// InteractionTokenLife is how long Discord accepts an interaction's token
+// for follow-ups and edits of its responses.
+const InteractionTokenLife = 15 * time.Minute
+
 // Guild is a guild the gateway announces in READY and GUILD_CREATE.
 type Guild struct {
 	ID       string
@@ -102,6 +106,7 @@ type config struct {
 	guilds            []Guild
 	heartbeatInterval time.Duration
 	appFlags          int
+	tokenLife         time.Duration
 }
 
 // WithSpec validates against the OpenAPI file at path instead of the one
@@ -124,6 +129,12 @@ func WithGuild(g Guild) Option { return func(c *config) { c.guilds = append(c.gu
 func WithHeartbeatInterval(d time.Duration) Option {
 	return func(c *config) { c.heartbeatInterval = d }
 }
+
+// WithTokenLife makes interaction tokens expire d after their interaction
+// was dispatched (InteractionTokenLife by default). Webhook requests with
+// an expired token get 401 Invalid Webhook Token, as from Discord; they are
+// not violations, since a bot cannot always know a token's age.
+func WithTokenLife(d time.Duration) Option { return func(c *config) { c.tokenLife = d } }
 
 // WithApplicationFlags sets the application flags READY reports.
 func WithApplicationFlags(flags int) Option { return func(c *config) { c.appFlags = flags } }
@@ -172,7 +183,7 @@ type Server struct {
 // requests are validated. Violations fail tb at cleanup (see AllowViolations).
 func New(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
-	cfg := config{heartbeatInterval: 41250 * time.Millisecond}
+	cfg := config{heartbeatInterval: 41250 * time.Millisecond, tokenLife: InteractionTokenLife}
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -415,3 +415,45 @@ func TestReconnect(t *testing.T) {
 		t.Errorf("after IDENTIFY handler saw %q", got.ApplicationCommandData().Name)
 	}
 }
+
+// TestTokensExpire: follow-ups and edits with an interaction token Discord
+// no longer keeps (WithTokenLife after the interaction, or ExpireToken)
+// get 401 Invalid Webhook Token, and are not violations: a bot that
+// tries one finds out as it would from Discord.
+func TestTokensExpire(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		opts   []discordtest.Option
+		expire bool // call ExpireToken after the acknowledgement
+	}{
+		{"after the token's life", []discordtest.Option{discordtest.WithTokenLife(time.Nanosecond)}, false},
+		{"by ExpireToken", nil, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := start(t, tt.opts...)
+			sess, interactions := openSession(t, srv)
+			ic := srv.NewInteraction()
+			srv.DispatchInteraction(t, ic.SlashCommand("ask", discordtest.StringOption("question", "who?")))
+			got := receive(t, interactions, "INTERACTION_CREATE")
+			err := sess.InteractionRespond(got.Interaction, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource})
+			if err != nil {
+				t.Fatalf("the acknowledgement, which needs no live token, failed: %v", err)
+			}
+			if tt.expire {
+				text := "in time"
+				if _, err := sess.InteractionResponseEdit(got.Interaction, &discordgo.WebhookEdit{Content: &text}); err != nil {
+					t.Fatalf("an edit while the token lives failed: %v", err)
+				}
+				srv.ExpireToken(ic.Token)
+			}
+			_, err = sess.FollowupMessageCreate(got.Interaction, true, &discordgo.WebhookParams{Content: "too late"})
+			var rest *discordgo.RESTError
+			if !errors.As(err, &rest) || rest.Response.StatusCode != http.StatusUnauthorized || rest.Message == nil || rest.Message.Code != 50027 {
+				t.Errorf("a follow-up with an expired token: %v; want 401 Invalid Webhook Token (50027), so tests see what a bot using a stale token meets on Discord", err)
+			}
+			if v := srv.Violations(); len(v) != 0 {
+				t.Errorf("violations %v: an expired token is Discord's answer, not a protocol error", v)
+			}
+		})
+	}
+}

@@ -286,3 +286,14 @@ func numericSnowflake(v any, path string) string {
 	}
 	return ""
 }
+
+// ExpireToken makes the token of a dispatched interaction expire now, as
+// it does InteractionTokenLife after the interaction: from then on,
+// follow-ups and edits with it get 401 Invalid Webhook Token.
+func (s *Server) ExpireToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st := s.interactions[token]; st != nil {
+		st.expired = true
+	}
+}

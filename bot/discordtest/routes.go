@@ -21,6 +21,7 @@ type interactionState struct {
 	original           map[string]any // the @original message, once there is one
 	source             map[string]any // the message a component is on
 	followups          map[string]map[string]any
+	expired            bool // by ExpireToken
 }
 
 // builtinRoutes is the part of Discord's API the fake implements.
@@ -297,6 +298,8 @@ func (s *Server) webhookRoute(r *Request, p map[string]string) (int, any) {
 	case st == nil:
 		s.violateLocked(fmt.Errorf("%s %s: no interaction was dispatched with this token", r.Method, r.Path))
 		return http.StatusNotFound, discordError(10015, "Unknown Webhook")
+	case st.expired || r.Received.Sub(st.dispatched) >= s.cfg.tokenLife:
+		return http.StatusUnauthorized, discordError(50027, "Invalid Webhook Token")
 	case st.ackType == 0:
 		s.violateLocked(fmt.Errorf("%s %s: the interaction is not acknowledged yet (respond or defer first)", r.Method, r.Path))
 		return http.StatusNotFound, discordError(10015, "Unknown Webhook")
