@@ -54,7 +54,7 @@ func TestShardFollowUpsGoToTheOwner(t *testing.T) {
 
 	// Shard 0 goes down for a deploy; Discord fails X's channel, so shard
 	// 1's follow-up stays queued.
-	stopChild(t, f.shards[0].cmd, f.shards[0].logs)
+	f.shards[0].stop(t)
 	f.srv.FailChannel(channel, http.StatusInternalServerError)
 	f.addSource(x, "Lighthouse keeper retires", text)
 	if _, err := f.srv.WaitRequest(f.ctx, "POST", "/channels/"+channel+"/messages"); err != nil {
@@ -76,7 +76,7 @@ func TestShardFollowUpsGoToTheOwner(t *testing.T) {
 
 	// Discord is back; shard 1 restarts and works through the queue.
 	f.srv.FailChannel(channel, 0)
-	stopChild(t, f.shards[1].cmd, f.shards[1].logs)
+	f.shards[1].stop(t)
 	f.start(1, data[1])
 	f.waitReady()
 	for queued(t, dsn) != 0 {
