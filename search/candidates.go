@@ -27,32 +27,6 @@ var (
 
 const titleBoost = 0.2 // weight of title matches next to the text's
 
-// termsQuery matches the question's terms and their alternatives in field,
-// each clause boosted by how often the term is asked and the alternative's
-// boost.
-func termsQuery(p prepared, field string, boost float64) query.Query {
-	var qs []query.Query
-	for _, t := range p.terms {
-		// A term said twice counts twice (query term frequency): +0.006
-		// nDCG@10 on TIME, whose topics repeat their subject.
-		b := boost * float64(max(t.Count, 1))
-		tq := bleve.NewTermQuery(t.Term)
-		tq.SetField(field)
-		tq.SetBoost(b)
-		qs = append(qs, tq)
-		// Alternatives are clauses of their own, not a nested disjunction:
-		// Bleve scales a disjunction by the share of clauses matched, which
-		// would punish a sentence for using only the word asked.
-		for _, alt := range t.Alts {
-			aq := bleve.NewTermQuery(alt.Term)
-			aq.SetField(field)
-			aq.SetBoost(b * alt.Boost)
-			qs = append(qs, aq)
-		}
-	}
-	return bleve.NewDisjunctionQuery(qs...)
-}
-
 // filtered keeps q to what scope may see and, when sourceID is set, to
 // that source. While no guild has sources, the shared scope sees everything
 // and needs no filter.
@@ -74,33 +48,30 @@ func (l *Library) filtered(q query.Query, scope, sourceID string) query.Query {
 }
 
 // articleQuery searches the article documents: the question's terms in
-// the text, and a small bonus for the same terms in the title. The bonus is
-// a "should" clause, so it adds to the text score; a plain disjunction would
-// multiply by its coordination factor and halve every article whose title
-// misses, which cost 0.09 nDCG@10 on TIME (see eval_test.go).
+// the text, and a small bonus for the same terms in the title. The bonus
+// adds to the text score; a plain disjunction would multiply by its
+// coordination factor and halve every article whose title misses, which
+// cost 0.09 nDCG@10 on TIME (see eval_test.go).
 //
 // The text's terms are coordinated by weight (coverageQuery), not by
 // Bleve's count of clauses matched.
-func articleQuery(p prepared) query.Query {
+func articleQuery(p prepared, st *scopeStats) query.Query {
 	p = p.onlyAlts(articleAltBoost)
-	b := bleve.NewBooleanQuery()
-	b.AddMust(coverageQuery(p, fieldText, 1))
-	b.AddShould(termsQuery(p, fieldTitle, titleBoost))
-	return b
+	return coverageQuery(p, fieldText, 1, st).withBonus(termsQuery(p, fieldTitle, titleBoost, st))
 }
 
 // articleScores runs the article-level search: how on-topic each source is,
-// normalised to the best article (1.0), and the sources best first.
+// normalised to the best article (1.0), and the sources best first, all
+// from the statistics scope sees.
 func (l *Library) articleScores(ctx context.Context, p prepared, scope, sourceID string, size int) (map[string]float64, []string, error) {
-	var q query.Query = articleQuery(p)
+	var q query.Query = articleQuery(p, l.scopeStats(scope))
 	if sourceID != "" {
 		ids := bleve.NewDocIDQuery([]string{sourceID})
 		ids.SetBoost(0)
 		q = bleve.NewConjunctionQuery(q, ids)
 	}
 	q = l.filtered(q, scope, "")
-	req := bleve.NewSearchRequestOptions(q, size, 0, false)
-	res, err := l.ix.articles.SearchInContext(ctx, req)
+	res, err := searchTop(ctx, l.ix.articles, q, size)
 	if err != nil {
 		return nil, nil, errorf("search articles: %w", err)
 	}
@@ -163,9 +134,8 @@ func (l *Library) candidates(ctx context.Context, p prepared, q Query, want int)
 		return nil, nil, err
 	}
 	size := max(sentenceCandidates, want*10)
-	sq := bleve.NewConjunctionQuery(termsQuery(p, fieldText, 1), sourceIn(order))
-	req := bleve.NewSearchRequestOptions(sq, size, 0, false)
-	res, err := l.ix.sentences.SearchInContext(ctx, req)
+	sq := bleve.NewConjunctionQuery(termsQuery(p, fieldText, 1, l.scopeStats(q.Scope)), sourceIn(order))
+	res, err := searchTop(ctx, l.ix.sentences, sq, size)
 	if err != nil {
 		return nil, nil, errorf("search sentences: %w", err)
 	}

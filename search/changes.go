@@ -23,6 +23,11 @@ var indexedChangeKey = []byte("sitrep:change_seq")
 // IndexScopeName it was built under.
 var indexScopeKey = []byte("sitrep:index_scope")
 
+// indexLayoutKey is the article index's internal key holding the
+// indexLayout it was built with: a process's index built before the
+// guild fields it needs is rebuilt, as a bbolt library's is.
+var indexLayoutKey = []byte("sitrep:index_layout")
+
 // change is one change to a source, in the order of the store's change
 // sequence: what an index that lags behind has to apply.
 type change struct {
@@ -85,10 +90,14 @@ func (l *Library) setIndexedChange(seq int64) error {
 	return nil
 }
 
-// markIndexScope records which scopes a freshly built index holds.
+// markIndexScope records which scopes a freshly built index holds, and
+// its layout.
 func (l *Library) markIndexScope() error {
 	if err := l.ix.articles.SetInternal(indexScopeKey, []byte(l.indexScopeName)); err != nil {
 		return errorf("write the index's scope: %w", err)
+	}
+	if err := l.ix.articles.SetInternal(indexLayoutKey, []byte(indexLayout)); err != nil {
+		return errorf("write the index's layout: %w", err)
 	}
 	return nil
 }
@@ -109,7 +118,11 @@ func (l *Library) reconcileChanges(ctx context.Context, rebuild bool) error {
 	if err != nil {
 		return errorf("read the index's scope: %w", err)
 	}
-	if rebuild || !marked || string(scopeName) != l.indexScopeName {
+	layout, err := l.ix.articles.GetInternal(indexLayoutKey)
+	if err != nil {
+		return errorf("read the index's layout: %w", err)
+	}
+	if rebuild || !marked || string(scopeName) != l.indexScopeName || string(layout) != indexLayout {
 		l.opened.rebuilt = true
 		l.log.Info("building the search index from the shared store")
 		if err := l.rebuildLocked(ctx); err != nil {

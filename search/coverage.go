@@ -4,20 +4,21 @@ import (
 	"context"
 	"math"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// This file is Sitrep's extension of Bleve's query machinery, and the one
-// place that depends on a Bleve internal: a DisjunctionQuery that retrieves
-// its score breakdown keys each matched clause by its index in the
-// disjunction, in the order the clauses were given (bleve v2.5.7,
-// search/searcher/search_disjunction*.go). coverageSearcher maps clause
-// indices back to question terms on that basis. A Bleve upgrade that
-// changes it breaks article ranking silently; TestScoreBreakdownClauseOrder
-// (coverage_test.go) pins it.
+// This file is Sitrep's extension of Bleve's query machinery (with
+// scoring.go), and the one place that depends on a Bleve internal: a
+// DisjunctionQuery that retrieves its score breakdown keys each matched
+// clause by its index in the disjunction, in the order the clauses were
+// given (bleve v2.5.7, search/searcher/search_disjunction*.go).
+// sumSearcher maps clause indices back to question terms on that basis. A
+// Bleve upgrade that changes it breaks the ranking silently;
+// TestScoreBreakdownClauseOrder (coverage_test.go) pins it.
 
 // articleCoordination is the exponent of an article's coverage of the
 // question (coverageQuery). Bleve's own coordination (exponent 1, over
@@ -28,61 +29,111 @@ import (
 // at 0.75, 0.675 at 1; BBC MRR@10 0.793 at 0.5, 0.792 at 0.6.
 const articleCoordination = 0.5
 
+// termsQuery matches the question's terms and their alternatives in field,
+// each clause boosted by how often the term is asked and the alternative's
+// boost and scored with the statistics st's scope sees (scopedTerm). A
+// match scores the sum of its clauses times the share of clauses it
+// matched, as Bleve's disjunction does, but summed in clause order: Bleve
+// sums in the order its heap pops the clauses, which hangs on the
+// documents they passed before, other scopes' included, and a float sum
+// taken in another order can differ in its last bit.
+func termsQuery(p prepared, field string, boost float64, st *scopeStats) *sumQuery {
+	q := &sumQuery{total: p.total}
+	q.clauses, q.term = termClauses(p, field, boost, st)
+	return q
+}
+
 // coverageQuery is termsQuery scored as the sum of its clauses times the
 // question's coverage raised to articleCoordination: the IDF-weighted share
 // of its terms that the document holds, an alternative standing for its
 // term. Bleve's disjunction multiplies by the share of clauses matched
 // instead, which weighs "the" topic word like any other and counts each
 // alternative as one more word missed.
-func coverageQuery(p prepared, field string, boost float64) query.Query {
-	d := termsQuery(p, field, boost).(*query.DisjunctionQuery)
-	// The breakdown (clause → score) is how the searcher learns which
-	// clauses matched; it leaves the score for coverageSearcher to set.
-	d.RetrieveScoreBreakdown(true)
-	q := &coverageQueryImpl{d: d, total: p.total}
-	for i, t := range p.terms {
+func coverageQuery(p prepared, field string, boost float64, st *scopeStats) *sumQuery {
+	q := termsQuery(p, field, boost, st)
+	q.coverage = true
+	for _, t := range p.terms {
 		q.weight = append(q.weight, p.weight[t.Term])
-		for range 1 + len(t.Alts) { // the term's clause, then its alternatives'
-			q.term = append(q.term, i)
-		}
 	}
 	return q
 }
 
-// coverageQueryImpl is the query coverageQuery builds.
-type coverageQueryImpl struct {
-	d      *query.DisjunctionQuery
-	term   []int     // clause → question term
-	weight []float64 // question term → weight
-	total  float64   // weight of all question terms
+// termClauses are the clauses of termsQuery, and the question term each
+// stands for.
+func termClauses(p prepared, field string, boost float64, st *scopeStats) ([]query.Query, []int) {
+	var qs []query.Query
+	var term []int
+	for i, t := range p.terms {
+		// A term said twice counts twice (query term frequency): +0.006
+		// nDCG@10 on TIME, whose topics repeat their subject.
+		b := boost * float64(max(t.Count, 1))
+		qs = append(qs, &scopedTerm{term: t.Term, field: field, boost: b, stats: st})
+		term = append(term, i)
+		// Alternatives are clauses of their own, not a nested disjunction:
+		// a disjunction scaled by the share of clauses matched would
+		// punish a sentence for using only the word asked.
+		for _, alt := range t.Alts {
+			qs = append(qs, &scopedTerm{term: alt.Term, field: field, boost: b * alt.Boost, stats: st})
+			term = append(term, i)
+		}
+	}
+	return qs, term
+}
+
+// withBonus adds the clauses of b to q as a bonus: a document must still
+// match one of q's own, and b's score (termsQuery's) adds to q's. It is
+// the "should" of a boolean query, which Bleve's BooleanSearcher cannot be
+// trusted with here: when a conjunction (the scope filter) advances it to
+// the document its should clause already stands on, it drops that match
+// (bleve v2.5.7 search_boolean.go Advance), so a title's bonus counted or
+// not depending on which of the two the conjunction led with: on the
+// filter's document count, which other guilds' sources change.
+func (q *sumQuery) withBonus(b *sumQuery) *sumQuery {
+	q.bonus = len(b.clauses)
+	q.clauses = append(q.clauses, b.clauses...)
+	return q
+}
+
+// sumQuery is the query termsQuery and coverageQuery build: one
+// disjunction of term clauses, scored from its breakdown by sumSearcher.
+type sumQuery struct {
+	clauses  []query.Query // q's own, then the bonus's
+	term     []int         // own clause → question term
+	bonus    int           // how many bonus clauses follow q's own
+	weight   []float64     // question term → weight (coverage only)
+	total    float64       // weight of all question terms
+	coverage bool          // coordinate by coverage, not by clauses matched
 }
 
 // Searcher implements query.Query.
-func (q *coverageQueryImpl) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
-	s, err := q.d.Searcher(ctx, r, m, o)
+func (q *sumQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
+	d := bleve.NewDisjunctionQuery(q.clauses...)
+	// The breakdown (clause → score) is how the searcher learns which
+	// clauses matched; it leaves the score for sumSearcher to set.
+	d.RetrieveScoreBreakdown(true)
+	s, err := d.Searcher(ctx, r, m, o)
 	if err != nil {
 		return nil, err
 	}
-	return &coverageSearcher{Searcher: s, q: q}, nil
+	return &sumSearcher{Searcher: s, q: q}, nil
 }
 
-// coverageSearcher scores the matches of a disjunction that retrieves its
+// sumSearcher scores the matches of a disjunction that retrieves its
 // score breakdown.
-type coverageSearcher struct {
+type sumSearcher struct {
 	search.Searcher
-	q    *coverageQueryImpl
+	q    *sumQuery
 	seen []bool
 }
 
-func (s *coverageSearcher) score(dm *search.DocumentMatch) {
-	if dm == nil || len(dm.ScoreBreakdown) == 0 || s.q.total <= 0 {
-		return
-	}
-	if s.seen == nil {
+// score sets dm's score; false when it matched none of the query's own
+// clauses (only its bonus).
+func (s *sumSearcher) score(dm *search.DocumentMatch) bool {
+	if s.q.coverage && s.seen == nil {
 		s.seen = make([]bool, len(s.q.weight))
 	}
 	clear(s.seen)
-	sum, covered := 0.0, 0.0
+	sum, covered, matched := 0.0, 0.0, 0
 	// In clause order, not the map's: the same sum every time.
 	for clause, t := range s.q.term {
 		v, ok := dm.ScoreBreakdown[clause]
@@ -90,24 +141,54 @@ func (s *coverageSearcher) score(dm *search.DocumentMatch) {
 			continue
 		}
 		sum += v
-		if !s.seen[t] {
+		matched++
+		if s.q.coverage && !s.seen[t] {
 			s.seen[t] = true
 			covered += s.q.weight[t]
 		}
 	}
-	dm.Score = sum * math.Pow(covered/s.q.total, articleCoordination)
+	if matched == 0 {
+		return false
+	}
+	switch {
+	case !s.q.coverage:
+		dm.Score = sum * float64(matched) / float64(len(s.q.term))
+	case s.q.total > 0:
+		dm.Score = sum * math.Pow(covered/s.q.total, articleCoordination)
+	default:
+		dm.Score = 0
+	}
+	if s.q.bonus > 0 {
+		bonus, bmatched := 0.0, 0
+		for clause := len(s.q.term); clause < len(s.q.term)+s.q.bonus; clause++ {
+			if v, ok := dm.ScoreBreakdown[clause]; ok {
+				bonus += v
+				bmatched++
+			}
+		}
+		dm.Score += bonus * float64(bmatched) / float64(s.q.bonus)
+	}
+	return true
+}
+
+// keep scores dm, or passes on to the next match while dm matched only
+// the bonus.
+func (s *sumSearcher) keep(ctx *search.SearchContext, dm *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
+	for err == nil && dm != nil && !s.score(dm) {
+		ctx.DocumentMatchPool.Put(dm)
+		dm, err = s.Searcher.Next(ctx)
+	}
+	return dm, err
 }
 
 // Next implements search.Searcher.
-func (s *coverageSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+func (s *sumSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
 	dm, err := s.Searcher.Next(ctx)
-	s.score(dm)
-	return dm, err
+	return s.keep(ctx, dm, err)
 }
 
 // Advance implements search.Searcher.
-func (s *coverageSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+func (s *sumSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
 	dm, err := s.Searcher.Advance(ctx, id)
-	s.score(dm)
-	return dm, err
+	return s.keep(ctx, dm, err)
 }

@@ -9,11 +9,12 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// TestScoreBreakdownClauseOrder pins what coverageSearcher relies on: a
+// TestScoreBreakdownClauseOrder pins what sumSearcher relies on: a
 // disjunction that retrieves its score breakdown keys each matched clause
-// by its index in the order the clauses were given. If a Bleve upgrade
-// changes that, article ranking goes wrong without an error; this test
-// fails first.
+// by its index in the order the clauses were given, with few clauses
+// (Bleve's slice searcher) and with many (its heap searcher, past
+// DisjunctionHeapTakeover). If a Bleve upgrade changes that, the ranking
+// goes wrong without an error; this test fails first.
 func TestScoreBreakdownClauseOrder(t *testing.T) {
 	ix, err := bleve.New(filepath.Join(t.TempDir(), "ix"), bleve.NewIndexMapping())
 	if err != nil {
@@ -31,26 +32,34 @@ func TestScoreBreakdownClauseOrder(t *testing.T) {
 		q.SetField("text")
 		return q
 	}
-	// Clause 0 alpha, 1 gamma (matches nothing), 2 beta.
-	d := query.NewDisjunctionQuery([]query.Query{clause("alpha"), clause("gamma"), clause("beta")})
-	d.RetrieveScoreBreakdown(true)
-	res, err := ix.Search(bleve.NewSearchRequest(d))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string][]int{"a": {0}, "b": {2}, "c": {0, 2}}
-	if len(res.Hits) != len(want) {
-		t.Fatalf("%d hits, want %d", len(res.Hits), len(want))
-	}
-	for _, h := range res.Hits {
-		clauses := want[h.ID]
-		if len(h.ScoreBreakdown) != len(clauses) {
-			t.Errorf("%s: breakdown %v, want clauses %v", h.ID, h.ScoreBreakdown, clauses)
-			continue
+	// Clause 0 alpha, then padding that matches nothing, then beta.
+	for _, padding := range []int{1, 12} {
+		qs := []query.Query{clause("alpha")}
+		for range padding {
+			qs = append(qs, clause("gamma"))
 		}
-		for _, c := range clauses {
-			if v, ok := h.ScoreBreakdown[c]; !ok || v <= 0 {
-				t.Errorf("%s: breakdown %v lacks clause %d: clause indices no longer follow clause order", h.ID, h.ScoreBreakdown, c)
+		qs = append(qs, clause("beta"))
+		beta := len(qs) - 1
+		d := query.NewDisjunctionQuery(qs)
+		d.RetrieveScoreBreakdown(true)
+		res, err := ix.Search(bleve.NewSearchRequest(d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string][]int{"a": {0}, "b": {beta}, "c": {0, beta}}
+		if len(res.Hits) != len(want) {
+			t.Fatalf("%d clauses: %d hits, want %d", len(qs), len(res.Hits), len(want))
+		}
+		for _, h := range res.Hits {
+			clauses := want[h.ID]
+			if len(h.ScoreBreakdown) != len(clauses) {
+				t.Errorf("%d clauses, %s: breakdown %v, want clauses %v", len(qs), h.ID, h.ScoreBreakdown, clauses)
+				continue
+			}
+			for _, c := range clauses {
+				if v, ok := h.ScoreBreakdown[c]; !ok || v <= 0 {
+					t.Errorf("%d clauses, %s: breakdown %v lacks clause %d: clause indices no longer follow clause order", len(qs), h.ID, h.ScoreBreakdown, c)
+				}
 			}
 		}
 	}

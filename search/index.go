@@ -174,6 +174,8 @@ func (ix *indexes) add(b batches, s storedSource, text string, stale int) error 
 	art.AddField(ix.textField(fieldText, text))
 	art.AddField(ix.textField(fieldTitle, s.Title))
 	art.AddField(ix.keywordField(fieldScope, scopeKey(s.Scope)))
+	ix.addGuildField(art, s.Scope, fieldText, text)
+	ix.addGuildField(art, s.Scope, fieldTitle, s.Title)
 	if err := b.articles.IndexAdvanced(art); err != nil {
 		return err
 	}
@@ -182,7 +184,7 @@ func (ix *indexes) add(b batches, s storedSource, text string, stale int) error 
 		doc.AddField(ix.textField(fieldText, text[sp.Start:sp.End]))
 		doc.AddField(ix.keywordField(fieldScope, scopeKey(s.Scope)))
 		doc.AddField(ix.keywordField(fieldSource, s.ID))
-		ix.addGuildText(doc, s.Scope, text[sp.Start:sp.End])
+		ix.addGuildField(doc, s.Scope, fieldText, text[sp.Start:sp.End])
 		if err := b.sentences.IndexAdvanced(doc); err != nil {
 			return err
 		}

@@ -694,16 +694,7 @@ func TestScopeFilterDoesNotChangeScores(t *testing.T) {
 func segments(tb testing.TB, lib *Library) (articles, sentences int) {
 	tb.Helper()
 	count := func(bi bleve.Index) int {
-		adv, err := bi.Advanced()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		defer r.Close()
-		return len(r.(*scorch.IndexSnapshot).Segments())
+		return len(indexReader(tb, bi).(*scorch.IndexSnapshot).Segments())
 	}
 	return count(lib.ix.articles), count(lib.ix.sentences)
 }

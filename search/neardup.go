@@ -33,10 +33,14 @@ func (l *Library) NearDuplicate(ctx context.Context, scope, text string) (Source
 		return Source{}, false, nil
 	}
 	mine := shingles(words)
-	match := bleve.NewMatchQuery(strings.Join(words[:min(len(words), nearDupQueryWords)], " "))
-	match.SetField(fieldText)
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(match, scopeFilter(scope)), nearDupCandidates, 0, false)
-	res, err := l.ix.articles.SearchInContext(ctx, req)
+	p := l.an.textTerms(strings.Join(words[:min(len(words), nearDupQueryWords)], " "))
+	if len(p.terms) == 0 {
+		return Source{}, false, nil
+	}
+	// The candidates are ranked with the statistics scope sees, like the
+	// answers: whether a copy is found must not hang on other guilds' words.
+	q := bleve.NewConjunctionQuery(termsQuery(p, fieldText, 1, l.scopeStats(scope)), scopeFilter(scope))
+	res, err := searchTop(ctx, l.ix.articles, q, nearDupCandidates)
 	if err != nil {
 		return Source{}, false, errorf("near-duplicate search: %w", err)
 	}
@@ -50,6 +54,21 @@ func (l *Library) NearDuplicate(ctx context.Context, scope, text string) (Source
 		}
 	}
 	return Source{}, false, nil
+}
+
+// textTerms is text's distinct terms, each counted, as a search for it.
+func (z analyzer) textTerms(text string) prepared {
+	var p prepared
+	seen := make(map[string]int)
+	for _, t := range z.tokens(text) {
+		if i, ok := seen[t.Term]; ok {
+			p.terms[i].Count++
+			continue
+		}
+		seen[t.Term] = len(p.terms)
+		p.terms = append(p.terms, queryTerm{Term: t.Term, Word: t.Term, Count: 1})
+	}
+	return p
 }
 
 func shingleTokens(text string) []string {

@@ -10,41 +10,43 @@ import (
 // Term statistics per scope. A guild sees the shared scope and its own
 // sources, never another guild's: not in its answers, and not in the
 // statistics behind them either (the typo correction, the IDF weights, the
-// share of the question the library "knows"). Computed over the whole
-// index, those would tell one server the words of another's private memos
-// ("Searched for: quxtrophane").
+// share of the question the library "knows", the scores that rank its
+// quotes: scoring.go). Computed over the whole index, those would tell one
+// server the words of another's private memos ("Searched for:
+// quxtrophane").
 //
 // The counts come from the term dictionary, not from searches, so they
-// cost the same at a million passages as at a hundred: a guild's sentence
-// is indexed twice more, its text under fieldGuildText (every guild's
-// sentences) and under guildTextField(scope) (that guild's only). Then, for
-// a term,
+// cost the same at a million passages as at a hundred: a guild's text
+// fields are indexed twice more, under guildField (every guild's
+// documents) and under guildFieldOf(scope) (that guild's only), in both
+// indexes (the sentences' text; the articles' text and title). Then, for
+// a term in field f,
 //
-//	visible(shared) = text − gtext
-//	visible(guild)  = text − gtext + gtext:<guild>
+//	visible(shared) = f − gf
+//	visible(guild)  = f − gf + gf:<guild>
 //
 // three dictionary lookups where the whole-index count was one. While no
 // guild has sources (guildSources is 0) it is one lookup, as before.
-const (
-	// fieldGuildText holds the text of every guild's sentences.
-	fieldGuildText = "gtext"
-	// indexLayout names the index's field layout; an index written
-	// before the guild fields existed is rebuilt on Open.
-	indexLayout = "2: guild text fields"
-)
+
+// indexLayout names the index's field layout; an index written before it
+// is rebuilt on Open.
+const indexLayout = "3: guild text and title fields in both indexes"
 
 const metaIndexLayout = "index_layout"
 
-// guildTextField is the field holding the text of scope's sentences.
-func guildTextField(scope string) string { return fieldGuildText + ":" + scopeKey(scope) }
+// guildField is the field holding field's text of every guild's documents.
+func guildField(field string) string { return "g" + field }
 
-// addGuildText adds the per-scope copies of a sentence's text to doc.
-func (ix *indexes) addGuildText(doc *document.Document, scope, text string) {
+// guildFieldOf is the field holding field's text of scope's documents.
+func guildFieldOf(field, scope string) string { return "g" + field + ":" + scopeKey(scope) }
+
+// addGuildField adds the per-scope copies of a document's field to doc.
+func (ix *indexes) addGuildField(doc *document.Document, scope, field, text string) {
 	if scope == SharedScope {
 		return
 	}
-	doc.AddField(ix.textField(fieldGuildText, text))
-	doc.AddField(ix.textField(guildTextField(scope), text))
+	doc.AddField(ix.textField(guildField(field), text))
+	doc.AddField(ix.textField(guildFieldOf(field, scope), text))
 }
 
 // layoutCurrent reports whether the index was written with indexLayout.
@@ -62,8 +64,9 @@ func markLayout(tx storeTx) error {
 	return tx.PutMeta(metaIndexLayout, []byte(indexLayout))
 }
 
-// vocab answers term statistics of the sentence index as seen from one
-// scope, through one index reader. Close it when done.
+// vocab answers term statistics of an index as seen from one scope,
+// through one index reader. Close the one Library.vocab opens (on the
+// sentence index) when done; scopeStats lends a search's reader.
 type vocab struct {
 	r      index.IndexReader
 	scope  string
@@ -93,7 +96,7 @@ func (v *vocab) count(ctx context.Context, field, term string) (uint64, error) {
 	return tfr.Count(), nil
 }
 
-// docCount is how many sentences scope sees.
+// docCount is how many documents of the index scope sees.
 func (v *vocab) docCount(ctx context.Context) (uint64, error) {
 	if !v.guilds {
 		return v.r.DocCount()
@@ -109,16 +112,25 @@ func (v *vocab) docCount(ctx context.Context) (uint64, error) {
 // docFreq is how many sentences visible from scope hold term.
 func (v *vocab) docFreq(ctx context.Context, term string) (uint64, error) {
 	all, err := v.count(ctx, fieldText, term)
-	if err != nil || !v.guilds || all == 0 {
-		return all, err
+	if err != nil {
+		return 0, err
 	}
-	guild, err := v.count(ctx, fieldGuildText, term)
+	return v.visible(ctx, fieldText, term, all)
+}
+
+// visible is how many documents visible from scope hold term in field,
+// given all, how many of the whole index do.
+func (v *vocab) visible(ctx context.Context, field, term string, all uint64) (uint64, error) {
+	if !v.guilds || all == 0 {
+		return all, nil
+	}
+	guild, err := v.count(ctx, guildField(field), term)
 	if err != nil {
 		return 0, err
 	}
 	n := all - min(guild, all)
 	if v.scope != SharedScope {
-		own, err := v.count(ctx, guildTextField(v.scope), term)
+		own, err := v.count(ctx, guildFieldOf(field, v.scope), term)
 		if err != nil {
 			return 0, err
 		}

@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
+	index "github.com/blevesearch/bleve_index_api"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -105,6 +107,47 @@ func TestOldIndexGetsGuildFields(t *testing.T) {
 	if ans := ask(t, lib, Query{Question: "was quxtrophene breached?", Scope: guildA}); len(ans.Quotes) == 0 {
 		t.Errorf("after the rebuild guild A lost its memo: %+v", ans)
 	}
+	if n := articleTermCount(t, lib, guildField(fieldText), "quxtrophan"); n != 1 {
+		t.Errorf("after the rebuild %d article documents hold guild A's word in the guild text field, want 1: other guilds' article scores would count A's memo", n)
+	}
+}
+
+// TestOldPGIndexGetsGuildFields: with PostgreSQL each process keeps its
+// own index, marked with its layout; one built before the article guild
+// fields existed is rebuilt on Open, not caught up, so another guild's
+// article scores leave out this guild's words from the first question.
+func TestOldPGIndexGetsGuildFields(t *testing.T) {
+	dsn := pgTestURL(t)
+	dir := t.TempDir()
+	lib := openPGTest(t, dir, dsn)
+	mustAdd(t, lib, Source{Title: "Plant memo", Scope: guildA, Text: memoA})
+	if err := lib.ix.articles.SetInternal(indexLayoutKey, []byte("2: guild text fields")); err != nil {
+		t.Fatal(err)
+	}
+	lib.Close()
+
+	lib = openPGTest(t, dir, dsn)
+	if !lib.opened.rebuilt {
+		t.Error("an index of the old layout was caught up, not rebuilt: its articles lack the guild fields")
+	}
+	if n := articleTermCount(t, lib, guildField(fieldTitle), "plant"); n != 1 {
+		t.Errorf("%d article documents hold guild A's title word in the guild title field, want 1", n)
+	}
+	lib.Close()
+	lib = openPGTest(t, dir, dsn)
+	if lib.opened.rebuilt {
+		t.Error("an index of the current layout was rebuilt again on Open")
+	}
+}
+
+// articleTermCount is how many article documents hold term in field.
+func articleTermCount(tb testing.TB, lib *Library, field, term string) uint64 {
+	tb.Helper()
+	n, err := (&vocab{r: indexReader(tb, lib.ix.articles)}).count(context.Background(), field, term)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return n
 }
 
 func mustSourceID(tb testing.TB, lib *Library, scope string) string {
@@ -120,4 +163,20 @@ func mustSourceID(tb testing.TB, lib *Library, scope string) string {
 	}
 	tb.Fatalf("no source in scope %s", scope)
 	return ""
+}
+
+// indexReader opens a reader of bi's current snapshot, closed when the
+// test ends.
+func indexReader(tb testing.TB, bi bleve.Index) index.IndexReader {
+	tb.Helper()
+	adv, err := bi.Advanced()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { r.Close() })
+	return r
 }
