@@ -68,6 +68,7 @@ func (l *Library) ask(ctx context.Context, q Query) (Answer, error) {
 		quotes = nil
 	}
 	l.attachAttribution(quotes)
+	p.setAnswerSpans(quotes)
 	if ans.Confidence != None {
 		// The closest passages are shown too, under their label: that
 		// they disagree is worth saying there as well.
