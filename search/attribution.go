@@ -10,7 +10,7 @@ import (
 // a stored source holds. A source stored by another version (or before
 // attribution existed) gets its attribution computed again when it is
 // loaded, so improving the rules needs no migration.
-const attributionVersion = 1
+const attributionVersion = 2
 
 // attribute computes who speaks in each sentence of text: once per source,
 // when it is added. Nil when no sentence names anyone, so the store keeps
