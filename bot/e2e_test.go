@@ -435,12 +435,12 @@ func TestAskEndToEnd(t *testing.T) {
 		if len(cb.Data.Embeds) == 0 {
 			t.Fatalf("no quotes: %q", cb.Data.Content)
 		}
-		if !strings.Contains(cb.Data.Embeds[0].Description, "**iranfocus**") {
+		if !strings.Contains(cb.Data.Embeds[0].Description, "**Iran Focus**") {
 			t.Errorf("best quote from another source: %q", cb.Data.Embeds[0].Description)
 		}
 		for _, e := range cb.Data.Embeds[1:] {
 			for _, entry := range strings.Split(e.Description, "\n") {
-				if _, src, _ := strings.Cut(entry, "” — "); !strings.HasSuffix(src, "iranfocus") {
+				if _, src, _ := strings.Cut(entry, "” — "); !strings.HasSuffix(src, "Iran Focus") {
 					t.Errorf("quote from another source: %q", entry)
 				}
 			}
