@@ -130,13 +130,16 @@ func measureSpans(tb testing.TB, lib *search.Library, items []qaItem) spanScore 
 // TestAnswerSpanOnQuestionSets measures the answer spans on the question
 // sets: of the top 3 quotes that hold an answer string, how many are
 // given a span and how many spans overlap the answer. The span rules were
-// written looking at the dev halves only.
+// written looking at the dev halves only; the test halves were run once,
+// at the end, and their figures are the floors.
 func TestAnswerSpanOnQuestionSets(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the BBC question set imports 2,223 articles")
 	}
-	// Measured on the test halves when the span landed (see README).
-	floors := map[string]struct{ given, overlap float64 }{"bbc": {0, 0}, "seeds": {0, 0}}
+	// Measured on the test halves when the span landed: BBC 85 of the 94
+	// quotes to questions asking for a kind got a span (90%), 75 of the
+	// 85 overlap the answer (88%); seeds 13 of 15 (87%), 10 of 13 (77%).
+	floors := map[string]struct{ given, overlap float64 }{"bbc": {85, 85}, "seeds": {80, 70}}
 	for _, set := range []string{"seeds", "bbc"} {
 		t.Run(set, func(t *testing.T) {
 			if set == "bbc" && raceEnabled {
@@ -164,8 +167,8 @@ func TestAnswerSpanOnQuestionSets(t *testing.T) {
 					continue
 				}
 				f := floors[set]
-				if p := pct(got.given, got.quotes); p < f.given {
-					t.Errorf("%s test: a span on %.0f%% of the quotes holding the answer, below %.0f%%: readers lose the bold answer", set, p, f.given)
+				if p := pct(got.given, got.kinded); p < f.given {
+					t.Errorf("%s test: a span on %.0f%% of the quotes holding the answer to a question that asks for a kind, below %.0f%%: readers lose the bold answer", set, p, f.given)
 				}
 				if p := pct(got.overlap, got.given); p < f.overlap {
 					t.Errorf("%s test: %.0f%% of the spans given overlap the answer, below %.0f%%: readers are shown the wrong words in bold", set, p, f.overlap)
