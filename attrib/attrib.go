@@ -224,9 +224,10 @@ func (st *state) resolve(chain []string) []string {
 	var learned []entity
 	for _, name := range chain {
 		r, ok := st.lookup(name)
-		if !ok {
+		if !ok || placeOnly(r) {
 			continue
 		}
+		r = described(r)
 		out = append(out, r)
 		learned = append(learned, newEntity(r))
 	}
@@ -262,6 +263,14 @@ func (st *state) lookup(name string) (string, bool) {
 			want := contentWords(words[1:])
 			for i := len(st.known) - 1; i >= 0; i-- {
 				if coveredBy(want, st.known[i].words) {
+					return st.known[i].name, true
+				}
+			}
+			// The same outlet typed another way further on: "the young
+			// correspondents' club agency" for the "Youth Correspondents
+			// Club news agency" named before.
+			for i := len(st.known) - 1; i >= 0; i-- {
+				if nearlyCoveredBy(want, st.known[i].words) {
 					return st.known[i].name, true
 				}
 			}
@@ -311,7 +320,7 @@ func coveredBy(want []string, have map[string]bool) bool {
 func contentWords(words []string) []string {
 	var out []string
 	for _, w := range words {
-		w = lower(strings.Trim(w, ",.()"))
+		w = british(lower(strings.TrimRight(strings.TrimSuffix(strings.Trim(w, ",.()"), "'s"), "'’")))
 		if w != "" && !connectors[w] && !determiners[w] {
 			out = append(out, w)
 		}
@@ -322,13 +331,25 @@ func contentWords(words []string) []string {
 func newEntity(name string) entity {
 	e := entity{name: name, words: map[string]bool{}}
 	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' }) {
-		e.words[lower(w)] = true
+		e.words[british(lower(w))] = true
 	}
-	base := name
+	base, role := name, ""
 	if i := strings.Index(name, " ("); i > 0 {
-		base = name[:i]
+		base, role = name[:i], strings.TrimSuffix(name[i+2:], ")")
 	}
 	e.person = looksLikePerson(strings.Fields(base))
+	// The role's head says what it is: "Clarin (Argentine newspaper)" is
+	// no person; "Sir Andrew Green (chairman of the organisation)" is.
+	var head string
+	for _, w := range strings.Fields(role) {
+		if connectors[lower(w)] || prepositions[lower(w)] {
+			break
+		}
+		head = lower(w)
+	}
+	if e.person && head != "" {
+		e.person = !orgHeads[head] && !orgHeads[strings.TrimSuffix(head, "s")]
+	}
 	return e
 }
 

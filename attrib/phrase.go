@@ -247,6 +247,58 @@ func beforeAside(toks []tok, j int) (string, bool) {
 	return name(toks[s:e]), true
 }
 
+// Words that open a sentence, capitalised, without naming anyone.
+var (
+	// openers never belong to a speaker: "Now the board has confirmed",
+	// "If confirmed, …".
+	openers = set("if", "now", "then", "so", "yet", "also", "meanwhile", "however", "instead", "indeed",
+		"here", "there", "today", "yesterday", "later", "earlier", "once", "even", "only", "just",
+		"perhaps", "maybe", "still", "thus", "hence", "when", "while", "although", "though", "since")
+	// quantifiers name a speaker only with a noun that can speak: "One
+	// analyst", "Each member", not "Any cyber-attack" or "One day".
+	quantifiers = set("any", "each", "every", "no", "one", "another", "such", "either", "neither", "all",
+		"some", "many", "most", "few", "several", "both", "other")
+)
+
+// speakerStart moves the start s of a noun phrase [s, e) past the words
+// that open a sentence without naming anyone; false when nothing that can
+// speak is left.
+func speakerStart(toks []tok, s, e int) (int, bool) {
+	for s < e && toks[s].word {
+		w := lower(toks[s].s)
+		switch {
+		case openers[w]:
+			s++ // "Now the board", "but now Europe"
+		case (w == "this" || w == "last" || w == "next") && s+1 < e && periods[lower(toks[s+1].s)]:
+			s += 2 // "Earlier this week China said"
+		default:
+			goto named
+		}
+	}
+named:
+	if s >= e {
+		return s, false
+	}
+	w := lower(toks[s].s)
+	if !quantifiers[w] || !capital(toks[s].s) {
+		return s, true
+	}
+	if s+1 < e {
+		k := s + 1
+		if (determiners[lower(toks[k].s)] || lower(toks[k].s) == "of") && k+1 < e {
+			k++ // "Both the IMF", "Some of those who …"
+		}
+		return s, isLexicon(lower(toks[k].s)) || capital(toks[k].s)
+	}
+	// Alone: "Many said" speaks for many; "Any" is the start of "Any
+	// cyber-attack".
+	return s, w == "many" || w == "most" || w == "some" || w == "several" || w == "all" || w == "both"
+}
+
+// periods follow "this" or "last" in a time phrase.
+var periods = set("week", "month", "year", "weekend", "morning", "afternoon", "evening", "summer",
+	"winter", "spring", "autumn", "season", "quarter", "time")
+
 // subjectBack finds the speaker ending at toks[j]: a noun phrase, a quoted
 // name, and past a participle phrase such as ", affiliated with the MEK,".
 func subjectBack(toks []tok, j int) (int, int, bool) {
@@ -255,6 +307,9 @@ func subjectBack(toks []tok, j int) (int, int, bool) {
 	}
 	s, ok := npBack(toks, j)
 	if !ok {
+		return 0, 0, false
+	}
+	if s, ok = speakerStart(toks, s, j+1); !ok {
 		return 0, 0, false
 	}
 	// ", affiliated with X," / ", based in X,": the subject is before it.
@@ -303,6 +358,9 @@ func subjectOf(toks []tok) (string, bool) {
 	}
 	s, e, ok := npForward(toks, i)
 	if !ok || e-s > 10 || pronouns[lower(toks[s].s)] && e-s > 1 {
+		return "", false
+	}
+	if s, ok = speakerStart(toks, s, e); !ok {
 		return "", false
 	}
 	return name(toks[s:e]), true

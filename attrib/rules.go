@@ -26,7 +26,7 @@ var (
 		"estimated", "estimates", "wrote", "writes", "stated", "states", "predicted",
 		"predicts", "suggested", "suggests", "revealed", "reveals", "maintained", "maintains",
 		"concluded", "recalled", "promised", "confirmed", "confirms", "disclosed", "believe",
-		"denied", "denies", "admitted", "admits")
+		"denied", "denies", "admitted", "admits", "declared", "declares")
 	invertible = set("said", "says", "added", "adds", "wrote", "writes", "explained",
 		"continued", "insisted", "stressed", "warned", "reported", "reports", "claimed")
 	participles = set("saying", "adding", "writing", "claiming", "noting", "stating",
@@ -36,7 +36,7 @@ var (
 		"would", "will", "could", "may", "might", "recently", "earlier", "further",
 		"officially", "publicly", "repeatedly", "once", "reportedly", "separately",
 		"himself", "herself", "itself", "themselves", "last", "week", "yesterday", "today",
-		"month", "year", "night", "both", "all", "now", "still", "already")
+		"month", "year", "night", "both", "all", "now", "still", "already", "meanwhile", "however", "too")
 	// negation or passive before the verb: not a report by the subject.
 	blockers   = set("not", "never", "nor", "n't", "was", "were", "is", "are", "be", "been", "being", "did", "does", "do", "to", "cannot")
 	pronouns   = set("he", "she", "they", "it", "we", "i")
@@ -117,7 +117,9 @@ func findClauses(toks []tok) []clause {
 			continue
 		}
 		if participles[w] {
-			if len(out) == 0 && i > 0 && toks[i-1].s == "," {
+			// "…, adding 10 points": a narrated act, not speech.
+			said := !claimsAct(toks, i) && !(i+1 < len(toks) && (unicode.IsDigit(rune(toks[i+1].s[0])) || strings.ContainsAny(toks[i+1].s, "£$€")))
+			if len(out) == 0 && i > 0 && toks[i-1].s == "," && said {
 				if subj, ok := subjectOf(toks); ok {
 					out = append(out, clause{agents: []string{subj}, pos: i, inQuote: t.quote})
 				}
@@ -154,6 +156,14 @@ func verbClause(toks []tok, i int, w string) (clause, bool) {
 	case "issued":
 		if next != "a" || i+2 >= len(toks) || lower(toks[i+2].s) != "statement" {
 			return c, false
+		}
+	case "claimed", "claims", "claim":
+		if claimsAct(toks, i) {
+			return c, false
+		}
+	case "think", "thinks":
+		if strings.HasPrefix(next, "tank") {
+			return c, false // "right of centre think tanks"
 		}
 	}
 	if i > 0 && determiner[lower(toks[i-1].s)] {
@@ -214,8 +224,9 @@ func verbClause(toks []tok, i int, w string) (clause, bool) {
 			return c, false // "nor did he say"
 		}
 		agent = name(toks[s:e])
-		c.trailing = s > 0 && (toks[s-1].s == "," || isQuoteMark(toks[s-1])) && restIsAdverbial(toks, i+1)
-		if needComplement[w] && !c.trailing && !hasComplement(toks, i) {
+		c.trailing = s > 0 && (toks[s-1].s == "," || closesSpeech(toks, s-1)) && restIsAdverbial(toks, i+1)
+		aside := s > 0 && toks[s-1].s == ","
+		if needComplement[w] && !c.trailing && !hasComplement(toks, i, aside) {
 			return c, false
 		}
 	}
@@ -282,13 +293,57 @@ func quotedAs(toks []tok, i int) (clause, bool) {
 	return c, true
 }
 
-// hasComplement: what was said follows the verb within a few words.
-func hasComplement(toks []tok, i int) bool {
+// closesSpeech: toks[k] is a quotation mark that closes what was said
+// ('…," he added', '…?" she asked'), not a quoted name or phrase ('the
+// "bonfire of quangos" New Labour had promised').
+func closesSpeech(toks []tok, k int) bool {
+	if !isQuoteMark(toks[k]) || k == 0 {
+		return false
+	}
+	switch toks[k-1].s {
+	case ",", ".", "!", "?", "…":
+		return true
+	}
+	return false
+}
+
+// actNouns, after "claimed", make it a narrated act, not a claim of
+// what happened: "claimed the top spot", "claimed victory". Claiming
+// responsibility or credit is a claim: its claimant is who "who claimed
+// it" asks for, and what sources' claimants are compared on.
+var actNouns = set("victory", "title", "titles", "spot", "place", "win",
+	"wins", "lives", "seat", "seats", "prize", "award", "medal", "medals", "crown", "trophy", "record",
+	"points", "wickets", "ownership", "stake", "gold", "silver", "bronze", "honours", "compensation",
+	"damages", "benefits", "benefit", "asylum", "glory")
+
+// claimsAct reports whether the claim verb toks[i] has an act for its
+// object ("claimed the top spot,", "claimed victory in") rather than
+// what was claimed ("claims the current asylum system is abused").
+func claimsAct(toks []tok, i int) bool {
+	for k := i + 1; k < len(toks) && k <= i+4; k++ {
+		w := lower(toks[k].s)
+		if actNouns[w] {
+			return k+1 >= len(toks) || !toks[k+1].word || connectors[lower(toks[k+1].s)] || prepositions[lower(toks[k+1].s)] || stops[lower(toks[k+1].s)]
+		}
+		if !toks[k].word || w == "that" || pronouns[w] || stops[w] && !determiner[w] {
+			return false
+		}
+	}
+	return false
+}
+
+// hasComplement: what was said follows the verb within a few words. A
+// comma right after the verb opens what was said only in an aside ("the
+// firm, he added, was …") or before a quotation ('he added, "…'); in
+// "the bonfire New Labour had promised, there had been …" it does not.
+func hasComplement(toks []tok, i int, aside bool) bool {
 	if i+1 >= len(toks) {
 		return true
 	}
 	switch toks[i+1].s {
-	case ".", ",", ":", ";", "\"", "“", "‘":
+	case ",":
+		return aside || i+2 < len(toks) && isQuoteMark(toks[i+2])
+	case ".", ":", ";", "\"", "“", "‘":
 		return true
 	}
 	for k := i + 1; k < len(toks) && k <= i+9; k++ {
@@ -349,5 +404,6 @@ func nounish(t tok) bool {
 
 // isLexicon: a noun that can speak, or its plural ("watchdogs").
 func isLexicon(w string) bool {
+	w = strings.TrimRight(w, "'’") // "the correspondents' club"
 	return lexicon[w] || strings.HasSuffix(w, "s") && lexicon[w[:len(w)-1]]
 }

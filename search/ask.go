@@ -67,7 +67,8 @@ func (l *Library) ask(ctx context.Context, q Query) (Answer, error) {
 	} else {
 		quotes = nil
 	}
-	l.attachAttribution(quotes)
+	l.attachAttribution(quotes, q.Scope)
+	p.setAnswerSpans(quotes)
 	if ans.Confidence != None {
 		// The closest passages are shown too, under their label: that
 		// they disagree is worth saying there as well.

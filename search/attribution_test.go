@@ -126,3 +126,34 @@ func TestAttributeOmitsEmpty(t *testing.T) {
 		t.Errorf("attribution past the stored entries: %+v", a)
 	}
 }
+
+// TestAttributionNamesOutletsAsTheyWriteThemselves: an outlet the text
+// names is written as the outlet writes itself where a source the asker
+// can see is from it (its Outlet), and as the text gives it otherwise;
+// another server's sources change nothing a member sees.
+func TestAttributionNamesOutletsAsTheyWriteThemselves(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	council := mustAdd(t, lib, Source{Title: "Council head blames Mossad", Text: articleCouncil})
+	mustAdd(t, lib, Source{Scope: "1001", Title: "Mehr on the municipality", Outlet: "Mehr News Agency",
+		Text: "The municipality said its websites were back online on Thursday after the outage."})
+	focus := mustAdd(t, lib, Source{Title: "How state media covered the hack", Outlet: "Iran Focus",
+		Text: "IranFocus reported that state media blamed foreign enemies for the hack of the cameras."})
+
+	for _, tt := range []struct {
+		scope, want string
+	}{
+		{"1001", "Mehr News Agency"},         // the guild holds a source from Mehr
+		{"2002", "Iranian Mehr News Agency"}, // it does not: as the text gives it
+		{SharedScope, "Iranian Mehr News Agency"},
+	} {
+		ans := ask(t, lib, Query{Question: "who blamed the Mossad for the cyberattack?", Scope: tt.scope, Limit: 10})
+		q := quoteWith(t, ans, "blamed the Mossad")
+		if q.Source.ID != council.ID || len(q.AccordingTo) != 1 || q.AccordingTo[0] != tt.want {
+			t.Errorf("scope %s: according_to %q, want [%q] (readers see the outlet misspelt, or another server's library shows through)", tt.scope, q.AccordingTo, tt.want)
+		}
+	}
+	ans := ask(t, lib, Query{Question: "who blamed foreign enemies for the hack?", Limit: 10})
+	if q := quoteWith(t, ans, "IranFocus reported"); q.Source.ID != focus.ID || q.SaidBy != "state media" || len(q.AccordingTo) != 1 || q.AccordingTo[0] != "Iran Focus" {
+		t.Errorf("said_by %q according_to %q, want state media via the outlet's own spelling, Iran Focus", q.SaidBy, q.AccordingTo)
+	}
+}
