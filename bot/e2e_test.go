@@ -447,7 +447,7 @@ func TestAskEndToEnd(t *testing.T) {
 
 	t.Run("source restricts the answer", func(t *testing.T) {
 		for _, c := range []struct{ question, source, outlet string }{
-			{"cameras hacked", "8e1e24bd0573ea10", "Iran Focus"},
+			{"cameras hacked", "8e1e24bd0573ea10", "iranfocus"},
 			{"how many systems of the Agriculture Ministry were hacked?", "85a414cdecb060a4", "Iranian opposition group says it hacked"},
 		} {
 			ic := h.srv.NewInteraction()

@@ -4,9 +4,8 @@
 //
 // Their metadata comes only from their text. Headlines are short
 // summaries written from the content; an outlet is given only where the
-// text names its own source (a closing "Source » name" line), written as
-// the outlet writes itself; none of the texts states its URL or
-// publication date, so none is invented.
+// text names its own source (a closing "Source » name" line); none of the
+// texts states its URL or publication date, so none is invented.
 package seeds
 
 import (
@@ -27,13 +26,6 @@ var headlines = map[string]string{
 	"2b2ceef928058a0d": "Tehran council head blames Mossad for cyberattack on the municipality",
 	"85a414cdecb060a4": "Iranian opposition group says it hacked 5,000 Tehran surveillance cameras",
 	"8e1e24bd0573ea10": "How Iran's state media covered the hack of Tehran's surveillance cameras",
-}
-
-// outletNames write the outlets the texts credit as typed ("Source »
-// iranfocus") as the outlets write themselves: a reader sees "Iran Focus"
-// under a quote, not a web address without its dots.
-var outletNames = map[string]string{
-	"iranfocus": "Iran Focus",
 }
 
 // sourceLine is the attribution some texts end with: "Source » outlet".
@@ -59,9 +51,6 @@ func Sources() ([]search.Source, error) {
 			return nil, fmt.Errorf("seeds: %s has no headline", e.Name())
 		}
 		text, outlet := splitAttribution(string(raw))
-		if own, ok := outletNames[outlet]; ok {
-			outlet = own
-		}
 		out = append(out, search.Source{
 			ID:      id,
 			Scope:   search.SharedScope,

