@@ -208,8 +208,9 @@ func (f *Poller) take(ctx, fetchCtx context.Context, feed search.Feed, st search
 	items := newestFirst(parsed.Items)
 	var keep []string
 	r := Result{Status: Unchanged}
-	// The newest MaxItems are candidates, taken oldest first so that the
-	// library's order is the feed's; older unseen items are passed over.
+	// The newest MaxItems are candidates, taken newest first: when a check
+	// may add only MaxNewPerCheck, members get the latest news now and the
+	// rest next check. Older unseen items are passed over.
 	var todo []*gofeed.Item
 	for n, it := range items {
 		keys := itemKeys(it, resp.URL)
@@ -231,8 +232,7 @@ func (f *Poller) take(ctx, fetchCtx context.Context, feed search.Feed, st search
 		log.Info("feed removed during its check; its items are not taken")
 		return Result{Feed: feed, Status: Unchanged}, nil
 	}
-	for k := len(todo) - 1; k >= 0; k-- {
-		it := todo[k]
+	for _, it := range todo {
 		if len(r.Added) >= f.opts.MaxNewPerCheck || r.Limit != nil {
 			r.Held++
 			continue // not seen: a later check takes it
