@@ -57,6 +57,9 @@ const (
 	digestStory       = 12  // changes kept
 	storyShortRunes   = 100 // a claim's short quote
 	storyCauseMaxWord = 6   // words of a cause kept as its value
+	// storyDateShare is the share of content words two quotes giving
+	// different dates must have in common to be about the same event.
+	storyDateShare = 0.5
 )
 
 // causePattern finds a stated cause: "caused by a ransomware attack".
@@ -97,13 +100,52 @@ func claimOf(text, saidBy string, f facts) (sentenceClaim, bool) {
 		if len(words) > storyCauseMaxWord {
 			words = words[:storyCauseMaxWord]
 		}
-		return sentenceClaim{what: "cause", value: strings.Join(words, " "), about: "cause"}, true
+		return sentenceClaim{what: "cause", value: strings.Join(words, " "), about: "why"}, true
 	}
 	if d := firstDate(text); d != "" {
-		return sentenceClaim{what: "date", value: d, about: "date"}, true
+		return sentenceClaim{what: "date", value: d, about: "when"}, true
 	}
 	return sentenceClaim{}, false
 }
+
+// storyFacts are the facts of a sentence that a story may set against
+// another's: its figures only where the number counts the noun after it
+// ("12 cranes", "5,000 surveillance cameras"), not where it labels
+// something and a noun comes later ("berth 1 after a crane collapsed",
+// "berth 2 this week"): two dispatches about two berths do not differ.
+func storyFacts(text string) facts {
+	f := factsOf(text)
+	kept := f.figures[:0]
+	for _, fg := range f.figures {
+		if fg.value < 0 || countsNext(fg.text) {
+			kept = append(kept, fg)
+		}
+	}
+	f.figures = kept
+	return f
+}
+
+// countsNext reports whether the words between a figure's number and its
+// counted noun are all content words.
+func countsNext(text string) bool {
+	ws := strings.Fields(strings.ToLower(text))
+	for i, w := range ws {
+		if strings.IndexFunc(w, unicode.IsDigit) < 0 {
+			continue
+		}
+		for _, after := range ws[i+1:] {
+			if differWords[after] || countBreaks[after] {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// countBreaks are the short words that part a number from a noun it does
+// not count.
+var countBreaks = set("this", "that", "these", "those", "before", "after", "until", "since", "per", "each", "every", "next", "last")
 
 // figureNoun names what a figure counts, as it writes it: the last word
 // before any verb ("12 cranes stopped working": "cranes"; "more than
@@ -131,6 +173,10 @@ type storyChange struct {
 	StoryChange
 	at     []claimAt
 	latest time.Time
+	// For a new claim: what it claims, and its sentence.
+	claim sentenceClaim
+	quote Quote
+	facts facts
 }
 
 // holds reports whether the storyChange quotes the sentence at.
@@ -201,7 +247,7 @@ func (l *Library) story(ctx context.Context, scope string, news []Source, since 
 		var cands []cand
 		for i, sp := range st.Spans {
 			t := text[sp.Start:sp.End]
-			f := factsOf(t)
+			f := storyFacts(t)
 			cl, ok := claimOf(t, st.attribution(i).SaidBy, f)
 			if !ok {
 				continue
@@ -236,10 +282,17 @@ func (l *Library) story(ctx context.Context, scope string, news []Source, since 
 					return nil, err
 				}
 				odated, opublished := claimDate(other.Source)
-				fq := factsOf(q.Text)
+				fq := storyFacts(q.Text)
 				d, ok := differ(cq, q, c.facts, fq)
+				// Two events of a place on two days are not one event
+				// dated twice: a date differs only between quotes that
+				// say most of the same.
+				ok = ok && (d.Kind != "date" || overlap(c.facts.words, fq.words) >= storyDateShare)
 				if !ok {
-					if sameClaim(cq, q, c.facts, fq) && (!odated.After(dated) || other.AddedAt.Before(since)) {
+					// Known: the library had it before the period, or a new
+					// source dated earlier says it (same-day ones are one
+					// change, below).
+					if sameClaim(c.claim, cq, q, c.facts, fq) && (!isNew[q.Source.ID] || day(odated) < day(dated)) {
 						known = true
 					}
 					continue
@@ -271,11 +324,22 @@ func (l *Library) story(ctx context.Context, scope string, news []Source, since 
 				continue
 			}
 			side := Side{Quote: c.text, Source: s.Ref(), Value: c.claim.value, SaidBy: a.SaidBy, AccordingTo: a.AccordingTo}
-			fresh = append(fresh, &storyChange{
+			nc := &storyChange{
 				StoryChange: StoryChange{Kind: "new", What: c.claim.what, About: c.claim.about,
 					Claims: []Claim{{Side: side, Dated: dated, Published: published}}},
-				at: []claimAt{{s.ID, c.i}}, latest: dated,
-			})
+				at: []claimAt{{s.ID, c.i}}, latest: dated, claim: c.claim, quote: cq, facts: c.facts,
+			}
+			// The same news from several new sources is one change.
+			same := false
+			for _, f := range fresh {
+				if f.What == nc.What && sameClaim(nc.claim, nc.quote, f.quote, nc.facts, f.facts) {
+					f.at, same = append(f.at, nc.at...), true
+					break
+				}
+			}
+			if !same {
+				fresh = append(fresh, nc)
+			}
 		}
 	}
 	// What a later comparison found disputed is not news on its own.
@@ -341,18 +405,28 @@ func (l *Library) withReporters(quotes []Quote) []Quote {
 // dispute, then what is merely new.
 var kindRank = map[string]int{"revised": 0, "disputed": 1, "new": 2}
 
-// sameClaim says whether two quotes make the same claim: the same figure
-// for the same counted thing, or the same claimant for the same event.
-func sameClaim(a, b Quote, fa, fb facts) bool {
-	for _, x := range fa.figures {
-		for _, y := range fb.figures {
-			if countedNoun(x, y) != "" && sameFigure(x, y) {
-				return true
+// sameClaim says whether quote b makes a's claim cl: the same figure for
+// the same counted thing, the same claimant, cause or date for the same
+// event.
+func sameClaim(cl sentenceClaim, a, b Quote, fa, fb facts) bool {
+	switch cl.what {
+	case "figure":
+		for _, x := range fa.figures {
+			for _, y := range fb.figures {
+				if countedNoun(x, y) != "" && sameFigure(x, y) {
+					return true
+				}
 			}
 		}
+		return false
+	case "claimant":
+		return b.SaidBy != "" && sameSpeaker(a.SaidBy, b.SaidBy) && aboutResponsibility(b.Text) && overlap(fa.words, fb.words) >= sameThingShare
+	case "cause":
+		return strings.Contains(strings.ToLower(b.Text), strings.ToLower(cl.value))
+	case "date":
+		return !disjoint(fa.dates, fb.dates) && overlap(fa.words, fb.words) >= sameThingShare
 	}
-	return a.SaidBy != "" && b.SaidBy != "" && sameSpeaker(a.SaidBy, b.SaidBy) &&
-		aboutResponsibility(a.Text) && aboutResponsibility(b.Text) && overlap(fa.words, fb.words) >= sameThingShare
+	return false
 }
 
 // claimDate is when a source said what it says: its publication date

@@ -72,9 +72,21 @@ func TestStoryKinds(t *testing.T) {
 		Text: "Storms closed 3 bridges over the Kestrel river on Saturday, the council said."})
 	mustAdd(t, lib, Source{Scope: g, Outlet: "Wire F", Published: "2026-06-14",
 		Text: "The council said that 3 bridges over the Kestrel river were closed by the storm."})
+	// Two new sources with the same news are one change.
+	mustAdd(t, lib, Source{Scope: g, Outlet: "Wire G", Text: "Flooding closed the Kestrel tunnel on Friday, the council said."})
+	mustAdd(t, lib, Source{Scope: g, Outlet: "Wire H", Text: "The Kestrel tunnel was closed by flooding on Friday, officials said."})
 	d, err := lib.Digest(ctx, g, since)
 	if err != nil {
 		t.Fatal(err)
+	}
+	tunnel := 0
+	for _, c := range d.Story {
+		if c.What == "date" && strings.Contains(c.Claims[0].Quote, "tunnel") {
+			tunnel++
+		}
+	}
+	if tunnel != 1 {
+		t.Errorf("%d changes for the tunnel's closing on Friday, want 1: two sources with the same news are one change; story %+v", tunnel, d.Story)
 	}
 	find := func(about, outlet string) *StoryChange {
 		for k, c := range d.Story {
@@ -187,5 +199,31 @@ func TestDigestPeriod(t *testing.T) {
 	}
 	if d.Counts.NewSources != 1 || len(d.NewSources) != 1 || d.NewSources[0].Source.Title != "Cameras" || d.Counts.Questions != 1 || d.Counts.Sources != 1 {
 		t.Errorf("digest of the first hour: %d new sources %+v, counts %+v; want only the cameras and their question", d.Counts.NewSources, d.NewSources, d.Counts)
+	}
+}
+
+// TestStoryFigures: a number the story sets against another must count
+// the noun after it; a number that labels something (a berth, a
+// dispatch) is no figure, or two dispatches about two berths would read
+// as a dispute.
+func TestStoryFigures(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string // the figures kept
+	}{
+		{"An opposition group says it hacked more than 5,000 surveillance cameras in Tehran.", []string{"more than 5,000 surveillance cameras"}},
+		{"The port authority said 12 cranes stopped working.", []string{"12 cranes stopped working"}},
+		{"Dispatch 1: the harbour authority closed berth 1 after a crane collapsed onto the quay.", nil},
+		{"Ships due at berth 2 this week will be sent north.", nil},
+		{"Part of the network of municipal surveillance cameras was disrupted.", []string{"Part of the network of municipal surveillance cameras"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, f := range storyFacts(tt.text).figures {
+			got = append(got, f.text)
+		}
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("%q: figures %q, want %q", tt.text, got, tt.want)
+		}
 	}
 }
