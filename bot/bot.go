@@ -82,6 +82,7 @@ type Curator interface {
 	FollowUpJobs() ([]search.FollowUpJob, error)
 	FinishFollowUpJob(id string) error
 	Digest(ctx context.Context, scope string, since time.Time) (search.Digest, error)
+	DigestPeriod(ctx context.Context, scope string, since, until time.Time) (search.Digest, error)
 	DigestSettings(scope string) (search.DigestSettings, bool, error)
 	SetDigestSettings(s search.DigestSettings) error
 	MarkDigestPosted(scope, day string, at time.Time) error

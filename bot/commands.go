@@ -40,6 +40,10 @@ type command struct {
 	// Prefixes start with the command's name and a colon, so they cannot
 	// collide across commands.
 	components map[string]handlerFunc
+	// memberComponents are components of a moderator command that every
+	// member may use (the digest's "More"); they count against the
+	// member's pace.
+	memberComponents map[string]handlerFunc
 }
 
 // commandTable lists the bot's commands. Adding a command is adding a file
@@ -107,21 +111,19 @@ func (b *Bot) command(name string) (command, bool) {
 }
 
 // component returns the command and handler whose prefix is the longest
-// that starts customID.
-func (b *Bot) component(customID string) (command, handlerFunc, bool) {
-	var (
-		best   command
-		bestH  handlerFunc
-		bestLn = -1
-	)
-	for _, c := range b.commands {
-		for prefix, h := range c.components {
-			if strings.HasPrefix(customID, prefix) && len(prefix) > bestLn {
-				best, bestH, bestLn = c, h, len(prefix)
+// that starts customID, and whether any member may use it.
+func (b *Bot) component(customID string) (c command, h handlerFunc, forMembers, ok bool) {
+	bestLn := -1
+	for _, cmd := range b.commands {
+		for members, table := range [2]map[string]handlerFunc{cmd.components, cmd.memberComponents} {
+			for prefix, handler := range table {
+				if strings.HasPrefix(customID, prefix) && len(prefix) > bestLn {
+					c, h, forMembers, bestLn = cmd, handler, members == 1, len(prefix)
+				}
 			}
 		}
 	}
-	return best, bestH, bestLn >= 0
+	return c, h, forMembers, bestLn >= 0
 }
 
 // replyTimeout bounds sending a reply whose work is done.
@@ -164,14 +166,17 @@ func (b *Bot) dispatch(ctx context.Context, i *discordgo.Interaction) (string, e
 		} else {
 			customID = i.ModalSubmitData().CustomID
 		}
-		c, h, ok := b.component(customID)
+		c, h, forMembers, ok := b.component(customID)
 		if !ok {
 			return customID, b.reply(ctx, i, plain("This button no longer works. Ask again to get a fresh answer.", true))
 		}
-		if c.moderator {
+		if c.moderator && !forMembers {
 			if err := requireModerator(i, b.opts.ModRole); err != nil {
 				return c.name, b.reply(ctx, i, plain(refusal(err), true))
 			}
+		}
+		if forMembers {
+			c.limited = true
 		}
 		if ok, wait := b.paced(c, i); !ok {
 			return c.name, b.reply(ctx, i, slowDown(wait))

@@ -10,21 +10,12 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"sitrep/config"
-	"sitrep/internal/textclip"
 	"sitrep/schedule"
 	"sitrep/search"
 )
 
 // Digest rendering choices, within Discord's limits.
 const (
-	// digestSummaryRunes bounds a new source's summary block.
-	digestSummaryRunes = 900
-	// digestQuoteRunes bounds a top question's quote.
-	digestQuoteRunes = 900
-	// digestUnansweredRunes bounds the list of unanswered questions.
-	digestUnansweredRunes = 3000
-	// digestQuestionRunes bounds one question where it is listed.
-	digestQuestionRunes = 200
 	// digestColor is the accent of the digest's embeds (a calm green).
 	digestColor = 0x3a8a5c
 	// firstDigestSpan is what a server's first digest covers.
@@ -51,7 +42,27 @@ func (b *Bot) digestCommand() command {
 		},
 		handle:       b.handleDigest,
 		autocomplete: b.autocompleteTimezone,
+		// The digest is posted for everyone in its channel: any member
+		// may read the rest of it.
+		memberComponents: map[string]handlerFunc{digestMorePrefix: b.handleDigestMore},
 	}
+}
+
+// handleDigestMore shows the member who pressed a digest's "More" the
+// rest of that digest, privately: the same period, this server's library.
+func (b *Bot) handleDigestMore(ctx context.Context, i *discordgo.Interaction) error {
+	since, until, ok := parseDigestMoreCustomID(i.MessageComponentData().CustomID)
+	if !ok || i.GuildID == "" {
+		return b.reply(ctx, i, plain("This button no longer works. The next digest will have a fresh one.", true))
+	}
+	return b.deferPrivately(ctx, i, func(ctx context.Context) (message, error) {
+		d, err := b.cur.DigestPeriod(ctx, i.GuildID, since, until)
+		if err != nil {
+			return plain("Sorry, I couldn't put the rest of the digest together just now. Please try again in a moment.", true),
+				fmt.Errorf("bot: digest of %s for More: %w", i.GuildID, err)
+		}
+		return renderDigestMore(d), nil
+	})
 }
 
 // handleDigest answers /digest set, off and now.
@@ -185,115 +196,6 @@ func (b *Bot) handleDigestNow(ctx context.Context, i *discordgo.Interaction) err
 		}
 		return plain(fmt.Sprintf("Posted the digest in <#%s>%s.", cur.ChannelID, parts), true), nil
 	})
-}
-
-// renderDigest turns a digest into the messages posted: a header with the
-// counts, then one embed per new source (its summary), one per most-asked
-// question (its best quote) and one listing the questions without an
-// answer, packed into as few messages as Discord's limits allow. A period
-// with nothing new is one short line. It is pure: a golden file pins it.
-func renderDigest(d search.Digest) []message {
-	since := fmt.Sprintf("<t:%d:f>", d.Since.Unix())
-	if d.Empty() {
-		return []message{{Content: fmt.Sprintf("**Daily digest** · Nothing new since %s. The library holds %s.",
-			since, plural(d.Counts.Sources, "source", "sources"))}}
-	}
-	var head strings.Builder
-	fmt.Fprintf(&head, "**Daily digest** · since %s\n", since)
-	fmt.Fprintf(&head, "%s added · %s in the library · %s asked", plural(len(d.NewSources), "new source", "new sources"),
-		plural(d.Counts.Sources, "source", "sources"), plural(d.Counts.Questions, "question", "questions"))
-	if d.Counts.Questions > 0 {
-		fmt.Fprintf(&head, ", %d%% answered", (d.Counts.Answered*100+d.Counts.Questions/2)/d.Counts.Questions)
-	}
-
-	var embeds []*discordgo.MessageEmbed
-	for _, s := range d.NewSources {
-		embeds = append(embeds, digestSourceEmbed(s))
-	}
-	if len(d.FromFeeds) > 0 {
-		embeds = append(embeds, feedsDigestEmbed(d.FromFeeds))
-	}
-	for _, q := range d.TopQuestions {
-		embeds = append(embeds, digestQuestionEmbed(q))
-	}
-	if len(d.Unanswered) > 0 {
-		embeds = append(embeds, unansweredEmbed(d.Unanswered))
-	}
-	return packEmbeds(head.String(), embeds)
-}
-
-func digestSourceEmbed(s search.DigestSource) *discordgo.MessageEmbed {
-	desc := "*No summary.*"
-	if len(s.Summary) > 0 {
-		desc = blockQuote(strings.Join(s.Summary, " "), nil, digestSummaryRunes)
-	}
-	return &discordgo.MessageEmbed{
-		Author:      &discordgo.MessageEmbedAuthor{Name: "New source"},
-		Title:       clip(escapeMarkdown(textclip.OneLine(orDefault(s.Source.Title, s.Source.ID))), maxEmbedTitle),
-		URL:         linkURL(s.Source.URL),
-		Description: desc,
-		Color:       digestColor,
-		Footer:      footer(citationLine(s.Source.Ref())),
-	}
-}
-
-func digestQuestionEmbed(q search.DigestQuestion) *discordgo.MessageEmbed {
-	e := &discordgo.MessageEmbed{
-		Author: &discordgo.MessageEmbedAuthor{Name: "Asked " + times(q.Count)},
-		Title:  clip(escapeMarkdown(textclip.OneLine(q.Question)), maxEmbedTitle),
-		Color:  embedColor,
-	}
-	if q.Best != nil {
-		e.Description = blockQuote(q.Best.Text, q.Best.Highlights, digestQuoteRunes)
-		e.URL = linkURL(q.Best.Source.URL)
-		e.Footer = footer(citationLine(q.Best.Source))
-	}
-	return e
-}
-
-func unansweredEmbed(qs []search.DigestQuestion) *discordgo.MessageEmbed {
-	var lines []string
-	used := 0
-	for k, q := range qs {
-		line := "• " + escapeMarkdown(clip(textclip.OneLine(q.Question), digestQuestionRunes))
-		if q.Count > 1 {
-			line += " (" + times(q.Count) + ")"
-		}
-		if used+runes(line)+1 > digestUnansweredRunes-20 {
-			lines = append(lines, fmt.Sprintf("and %d more", len(qs)-k))
-			break
-		}
-		lines = append(lines, line)
-		used += runes(line) + 1
-	}
-	return &discordgo.MessageEmbed{
-		Title:       "No answer yet",
-		Description: strings.Join(lines, "\n") + "\n\nA moderator can add a source that covers them with `/source add`.",
-		Color:       noAnswerColor,
-	}
-}
-
-// packEmbeds spreads embeds over messages of at most maxEmbeds embeds and
-// maxEmbedTotal characters each, in order; the first carries head.
-func packEmbeds(head string, embeds []*discordgo.MessageEmbed) []message {
-	msgs := []message{{Content: head}}
-	total := 0
-	for _, e := range embeds {
-		e = fitEmbed(e)
-		last := &msgs[len(msgs)-1]
-		if n := embedTotal(e); len(last.Embeds) > 0 && (len(last.Embeds) == maxEmbeds || total+n > maxEmbedTotal) {
-			msgs = append(msgs, message{})
-			last, total = &msgs[len(msgs)-1], 0
-		}
-		last.Embeds = append(last.Embeds, e)
-		total += embedTotal(e)
-	}
-	if len(msgs) > 1 {
-		for k := 1; k < len(msgs); k++ {
-			msgs[k].Content = fmt.Sprintf("**Daily digest** (continued, %d/%d)", k+1, len(msgs))
-		}
-	}
-	return msgs
 }
 
 func plural(n int, one, many string) string {

@@ -3,7 +3,6 @@ package bot
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -18,31 +17,48 @@ import (
 	"sitrep/search"
 )
 
-// sampleDigest is a day of a server's library: two new sources, questions
-// asked, one of them never answered.
+// sampleDigest is a day of a server's library: the story moved (a figure
+// revised, a new claimant), two new sources, one from a feed, questions
+// asked, one of them never answered, one off topic.
 func sampleDigest() search.Digest {
 	since := time.Date(2026, 6, 9, 7, 0, 0, 0, time.UTC)
 	camera := "An Iranian opposition group says it has hacked more than 5,000 surveillance cameras in Tehran."
+	cams := search.Ref{ID: "85a414cdecb060a4", Title: "Iranian opposition group says it hacked 5,000 Tehran surveillance cameras", Outlet: "Iran International", URL: "https://example.com/cams", Published: "2026-06-08"}
+	cranes := search.Source{ID: "a1b2c3d4e5", Title: "Harbour cranes halted after *cyber* attack", Outlet: "Coastal Times",
+		URL: "https://coastal.example/cranes", Published: "2026-06-09", AddedBy: "alice (1000000000000000004)"}
+	yjc := search.Ref{ID: "b2c3d4e5f6", Title: "Part of Tehran's camera network disrupted", Outlet: "Young Journalists Club", URL: "https://yjc.example/cams", Published: "2026-06-09"}
 	return search.Digest{
 		Scope: "1000000000000000002", Since: since, Until: since.Add(24 * time.Hour),
-		NewSources: []search.DigestSource{
-			{Source: search.Source{ID: "a1b2c3d4e5", Title: "Harbour cranes halted after *cyber* attack", Outlet: "Coastal Times",
-				URL: "https://coastal.example/cranes", Published: "2026-06-09", AddedBy: "alice (1000000000000000004)"},
-				Summary: []string{"Cranes at the harbour stopped for six hours on Tuesday.", "The port authority blamed a ransomware attack."}},
-			{Source: search.Source{ID: "f0e1d2c3b4", Title: "Notes from the port meeting"}, Summary: []string{"1. Nobody was hurt."}},
+		Story: []search.StoryChange{
+			{Kind: "revised", What: "figure", About: "cameras", Asked: 3, Claims: []search.Claim{
+				{Side: search.Side{Quote: camera, Source: cams, Value: "more than 5,000 surveillance cameras", SaidBy: "Iranian opposition group"},
+					Short: camera, Dated: time.Date(2026, 6, 8, 0, 0, 0, 0, time.UTC), Published: true},
+				{Side: search.Side{Quote: "The Young Journalists Club, an affiliate of state television, said that part of the network of municipal surveillance cameras in Tehran was disrupted.",
+					Source: yjc, Value: "part of the network of municipal surveillance cameras", SaidBy: "Young Journalists Club (affiliate of state television)"},
+					Short: "…affiliate of state television, said that part of the network of municipal surveillance cameras in Tehran…",
+					Dated: time.Date(2026, 6, 9, 0, 0, 0, 0, time.UTC), Published: true},
+			}},
+			{Kind: "new", What: "cause", About: "cause", Claims: []search.Claim{
+				{Side: search.Side{Quote: "The port authority blamed the stoppage on a ransomware attack.", Source: cranes.Ref(), Value: "a ransomware attack", SaidBy: "The port authority"},
+					Short: "The port authority blamed the stoppage on a ransomware attack.", Dated: since.Add(2 * time.Hour)}}},
 		},
+		NewSources: []search.DigestSource{
+			{Source: cranes, Summary: []string{"Cranes at the harbour stopped for six hours on Tuesday.", "The port authority blamed the stoppage on a ransomware attack."}},
+			{Source: search.Source{ID: "f0e1d2c3b4", Title: "Notes from the port meeting", AddedBy: "feed:f1"}, Summary: []string{"1. Nobody was hurt."}, Feed: "Harbour Herald"},
+		},
+		FromFeeds: []search.DigestFeed{{FeedID: "f1", Title: "Harbour Herald", Sources: []search.Ref{
+			{ID: "f0e1d2c3b4", Title: "Notes from the port meeting"}, {ID: "c0ffee0001", Title: "Ferry times change", URL: "https://herald.example/ferry"}}}},
 		TopQuestions: []search.DigestQuestion{
-			{Question: "how many cameras were hacked?", Count: 3, LastAsked: since.Add(time.Hour),
-				Best: &search.Quote{Text: camera, Highlights: highlight(camera, "hacked", "cameras"),
-					Source: search.Ref{ID: "85a414cdecb060a4", Title: "Iranian opposition group says it hacked 5,000 Tehran surveillance cameras", Outlet: "Iran International", URL: "https://example.com/cams", Published: "2022-06-01"}}},
-			{Question: "why did the cranes stop", Count: 1, LastAsked: since.Add(2 * time.Hour),
-				Best: &search.Quote{Text: "The port authority blamed a ransomware attack.", Source: search.Ref{ID: "a1b2c3d4e5", Title: "Harbour cranes halted", Outlet: "Coastal Times"}}},
+			{Question: "how many cameras were hacked?", Variants: []string{"number of cameras hacked"}, Count: 3, LastAsked: since.Add(time.Hour), Confidence: search.Answered,
+				Best: &search.Quote{Text: camera, Highlights: highlight(camera, "hacked", "cameras"), Source: cams}},
+			{Question: "why did the cranes stop", Count: 1, LastAsked: since.Add(2 * time.Hour), Confidence: search.Answered,
+				Best: &search.Quote{Text: "Cranes at the harbour stopped for six hours on Tuesday after what the port authority called a ransomware attack on its systems.", Source: cranes.Ref()}},
 		},
 		Unanswered: []search.DigestQuestion{
-			{Question: "what is the weather on mars tomorrow", Count: 2},
-			{Question: "who is <@everyone>?", Count: 1},
+			{Question: "when will the cranes work again", Count: 2, Confidence: search.Closest},
+			{Question: "who is <@everyone>?", Count: 1, Confidence: search.Closest},
 		},
-		Counts: search.DigestCounts{Sources: 62, Questions: 7, Answered: 4},
+		Counts: search.DigestCounts{Sources: 62, NewSources: 3, Questions: 9, Answered: 4, OffTopic: 2, Private: 1},
 	}
 }
 
@@ -50,25 +66,11 @@ func sampleDigest() search.Digest {
 // rewrite testdata/digest*.golden.json after an intended change.
 func TestRenderDigestGolden(t *testing.T) {
 	empty := search.Digest{Since: time.Date(2026, 6, 9, 7, 0, 0, 0, time.UTC), Counts: search.DigestCounts{Sources: 60}}
-	for name, d := range map[string]search.Digest{"digest": sampleDigest(), "digest_nothing_new": empty} {
+	for name, msgs := range map[string][]message{"digest": renderDigest(sampleDigest()), "digest_more": {renderDigestMore(sampleDigest())},
+		"digest_nothing_new": renderDigest(empty)} {
 		t.Run(name, func(t *testing.T) {
-			var sends []*discordgo.MessageSend
-			for _, m := range renderDigest(d) {
-				s := m.messageSend()
-				if errs := checkLimits(s.Content, s.Embeds, nil); len(errs) > 0 {
-					t.Errorf("message breaks Discord's limits: %v", errs)
-				}
-				sends = append(sends, s)
-			}
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(sends); err != nil {
-				t.Fatal(err)
-			}
-			got := buf.Bytes()
-			if bytes.Contains(got, []byte("not stated")) || bytes.Contains(got, []byte("source a1b2c3d4e5")) {
+			got := digestJSON(t, msgs)
+			if bytes.Contains(got, []byte("not stated")) || bytes.Contains(got, []byte("a1b2c3d4e5")) || bytes.Contains(got, []byte("f0e1d2c3b4")) {
 				t.Error("the digest shows a placeholder or an internal source id")
 			}
 			checkGolden(t, name, got)
@@ -77,77 +79,138 @@ func TestRenderDigestGolden(t *testing.T) {
 }
 
 func TestRenderDigestContent(t *testing.T) {
-	t.Run("counts and sections", func(t *testing.T) {
+	t.Run("one screen: the story, the questions, the counts, and More", func(t *testing.T) {
 		msgs := renderDigest(sampleDigest())
 		if len(msgs) != 1 {
 			t.Fatalf("%d messages, want 1", len(msgs))
 		}
 		m := msgs[0]
-		for _, want := range []string{"<t:1780988400:f>", "2 new sources added", "62 sources in the library", "7 questions asked", "57% answered"} {
+		for _, want := range []string{"<t:1780988400:f>", "3 new sources", "62 in the library", "9 questions asked with /ask here, 2 off topic"} {
 			if !strings.Contains(m.Content, want) {
 				t.Errorf("header %q lacks %q", m.Content, want)
 			}
 		}
-		if len(m.Embeds) != 5 {
-			t.Fatalf("%d embeds, want 2 sources + 2 questions + 1 unanswered", len(m.Embeds))
+		if len(m.Embeds) != 2 || m.Embeds[0].Title != "How the story moved" || m.Embeds[1].Title != "Most asked" {
+			t.Fatalf("embeds %+v: want the story, then the questions", m.Embeds)
 		}
-		if e := m.Embeds[0]; e.URL != "https://coastal.example/cranes" || !strings.Contains(e.Description, "ransomware") || !strings.Contains(e.Title, `\*cyber\*`) {
-			t.Errorf("source embed %+v", e)
+		story := m.Embeds[0].Description
+		for _, want := range []string{"**Revised · cameras** · asked 3 times", "**more than 5,000 surveillance cameras**", "> → …affiliate",
+			"[Young Journalists Club](https://yjc.example/cams) · 9 Jun", "[Iran International](https://example.com/cams) · 8 Jun",
+			"**New · cause**", "added 9 Jun"} {
+			if !strings.Contains(story, want) {
+				t.Errorf("story lacks %q:\n%s", want, story)
+			}
 		}
-		if e := m.Embeds[2]; e.Author.Name != "Asked 3 times" || !strings.Contains(e.Description, "**hacked**") || !strings.Contains(e.Footer.Text, "Iran International") {
-			t.Errorf("question embed %+v", e)
+		qs := m.Embeds[1].Description
+		for _, want := range []string{"**how many cameras were hacked?** · 3 times (2 wordings) · answered above", "**why did the cranes stop**\n> Cranes at the harbour",
+			"— [Coastal Times](https://coastal.example/cranes)", "**No answer yet:** when will the cranes work again (twice) · who is \\<@everyone>?"} {
+			if !strings.Contains(qs, want) {
+				t.Errorf("questions lack %q:\n%s", want, qs)
+			}
 		}
-		if e := m.Embeds[4]; !strings.Contains(e.Description, "weather on mars tomorrow (twice)") || !strings.Contains(e.Description, `\<@everyone>`) {
-			t.Errorf("unanswered embed %q", e.Description)
+		if len(m.Components) != 1 || !strings.HasPrefix(digestButton(t, m).CustomID, digestMorePrefix) {
+			t.Errorf("components %+v: want the More button", m.Components)
+		}
+	})
+	t.Run("More lists each source once, the feed's others, the gaps", func(t *testing.T) {
+		m := renderDigestMore(sampleDigest())
+		text := shownText(m)
+		for _, want := range []string{"Harbour cranes halted after \\*cyber\\* attack", "from the feed Harbour Herald", "**Harbour Herald** brought 1 more",
+			"[Ferry times change](https://herald.example/ferry)", "Also asked as “number of cameras hacked”", "when will the cranes work again (twice)",
+			"2 questions the library has nothing near (off topic) are not listed", "1 question asked privately is counted, never shown"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("More lacks %q:\n%s", want, text)
+			}
+		}
+		if n := strings.Count(text, "Notes from the port meeting"); n != 1 {
+			t.Errorf("the feed's source is listed %d times, want once", n)
+		}
+		if strings.Contains(text, "How the story moved") {
+			t.Error("More repeats the story the digest showed in full")
+		}
+		if !m.Ephemeral {
+			t.Error("More is shown to everyone; it is for the member who pressed it")
 		}
 	})
 	t.Run("nothing new is one line", func(t *testing.T) {
 		msgs := renderDigest(search.Digest{Since: time.Unix(1780988400, 0), Counts: search.DigestCounts{Sources: 1}})
-		if len(msgs) != 1 || len(msgs[0].Embeds) != 0 || !strings.Contains(msgs[0].Content, "Nothing new since <t:1780988400:f>") ||
+		if len(msgs) != 1 || len(msgs[0].Embeds) != 0 || len(msgs[0].Components) != 0 || !strings.Contains(msgs[0].Content, "Nothing new since <t:1780988400:f>") ||
 			!strings.Contains(msgs[0].Content, "1 source.") {
 			t.Errorf("nothing-new digest %+v", msgs)
 		}
 	})
+	t.Run("the More button's period round-trips", func(t *testing.T) {
+		d := sampleDigest()
+		since, until, ok := parseDigestMoreCustomID(digestMoreCustomID(d))
+		if !ok || !since.Equal(d.Since) || !until.Equal(d.Until) {
+			t.Errorf("parsed %v %v %v, want %v %v", since, until, ok, d.Since, d.Until)
+		}
+		for _, bad := range []string{"digest:more:", "digest:more:5", "digest:more:9:5", "digest:more:-1:5", "digest:more:a:b", "ask:page:1:2"} {
+			if _, _, ok := parseDigestMoreCustomID(bad); ok {
+				t.Errorf("%q parsed as a digest period", bad)
+			}
+		}
+	})
+}
+
+// digestButton returns the More button of a digest message.
+func digestButton(tb testing.TB, m message) discordgo.Button {
+	tb.Helper()
+	row, ok := m.Components[0].(discordgo.ActionsRow)
+	if !ok || len(row.Components) != 1 {
+		tb.Fatalf("components %+v", m.Components)
+	}
+	b, ok := row.Components[0].(discordgo.Button)
+	if !ok {
+		tb.Fatalf("component %+v is not a button", row.Components[0])
+	}
+	return b
 }
 
 // TestRenderDigestOversized: the most a digest can hold, every text at
-// its longest, is split over messages that each fit Discord's limits,
-// and nothing is lost on the way.
+// its longest, still posts as one phone screen within Discord's limits,
+// and its More fits one private message without Discord's limits cutting
+// an embed.
 func TestRenderDigestOversized(t *testing.T) {
 	long := strings.Repeat("Wörter und 🚨 emoji in a very long sentence. ", 60) // 2,700 characters
-	d := search.Digest{Since: time.Unix(1780988400, 0), Counts: search.DigestCounts{Sources: 500, Questions: 99, Answered: 1}}
+	d := search.Digest{Since: time.Unix(1780988400, 0), Until: time.Unix(1781074800, 0),
+		Counts: search.DigestCounts{Sources: 500, NewSources: 99, Questions: 99, Answered: 1, OffTopic: 7, Private: 3}}
+	for i := range 12 {
+		c := search.StoryChange{Kind: []string{"revised", "disputed", "new"}[i%3], What: "figure", About: strings.Repeat("things ", 40), Asked: 100 - i}
+		for j := range 4 {
+			c.Claims = append(c.Claims, search.Claim{Side: search.Side{Quote: long, Value: "emoji", SaidBy: strings.Repeat("Speaker ", 40),
+				Source: search.Ref{ID: fmt.Sprintf("s%d", j), Outlet: strings.Repeat("O", 300), URL: "https://example.com/" + strings.Repeat("p", 3000)}},
+				Short: long, Dated: time.Unix(1780988400, 0), Published: true})
+		}
+		d.Story = append(d.Story, c)
+	}
 	for i := range 10 {
 		d.NewSources = append(d.NewSources, search.DigestSource{
 			Source:  search.Source{ID: fmt.Sprintf("s%d", i), Title: strings.Repeat("Title ", 80), Outlet: strings.Repeat("O", 300), URL: "https://example.com/" + strings.Repeat("p", 3000)},
-			Summary: []string{long, long}})
+			Summary: []string{long, long}, Feed: strings.Repeat("Feed ", 50)})
 	}
-	for i := range 5 {
-		d.TopQuestions = append(d.TopQuestions, search.DigestQuestion{Question: strings.Repeat("why ", 200), Count: 10 + i,
+	for i := range 10 {
+		d.TopQuestions = append(d.TopQuestions, search.DigestQuestion{Question: strings.Repeat("why ", 200), Count: 10 + i, Variants: []string{long, long, long},
 			Best: &search.Quote{Text: long, Source: search.Ref{ID: fmt.Sprintf("s%d", i), Title: strings.Repeat("T", 400), Outlet: strings.Repeat("O", 300)}}})
 	}
 	for i := range 10 {
 		d.Unanswered = append(d.Unanswered, search.DigestQuestion{Question: fmt.Sprintf("%d %s", i, strings.Repeat("ask ", 500)), Count: 1})
 	}
 	msgs := renderDigest(d)
-	if len(msgs) < 2 {
-		t.Fatalf("%d message(s) for an oversized digest", len(msgs))
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages: the digest is one message, the rest behind More", len(msgs))
 	}
-	embeds := 0
-	for k, m := range msgs {
+	for name, m := range map[string]message{"digest": msgs[0], "More": renderDigestMore(d)} {
 		s := m.messageSend()
-		if errs := checkLimits(s.Content, s.Embeds, nil); len(errs) > 0 {
-			t.Errorf("message %d breaks Discord's limits: %v", k, errs)
+		if errs := checkLimits(s.Content, s.Embeds, s.Components); len(errs) > 0 {
+			t.Errorf("%s breaks Discord's limits: %v", name, errs)
 		}
-		if len(s.Embeds) != len(m.Embeds) {
-			t.Errorf("message %d: fitLimits dropped %d embeds; packing should have made room", k, len(m.Embeds)-len(s.Embeds))
+		if len(s.Embeds) != len(m.Embeds) || embedsTotal(m.Embeds) > maxEmbedTotal {
+			t.Errorf("%s: Discord's limits would cut %d embeds; the rendering should have made room", name, len(m.Embeds)-len(s.Embeds))
 		}
-		if k > 0 && !strings.Contains(s.Content, fmt.Sprintf("continued, %d/%d", k+1, len(msgs))) {
-			t.Errorf("message %d content %q", k, s.Content)
-		}
-		embeds += len(s.Embeds)
 	}
-	if embeds != 10+5+1 {
-		t.Errorf("%d embeds posted, want 16", embeds)
+	if n := visibleRunes(shownText(msgs[0])); n > screenRunes {
+		t.Errorf("the longest digest shows %d characters, more than a phone screen (%d)", n, screenRunes)
 	}
 }
 

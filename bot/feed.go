@@ -315,31 +315,6 @@ func feedFix(err error) string {
 	return "Check the feed's link in a browser. The bot keeps trying, less often, and says here when it works again."
 }
 
-// feedsDigestEmbed lists, in the digest, what each feed brought.
-func feedsDigestEmbed(fs []search.DigestFeed) *discordgo.MessageEmbed {
-	e := &discordgo.MessageEmbed{Author: &discordgo.MessageEmbedAuthor{Name: "From feeds"}}
-	per := min(1024, feedEmbedBudget/min(len(fs), feedListMax)-feedNameRunes)
-	for k, f := range fs {
-		if k == feedListMax {
-			break
-		}
-		var lines []string
-		for _, r := range f.Sources {
-			t := escapeMarkdown(clip(textclip.OneLine(orDefault(r.Title, r.ID)), 100))
-			if u := linkURL(r.URL); u != "" {
-				t = fmt.Sprintf("[%s](%s)", t, u)
-			}
-			lines = append(lines, "• "+t)
-		}
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
-			Name: clip(escapeMarkdown(clip(textclip.OneLine(f.Title), feedNameRunes-30))+" · "+
-				plural(len(f.Sources), "new source", "new sources"), feedNameRunes),
-			Value: clipLines(lines, per),
-		})
-	}
-	return e
-}
-
 // clipLines joins lines with newlines within limit runes, ending with
 // "…and N more" when some had to go.
 func clipLines(lines []string, limit int) string {

@@ -124,13 +124,34 @@ func isPrivateReply(cb callback, want string) bool {
 	return cb.Type == int(discordgo.InteractionResponseChannelMessageWithSource) && cb.Data.Flags&int(discordgo.MessageFlagsEphemeral) != 0 && strings.Contains(cb.Data.Content, want)
 }
 
-// posts returns the messages posted in channel so far.
+// posts returns the messages posted in channel so far, without their
+// components (discordgo cannot decode those; see postedMessages).
 func (h *harness) posts(tb testing.TB, channel string) []discordgo.MessageSend {
 	tb.Helper()
 	var out []discordgo.MessageSend
 	for _, r := range h.srv.Requests() {
 		if r.Method == "POST" && r.Path == "/channels/"+channel+"/messages" && r.Status == http.StatusOK {
-			var m discordgo.MessageSend
+			var m struct {
+				discordgo.MessageSend
+				Components json.RawMessage `json:"components"` // shadows MessageSend's
+			}
+			if err := r.Decode(&m); err != nil {
+				tb.Fatal(err)
+			}
+			out = append(out, m.MessageSend)
+		}
+	}
+	return out
+}
+
+// postedMessages returns the messages posted in channel so far, with
+// their buttons.
+func (h *harness) postedMessages(tb testing.TB, channel string) []sentMessage {
+	tb.Helper()
+	var out []sentMessage
+	for _, r := range h.srv.Requests() {
+		if r.Method == "POST" && r.Path == "/channels/"+channel+"/messages" && r.Status == http.StatusOK {
+			var m sentMessage
 			if err := r.Decode(&m); err != nil {
 				tb.Fatal(err)
 			}
@@ -611,17 +632,21 @@ func TestModerationEndToEnd(t *testing.T) {
 			t.Fatalf("%d digest posts after 09:00, want 1\nlogs:\n%s", len(posts), h.logs)
 		}
 		d := posts[0]
-		if !strings.Contains(d.Content, "Daily digest") || !strings.Contains(d.Content, "3 new sources added") {
+		if !strings.Contains(d.Content, "Daily digest") || !strings.Contains(d.Content, "3 new sources") {
 			t.Errorf("digest header %q", d.Content)
 		}
-		var titles []string
-		for _, e := range d.Embeds {
-			titles = append(titles, e.Title)
+		// The rest is behind More, for any member: a reader without
+		// Manage Messages presses it and gets it privately.
+		more, _ := h.postedMessages(t, digestChannelID)[0].button(t, "More")
+		reader := h.srv.NewInteraction()
+		m := h.deferredPrivate(t, reader, reader.Button(more, "1100000000000055555"))
+		var all strings.Builder
+		for _, e := range m.Embeds {
+			all.WriteString(e.Title + "\n" + e.Description + "\n")
 		}
-		all := strings.Join(titles, "\n")
 		for _, want := range []string{"Harbour cranes halted after cyber attack", "Lighthouse keeper retires", question} {
-			if !strings.Contains(all, want) {
-				t.Errorf("digest lacks %q; embeds:\n%s", want, all)
+			if !strings.Contains(all.String(), want) {
+				t.Errorf("More lacks %q; a member pressing it would not see the day's sources and questions:\n%s", want, all.String())
 			}
 		}
 		if st, _, _ := lib.DigestSettings(guild); st.LastDay != "2026-06-10" {
