@@ -61,8 +61,11 @@ type digestPart struct {
 // digestPost is the body of POST /channels/{id}/messages: discordgo's
 // MessageSend lacks nonce and enforce_nonce.
 type digestPost struct {
-	Content         string                            `json:"content,omitempty"`
-	Embeds          []*discordgo.MessageEmbed         `json:"embeds,omitempty"`
+	Content string                    `json:"content,omitempty"`
+	Embeds  []*discordgo.MessageEmbed `json:"embeds,omitempty"`
+	// Components are kept encoded: the progress is stored as JSON, and
+	// discordgo's component interface does not decode.
+	Components      json.RawMessage                   `json:"components,omitempty"`
 	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions,omitempty"`
 	Nonce           string                            `json:"nonce"`
 	EnforceNonce    bool                              `json:"enforce_nonce"`
@@ -147,8 +150,14 @@ func (b *Bot) postClaimed(ctx context.Context, claims digestClaims, s schedule.S
 		prog.Channel = s.ChannelID
 		for k, m := range msgs {
 			send := m.messageSend()
+			var components json.RawMessage
+			if len(send.Components) > 0 {
+				if components, err = json.Marshal(send.Components); err != nil {
+					return err
+				}
+			}
 			prog.Parts = append(prog.Parts, digestPart{Post: digestPost{Content: send.Content, Embeds: send.Embeds,
-				AllowedMentions: send.AllowedMentions, Nonce: digestNonce(s.GuildID, day, k), EnforceNonce: true}})
+				Components: components, AllowedMentions: send.AllowedMentions, Nonce: digestNonce(s.GuildID, day, k), EnforceNonce: true}})
 		}
 		if err := save(); err != nil {
 			return err

@@ -49,16 +49,35 @@ func claimOf(text, saidBy string, f facts) (sentenceClaim, bool) {
 // ("12 cranes", "5,000 surveillance cameras"), not where it labels
 // something and a noun comes later ("berth 1 after a crane collapsed",
 // "berth 2 this week"): two dispatches about two berths do not differ.
+//
+// A story also keeps vague amounts ("part of the network of municipal
+// surveillance cameras"): no count to check a claim against (differ.go
+// leaves them out), but a later source that puts 5,000 cameras so has
+// revised the figure, and the digest says so.
 func storyFacts(text string) facts {
 	f := factsOf(text)
 	kept := f.figures[:0]
 	for _, fg := range f.figures {
-		if fg.value < 0 || countsNext(fg.text) {
+		if countsNext(fg.text) {
 			kept = append(kept, fg)
 		}
 	}
-	f.figures = kept
+	f.figures = append(kept, vagueFigures(text)...)
 	return f
+}
+
+// vagueAmount: an amount given without a number, and the words after it.
+var vagueAmount = regexp.MustCompile(`(?i)\b(part of|some of|a few|several|dozens of|hundreds of|thousands of|most of|all of)((?:\s+[a-z][a-z-]*){1,6})`)
+
+// vagueFigures are the vague amounts of a text, each valued -1.
+func vagueFigures(text string) []figure {
+	var out []figure
+	for _, m := range vagueAmount.FindAllStringSubmatch(text, -1) {
+		if f, ok := newFigure(m[0], m[2], -1); ok {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // countsNext reports whether the words between a figure's number and its

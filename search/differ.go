@@ -149,8 +149,12 @@ func figureDiffers(a, b Quote, fa, fb []figure) (Disagreement, bool) {
 	return Disagreement{}, false
 }
 
-// sameFigure: equal within 5%.
+// sameFigure: equal within 5%, or both the same vague amount (only a
+// story's facts hold those: storyFacts).
 func sameFigure(x, y figure) bool {
+	if x.value < 0 || y.value < 0 {
+		return x.value < 0 && y.value < 0
+	}
 	hi := max(x.value, y.value)
 	return hi == 0 || (hi-min(x.value, y.value))/hi <= 0.05
 }
