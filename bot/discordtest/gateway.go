@@ -403,3 +403,43 @@ func (s *Server) waitFirstHeartbeats(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Identifies returns the IDENTIFY payloads received, oldest first.
+func (s *Server) Identifies() []discordgo.Identify {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]discordgo.Identify(nil), s.identifies...)
+}
+
+// WaitReady blocks until the gateway has answered an IDENTIFY with READY.
+func (s *Server) WaitReady(ctx context.Context) error {
+	if err := s.waitFor(ctx, func() bool { return s.readies > 0 }); err != nil {
+		return fmt.Errorf("discordtest: wait for READY: %w", err)
+	}
+	return nil
+}
+
+// WaitSessions blocks until the gateway has sent n READYs in total, one per
+// IDENTIFY: n=2 sees a client identify again after a lost session.
+func (s *Server) WaitSessions(ctx context.Context, n int) error {
+	if err := s.waitFor(ctx, func() bool { return s.readies >= n }); err != nil {
+		return fmt.Errorf("discordtest: wait for READY #%d: %w", n, err)
+	}
+	return nil
+}
+
+// WaitResumed blocks until the gateway has accepted n RESUMEs in total.
+func (s *Server) WaitResumed(ctx context.Context, n int) error {
+	if err := s.waitFor(ctx, func() bool { return s.resumes >= n }); err != nil {
+		return fmt.Errorf("discordtest: wait for RESUMED #%d: %w", n, err)
+	}
+	return nil
+}
+
+// WaitHeartbeat blocks until the gateway has acknowledged n heartbeats.
+func (s *Server) WaitHeartbeat(ctx context.Context, n int) error {
+	if err := s.waitFor(ctx, func() bool { return s.heartbeats >= n }); err != nil {
+		return fmt.Errorf("discordtest: wait for heartbeat #%d: %w", n, err)
+	}
+	return nil
+}
