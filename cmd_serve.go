@@ -14,11 +14,12 @@ import (
 	"sitrep/feeds"
 	"sitrep/ingest"
 	"sitrep/ops"
+	"sitrep/schedule"
 	"sitrep/search"
 )
 
 // runServe runs the Discord bot until the context ends (Ctrl-C or
-// SIGTERM), then shuts down in order: the digest scheduler, the bot's
+// SIGTERM), then shuts down in order: the digest and feed schedulers, the bot's
 // session, the metrics server (SITREP_METRICS_ADDR), then the library.
 func runServe(ctx context.Context, e env) error {
 	f := newFlags(e, "serve", "serve [--data DIR]\n\nRuns the Discord bot. It needs DISCORD_TOKEN; DISCORD_GUILD_ID registers the commands in one server\n(instant), else globally. See .env.example for the other variables.")
@@ -72,15 +73,14 @@ func runServe(ctx context.Context, e env) error {
 	}
 	defer lib.Close()
 	defer watchChanges(ctx, lib)() // stops before the library closes
-	// The bot owns the digest and feed schedulers: Run stops them before
-	// the session closes, and the library closes after Run returns.
 	// One Fetcher, one set of rules, for /source add and the feeds.
 	fetcher := &ingest.Fetcher{AllowPrivate: cfg.AllowPrivateURLs}
 	poller := feeds.New(lib, fetcher, feeds.Options{Interval: cfg.FeedInterval, Logger: logger.With("component", "feeds")})
+	clock := schedule.SystemClock{}
 	b := bot.New(session, bot.Deps{Library: lib, Curator: lib, Fetcher: fetcher, Feeds: poller}, logger, bot.Options{
 		GuildID: cfg.GuildID, ModRole: cfg.ModRole,
 		DigestChannel: cfg.DigestChannel, DigestTime: cfg.DigestTime, Location: cfg.Location,
-		Metrics: metrics, Shard: cfg.Shard,
+		Clock: clock, Metrics: metrics, Shard: cfg.Shard,
 	})
 	if metrics != nil {
 		stopOps, err := serveOps(ctx, cfg.MetricsAddr, metrics, b, lib, logger)
@@ -89,11 +89,25 @@ func runServe(ctx context.Context, e env) error {
 		}
 		defer stopOps() // after the bot, before the library
 	}
-	if err := b.Run(ctx); err != nil {
+	// Run stops the schedulers before the session closes, and the
+	// library closes after Run returns.
+	if err := b.Run(ctx, schedulers(b, poller, clock, cfg.Shard, logger)); err != nil {
 		return err
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// schedulers builds the daily digest's and the feed checks' schedules on
+// b, through which they post and whose commands wake them. The digests
+// sleep on the bot's clock so that /digest set announces the time they
+// post at. Each server's feeds are checked by the shard that owns it, the
+// shared library's by shard 0 (the digest store filters the same way).
+func schedulers(b *bot.Bot, poller *feeds.Poller, clock schedule.Clock, shard config.Shard, logger *slog.Logger) bot.Schedulers {
+	digests := schedule.New(b.DigestStore(), b.DigestPoster(), clock, logger.With("component", "digest"))
+	checks := feeds.NewScheduler(poller, clock, b.FeedHooks())
+	checks.Owns = shard.Owns
+	return bot.Schedulers{Digests: digests, Feeds: checks}
 }
 
 // watchChanges keeps the library's index in step with changes other processes

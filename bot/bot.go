@@ -135,14 +135,10 @@ type Options struct {
 	DigestChannel string
 	DigestTime    config.Clock
 	Location      *time.Location
-	// Clock drives the digest schedule and "since" of a first digest;
+	// Clock is the bot's "now": the next digest /digest set announces and
+	// "since" of a first digest. Pass the digest scheduler's clock;
 	// schedule.SystemClock when nil.
 	Clock schedule.Clock
-
-	// FeedClock drives the feed schedule (Deps.Feeds),
-	// schedule.SystemClock when nil. It is not Clock: each schedule
-	// sleeps on its own clock.
-	FeedClock schedule.Clock
 	// Metrics records interactions, deferrals and digests; nil records
 	// nothing.
 	Metrics *ops.Metrics
@@ -163,13 +159,15 @@ type Bot struct {
 	opts     Options
 	commands []command
 
-	// cur, sched and fetcher serve the moderator commands and the
-	// digest; cur and sched are nil when the library is no Curator.
+	// cur and fetcher serve the moderator commands and the digest; cur
+	// is nil when the library is no Curator.
 	cur     Curator
-	sched   *schedule.Scheduler
 	fetcher *ingest.Fetcher
-	// feeds and feedSched serve /feed and the feed checks; nil when off.
-	feeds     *feeds.Poller
+	// feeds serves /feed; nil when off.
+	feeds *feeds.Poller
+	// sched and feedSched are Run's schedulers, which the commands wake
+	// after changing a schedule; set by Run before the gateway opens.
+	sched     *schedule.Scheduler
 	feedSched *feeds.Scheduler
 	follow    *followUps // the follow-up worker's state
 	members   *memberLimits
@@ -194,13 +192,14 @@ type Deps struct {
 	// Library answers /ask, its buttons and message commands. Required.
 	Library Library
 	// Curator serves /source, /digest, the follow-ups and the daily
-	// digest; nil turns them off.
+	// digest (Run's Schedulers.Digests); nil turns them off.
 	Curator Curator
 	// Fetcher fetches /source add's links and attachments, with its rules
 	// (private addresses, size); required with Curator.
 	Fetcher *ingest.Fetcher
-	// Feeds serves /feed and the feed schedule; nil turns them off. It
-	// stores what it takes through the library, so it needs Curator.
+	// Feeds serves /feed and the feed checks (Run's Schedulers.Feeds);
+	// nil turns them off. It stores what it takes through the library,
+	// so it needs Curator.
 	Feeds *feeds.Poller
 }
 
@@ -255,18 +254,11 @@ func New(session Session, deps Deps, logger *slog.Logger, opts Options) *Bot {
 	b.fetcher = deps.Fetcher
 	if deps.Curator != nil {
 		b.cur = deps.Curator
-		b.sched = schedule.New(digestStore{b}, digestPoster{b}, opts.Clock, logger.With("component", "digest"))
 	} else {
 		logger.Info("no curator: /source, /digest, follow-ups and the daily digest are off")
 	}
 	if deps.Feeds != nil {
-		clock := opts.FeedClock
-		if clock == nil {
-			clock = schedule.SystemClock{}
-		}
 		b.feeds = deps.Feeds
-		b.feedSched = feeds.NewScheduler(deps.Feeds, clock, feeds.Hooks{Added: b.feedSourceAdded, Notify: b.postFeedNotice})
-		b.feedSched.Owns = opts.Shard.Owns // each server's feeds are its shard's; the shared library's, shard 0's
 	} else {
 		logger.Info("no feed poller: /feed and the feed checks are off")
 	}
@@ -283,18 +275,49 @@ func (b *Bot) Commands() []Definition {
 	return defs
 }
 
+// Schedulers are the schedules a bot runs: built by the caller on the
+// bot's DigestStore, DigestPoster and FeedHooks (they post through it),
+// woken by its commands, and stopped by Run before the session closes.
+// Digests is required with Deps.Curator, Feeds with Deps.Feeds; each is
+// nil otherwise.
+type Schedulers struct {
+	Digests *schedule.Scheduler
+	Feeds   *feeds.Scheduler
+}
+
+// DigestStore is the digest schedule's view of the servers' digest
+// settings: those of the servers this shard owns.
+func (b *Bot) DigestStore() schedule.Store { return digestStore{b} }
+
+// DigestPoster posts a server's daily digest in its channel.
+func (b *Bot) DigestPoster() schedule.Poster { return digestPoster{b} }
+
+// FeedHooks follow up the questions a feed's new items answer and tell a
+// server, in its digest channel, of a feed that stopped working.
+func (b *Bot) FeedHooks() feeds.Hooks {
+	return feeds.Hooks{Added: b.feedSourceAdded, Notify: b.postFeedNotice}
+}
+
 // Run connects to the gateway, registers the commands on READY, runs the
-// digest scheduler and answers interactions until ctx ends. Then it stops
-// the scheduler, stops taking interactions, waits up to
+// schedulers and the follow-ups and answers interactions until ctx ends.
+// Then it stops the schedulers, stops taking interactions, waits up to
 // Options.ShutdownGrace for the ones being answered, and closes the
 // session. It returns nil after a clean shutdown, or an error wrapping the
-// session's when the gateway cannot be opened or closed.
-func (b *Bot) Run(ctx context.Context) error {
+// session's when the gateway cannot be opened or closed, or when s lacks
+// a scheduler the bot's features need.
+func (b *Bot) Run(ctx context.Context, s Schedulers) error {
+	if (b.cur != nil) != (s.Digests != nil) {
+		return fmt.Errorf("bot: Run needs Schedulers.Digests exactly when Deps.Curator is set (curator %t, digests %t)", b.cur != nil, s.Digests != nil)
+	}
+	if (b.feeds != nil) != (s.Feeds != nil) {
+		return fmt.Errorf("bot: Run needs Schedulers.Feeds exactly when Deps.Feeds is set (poller %t, feeds %t)", b.feeds != nil, s.Feeds != nil)
+	}
 	hctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	b.mu.Lock()
 	b.base = hctx
 	b.stopping = false
+	b.sched, b.feedSched = s.Digests, s.Feeds // before Open: no command runs earlier
 	b.mu.Unlock()
 
 	removeReady := b.session.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) { b.onReady(r) })

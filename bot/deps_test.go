@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"log/slog"
 	"slices"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"sitrep/feeds"
 	"sitrep/ingest"
+	"sitrep/schedule"
 )
 
 // TestDepsAreExplicit pins New's contract: a wrapped library keeps the
@@ -36,8 +38,8 @@ func TestDepsAreExplicit(t *testing.T) {
 				t.Errorf("commands %v lack /%s", got, want)
 			}
 		}
-		if b.sched == nil {
-			t.Error("no digest scheduler with a curator")
+		if err := b.Run(context.Background(), Schedulers{}); err == nil {
+			t.Error("Run with a curator and no digest scheduler started: servers' daily digests would never post")
 		}
 	})
 
@@ -48,8 +50,8 @@ func TestDepsAreExplicit(t *testing.T) {
 		if slices.Contains(got, "source") || slices.Contains(got, "digest") || slices.Contains(got, "feed") || !slices.Contains(got, "ask") {
 			t.Errorf("commands %v, want /ask without /source, /digest, /feed", got)
 		}
-		if b.sched != nil {
-			t.Error("a digest scheduler without a curator")
+		if err := b.Run(context.Background(), Schedulers{Digests: schedule.New(b.DigestStore(), b.DigestPoster(), schedule.SystemClock{}, nil)}); err == nil {
+			t.Error("Run without a curator ran a digest scheduler: digests would post while /digest is off")
 		}
 		if !strings.Contains(logs.String(), "/source, /digest, follow-ups and the daily digest are off") {
 			t.Errorf("the log does not say what is off:\n%s", logs.String())

@@ -17,7 +17,9 @@ import (
 
 	"sitrep/bot/discordtest"
 	"sitrep/config"
+	"sitrep/feeds"
 	"sitrep/ingest"
+	"sitrep/schedule"
 	"sitrep/search"
 	"sitrep/seeds"
 )
@@ -136,18 +138,50 @@ func fakeDiscord(tb testing.TB, srvOpts ...discordtest.Option) *discordtest.Serv
 	return srv
 }
 
+// schedulersFor wires b's schedulers as package main's schedulers does
+// (cmd_serve.go), for the features b's Deps turned on: the digests on the
+// bot's clock, the feed checks on feedClock (the system's when nil, as
+// tests of the digest keep the feeds out of their clock's way), each
+// server's feeds checked by the shard that owns it.
+func schedulersFor(b *Bot, feedClock schedule.Clock) Schedulers {
+	var s Schedulers
+	if b.cur != nil {
+		s.Digests = schedule.New(b.DigestStore(), b.DigestPoster(), b.opts.Clock, b.log.With("component", "digest"))
+	}
+	if b.feeds != nil {
+		if feedClock == nil {
+			feedClock = schedule.SystemClock{}
+		}
+		s.Feeds = feeds.NewScheduler(b.feeds, feedClock, b.FeedHooks())
+		s.Feeds.Owns = b.opts.Shard.Owns
+	}
+	return s
+}
+
+// runWired runs b with the schedulers schedulersFor wires until the
+// returned stop is called; stop returns Run's error.
+func runWired(b *Bot, feedClock schedule.Clock) (stop func() error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- b.Run(ctx, schedulersFor(b, feedClock)) }()
+	return func() error { cancel(); return <-errc }
+}
+
 func startBotWith(tb testing.TB, deps Deps, opts Options, srvOpts ...discordtest.Option) *harness {
+	tb.Helper()
+	return startBotClocked(tb, deps, opts, nil, srvOpts...)
+}
+
+// startBotClocked is startBotWith with the feed checks on feedClock.
+func startBotClocked(tb testing.TB, deps Deps, opts Options, feedClock schedule.Clock, srvOpts ...discordtest.Option) *harness {
 	tb.Helper()
 	srv := fakeDiscord(tb, srvOpts...)
 	sess := srv.Session(tb)
 	logs := &syncBuffer{}
 	b := New(sess, deps, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts)
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() { errc <- b.Run(ctx) }()
+	stop := runWired(b, feedClock)
 	tb.Cleanup(func() {
-		cancel()
-		if err := <-errc; err != nil {
+		if err := stop(); err != nil {
 			tb.Errorf("Run: %v", err)
 		}
 	})

@@ -238,7 +238,7 @@ func startFeedBot(tb testing.TB, site *herald, opts feeds.Options) (*harness, *s
 	opts.Now = fclock.Now
 	deps := depsFor(lib)
 	deps.Feeds = feeds.New(lib, fetcher, opts)
-	h := startBotWith(tb, deps, Options{GuildID: discordtest.DefaultGuildID, DigestChannel: digestChannelID, FeedClock: fclock})
+	h := startBotClocked(tb, deps, Options{GuildID: discordtest.DefaultGuildID, DigestChannel: digestChannelID}, fclock)
 	fclock.AdvanceTo(tb, start)
 	return h, lib, fclock, start
 }

@@ -5,9 +5,7 @@ import (
 	"testing"
 
 	"sitrep/bot/discordtest"
-	"sitrep/config"
 	"sitrep/feeds"
-	"sitrep/ingest"
 	"sitrep/search"
 )
 
@@ -84,25 +82,6 @@ func TestFeedLimitNoticeRendering(t *testing.T) {
 		}
 		if errs := checkLimits(m.Content, m.Embeds, nil); len(errs) > 0 {
 			t.Errorf("notice breaks limits: %v", errs)
-		}
-	}
-}
-
-// Each shard's feed schedule checks the feeds of the servers it owns, and
-// shard 0 those of the shared library: two shards never fetch one feed.
-func TestFeedScheduleFollowsShard(t *testing.T) {
-	lib := openSeeded(t)
-	for _, sh := range []config.Shard{{}, {ID: 0, Count: 2}, {ID: 1, Count: 2}} {
-		deps := depsFor(lib)
-		deps.Feeds = feeds.New(lib, &ingest.Fetcher{}, feeds.Options{})
-		b := New(nil, deps, nil, Options{Shard: sh})
-		if b.feedSched.Owns == nil {
-			t.Fatalf("shard %s: the feed schedule checks every server's feeds", sh)
-		}
-		for _, scope := range []string{search.SharedScope, "4194304", "8388608", discordtest.DefaultGuildID} {
-			if got, want := b.feedSched.Owns(scope), sh.Owns(scope); got != want {
-				t.Errorf("shard %s: checks the feeds of %q = %v, want %v (the shard that owns the server)", sh, scope, got, want)
-			}
 		}
 	}
 }

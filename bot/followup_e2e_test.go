@@ -35,17 +35,14 @@ func runBotWith(tb testing.TB, srv *discordtest.Server, deps Deps, opts Options)
 	logs := &syncBuffer{}
 	sessions := len(srv.Identifies()) + 1
 	b := New(srv.Session(tb), deps, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), opts)
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() { errc <- b.Run(ctx) }()
+	stopRun := runWired(b, nil)
 	stopped := false
 	stop = func() {
 		if stopped {
 			return
 		}
 		stopped = true
-		cancel()
-		if err := <-errc; err != nil {
+		if err := stopRun(); err != nil {
 			tb.Errorf("Run: %v", err)
 		}
 	}

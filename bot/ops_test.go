@@ -93,7 +93,7 @@ func TestMetricsAndHealthThroughDiscord(t *testing.T) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	runDone := make(chan error, 1)
-	go func() { runDone <- b.Run(ctx) }()
+	go func() { runDone <- b.Run(ctx, schedulersFor(b, nil)) }()
 	if _, err := srv.WaitRequest(waitCtx(t), "PUT", "/applications/{app}/guilds/"+discordtest.DefaultGuildID+"/commands"); err != nil {
 		t.Fatal(err)
 	}

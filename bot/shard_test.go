@@ -75,12 +75,9 @@ func TestShardsOwnTheirServers(t *testing.T) {
 			Clock: clocks[id], Metrics: m, Shard: config.Shard{ID: id, Count: 2},
 		})
 		shards[id] = sh
-		ctx, cancel := context.WithCancel(context.Background())
-		errc := make(chan error, 1)
-		go func() { errc <- sh.bot.Run(ctx) }()
+		stop := runWired(sh.bot, nil)
 		t.Cleanup(func() {
-			cancel()
-			if err := <-errc; err != nil {
+			if err := stop(); err != nil {
 				t.Errorf("shard %d: Run: %v", id, err)
 			}
 		})
