@@ -27,12 +27,12 @@ import (
 // It also times Ask, to tell the library's share of the latency from the
 // bot's and Discord's.
 type swapLibrary struct {
-	cur atomic.Pointer[Library]
+	cur atomic.Pointer[Reader]
 	mu  sync.Mutex
 	ask []time.Duration
 }
 
-func (s *swapLibrary) set(l Library) { s.cur.Store(&l) }
+func (s *swapLibrary) set(l Reader) { s.cur.Store(&l) }
 func (s *swapLibrary) Ask(ctx context.Context, q search.Query) (search.Answer, error) {
 	start := time.Now()
 	ans, err := (*s.cur.Load()).Ask(ctx, q)

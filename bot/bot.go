@@ -57,9 +57,9 @@ type Session interface {
 	Channel(channelID string, options ...discordgo.RequestOption) (*discordgo.Channel, error)
 }
 
-// Library is the part of *search.Library the bot uses; commands that need
-// more add their methods here.
-type Library interface {
+// Reader is the part of *search.Library the bot uses to answer: what any
+// member may ask. Curator is what moderators and the digest need beside it.
+type Reader interface {
 	Ask(ctx context.Context, q search.Query) (search.Answer, error)
 	Question(scope, id string) (search.QuestionRecord, error)
 	// FindSources, SourceByName and ListSources read the library's
@@ -154,7 +154,7 @@ type Options struct {
 // New and start it with Run.
 type Bot struct {
 	session  Session
-	lib      Library
+	lib      Reader
 	log      *slog.Logger
 	opts     Options
 	commands []command
@@ -186,11 +186,11 @@ type Bot struct {
 
 // Deps are the services a Bot is built on, passed explicitly so that what
 // is on is visible where the bot is built: a nil field turns its features
-// off, and New logs which are off. A wrapped Library (a cache, a test
+// off, and New logs which are off. A wrapped Reader (a cache, a test
 // gate) keeps the moderator features as long as Curator is passed with it.
 type Deps struct {
 	// Library answers /ask, its buttons and message commands. Required.
-	Library Library
+	Library Reader
 	// Curator serves /source, /digest, the follow-ups and the daily
 	// digest (Run's Schedulers.Digests); nil turns them off.
 	Curator Curator

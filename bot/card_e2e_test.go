@@ -18,12 +18,12 @@ import (
 // answers keep their ranked quotes (issue 16's contract: quotes are
 // returned whatever the verdict).
 type tierLibrary struct {
-	Library
+	Reader
 	tier search.Confidence
 }
 
 func (u tierLibrary) Ask(ctx context.Context, q search.Query) (search.Answer, error) {
-	ans, err := u.Library.Ask(ctx, q)
+	ans, err := u.Reader.Ask(ctx, q)
 	ans.Confidence, ans.Answered = u.tier, u.tier == search.Answered
 	return ans, err
 }

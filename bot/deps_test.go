@@ -18,8 +18,8 @@ import (
 // fails loudly instead of quietly losing features.
 func TestDepsAreExplicit(t *testing.T) {
 	lib := openSeeded(t)
-	wrapped := &gatedLibrary{Library: lib} // not a Curator itself
-	if _, ok := Library(wrapped).(Curator); ok {
+	wrapped := &gatedLibrary{Reader: lib} // not a Curator itself
+	if _, ok := Reader(wrapped).(Curator); ok {
 		t.Fatal("gatedLibrary became a Curator: the test no longer wraps the library the way a cache or gate would")
 	}
 	names := func(b *Bot) []string {

@@ -31,7 +31,7 @@ import (
 // gatedLibrary is the real library with an adjustable delay before Ask,
 // to drive the deferred-reply path.
 type gatedLibrary struct {
-	Library
+	Reader
 	delay atomic.Int64 // nanoseconds
 	fail  atomic.Bool  // Ask fails (after the delay)
 }
@@ -47,7 +47,7 @@ func (g *gatedLibrary) Ask(ctx context.Context, q search.Query) (search.Answer, 
 	if g.fail.Load() {
 		return search.Answer{}, errors.New("index unavailable")
 	}
-	return g.Library.Ask(ctx, q)
+	return g.Reader.Ask(ctx, q)
 }
 
 // syncBuffer is a log destination safe for the handlers' goroutines.
@@ -102,7 +102,7 @@ type harness struct {
 // is what the /ask end-to-end tests register and expect. A test that wants
 // a wrapped library with moderator features passes Deps itself
 // (TestDepsAreExplicit).
-func depsFor(lib Library) Deps {
+func depsFor(lib Reader) Deps {
 	if l, ok := lib.(*search.Library); ok {
 		return Deps{Library: l, Curator: l, Fetcher: &ingest.Fetcher{}}
 	}
@@ -111,13 +111,13 @@ func depsFor(lib Library) Deps {
 
 // privateDeps is depsFor with a Fetcher that may reach the test's pages on
 // 127.0.0.1 (SITREP_ALLOW_PRIVATE_URLS=1 in production).
-func privateDeps(lib Library) Deps {
+func privateDeps(lib Reader) Deps {
 	deps := depsFor(lib)
 	deps.Fetcher = &ingest.Fetcher{AllowPrivate: true}
 	return deps
 }
 
-func startBot(tb testing.TB, lib Library, opts Options, srvOpts ...discordtest.Option) *harness {
+func startBot(tb testing.TB, lib Reader, opts Options, srvOpts ...discordtest.Option) *harness {
 	tb.Helper()
 	return startBotWith(tb, depsFor(lib), opts, srvOpts...)
 }
@@ -353,7 +353,7 @@ func TestAskEndToEnd(t *testing.T) {
 	if _, err := lib.Import(context.Background(), append(fillerSources(40), limitSource()), search.ImportOptions{Actor: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	gate := &gatedLibrary{Library: lib}
+	gate := &gatedLibrary{Reader: lib}
 	// One member asks everything here, faster than a member may.
 	h := startBot(t, gate, Options{GuildID: discordtest.DefaultGuildID, DeferAfter: time.Second, AskBurst: 1000})
 	guild := discordtest.DefaultGuildID

@@ -24,7 +24,7 @@ const (
 
 // runBotOn runs a bot with lib on srv, whose API base discordgo already
 // points at, until stop is called (or tb ends).
-func runBotOn(tb testing.TB, srv *discordtest.Server, lib Library, opts Options) (h *harness, stop func()) {
+func runBotOn(tb testing.TB, srv *discordtest.Server, lib Reader, opts Options) (h *harness, stop func()) {
 	tb.Helper()
 	return runBotWith(tb, srv, depsFor(lib), opts)
 }

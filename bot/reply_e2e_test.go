@@ -16,7 +16,7 @@ import (
 // is waited out only as long as the bot runs; and a failure after a public
 // deferral is told privately, the public "thinking…" removed.
 func TestDeferredReplySurvivesDiscordErrors(t *testing.T) {
-	gate := &gatedLibrary{Library: openSeeded(t)}
+	gate := &gatedLibrary{Reader: openSeeded(t)}
 	gate.delay.Store(int64(300 * time.Millisecond))
 	srv := newFakeDiscord(t)
 	h, stop := runBotOn(t, srv, gate, Options{GuildID: discordtest.DefaultGuildID, DeferAfter: 50 * time.Millisecond,

@@ -170,7 +170,7 @@ func (f *Poller) checkAll(ctx context.Context, feeds, all []search.Feed, workers
 }
 
 // check fetches feed and takes its new items within CheckBudget: a feed
-// or a page that is slow costs this check, no other. Library calls run
+// or a page that is slow costs this check, no other. Store calls run
 // on ctx, so a budget spent mid-write does not fail the round.
 func (f *Poller) check(ctx context.Context, feed search.Feed, now time.Time, hooks Hooks, b *budgets) (Result, error) {
 	log := f.opts.Logger.With("feed", feed.ID, "scope", feed.Scope)

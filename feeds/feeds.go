@@ -56,8 +56,9 @@ const feedAccept = "application/rss+xml, application/atom+xml, application/feed+
 // it is a web page, announces none.
 var ErrNotAFeed = errors.New("feeds: not an RSS, Atom or JSON feed")
 
-// Library is the part of *search.Library that feeds use.
-type Library interface {
+// Store is the part of *search.Library that feeds use: its sources and
+// the feeds' records.
+type Store interface {
 	Add(ctx context.Context, s search.Source) (search.Source, error)
 	NearDuplicate(ctx context.Context, scope, text string) (search.Source, bool, error)
 	SourceByURL(scope, url string) (search.Source, bool, error)
@@ -101,7 +102,7 @@ type Options struct {
 // for concurrent use, but checks of one feed must not overlap: the
 // Scheduler and Poll are its callers, one at a time.
 type Poller struct {
-	lib   Library
+	lib   Store
 	fetch *ingest.Fetcher
 	opts  Options
 }
@@ -109,7 +110,7 @@ type Poller struct {
 // New returns a Poller that stores into lib and fetches with fetcher
 // (its rules on private addresses, size and time apply to feeds and to
 // the articles their items link to).
-func New(lib Library, fetcher *ingest.Fetcher, opts Options) *Poller {
+func New(lib Store, fetcher *ingest.Fetcher, opts Options) *Poller {
 	if opts.Interval <= 0 {
 		opts.Interval = DefaultInterval
 	}
