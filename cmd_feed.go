@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"text/tabwriter"
 	"time"
@@ -48,7 +49,9 @@ func runFeed(ctx context.Context, e env) error {
 
 // poller opens the library and the feed poller with the fetch rules
 // of the environment (SITREP_ALLOW_PRIVATE_URLS, SITREP_FEED_INTERVAL).
-func (f *flags) poller(ctx context.Context, e env) (*search.Library, *feeds.Poller, error) {
+// The poller's structured log goes to log (warnings and up), or nowhere
+// when it is nil: the commands print their own lines for people.
+func (f *flags) poller(ctx context.Context, e env, log io.Writer) (*search.Library, *feeds.Poller, error) {
 	cfg, err := f.config(e)
 	if err != nil {
 		return nil, nil, err
@@ -57,7 +60,10 @@ func (f *flags) poller(ctx context.Context, e env) (*search.Library, *feeds.Poll
 	if err != nil {
 		return nil, nil, err
 	}
-	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if log == nil {
+		log = io.Discard
+	}
+	logger := slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	poller := feeds.New(lib, &ingest.Fetcher{AllowPrivate: cfg.AllowPrivateURLs}, feeds.Options{Interval: cfg.FeedInterval, Logger: logger})
 	return lib, poller, nil
 }
@@ -68,7 +74,7 @@ func runFeedAdd(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	lib, poller, err := f.poller(ctx, e)
+	lib, poller, err := f.poller(ctx, e, e.stderr)
 	if err != nil {
 		return err
 	}
@@ -84,7 +90,16 @@ func runFeedAdd(ctx context.Context, e env) error {
 		return fmt.Errorf("feed add: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "%s\t%s\n", p.Feed.ID, p.Feed.Title)
+	fmt.Fprintf(e.stdout, "Following it. Its newest items arrive with the next 'sitrep feed poll', or within %s while 'sitrep serve' runs; 'sitrep feed list' shows how its checks went.\n", interval(f, e))
 	return nil
+}
+
+// interval is how often 'sitrep serve' checks feeds, as configured.
+func interval(f *flags, e env) time.Duration {
+	if cfg, err := f.config(e); err == nil && cfg.FeedInterval > 0 {
+		return cfg.FeedInterval
+	}
+	return feeds.DefaultInterval
 }
 
 func runFeedList(ctx context.Context, e env) error {
@@ -183,11 +198,16 @@ func runFeedRemove(ctx context.Context, e env) error {
 }
 
 func runFeedPoll(ctx context.Context, e env) error {
-	f := newFlags(e, "feed poll", "feed poll [--data DIR]\n\nChecks every feed once now (with conditional GET) and adds the new items; one line per feed.\nExits 0 when the library worked, even if some feeds failed.")
+	f := newFlags(e, "feed poll", "feed poll [--data DIR] [--log]\n\nChecks every feed once now (with conditional GET) and adds the new items; one line per feed.\nExits 0 when the library worked, even if some feeds failed.")
+	withLog := f.Bool("log", false, "also print the poller's structured log (warnings) to standard error")
 	if _, err := f.parse(e); err != nil {
 		return err
 	}
-	lib, poller, err := f.poller(ctx, e)
+	var log io.Writer
+	if *withLog {
+		log = e.stderr
+	}
+	lib, poller, err := f.poller(ctx, e, log)
 	if err != nil {
 		return err
 	}

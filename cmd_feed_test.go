@@ -76,9 +76,13 @@ func TestFeedCommands(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("feed add: exit %d: %s", code, stderr)
 	}
-	id, title, ok := strings.Cut(strings.TrimSpace(out), "\t")
+	first, next, _ := strings.Cut(strings.TrimSpace(out), "\n")
+	id, title, ok := strings.Cut(first, "\t")
 	if !ok || title != "Harbour Herald" || !strings.HasPrefix(id, "f") {
-		t.Fatalf("feed add printed %q, want ID<TAB>title", out)
+		t.Fatalf("feed add printed %q, want ID<TAB>title first", out)
+	}
+	if !strings.Contains(next, "'sitrep feed poll'") || !strings.Contains(next, "15m0s") {
+		t.Errorf("feed add printed %q after the feed: a moderator is not told when its items arrive", next)
 	}
 
 	poll := func(want string) {
@@ -140,6 +144,14 @@ func TestFeedCommands(t *testing.T) {
 		t.Errorf("feed list --json: exit %d, %v\n%s", code, err, out)
 	}
 
+	// The failure is said once, in its line; the poller's structured
+	// log joins it only when asked for.
+	if _, _, stderr := c.run("", "feed", "poll"); strings.Contains(stderr, "level=") {
+		t.Errorf("feed poll printed log lines beside its own: %s", stderr)
+	}
+	if code, out, stderr := c.run("", "feed", "poll", "--log"); !strings.Contains(stderr, "level=WARN") {
+		t.Errorf("feed poll --log printed no log: exit %d, %q, stderr %q", code, out, stderr)
+	}
 	if code, out, _ = c.run("", "feed", "remove", id); code != 0 || !strings.Contains(out, "removed "+id) {
 		t.Errorf("feed remove: exit %d, %s", code, out)
 	}
@@ -152,6 +164,7 @@ func TestFeedCommands(t *testing.T) {
 	if code, _, _ = c.run("", "feed", "frobnicate"); code != 2 {
 		t.Errorf("unknown subcommand: exit %d, want 2", code)
 	}
+
 }
 
 // `sitrep serve` runs the feed schedule for its lifetime: a feed followed
