@@ -27,22 +27,15 @@ func questionIDKey(scope, id string) []byte {
 	return append([]byte(string(scopedKey(scope, ""))), suffix...)
 }
 
-func (t boltTx) AddQuestion(scope string, at time.Time, rec func(id string) QuestionRecord, limit uint64) (string, error) {
-	b := t.tx.Bucket(bucketQuestions)
-	seq, err := b.NextSequence()
+func (t boltTx) AddQuestion(rec QuestionRecord, seq, limit uint64) error {
+	raw, err := json.Marshal(rec)
 	if err != nil {
-		return "", err
+		return err
 	}
-	key := questionKey(scope, at, seq)
-	id := hex.EncodeToString(key[len(scopedKey(scope, "")):])
-	raw, err := json.Marshal(rec(id))
-	if err != nil {
-		return "", err
+	if err := t.tx.Bucket(bucketQuestions).Put(questionKey(rec.Scope, rec.At, seq), raw); err != nil {
+		return err
 	}
-	if err := b.Put(key, raw); err != nil {
-		return "", err
-	}
-	return id, pruneQuestions(t.tx, scope, at, limit)
+	return pruneQuestions(t.tx, rec.Scope, rec.At, limit)
 }
 
 // metaQuestionCount prefixes the meta keys holding each scope's number of

@@ -75,6 +75,7 @@ type Library struct {
 	// guildSources counts sources outside the shared scope; while it is
 	// zero, shared-scope searches skip the scope filter.
 	guildSources atomic.Int64
+	qlog         *questionLog
 	cache        *sourceCache
 	toks         *tokenCache
 	wordTerms    sync.Map // WordNet word → index term (wordTerm); bounded by WordNet's words
@@ -122,11 +123,13 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	if l.st, err = openStore(ctx, dir, opts.DatabaseURL); err != nil {
 		return nil, err
 	}
+	l.qlog = newQuestionLog(l.st, l.log.Error)
 	if l.changes, _ = l.st.(changeLog); l.changes != nil {
 		l.indexScope, l.indexScopeName = opts.IndexScope, opts.IndexScopeName
 	}
 	ix, created, err := openIndexes(filepath.Join(dir, "index"))
 	if err != nil {
+		l.qlog.close()
 		l.st.Close()
 		if errors.Is(err, errIndexLocked) {
 			return nil, &LockedError{Dir: dir, Shared: l.changes != nil}
@@ -155,6 +158,7 @@ func (l *Library) Close() error {
 	if l.quit.Swap(true) {
 		return nil
 	}
+	l.qlog.close() // before the store closes under it
 	l.wmu.Lock()
 	defer l.wmu.Unlock()
 	var errs []error

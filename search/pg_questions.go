@@ -1,31 +1,23 @@
 package search
 
 import (
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 )
 
-func (t pgTx) AddQuestion(scope string, at time.Time, rec func(id string) QuestionRecord, limit uint64) (string, error) {
-	var seq int64
-	if _, err := t.one("SELECT nextval('question_seq')", nil, &seq); err != nil {
-		return "", err
-	}
-	key := binary.BigEndian.AppendUint64(nil, uint64(at.UnixNano()))
-	id := hex.EncodeToString(binary.BigEndian.AppendUint64(key, uint64(seq)))
-	raw, err := json.Marshal(rec(id))
+func (t pgTx) AddQuestion(rec QuestionRecord, seq, limit uint64) error {
+	raw, err := json.Marshal(rec)
 	if err != nil {
-		return "", err
+		return err
 	}
 	_, err = t.tx.Exec(t.ctx, "INSERT INTO questions (scope, id, at_ns, seq, record) VALUES ($1, $2, $3, $4, $5)",
-		scope, id, at.UnixNano(), seq, raw)
+		rec.Scope, rec.ID, rec.At.UnixNano(), int64(seq), raw)
 	if err != nil {
-		return "", err
+		return err
 	}
-	return id, t.pruneQuestions(scope, at, limit)
+	return t.pruneQuestions(rec.Scope, rec.At, limit)
 }
 
 // pruneQuestions deletes scope's questions as the bbolt store's

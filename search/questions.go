@@ -8,10 +8,10 @@ import (
 // questionTx is the method set of a store transaction for the question
 // log.
 type questionTx interface {
-	// AddQuestion logs a question of scope asked at at: rec builds the
-	// record from the id the store gives it. Then it deletes scope's
-	// questions past the retention and beyond limit, oldest first.
-	AddQuestion(scope string, at time.Time, rec func(id string) QuestionRecord, limit uint64) (string, error)
+	// AddQuestion logs rec, whose ID is questionID(rec.At, seq). Then it
+	// deletes rec.Scope's questions past the retention and beyond limit,
+	// oldest first.
+	AddQuestion(rec QuestionRecord, seq, limit uint64) error
 	// Questions returns scope's questions at or after since (not before
 	// the epoch), oldest first.
 	Questions(scope string, since time.Time) ([]QuestionRecord, error)
@@ -50,23 +50,12 @@ type QuestionRecord struct {
 	FollowedUp bool `json:"followed_up,omitempty"`
 }
 
+// logQuestion queues the question for the log (see questionLog) and
+// returns its id.
 func (l *Library) logQuestion(q Query, ans Answer) (string, error) {
-	var id string
-	// Batch coalesces the log writes of concurrent questions into one
-	// transaction and one fsync; under load that is most of /ask's tail.
-	err := l.st.Batch(context.Background(), func(tx storeTx) error {
-		at := l.now().UTC()
-		var err error
-		id, err = tx.AddQuestion(q.Scope, at, func(id string) QuestionRecord {
-			return QuestionRecord{ID: id, Scope: q.Scope, Text: ans.Question, UserID: q.Asker.UserID,
-				ChannelID: q.Asker.ChannelID, At: at, Answered: ans.Answered, Private: q.Asker.Private}
-		}, l.maxQuestions)
-		return err
-	})
-	if err != nil {
-		return "", errorf("log question: %w", err)
-	}
-	return id, nil
+	rec := QuestionRecord{Scope: q.Scope, Text: ans.Question, UserID: q.Asker.UserID,
+		ChannelID: q.Asker.ChannelID, At: l.now().UTC(), Answered: ans.Answered, Private: q.Asker.Private}
+	return l.qlog.add(rec, l.maxQuestions), nil
 }
 
 // Questions returns the questions asked in scope at or after since, oldest
@@ -78,6 +67,7 @@ func (l *Library) Questions(scope string, since time.Time) ([]QuestionRecord, er
 	if epoch := time.Unix(0, 0); since.Before(epoch) {
 		since = epoch // keys hold unsigned nanoseconds since the epoch
 	}
+	l.qlog.flush()
 	var out []QuestionRecord
 	err := l.st.View(context.Background(), func(tx storeTx) error {
 		var err error
@@ -92,6 +82,7 @@ func (l *Library) Questions(scope string, since time.Time) ([]QuestionRecord, er
 
 // Question returns one logged question of scope by id, or ErrNotFound.
 func (l *Library) Question(scope, id string) (QuestionRecord, error) {
+	l.qlog.flush()
 	var rec QuestionRecord
 	found := false
 	err := l.st.View(context.Background(), func(tx storeTx) error {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestFollowUpsOnce(t *testing.T) {
@@ -194,5 +196,75 @@ func TestLongQuestionCutAtAWord(t *testing.T) {
 	got := cleanQuestion(q)
 	if len(got) > MaxQuestionBytes || strings.HasSuffix(got, "Teh") || !strings.HasSuffix(got, "cameras") {
 		t.Errorf("cut to %d bytes ending %q", len(got), got[len(got)-10:])
+	}
+}
+
+// TestAskDoesNotWaitForTheLog: a question is answered, with the id its
+// buttons carry, while the store cannot write (another write transaction
+// holds it); once the store is free the log holds the question under that
+// id. Before, every /ask waited for the log's fsync.
+func TestAskDoesNotWaitForTheLog(t *testing.T) {
+	lib := openTest(t, t.TempDir(), nil)
+	db := boltDB(t, lib)
+	holding, release := make(chan struct{}), make(chan struct{})
+	writerDone := make(chan error, 1)
+	go func() {
+		writerDone <- db.Update(func(*bolt.Tx) error {
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	answered := make(chan Answer, 1)
+	go func() {
+		ans, err := lib.Ask(context.Background(), Query{Question: "how many cameras were hacked?", Scope: "1001", Asker: &Asker{UserID: "42"}})
+		if err != nil {
+			t.Error(err)
+		}
+		answered <- ans
+	}()
+	var ans Answer
+	select {
+	case ans = <-answered:
+	case <-time.After(30 * time.Second):
+		close(release)
+		t.Fatal("no answer while the store was busy: /ask waits for the question log's disk write again")
+	}
+	close(release)
+	if err := <-writerDone; err != nil {
+		t.Fatal(err)
+	}
+	if ans.QuestionID == "" {
+		t.Fatal("the answer carries no question id: its buttons would not work")
+	}
+	rec, err := lib.Question("1001", ans.QuestionID)
+	if err != nil || rec.Text != "how many cameras were hacked?" || rec.UserID != "42" {
+		t.Errorf("Question(%s) = %+v, %v: a button pressed on the answer would not find its question", ans.QuestionID, rec, err)
+	}
+}
+
+// TestQueuedQuestionsSurviveClose: questions answered just before the
+// library closes are in the log when it opens again (the digest and the
+// follow-ups read them).
+func TestQueuedQuestionsSurviveClose(t *testing.T) {
+	dir := t.TempDir()
+	lib := openTest(t, dir, nil)
+	var ids []string
+	for _, q := range []string{"how many cameras were hacked?", "who hacked the cameras?", "what did the council say?"} {
+		ids = append(ids, ask(t, lib, Query{Question: q, Scope: "7", Asker: &Asker{UserID: "1"}}).QuestionID)
+	}
+	if err := lib.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lib = openTest(t, dir, nil)
+	qs, err := lib.Questions("7", time.Unix(0, 0))
+	if err != nil || len(qs) != len(ids) {
+		t.Fatalf("after reopening, %d questions (%v), want %d: the digest would miss questions asked before a restart", len(qs), err, len(ids))
+	}
+	for i, q := range qs {
+		if q.ID != ids[i] {
+			t.Errorf("question %d has id %s, its answer carried %s", i, q.ID, ids[i])
+		}
 	}
 }

@@ -354,15 +354,15 @@ func contractAuditMeta(t *testing.T, st store) {
 	})
 }
 
+// contractSeq numbers the questions the contract tests log.
+var contractSeq uint64
+
 func addQuestion(t *testing.T, st store, scope, text string, at time.Time, limit uint64) string {
 	t.Helper()
-	var id string
+	contractSeq++
+	id := questionID(at, contractSeq)
 	err := st.Batch(context.Background(), func(tx storeTx) error {
-		var err error
-		id, err = tx.AddQuestion(scope, at, func(id string) QuestionRecord {
-			return QuestionRecord{ID: id, Scope: scope, Text: text, At: at}
-		}, limit)
-		return err
+		return tx.AddQuestion(QuestionRecord{ID: id, Scope: scope, Text: text, At: at}, contractSeq, limit)
 	})
 	if err != nil {
 		t.Fatal(err)
