@@ -5,6 +5,7 @@ package search
 import (
 	"errors"
 	"math"
+	"slices"
 )
 
 // Confidence is the tier an answer is shown in.
@@ -89,29 +90,29 @@ func (l *Library) confidenceFeatures(p prepared, cands []candidate, story []int)
 	}
 	// The ranking's weights were fitted as a softmax over each question's
 	// candidates (TestFitRanker), so its scores give the chance that the
-	// answer is among the first candidates, if the library holds one.
+	// answer is among the first candidates, if the library holds one. A
+	// fact several sources tell in near-identical words spreads that share
+	// over their sentences, while the quotes show it once: the stories'
+	// shares count them together.
 	sum := 0.0
+	var firsts []int      // the first candidate of each of the first three stories
+	var shares [3]float64 // their shares, in that order
 	for i, o := range cands {
 		e := math.Exp(o.score - c.score)
 		sum += e
 		if i < 3 {
 			v[cfTop3] += e
 		}
-	}
-	v[cfTop1], v[cfTop3] = 1/sum, v[cfTop3]/sum
-	// A fact several sources tell in near-identical words spreads the
-	// ranking's share over their sentences; the quotes show it once.
-	mass := make(map[int]float64)
-	var firsts []int
-	for i, o := range cands {
-		if story[i] == i {
+		if story[i] == i && len(firsts) < 3 {
 			firsts = append(firsts, i)
 		}
-		mass[story[i]] += math.Exp(o.score - c.score)
+		if k := slices.Index(firsts, story[i]); k >= 0 {
+			shares[k] += e
+		}
 	}
-	v[cfStory1] = mass[0] / sum
-	for _, f := range firsts[:min(3, len(firsts))] {
-		v[cfStory3] += mass[f] / sum
+	v[cfTop1], v[cfTop3], v[cfStory1] = 1/sum, v[cfTop3]/sum, shares[0]/sum
+	for _, m := range shares {
+		v[cfStory3] += m / sum
 	}
 	if p.answers(c) {
 		v[cfRule] = 1
