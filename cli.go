@@ -67,7 +67,7 @@ func commands() []command {
 	return []command{
 		{"ask", "answer questions with quotes from the library", runAsk},
 		{"import", "import articles from a JSON Lines file", runImport},
-		{"add", "add one article from a file", runAdd},
+		{"add", "add one article from a file or a URL", runAdd},
 		{"sources", "list the sources in the library", runSources},
 		{"remove", "remove a source and its passages", runRemove},
 		{"digest", "print what is new and what was asked", runDigest},
