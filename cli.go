@@ -102,6 +102,7 @@ func printUsage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nRun 'sitrep <command> --help' for a command's flags.")
 	fmt.Fprintln(w, "The data directory is --data, else $SITREP_DATA, else ./data; a new one starts with the seed articles.")
+	fmt.Fprintln(w, "--scope SERVER_ID works on one Discord server's library instead of the shared one.")
 }
 
 // flags builds a command's flag set with the flags every command shares.
@@ -121,8 +122,37 @@ func newFlags(e env, name, usage string) *flags {
 	fs.SetOutput(io.Discard)
 	f := &flags{FlagSet: fs, usage: usage}
 	f.data = fs.String("data", "", "data directory (default $SITREP_DATA, else ./data)")
-	f.scope = fs.String("scope", "", "guild id whose library to use (default: the shared library)")
+	f.scope = fs.String("scope", "", "Discord server id whose library to use (default: the shared library)")
 	return f
+}
+
+// newLibraryFlags builds the flag set of a command that works on the
+// whole data directory (serve, reindex, feed poll): --scope would change
+// nothing, so it is not offered.
+func newLibraryFlags(e env, name, usage string) *flags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	f := &flags{FlagSet: fs, usage: usage, scope: new(string)}
+	f.data = fs.String("data", "", "data directory (default $SITREP_DATA, else ./data)")
+	return f
+}
+
+// libraryName is how the CLI names a scope's library: "the shared
+// library" or "server 123's library" (Discord's "guild" is a server to
+// the person at the terminal).
+func libraryName(scope string) string {
+	if scope == search.SharedScope {
+		return "the shared library"
+	}
+	return "server " + scope + "'s library"
+}
+
+// plural is "1 sentence", "2 sentences".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // parseOne parses the flags and the one positional argument a command

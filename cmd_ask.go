@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -14,10 +15,10 @@ import (
 )
 
 func runAsk(ctx context.Context, e env) error {
-	f := newFlags(e, "ask", "ask [--data DIR] [--json] [--limit N] [QUESTION]\n\nWith QUESTION, answers it; without, answers each line of standard input.")
+	f := newFlags(e, "ask", "ask [--data DIR] [--scope SERVER_ID] [--source ID] [--json] [--limit N] [QUESTION]\n\nWith QUESTION, answers it; without, answers each line of standard input in one process.\nQuestions asked here are not logged: the digest counts only /ask on Discord.")
 	asJSON := f.Bool("json", false, "print one JSON object per question")
 	limit := f.Int("limit", search.DefaultLimit, "quotes per answer")
-	source := f.String("source", "", "answer from this source id only")
+	source := f.String("source", "", "answer from this source only (an ID from 'sitrep sources')")
 	args, err := f.parse(e)
 	if err != nil {
 		return err
@@ -30,6 +31,13 @@ func runAsk(ctx context.Context, e env) error {
 		return err
 	}
 	defer lib.Close()
+	if *source != "" {
+		if _, err := lib.Source(*f.scope, *source); errors.Is(err, search.ErrNotFound) {
+			return fmt.Errorf("ask: %s has no source %s; 'sitrep sources' lists their IDs", libraryName(*f.scope), *source)
+		} else if err != nil {
+			return err
+		}
+	}
 	color := !*asJSON && isTerminal(e.stdout, e.getenv)
 	answer := func(q string) error {
 		if len(q) > search.MaxQuestionBytes {

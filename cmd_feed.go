@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -69,7 +70,7 @@ func (f *flags) poller(ctx context.Context, e env, log io.Writer) (*search.Libra
 }
 
 func runFeedAdd(ctx context.Context, e env) error {
-	f := newFlags(e, "feed add", "feed add [--data DIR] [--scope GUILD] URL\n\nURL is a feed (RSS, Atom or JSON Feed) or a web page that announces one. Its items\narrive with the next `sitrep feed poll` or check of `sitrep serve`.")
+	f := newFlags(e, "feed add", "feed add [--data DIR] [--scope SERVER_ID] URL\n\nURL is a feed (RSS, Atom or JSON Feed) or a web page that announces one. Its items\narrive with the next `sitrep feed poll` or check of `sitrep serve`.")
 	arg, err := f.parseOne(e, "URL")
 	if err != nil {
 		return err
@@ -81,17 +82,32 @@ func runFeedAdd(ctx context.Context, e env) error {
 	defer lib.Close()
 	p, err := poller.Add(ctx, *f.scope, arg, "cli")
 	var limit *feeds.LimitError
+	var exists *search.FeedExistsError
 	switch {
 	case errors.Is(err, feeds.ErrCredentials):
 		return errors.New("feed add: the link carries a user name or password (user:password@); only public feeds can be followed, so nothing was followed")
+	case errors.As(err, &exists):
+		return fmt.Errorf("feed add: %s already follows that feed, “%s”; 'sitrep feed list' shows how its checks went", libraryName(*f.scope), exists.Existing.Title)
 	case errors.As(err, &limit):
-		return fmt.Errorf("feed add: the scope already follows %d feeds, the most it may; remove one with 'sitrep feed remove ID' first", limit.Max)
+		return fmt.Errorf("feed add: %s already follows %d feeds, the most it may; remove one with 'sitrep feed remove ID' first ('sitrep feed list' lists them)", libraryName(*f.scope), limit.Max)
 	case err != nil:
 		return fmt.Errorf("feed add: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "%s\t%s\n", p.Feed.ID, p.Feed.Title)
-	fmt.Fprintf(e.stdout, "Following it. Its newest items arrive with the next 'sitrep feed poll', or within %s while 'sitrep serve' runs; 'sitrep feed list' shows how its checks went.\n", interval(f, e))
+	fmt.Fprintf(e.stdout, "Following “%s” in %s.\n", p.Feed.Title, libraryName(*f.scope))
+	fmt.Fprintf(e.stdout, "Its newest items arrive with the next 'sitrep feed poll', or within %s while 'sitrep serve' runs; 'sitrep feed list' shows how its checks went.\n", shortDuration(interval(f, e)))
 	return nil
+}
+
+// shortDuration writes d without its zero units: 15m, 1h30m, 45s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // interval is how often 'sitrep serve' checks feeds, as configured.
@@ -103,7 +119,7 @@ func interval(f *flags, e env) time.Duration {
 }
 
 func runFeedList(ctx context.Context, e env) error {
-	f := newFlags(e, "feed list", "feed list [--data DIR] [--scope GUILD] [--json]\n\nWithout --scope, the feeds of every scope are listed.")
+	f := newFlags(e, "feed list", "feed list [--data DIR] [--scope SERVER_ID] [--json]\n\nWithout --scope, the feeds of every scope are listed.")
 	asJSON := f.Bool("json", false, "print the feeds and their state as JSON")
 	if _, err := f.parse(e); err != nil {
 		return err
@@ -167,7 +183,7 @@ func flagSet(f *flags, name string) bool {
 }
 
 func runFeedRemove(ctx context.Context, e env) error {
-	f := newFlags(e, "feed remove", "feed remove [--data DIR] ID\n\nThe sources the feed brought stay in the library.")
+	f := newFlags(e, "feed remove", "feed remove [--data DIR] ID\n\nID is the feed's, as 'sitrep feed list' shows it. The sources the feed brought stay in the library.")
 	arg, err := f.parseOne(e, "feed ID")
 	if err != nil {
 		return err
@@ -190,15 +206,18 @@ func runFeedRemove(ctx context.Context, e env) error {
 		}
 	}
 	fd, err := lib.RemoveFeed(scope, arg)
+	if errors.Is(err, search.ErrFeedNotFound) {
+		return fmt.Errorf("feed remove: no feed %s is followed; 'sitrep feed list' lists the feeds and their IDs", arg)
+	}
 	if err != nil {
 		return fmt.Errorf("feed remove: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "removed %s (%q); the %d sources it brought stay\n", fd.ID, fd.Title, fd.State.Items)
+	fmt.Fprintf(e.stdout, "removed %s (%q); the %s it brought stay in the library\n", fd.ID, fd.Title, plural(fd.State.Items, "source", "sources"))
 	return nil
 }
 
 func runFeedPoll(ctx context.Context, e env) error {
-	f := newFlags(e, "feed poll", "feed poll [--data DIR] [--log]\n\nChecks every feed once now (with conditional GET) and adds the new items; one line per feed.\nExits 0 when the library worked, even if some feeds failed.")
+	f := newLibraryFlags(e, "feed poll", "feed poll [--data DIR] [--log]\n\nChecks every feed once now (with conditional GET) and adds the new items; one line per feed.\nExits 0 when the library worked, even if some feeds failed.")
 	withLog := f.Bool("log", false, "also print the poller's structured log (warnings) to standard error")
 	if _, err := f.parse(e); err != nil {
 		return err
@@ -214,7 +233,8 @@ func runFeedPoll(ctx context.Context, e env) error {
 	defer lib.Close()
 	results, err := poller.Poll(ctx, feeds.Hooks{})
 	for _, r := range results {
-		fmt.Fprintln(e.stdout, r.Line())
+		// The feed's id is for 'feed remove'; a person reads its title.
+		fmt.Fprintln(e.stdout, strings.TrimPrefix(r.Line(), r.Feed.ID+" "))
 	}
 	if err != nil {
 		return fmt.Errorf("feed poll: %w", err)

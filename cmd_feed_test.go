@@ -58,8 +58,9 @@ func feedServer(tb testing.TB, items *atomic.Int64) *httptest.Server {
 	return srv
 }
 
-// The CLI contract of `sitrep feed`: add prints id and title, poll one
-// line per feed (new N, unchanged, failed: why) and exits 0 while the
+// The CLI contract of `sitrep feed`: add names the feed and what happens
+// next, poll one line per feed by title (new N, unchanged, failed: why),
+// with no log line unless --log, and exits 0 while the
 // library works, list and list --json show the state, remove forgets.
 func TestFeedCommands(t *testing.T) {
 	var items atomic.Int64
@@ -77,18 +78,23 @@ func TestFeedCommands(t *testing.T) {
 		t.Fatalf("feed add: exit %d: %s", code, stderr)
 	}
 	first, next, _ := strings.Cut(strings.TrimSpace(out), "\n")
-	id, title, ok := strings.Cut(first, "\t")
-	if !ok || title != "Harbour Herald" || !strings.HasPrefix(id, "f") {
-		t.Fatalf("feed add printed %q, want ID<TAB>title first", out)
+	if first != "Following “Harbour Herald” in the shared library." {
+		t.Errorf("feed add printed %q first, want the feed's title and where it goes", first)
 	}
-	if !strings.Contains(next, "'sitrep feed poll'") || !strings.Contains(next, "15m0s") {
+	if !strings.Contains(next, "'sitrep feed poll'") || !strings.Contains(next, "within 15m while") || !strings.Contains(next, "'sitrep feed list'") {
 		t.Errorf("feed add printed %q after the feed: a moderator is not told when its items arrive", next)
 	}
+	_, out, _ = c.run("", "feed", "list", "--json")
+	var added struct{ Feeds []struct{ ID string } }
+	if err := json.Unmarshal([]byte(out), &added); err != nil || len(added.Feeds) != 1 {
+		t.Fatalf("feed list --json after feed add: %v\n%s", err, out)
+	}
+	id := added.Feeds[0].ID
 
 	poll := func(want string) {
 		t.Helper()
 		code, out, stderr := c.run("", "feed", "poll")
-		if code != 0 || strings.TrimSpace(out) != fmt.Sprintf("%s %q: %s", id, "Harbour Herald", want) {
+		if code != 0 || strings.TrimSpace(out) != fmt.Sprintf("%q: %s", "Harbour Herald", want) {
 			t.Fatalf("feed poll: exit %d, %q (stderr %s), want %q", code, out, stderr, want)
 		}
 	}
@@ -155,7 +161,7 @@ func TestFeedCommands(t *testing.T) {
 	if code, out, _ = c.run("", "feed", "remove", id); code != 0 || !strings.Contains(out, "removed "+id) {
 		t.Errorf("feed remove: exit %d, %s", code, out)
 	}
-	if code, _, stderr = c.run("", "feed", "remove", id); code == 0 || !strings.Contains(stderr, "no such feed") {
+	if code, _, stderr = c.run("", "feed", "remove", id); code == 0 || !strings.Contains(stderr, "no feed "+id+" is followed; 'sitrep feed list' lists") {
 		t.Errorf("feed remove again: exit %d, %s", code, stderr)
 	}
 	if code, out, _ = c.run("", "feed", "poll"); code != 0 || !strings.Contains(out, "no feeds followed") {

@@ -22,7 +22,7 @@ import (
 // SIGTERM), then shuts down in order: the digest and feed schedulers, the bot's
 // session, the metrics server (SITREP_METRICS_ADDR), then the library.
 func runServe(ctx context.Context, e env) error {
-	f := newFlags(e, "serve", "serve [--data DIR]\n\nRuns the Discord bot. It needs DISCORD_TOKEN; DISCORD_GUILD_ID registers the commands in one server\n(instant), else globally. See .env.example for the other variables.")
+	f := newLibraryFlags(e, "serve", "serve [--data DIR]\n\nRuns the Discord bot. It needs DISCORD_TOKEN; DISCORD_GUILD_ID registers the commands in one server\n(instant), else globally. See .env.example for the other variables.")
 	args, err := f.parse(e)
 	if err != nil {
 		return err

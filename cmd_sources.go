@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,7 +17,7 @@ import (
 )
 
 func runSources(ctx context.Context, e env) error {
-	f := newFlags(e, "sources", "sources [--data DIR] [--json]")
+	f := newFlags(e, "sources", "sources [--data DIR] [--scope SERVER_ID] [--json]\n\nLists the sources a question is answered from: the shared library's, and with --scope\nalso that server's. The IDs are what remove and ask --source take.")
 	asJSON := f.Bool("json", false, "print the sources and the audit log as JSON")
 	if _, err := f.parse(e); err != nil {
 		return err
@@ -55,7 +57,7 @@ func runSources(ctx context.Context, e env) error {
 }
 
 func runRemove(ctx context.Context, e env) error {
-	f := newFlags(e, "remove", "remove [--data DIR] ID")
+	f := newFlags(e, "remove", "remove [--data DIR] [--scope SERVER_ID] ID\n\nID is a source's, as 'sitrep sources' lists them.")
 	arg, err := f.parseOne(e, "source ID")
 	if err != nil {
 		return err
@@ -66,15 +68,18 @@ func runRemove(ctx context.Context, e env) error {
 	}
 	defer lib.Close()
 	s, err := lib.Remove(ctx, *f.scope, arg, "cli")
-	if err != nil {
-		return err
+	if errors.Is(err, search.ErrNotFound) {
+		return fmt.Errorf("remove: %s has no source %s; 'sitrep sources' lists their IDs", libraryName(*f.scope), arg)
 	}
-	fmt.Fprintf(e.stdout, "removed %s (%q) and its %d passages\n", s.ID, s.Title, s.Sentences)
+	if err != nil {
+		return fmt.Errorf("remove: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "removed %s (%q) and its %s\n", s.ID, s.Title, plural(s.Sentences, "passage", "passages"))
 	return nil
 }
 
 func runAdd(ctx context.Context, e env) error {
-	f := newFlags(e, "add", "add [--data DIR] FILE|URL [--title T] [--outlet O] [--published YYYY-MM-DD] [--url U]\n\nFILE is text, Markdown or HTML; a URL is fetched (http/https, public addresses only unless\nSITREP_ALLOW_PRIVATE_URLS=1) and its article extracted. The flags override what was found.")
+	f := newFlags(e, "add", "add [--data DIR] [--scope SERVER_ID] FILE|URL [--title T] [--outlet O] [--published YYYY-MM-DD] [--url U]\n\nFILE is text, Markdown or HTML; a URL is fetched (http/https, public addresses only unless\nSITREP_ALLOW_PRIVATE_URLS=1) and its article extracted. The flags override what was found.")
 	title := f.String("title", "", "headline (default: from the article)")
 	outlet := f.String("outlet", "", "who published it")
 	published := f.String("published", "", "publication date, YYYY-MM-DD")
@@ -106,7 +111,7 @@ func runAdd(ctx context.Context, e env) error {
 	if stored.Outlet != "" {
 		what += ", " + stored.Outlet
 	}
-	fmt.Fprintf(e.stdout, "added %s (%s): %d sentences\n", stored.ID, what, stored.Sentences)
+	fmt.Fprintf(e.stdout, "added %s (%s): %s\n", stored.ID, what, plural(stored.Sentences, "sentence", "sentences"))
 	return nil
 }
 
@@ -117,6 +122,9 @@ func readArticle(ctx context.Context, arg string, allowPrivate bool) (ingest.Art
 		return fetcher.Fetch(ctx, arg)
 	}
 	info, err := os.Stat(arg)
+	if errors.Is(err, fs.ErrNotExist) {
+		return ingest.Article{}, fmt.Errorf("there is no file %s (a link starts with https:// or http://)", arg)
+	}
 	if err != nil {
 		return ingest.Article{}, err
 	}
@@ -131,7 +139,7 @@ func readArticle(ctx context.Context, arg string, allowPrivate bool) (ingest.Art
 }
 
 func runReindex(ctx context.Context, e env) error {
-	f := newFlags(e, "reindex", "reindex [--data DIR]")
+	f := newLibraryFlags(e, "reindex", "reindex [--data DIR]\n\nRebuilds the search index of every scope from the stored sources, then merges it.")
 	if _, err := f.parse(e); err != nil {
 		return err
 	}
@@ -147,6 +155,6 @@ func runReindex(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "reindexed; the shared library has %d sources, %d sentences\n", st.Sources, st.Sentences)
+	fmt.Fprintf(e.stdout, "reindexed; the shared library has %s, %s\n", plural(st.Sources, "source", "sources"), plural(st.Sentences, "sentence", "sentences"))
 	return nil
 }
