@@ -12,7 +12,7 @@ import (
 )
 
 func runDigest(ctx context.Context, e env) error {
-	f := newFlags(e, "digest", "digest [--data DIR] [--scope SERVER_ID] [--since DURATION] [--json]\n\nPrints how the story moved (new, revised and disputed claims), the questions asked with\n/ask on Discord grouped by meaning, and the new sources, as the bot's daily digest does;\n--json prints its data. Questions asked with `sitrep ask` are not logged.")
+	f := newFlags(e, "digest", "digest [--data DIR] [--scope SERVER_ID] [--since DURATION] [--json]\n\nPrints how the story moved (new, revised and disputed claims), the questions asked with\n/ask on Discord grouped by meaning, and the new sources, as the bot's daily digest does;\n--json prints its data. Question counts are of /ask on Discord in the server --scope names;\nquestions asked with 'sitrep ask' are not logged.")
 	since := f.Duration("since", 24*time.Hour, "how far back the digest looks (e.g. 24h, 168h)")
 	asJSON := f.Bool("json", false, "print the digest as JSON")
 	if _, err := f.parse(e); err != nil {
@@ -33,7 +33,11 @@ func runDigest(ctx context.Context, e env) error {
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(d)
+		// The counts' questions are only some of those asked: say which.
+		return enc.Encode(struct {
+			search.Digest
+			QuestionsCounted string `json:"questions_counted"`
+		}{d, questionsCounted(d.Scope)})
 	}
 	printDigest(e.stdout, d)
 	return nil
@@ -43,9 +47,11 @@ func runDigest(ctx context.Context, e env) error {
 // questions grouped, the new sources (each once), and the counts, saying
 // which questions they include.
 func printDigest(w io.Writer, d search.Digest) {
-	fmt.Fprintf(w, "Digest since %s\n", d.Since.Local().Format("Mon 2 Jan 2006 15:04 MST"))
+	since := d.Since.Local().Format("Mon 2 Jan 2006 15:04 MST")
 	if d.Empty() {
-		fmt.Fprintf(w, "\nNothing new since %s.\n", d.Since.Local().Format("Mon 2 Jan 15:04"))
+		fmt.Fprintf(w, "Nothing new since %s.\n", since)
+	} else {
+		fmt.Fprintf(w, "Digest since %s\n", since)
 	}
 	if len(d.Story) > 0 {
 		fmt.Fprintln(w, "\nHow the story moved:")
@@ -124,24 +130,40 @@ func printDigest(w io.Writer, d search.Digest) {
 			fmt.Fprintf(w, "\n…and %d more sources (sitrep sources lists them).\n", rest)
 		}
 	}
-	fmt.Fprintf(w, "\n%d sources in the library · %s\n", d.Counts.Sources, questionCounts(d))
+	fmt.Fprintf(w, "\n%s in %s.\n%s\n", plural(d.Counts.Sources, "source", "sources"), libraryName(d.Scope), questionCounts(d))
 }
 
-// questionCounts says how many questions the digest counts and which:
-// only /ask on Discord is logged, per server.
+// questionsCounted says which questions a digest's counts include: only
+// /ask on Discord is logged, per server; `sitrep ask` is not.
+func questionsCounted(scope string) string {
+	if scope == search.SharedScope {
+		return "none: only /ask on Discord is logged, per server (--scope SERVER_ID); sitrep ask is not logged"
+	}
+	return "/ask on Discord in server " + scope + ", private ones included; sitrep ask is not logged"
+}
+
+// questionCounts is the digest's line of question counts, saying which
+// questions they include.
 func questionCounts(d search.Digest) string {
 	c := d.Counts
 	if d.Scope == search.SharedScope && c.Questions == 0 {
-		return "questions: only /ask on Discord is logged, per server; add --scope SERVER_ID to see a server's"
+		return "Questions: none counted, since only /ask on Discord is logged, per server: add --scope SERVER_ID for a server's. Questions asked with sitrep ask are not logged."
 	}
-	s := fmt.Sprintf("%d questions asked with /ask on Discord", c.Questions)
+	s := fmt.Sprintf("Questions: %s with /ask on Discord in server %s", plural(c.Questions, "asked", "asked"), d.Scope)
+	var parts []string
 	if c.Questions > 0 {
-		s += fmt.Sprintf(", %d answered when asked", c.Answered)
+		parts = append(parts, fmt.Sprintf("%d answered when asked", c.Answered))
+	}
+	if c.OffTopic > 0 {
+		parts = append(parts, fmt.Sprintf("%d off-topic", c.OffTopic))
 	}
 	if c.Private > 0 {
-		s += fmt.Sprintf(", %d privately", c.Private)
+		parts = append(parts, fmt.Sprintf("%d private", c.Private))
 	}
-	return s + " (questions asked with sitrep ask are not logged)"
+	if len(parts) > 0 {
+		s += " (" + strings.Join(parts, ", ") + ")"
+	}
+	return s + ". Questions asked with sitrep ask are not logged."
 }
 
 func storyLabel(kind string) string {

@@ -54,7 +54,7 @@ func TestDigestCommandText(t *testing.T) {
 	}
 	for _, want := range []string{"How the story moved", "Revised · cameras", "“An Iranian opposition group says it has hacked more than 5,000 surveillance cameras in Tehran.”",
 		"→ “", "Young Journalists Club (affiliate of state television), 14 Jun 2026", "how many cameras were hacked? (asked 3 times; also as",
-		"from the feed State media wire", "4 questions asked with /ask on Discord", "questions asked with sitrep ask are not logged",
+		"from the feed State media wire", "Questions: 4 asked with /ask on Discord in server " + guild + " (2 answered when asked, 1 off-topic)", "Questions asked with sitrep ask are not logged.",
 		"1 off-topic question (the library has nothing near it) is not listed"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("digest lacks %q:\n%s", want, out)
@@ -73,7 +73,10 @@ func TestDigestCommandText(t *testing.T) {
 	}
 
 	_, out, _ = c.run("", "digest")
-	if !strings.Contains(out, "only /ask on Discord is logged") || !strings.Contains(out, "--scope") {
+	if !strings.HasPrefix(out, "Nothing new since ") || strings.Contains(out, "Digest since") {
+		t.Errorf("the shared library's quiet digest does not start with its one line:\n%s", out)
+	}
+	if !strings.Contains(out, "Questions: none counted, since only /ask on Discord is logged, per server: add --scope SERVER_ID") {
 		t.Errorf("the shared library's digest does not say why it counts no questions:\n%s", out)
 	}
 
@@ -94,6 +97,7 @@ func TestDigestCommandText(t *testing.T) {
 			Questions int `json:"questions"`
 			OffTopic  int `json:"off_topic"`
 		} `json:"counts"`
+		QuestionsCounted string `json:"questions_counted"`
 	}
 	if err := json.Unmarshal([]byte(out), &d); err != nil {
 		t.Fatalf("%v: %s", err, out)
@@ -101,5 +105,8 @@ func TestDigestCommandText(t *testing.T) {
 	if len(d.Story) == 0 || d.Story[0].Kind != "revised" || len(d.Story[0].Claims) != 2 || len(d.TopQuestions) == 0 || d.TopQuestions[0].Count != 3 ||
 		d.Counts.Questions != 4 || d.Counts.OffTopic != 1 {
 		t.Errorf("--json: %s", out)
+	}
+	if !strings.Contains(d.QuestionsCounted, "/ask on Discord in server "+guild) || !strings.Contains(d.QuestionsCounted, "sitrep ask is not logged") {
+		t.Errorf("--json does not say which questions its counts include: questions_counted %q", d.QuestionsCounted)
 	}
 }
