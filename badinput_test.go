@@ -236,10 +236,10 @@ func TestBadInput(t *testing.T) {
 			want: []string{"line 2: 52428", "a line may have", "line 4:", "imported 2 new", "2 lines skipped"}},
 		{name: "only bad import lines", args: func() []string { return []string{"import", writeFile(t, dir, "allbad.jsonl", "{\n[]\n")} }, code: 1,
 			want: []string{"line 1:", "line 2:", "no line could be imported"}},
-		{name: "remove an empty id", args: func() []string { return []string{"remove", ""} }, code: 1, want: []string{"no such source"}},
-		{name: "remove a path", args: func() []string { return []string{"remove", "../../etc/passwd"} }, code: 1, want: []string{"no such source"}},
-		{name: "remove with NUL and 6000 characters", args: func() []string { return []string{"remove", "a\x00" + long} }, code: 1, want: []string{"no such source"}},
-		{name: "ask a source that does not exist", args: func() []string { return []string{"ask", "--source", "nope\x00", "cameras"} }, code: 0, want: []string{"No source"}},
+		{name: "remove an empty id", args: func() []string { return []string{"remove", ""} }, code: 1, want: []string{`has no source ""`}},
+		{name: "remove a path", args: func() []string { return []string{"remove", "../../etc/passwd"} }, code: 1, want: []string{`has no source "../../etc/passwd"`}},
+		{name: "remove with NUL and 6000 characters", args: func() []string { return []string{"remove", "a\x00" + long} }, code: 1, want: []string{`has no source "a\x00how many`}},
+		{name: "ask a source that does not exist", args: func() []string { return []string{"ask", "--source", "nope\x00", "cameras"} }, code: 1, want: []string{`has no source "nope\x00"; 'sitrep sources' lists their IDs`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

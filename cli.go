@@ -164,7 +164,7 @@ func (f *flags) parseOne(e env, what string) (string, error) {
 		return "", err
 	}
 	if len(args) != 1 {
-		return "", usagef("%s: want one %s, got %d arguments", f.Name(), what, len(args))
+		return "", usagef("%s: want one %s, got %d arguments (see 'sitrep %s --help')", f.Name(), what, len(args), f.Name())
 	}
 	return args[0], nil
 }
@@ -180,7 +180,7 @@ func (f *flags) parse(e env) ([]string, error) {
 				f.printHelp(e.stdout)
 				return nil, errHelp
 			}
-			return nil, usagef("%s: %v", f.Name(), err)
+			return nil, usagef("%s: %v (see 'sitrep %s --help')", f.Name(), err, f.Name())
 		}
 		args = f.Args()
 		if len(args) == 0 {

@@ -203,7 +203,7 @@ func TestRemove(t *testing.T) {
 	if strings.Contains(out, "85a414cdecb060a4") {
 		t.Error("the removed seed is still quoted")
 	}
-	if code, _, errOut := c.run("", "remove", "85a414cdecb060a4"); code != 1 || !strings.Contains(errOut, "has no source 85a414cdecb060a4; 'sitrep sources' lists their IDs") {
+	if code, _, errOut := c.run("", "remove", "85a414cdecb060a4"); code != 1 || !strings.Contains(errOut, `has no source "85a414cdecb060a4"; 'sitrep sources' lists their IDs`) {
 		t.Errorf("removing twice: exit %d, %s", code, errOut)
 	}
 }

@@ -33,7 +33,7 @@ func runAsk(ctx context.Context, e env) error {
 	defer lib.Close()
 	if *source != "" {
 		if _, err := lib.Source(*f.scope, *source); errors.Is(err, search.ErrNotFound) {
-			return fmt.Errorf("ask: %s has no source %s; 'sitrep sources' lists their IDs", libraryName(*f.scope), *source)
+			return fmt.Errorf("ask: %s has no source %q; 'sitrep sources' lists their IDs", libraryName(*f.scope), search.Clip(*source, 40))
 		} else if err != nil {
 			return err
 		}

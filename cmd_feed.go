@@ -207,7 +207,7 @@ func runFeedRemove(ctx context.Context, e env) error {
 	}
 	fd, err := lib.RemoveFeed(scope, arg)
 	if errors.Is(err, search.ErrFeedNotFound) {
-		return fmt.Errorf("feed remove: no feed %s is followed; 'sitrep feed list' lists the feeds and their IDs", arg)
+		return fmt.Errorf("feed remove: no feed %q is followed; 'sitrep feed list' lists the feeds and their IDs", search.Clip(arg, 40))
 	}
 	if err != nil {
 		return fmt.Errorf("feed remove: %w", err)

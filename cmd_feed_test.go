@@ -161,7 +161,7 @@ func TestFeedCommands(t *testing.T) {
 	if code, out, _ = c.run("", "feed", "remove", id); code != 0 || !strings.Contains(out, "removed "+id) {
 		t.Errorf("feed remove: exit %d, %s", code, out)
 	}
-	if code, _, stderr = c.run("", "feed", "remove", id); code == 0 || !strings.Contains(stderr, "no feed "+id+" is followed; 'sitrep feed list' lists") {
+	if code, _, stderr = c.run("", "feed", "remove", id); code == 0 || !strings.Contains(stderr, "no feed \""+id+"\" is followed; 'sitrep feed list' lists") {
 		t.Errorf("feed remove again: exit %d, %s", code, stderr)
 	}
 	if code, out, _ = c.run("", "feed", "poll"); code != 0 || !strings.Contains(out, "no feeds followed") {

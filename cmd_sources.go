@@ -69,7 +69,7 @@ func runRemove(ctx context.Context, e env) error {
 	defer lib.Close()
 	s, err := lib.Remove(ctx, *f.scope, arg, "cli")
 	if errors.Is(err, search.ErrNotFound) {
-		return fmt.Errorf("remove: %s has no source %s; 'sitrep sources' lists their IDs", libraryName(*f.scope), arg)
+		return fmt.Errorf("remove: %s has no source %q; 'sitrep sources' lists their IDs", libraryName(*f.scope), search.Clip(arg, 40))
 	}
 	if err != nil {
 		return fmt.Errorf("remove: %w", err)
