@@ -119,7 +119,7 @@ func interval(f *flags, e env) time.Duration {
 }
 
 func runFeedList(ctx context.Context, e env) error {
-	f := newFlags(e, "feed list", "feed list [--data DIR] [--scope SERVER_ID] [--json]\n\nWithout --scope, the feeds of every scope are listed.")
+	f := newFlags(e, "feed list", "feed list [--data DIR] [--scope SERVER_ID] [--json]\n\nWithout --scope, the feeds of the shared library and of every server are listed.")
 	asJSON := f.Bool("json", false, "print the feeds and their state as JSON")
 	if _, err := f.parse(e); err != nil {
 		return err

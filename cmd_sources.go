@@ -139,7 +139,7 @@ func readArticle(ctx context.Context, arg string, allowPrivate bool) (ingest.Art
 }
 
 func runReindex(ctx context.Context, e env) error {
-	f := newLibraryFlags(e, "reindex", "reindex [--data DIR]\n\nRebuilds the search index of every scope from the stored sources, then merges it.")
+	f := newLibraryFlags(e, "reindex", "reindex [--data DIR]\n\nRebuilds the search index (the shared library and every server's) from the stored sources,\nthen merges it.")
 	if _, err := f.parse(e); err != nil {
 		return err
 	}
