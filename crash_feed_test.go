@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -100,8 +99,12 @@ func TestCrashDuringFeedPoll(t *testing.T) {
 		}
 		return string(out)
 	}
-	out := runToEnd("feed", "add", srv.URL+"/rss")
-	feedID, _, _ := strings.Cut(strings.TrimSpace(out), "\t")
+	runToEnd("feed", "add", srv.URL+"/rss")
+	var listed struct{ Feeds []struct{ ID string } }
+	if err := json.Unmarshal([]byte(runToEnd("feed", "list", "--json")), &listed); err != nil || len(listed.Feeds) != 1 {
+		t.Fatalf("feed list --json after feed add: %v, %+v", err, listed)
+	}
+	feedID := listed.Feeds[0].ID
 
 	// base is how long a poll with nothing new takes (process start, open,
 	// the feed's fetch); each new item adds an article fetch and a store.
