@@ -118,11 +118,8 @@ type flags struct {
 }
 
 func newFlags(e env, name, usage string) *flags {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	f := &flags{FlagSet: fs, usage: usage}
-	f.data = fs.String("data", "", "data directory (default $SITREP_DATA, else ./data)")
-	f.scope = fs.String("scope", "", "Discord server id whose library to use (default: the shared library)")
+	f := newLibraryFlags(e, name, usage)
+	f.scope = f.String("scope", "", "Discord server id whose library to use (default: the shared library)")
 	return f
 }
 

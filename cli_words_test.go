@@ -1,10 +1,22 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"sync/atomic"
 	"testing"
 )
+
+// feedID is the id of the one feed c's library follows.
+func feedID(tb testing.TB, c *cli) string {
+	tb.Helper()
+	_, out, _ := c.run("", "feed", "list", "--json")
+	var listed struct{ Feeds []struct{ ID string } }
+	if err := json.Unmarshal([]byte(out), &listed); err != nil || len(listed.Feeds) != 1 {
+		tb.Fatalf("feed list --json: %v\n%s", err, out)
+	}
+	return listed.Feeds[0].ID
+}
 
 // TestCLIWordsForPeople: what the CLI prints is in its own words. A
 // mistake names the thing that is wrong and the command that helps, the
@@ -45,6 +57,8 @@ func TestCLIWordsForPeople(t *testing.T) {
 			want: []string{`no feed "nosuch" is followed; 'sitrep feed list' lists the feeds and their IDs`}},
 		{name: "feed poll prints titles, not ids", args: []string{"feed", "poll"},
 			want: []string{"\"Harbour Herald\": new 1\n"}, reject: []string{"level=", " \"Harbour Herald\""}},
+		{name: "feed remove says the one source stays, in the singular", args: []string{"feed", "remove", "--scope", "", feedID(t, c)},
+			want: []string{"(\"Harbour Herald\"); the source it brought stays in the library\n"}},
 		{name: "reindex counts in words", args: []string{"reindex"},
 			want: []string{"reindexed; the shared library has 6 sources, "}},
 		{name: "serve offers no --scope", args: []string{"serve", "--help"}, reject: []string{"-scope"}},

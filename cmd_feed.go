@@ -183,7 +183,7 @@ func flagSet(f *flags, name string) bool {
 }
 
 func runFeedRemove(ctx context.Context, e env) error {
-	f := newFlags(e, "feed remove", "feed remove [--data DIR] ID\n\nID is the feed's, as 'sitrep feed list' shows it. The sources the feed brought stay in the library.")
+	f := newFlags(e, "feed remove", "feed remove [--data DIR] [--scope SERVER_ID] ID\n\nID is the feed's, as 'sitrep feed list' shows it. The sources the feed brought stay in the library.")
 	arg, err := f.parseOne(e, "feed ID")
 	if err != nil {
 		return err
@@ -212,7 +212,11 @@ func runFeedRemove(ctx context.Context, e env) error {
 	if err != nil {
 		return fmt.Errorf("feed remove: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "removed %s (%q); the %s it brought stay in the library\n", fd.ID, fd.Title, plural(fd.State.Items, "source", "sources"))
+	stay := fmt.Sprintf("the %d sources it brought stay", fd.State.Items)
+	if fd.State.Items == 1 {
+		stay = "the source it brought stays"
+	}
+	fmt.Fprintf(e.stdout, "removed %s (%q); %s in the library\n", fd.ID, fd.Title, stay)
 	return nil
 }
 
