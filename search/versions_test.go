@@ -1,0 +1,151 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+const (
+	camerasV1 = "An opposition group says it hacked more than 5,000 surveillance cameras in Tehran.\nThe municipality said its website was suspended for a few minutes. Officials blamed foreign enemies."
+	camerasV2 = "State television said the hackers reached only part of the camera network in Tehran.\nThe municipality said its website was suspended for a few minutes. Officials blamed foreign enemies."
+)
+
+// openVersionsTest opens a library on bbolt, or on PostgreSQL for
+// "postgres" (skipped without a server).
+func openVersionsTest(t *testing.T, store string, clock *testClock) *Library {
+	t.Helper()
+	dir := t.TempDir()
+	opts := Options{Now: clock.now}
+	if store == "postgres" {
+		opts.DatabaseURL = pgTestURL(t)
+	}
+	lib, err := Open(context.Background(), dir, opts)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { lib.Close() })
+	return lib
+}
+
+// quoteOf returns the quote of ans from source id whose text holds want.
+func quoteOf(ans Answer, id, want string) (Quote, bool) {
+	for _, q := range ans.Quotes {
+		if q.Source.ID == id && contains(q.Text, want) {
+			return q, true
+		}
+	}
+	return Quote{}, false
+}
+
+func contains(s, sub string) bool { return len(sub) == 0 || indexOf(s, sub) >= 0 }
+
+func indexOf(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestUpdateKeepsWhatWasSaid(t *testing.T) {
+	for _, store := range []string{"bbolt", "postgres"} {
+		t.Run(store, func(t *testing.T) {
+			ctx := context.Background()
+			clock := &testClock{t: time.Date(2026, 6, 13, 9, 0, 0, 0, time.UTC)}
+			lib := openVersionsTest(t, store, clock)
+			first := mustAdd(t, lib, Source{Scope: "g1", Title: "Cameras hacked", Outlet: "Iran International", URL: "https://example.com/cameras", Text: camerasV1, AddedBy: "mod"})
+			other := mustAdd(t, lib, Source{Scope: "g2", Title: "Weather", Text: articleWeather})
+
+			clock.t = clock.t.Add(24 * time.Hour)
+			rev, err := lib.Update(ctx, first.ID, Source{Scope: "g1", Title: "Cameras hacked (updated)", Outlet: "Iran International", Text: camerasV2, AddedBy: "feed:x"})
+			if err != nil {
+				t.Fatalf("Update: %v", err)
+			}
+			if !rev.Changed || rev.Source.Version != 2 || rev.Sentences != 1 || rev.Source.ID != first.ID {
+				t.Fatalf("Update = %+v; want version 2 of %s, 1 sentence changed", rev, first.ID)
+			}
+			if rev.Source.URL != first.URL || !rev.Source.AddedAt.Equal(first.AddedAt) || rev.Source.AddedBy != "mod" || !rev.Source.UpdatedAt.Equal(clock.t) {
+				t.Errorf("the update lost the source's link, first add or adder: %+v", rev.Source)
+			}
+
+			// The old figure is still found, marked as superseded.
+			ans := ask(t, lib, Query{Question: "how many cameras were hacked?", Scope: "g1"})
+			old, ok := quoteOf(ans, versionID(first.ID, 1), "5,000")
+			if !ok {
+				t.Fatalf("the superseded figure is no longer found; a moderator loses what the outlet said first: %+v", ans.Quotes)
+			}
+			if old.Superseded == nil || old.Superseded.By != 2 || !old.Superseded.At.Equal(clock.t) || old.Superseded.Current != first.ID {
+				t.Errorf("the old quote is not marked superseded (by version 2 at %v): %+v", clock.t, old.Superseded)
+			}
+			cur := ask(t, lib, Query{Question: "what did state television say about the camera network?", Scope: "g1"})
+			if q, ok := quoteOf(cur, first.ID, "part of the camera network"); !ok || q.Superseded != nil {
+				t.Errorf("the current text is not found as current: %+v", cur.Quotes)
+			}
+			// An unchanged sentence is found once, in the current version.
+			same := ask(t, lib, Query{Question: "was the municipality website suspended?", Scope: "g1"})
+			if _, ok := quoteOf(same, versionID(first.ID, 1), "website"); ok {
+				t.Errorf("a sentence the update kept is quoted from the superseded version too: %+v", same.Quotes)
+			}
+			if _, ok := quoteOf(same, first.ID, "website"); !ok {
+				t.Errorf("a sentence the update kept is not quoted from the current version: %+v", same.Quotes)
+			}
+			// Another server sees nothing of it.
+			if a := ask(t, lib, Query{Question: "how many cameras were hacked?", Scope: "g2"}); quotedFrom(a, versionID(first.ID, 1)) || quotedFrom(a, first.ID) {
+				t.Errorf("another server sees the source's versions: %+v", a.Quotes)
+			}
+			srcs, err := lib.Sources("g1")
+			if err != nil || len(srcs) != 1 || srcs[0].Version != 2 {
+				t.Errorf("Sources(g1) = %+v, %v; want the one source at version 2, not its old version", srcs, err)
+			}
+
+			// The same text again stores nothing.
+			again, err := lib.Update(ctx, first.ID, Source{Scope: "g1", Text: camerasV2 + "\n"})
+			if err != nil || again.Changed || again.Source.Version != 2 {
+				t.Errorf("Update with the same text = %+v, %v; want unchanged", again, err)
+			}
+			// Another server cannot update it.
+			if _, err := lib.Update(ctx, first.ID, Source{Scope: "g2", Text: articleWeather}); !errors.Is(err, ErrNotFound) {
+				t.Errorf("Update from another server = %v; want ErrNotFound", err)
+			}
+			if _, err := lib.Update(ctx, other.ID, Source{Scope: "g1", Text: articleWeather + " More."}); !errors.Is(err, ErrNotFound) {
+				t.Errorf("Update of another server's source = %v; want ErrNotFound", err)
+			}
+
+			// Removing the source removes its versions.
+			if _, err := lib.Remove(ctx, "g1", first.ID, "mod"); err != nil {
+				t.Fatal(err)
+			}
+			if a := ask(t, lib, Query{Question: "how many cameras were hacked?", Scope: "g1"}); quotedFrom(a, versionID(first.ID, 1)) {
+				t.Errorf("a removed source's old version is still quoted: %+v", a.Quotes)
+			}
+			if art, n := indexed(t, lib, versionID(first.ID, 1)); art || n != 0 {
+				t.Errorf("a removed source's old version is still indexed: article %v, %d sentences", art, n)
+			}
+		})
+	}
+}
+
+// TestVersionsSurviveReopen: a reopened library neither rebuilds its index
+// for the versions (their article documents count) nor loses them.
+func TestVersionsSurviveReopen(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	clock := &testClock{t: time.Date(2026, 6, 13, 9, 0, 0, 0, time.UTC)}
+	lib := openTest(t, dir, clock)
+	first := mustAdd(t, lib, Source{Scope: "g1", Title: "Cameras hacked", Text: camerasV1})
+	if _, err := lib.Update(ctx, first.ID, Source{Scope: "g1", Text: camerasV2}); err != nil {
+		t.Fatal(err)
+	}
+	lib.Close()
+	lib = openTest(t, dir, clock)
+	if lib.opened.rebuilt {
+		t.Error("reopening a library with a superseded version rebuilt the whole index")
+	}
+	ans := ask(t, lib, Query{Question: "how many cameras were hacked?", Scope: "g1"})
+	if q, ok := quoteOf(ans, versionID(first.ID, 1), "5,000"); !ok || q.Superseded == nil {
+		t.Errorf("after reopening, the superseded quote is lost or unmarked: %+v", ans.Quotes)
+	}
+}
