@@ -98,7 +98,7 @@ func runAdd(ctx context.Context, e env) error {
 		return err
 	}
 	defer lib.Close()
-	stored, err := lib.Add(ctx, src)
+	stored, rev, err := lib.AddOrUpdate(ctx, src)
 	if err != nil {
 		return fmt.Errorf("add: %w", err)
 	}
@@ -106,7 +106,15 @@ func runAdd(ctx context.Context, e env) error {
 	if stored.Outlet != "" {
 		what += ", " + stored.Outlet
 	}
-	fmt.Fprintf(e.stdout, "added %s (%s): %d sentences\n", stored.ID, what, stored.Sentences)
+	switch {
+	case rev != nil && rev.Changed:
+		fmt.Fprintf(e.stdout, "updated %s (%s): version %d, %d sentences changed; the earlier text stays answerable, marked superseded\n",
+			stored.ID, what, stored.Version, rev.Sentences)
+	case rev != nil:
+		fmt.Fprintf(e.stdout, "unchanged: %s (%s) already has this link and text (version %d)\n", stored.ID, what, max(stored.Version, 1))
+	default:
+		fmt.Fprintf(e.stdout, "added %s (%s): %d sentences\n", stored.ID, what, stored.Sentences)
+	}
 	return nil
 }
 

@@ -75,6 +75,7 @@ type Reader interface {
 // logs so).
 type Curator interface {
 	Add(ctx context.Context, s search.Source) (search.Source, error)
+	AddOrUpdate(ctx context.Context, s search.Source) (search.Source, *search.Revision, error)
 	Remove(ctx context.Context, scope, id, actor string) (search.Source, error)
 	FollowUps(ctx context.Context, src search.Source) ([]search.FollowUp, error)
 	MarkFollowedUp(scope string, ids []string) error

@@ -172,3 +172,29 @@ func preferCurrent(cands []candidate) {
 		}
 	}
 }
+
+// AddOrUpdate adds s, unless the library already holds a source of s's
+// own scope with the same link: then s is stored as a new version of it
+// when the text changed (Update), and rev says what happened. rev is nil
+// when s was added. Every other duplicate (the same text under another
+// link, or a shared source's link) is Add's *DuplicateError.
+func (l *Library) AddOrUpdate(ctx context.Context, s Source) (Source, *Revision, error) {
+	stored, err := l.Add(ctx, s)
+	var dup *DuplicateError
+	if !errors.As(err, &dup) || s.URL == "" || dup.Existing.Scope != s.Scope {
+		return stored, nil, err
+	}
+	link := withoutCredentials(strings.TrimSpace(s.URL))
+	switch {
+	case dup.By == "url":
+	case dup.Existing.URL == link: // the same link and the same text
+		return dup.Existing, &Revision{Source: dup.Existing}, nil
+	default:
+		return Source{}, nil, err
+	}
+	rev, err := l.Update(ctx, dup.Existing.ID, s)
+	if err != nil {
+		return Source{}, nil, err
+	}
+	return rev.Source, &rev, nil
+}

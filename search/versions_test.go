@@ -149,3 +149,50 @@ func TestVersionsSurviveReopen(t *testing.T) {
 		t.Errorf("after reopening, the superseded quote is lost or unmarked: %+v", ans.Quotes)
 	}
 }
+
+// TestReaddedLinkIsUpdated: adding a link the server already has stores
+// its changed text as a new version and says so; the same text is
+// reported unchanged; another server's copy of the link is its own.
+func TestReaddedLinkIsUpdated(t *testing.T) {
+	ctx := context.Background()
+	clock := &testClock{t: time.Date(2026, 6, 13, 9, 0, 0, 0, time.UTC)}
+	lib := openTest(t, t.TempDir(), clock)
+	link := "https://example.com/cameras"
+	first, rev, err := lib.AddOrUpdate(ctx, Source{Scope: "g1", Title: "Cameras", URL: link, Text: camerasV1})
+	if err != nil || rev != nil || first.Version > 1 {
+		t.Fatalf("first add = %+v, %+v, %v; want a plain add", first, rev, err)
+	}
+	cases := []struct {
+		name        string
+		scope, text string
+		wantChanged bool
+		wantVersion int
+		wantSame    bool // the same source as first
+	}{
+		{"the same text again", "g1", camerasV1, false, 1, true},
+		{"the outlet's update", "g1", camerasV2, true, 2, true},
+		{"the update again", "g1", camerasV2, false, 2, true},
+		{"another server", "g2", camerasV2, false, 0, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			clock.t = clock.t.Add(time.Hour)
+			got, rev, err := lib.AddOrUpdate(ctx, Source{Scope: c.scope, Title: "Cameras", URL: link, Text: c.text})
+			if err != nil {
+				t.Fatalf("AddOrUpdate: %v", err)
+			}
+			if !c.wantSame {
+				if rev != nil || got.ID == first.ID {
+					t.Errorf("another server's add of the link changed this server's source: %+v, %+v", got, rev)
+				}
+				return
+			}
+			if rev == nil || rev.Changed != c.wantChanged || got.ID != first.ID || max(got.Version, 1) != c.wantVersion {
+				t.Errorf("AddOrUpdate = %+v, %+v; want changed %v at version %d: the moderator is told the wrong thing", got, rev, c.wantChanged, c.wantVersion)
+			}
+		})
+	}
+	if srcs, _ := lib.Sources("g1"); len(srcs) != 1 {
+		t.Errorf("re-adding a link made %d sources; want 1", len(srcs))
+	}
+}
