@@ -149,7 +149,11 @@ func visibleRunes(md string) int {
 // they include: /ask on Discord, in this server.
 func digestCounts(d search.Digest) string {
 	c := d.Counts
-	line := fmt.Sprintf("%s · %d in the library", plural(c.NewSources, "new source", "new sources"), c.Sources)
+	line := plural(c.NewSources, "new source", "new sources")
+	if c.Updated > 0 {
+		line += fmt.Sprintf(" · %d updated", c.Updated)
+	}
+	line += fmt.Sprintf(" · %d in the library", c.Sources)
 	if c.Questions == 0 {
 		return line + " · no questions asked with /ask here"
 	}

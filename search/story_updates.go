@@ -153,7 +153,11 @@ func updateValues(old, cur string, fo, fc facts, co sentenceClaim, okOld bool, c
 	d, differs := differ(Quote{Text: old}, Quote{Text: cur}, fo, fc)
 	switch {
 	case differs && d.Kind == "figure":
-		return d.Kind, d.About, d.A.Value, d.B.Value
+		about = d.About
+		if okOld && co.what == "figure" {
+			about = co.about // the counted noun: "cameras"
+		}
+		return d.Kind, about, d.A.Value, d.B.Value
 	case okOld:
 		if okCur && cc.what == co.what {
 			nv = cc.value
