@@ -296,7 +296,7 @@ func (b *Bot) DigestPoster() schedule.Poster { return digestPoster{b} }
 // FeedHooks follow up the questions a feed's new items answer and tell a
 // server, in its digest channel, of a feed that stopped working.
 func (b *Bot) FeedHooks() feeds.Hooks {
-	return feeds.Hooks{Added: b.feedSourceAdded, Notify: b.postFeedNotice}
+	return feeds.Hooks{Added: b.feedSourceAdded, Updated: b.feedSourceAdded, Notify: b.postFeedNotice}
 }
 
 // Run connects to the gateway, registers the commands on READY, runs the

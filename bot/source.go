@@ -180,6 +180,7 @@ func (b *Bot) addSource(ctx context.Context, i *discordgo.Interaction, src searc
 	case err == nil && rev != nil:
 		// An outlet's update: the earlier text stays answerable, marked superseded.
 		b.log.Info("source updated", "guild", i.GuildID, "source", stored.ID, "version", stored.Version)
+		b.sourceAdded(ctx, stored.Scope, stored) // its new text may answer what was waiting
 		return plain(fmt.Sprintf("Updated in this server's library: version %d, %s changed. Quotes from the earlier text stay answerable, marked as superseded.",
 			stored.Version, plural(rev.Sentences, "sentence", "sentences")), true), nil
 	case errors.As(err, &dup):

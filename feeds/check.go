@@ -20,6 +20,9 @@ type Hooks struct {
 	// Added is called once for each source a check stored, after all the
 	// items of the check are stored (the bot follows up waiting questions).
 	Added func(ctx context.Context, s search.Source)
+	// Updated is called likewise for each source a check stored a new
+	// version of (its text may answer what was waiting).
+	Updated func(ctx context.Context, s search.Source)
 	// Notify announces a failing feed or its recovery, and a scope's
 	// limit reached. A notice counts as given only when Notify returns
 	// nil; without Notify none is given, and the feed's state keeps it
@@ -313,6 +316,11 @@ func (f *Poller) take(ctx, fetchCtx context.Context, feed search.Feed, st search
 	if hooks.Added != nil {
 		for _, s := range r.Added {
 			hooks.Added(ctx, s)
+		}
+	}
+	if hooks.Updated != nil {
+		for _, u := range r.Updated {
+			hooks.Updated(ctx, u.Source)
 		}
 	}
 	if r.Limit != nil {

@@ -22,6 +22,7 @@ type movingStory struct {
 	updated string
 	page    []string
 	fetches int
+	other   bool // a second, newer story in the feed
 }
 
 func (m *movingStory) set(updated string, page []string) {
@@ -46,8 +47,18 @@ func newMovingStory(tb testing.TB) (*site, *movingStory) {
 		defer m.mu.Unlock()
 		w.Header().Set("Content-Type", "application/atom+xml")
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Iran International</title><id>urn:ii</id><updated>%s</updated><link href="%s/"/>`+
-			`<entry><title>Cameras hacked in Tehran</title><id>urn:ii:cameras</id><link href="%s/story/cameras"/><published>2026-06-13T08:00:00Z</published><updated>%s</updated></entry></feed>`,
+			`<entry><title>Cameras hacked in Tehran</title><id>urn:ii:cameras</id><link href="%s/story/cameras"/><published>2026-06-13T08:00:00Z</published><updated>%s</updated></entry>`,
 			m.updated, srv.URL, srv.URL, m.updated)
+		if m.other {
+			fmt.Fprintf(w, `<entry><title>Storm closes the port</title><id>urn:ii:port</id><link href="%s/story/port"/><published>2026-06-15T08:00:00Z</published><updated>2026-06-15T08:00:00Z</updated></entry>`, srv.URL)
+		}
+		fmt.Fprint(w, "</feed>")
+	})
+	mux.HandleFunc("/story/port", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<html><head><title>Storm closes the port</title></head><body><article><h1>Storm closes the port</h1>"+
+			"<p>The harbour master closed the port of Bandar Abbas on Monday as winds reached ninety kilometres an hour.</p>"+
+			"<p>Ferries to the islands were cancelled until the weather service lifts its warning.</p></article></body></html>")
 	})
 	mux.HandleFunc("/story/cameras", func(w http.ResponseWriter, r *http.Request) {
 		m.mu.Lock()
@@ -122,7 +133,14 @@ func TestUpdatedItemIsANewVersion(t *testing.T) {
 	// The feed says the entry was updated: one new version.
 	since := time.Now()
 	story.set("2026-06-14T07:00:00Z", camerasPage2)
-	res := poll()
+	var hooked []string
+	res, err := f.Poll(ctx, Hooks{Updated: func(_ context.Context, s search.Source) { hooked = append(hooked, s.ID) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hooked) != 1 || hooked[0] != src.ID {
+		t.Errorf("Hooks.Updated got %v; want %s once, so waiting questions are checked against the new text", hooked, src.ID)
+	}
 	if len(res[0].Updated) != 1 || res[0].Updated[0].Source.Version != 2 || res[0].Updated[0].Source.ID != src.ID || res[0].Updated[0].Sentences != 1 {
 		t.Fatalf("poll after the update = %+v; want version 2 of %s with 1 sentence changed: members would not see the outlet's update", res[0].Updated, src.ID)
 	}
@@ -181,5 +199,39 @@ func TestUpdatedItemIsANewVersion(t *testing.T) {
 	}
 	if srcs, _ := lib.Sources(guild); srcs[0].Version != 2 {
 		t.Errorf("version after an unchanged re-fetch = %d; want 2", srcs[0].Version)
+	}
+}
+
+// TestUpdateWithinCaps: a re-fetch counts against MaxNewPerCheck like a
+// new item; an update held back is not forgotten but taken next check.
+func TestUpdateWithinCaps(t *testing.T) {
+	ctx := context.Background()
+	s, story := newMovingStory(t)
+	story.set("2026-06-13T08:00:00Z", camerasPage1)
+	lib := openLibrary(t)
+	f := New(lib, fetcherFor(s), Options{MaxNewPerCheck: 1})
+	if _, err := f.Add(ctx, guild, s.URL+"/atom", "mod"); err != nil {
+		t.Fatal(err)
+	}
+	poll := func() Result {
+		t.Helper()
+		res, err := f.Poll(ctx, Hooks{})
+		if err != nil || len(res) != 1 {
+			t.Fatalf("Poll = %v, %v", lines(res), err)
+		}
+		return res[0]
+	}
+	if r := poll(); len(r.Added) != 1 {
+		t.Fatalf("first poll: %s", r.Line())
+	}
+	story.set("2026-06-14T07:00:00Z", camerasPage2)
+	story.mu.Lock()
+	story.other = true
+	story.mu.Unlock()
+	if r := poll(); len(r.Added) != 1 || len(r.Updated) != 0 || r.Held != 1 {
+		t.Errorf("poll with a new item and an update, one allowed: %s (held %d); want the new item, the update held", r.Line(), r.Held)
+	}
+	if r := poll(); len(r.Updated) != 1 || len(r.Added) != 0 {
+		t.Errorf("next poll: %s; want the held update taken: the outlet's update would be lost", r.Line())
 	}
 }
