@@ -77,13 +77,19 @@ func (l *Library) Update(ctx context.Context, id string, s Source) (Revision, er
 		if err != nil {
 			return err
 		}
-		ver := max(old.Version, 1)
-		kept, changed := compareVersions(oldText, old.Spans, s.Text, spans)
+		// The versions kept so far number 1 to n: an import that replaced
+		// the source in place may have reset its Version.
+		kept, err := tx.VersionIDs(id)
+		if err != nil {
+			return err
+		}
+		ver := max(old.Version, len(kept)+1, 1)
+		same, changed := compareVersions(oldText, old.Spans, s.Text, spans)
 		prev := old
 		prev.ID = versionID(id, ver)
 		prev.Version = ver
 		prev.Superseded = &Superseded{At: now, By: ver + 1, Current: id}
-		prev.Kept = kept
+		prev.Kept = same
 		prev.Text = oldText
 		if err := tx.PutSource(prev, nil); err != nil {
 			return err

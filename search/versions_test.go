@@ -196,3 +196,27 @@ func TestReaddedLinkIsUpdated(t *testing.T) {
 		t.Errorf("re-adding a link made %d sources; want 1", len(srcs))
 	}
 }
+
+// TestUpdateAfterImportReplaced: an import that replaced a versioned
+// source in place (its Version reset) does not make the next update
+// overwrite a version kept earlier.
+func TestUpdateAfterImportReplaced(t *testing.T) {
+	ctx := context.Background()
+	clock := &testClock{t: time.Date(2026, 6, 13, 9, 0, 0, 0, time.UTC)}
+	lib := openTest(t, t.TempDir(), clock)
+	s := mustAdd(t, lib, Source{ID: "cams", Scope: "g1", Title: "Cameras", Text: camerasV1})
+	if _, err := lib.Update(ctx, s.ID, Source{Scope: "g1", Text: camerasV2}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.Import(ctx, []Source{{ID: "cams", Scope: "g1", Title: "Cameras", Text: articleWeather}}, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rev, err := lib.Update(ctx, s.ID, Source{Scope: "g1", Text: articleHospital})
+	if err != nil || rev.Source.Version != 3 {
+		t.Fatalf("Update after an import = %+v, %v; want version 3", rev, err)
+	}
+	first := ask(t, lib, Query{Question: "how many cameras were hacked?", Scope: "g1"})
+	if _, ok := quoteOf(first, versionID(s.ID, 1), "5,000"); !ok {
+		t.Errorf("the first version was overwritten by a later one: %+v", first.Quotes)
+	}
+}
