@@ -83,8 +83,7 @@ func (f *Poller) takeUpdate(ctx, fetchCtx context.Context, feed search.Feed, it 
 			log.Info("feed item updated", "source", prior.ID, "version", rev.Source.Version, "sentences_changed", rev.Sentences)
 		}
 		return rev, true, nil
-	case errors.Is(err, search.ErrNotFound), errors.Is(err, search.ErrEmptyText),
-		errors.Is(err, search.ErrTooLarge), errors.Is(err, search.ErrInvalid):
+	case errors.Is(err, search.ErrNotFound), refusedText(err):
 		log.Info("updated feed item not stored", "reason", err)
 		return search.Revision{}, true, nil
 	}

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -32,23 +33,13 @@ func openVersionsTest(t *testing.T, store string, clock *testClock) *Library {
 // quoteOf returns the quote of ans from source id whose text holds want.
 func quoteOf(ans Answer, id, want string) (Quote, bool) {
 	for _, q := range ans.Quotes {
-		if q.Source.ID == id && contains(q.Text, want) {
+		if q.Source.ID == id && strings.Contains(q.Text, want) {
 			return q, true
 		}
 	}
 	return Quote{}, false
 }
 
-func contains(s, sub string) bool { return len(sub) == 0 || indexOf(s, sub) >= 0 }
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
-}
 
 func TestUpdateKeepsWhatWasSaid(t *testing.T) {
 	for _, store := range []string{"bbolt", "postgres"} {
@@ -218,5 +209,35 @@ func TestUpdateAfterImportReplaced(t *testing.T) {
 	first := ask(t, lib, Query{Question: "how many cameras were hacked?", Scope: "g1"})
 	if _, ok := quoteOf(first, versionID(s.ID, 1), "5,000"); !ok {
 		t.Errorf("the first version was overwritten by a later one: %+v", first.Quotes)
+	}
+}
+
+// TestPreferCurrent: at an equal score the current text's quote leads; a
+// better-scoring superseded quote keeps its place.
+func TestPreferCurrent(t *testing.T) {
+	old := &Superseded{By: 2, Current: "a"}
+	cand := func(id string, score float64, sup *Superseded) candidate {
+		return candidate{source: id, score: score, ref: Ref{ID: id, superseded: sup}}
+	}
+	cases := []struct {
+		name string
+		in   []candidate
+		want []string
+	}{
+		{"tie", []candidate{cand("a~v1", 2, old), cand("a", 2, nil), cand("b", 1, nil)}, []string{"a", "a~v1", "b"}},
+		{"two superseded before a current", []candidate{cand("a~v1", 2, old), cand("a~v2", 2, old), cand("a", 2, nil)}, []string{"a", "a~v1", "a~v2"}},
+		{"better superseded", []candidate{cand("a~v1", 3, old), cand("a", 2, nil)}, []string{"a~v1", "a"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			preferCurrent(c.in)
+			var got []string
+			for _, x := range c.in {
+				got = append(got, x.source)
+			}
+			if strings.Join(got, " ") != strings.Join(c.want, " ") {
+				t.Errorf("order %v; want %v: a member would read the outlet's earlier word first", got, c.want)
+			}
+		})
 	}
 }
