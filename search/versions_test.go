@@ -40,7 +40,6 @@ func quoteOf(ans Answer, id, want string) (Quote, bool) {
 	return Quote{}, false
 }
 
-
 func TestUpdateKeepsWhatWasSaid(t *testing.T) {
 	for _, store := range []string{"bbolt", "postgres"} {
 		t.Run(store, func(t *testing.T) {
