@@ -240,3 +240,41 @@ func TestPreferCurrent(t *testing.T) {
 		})
 	}
 }
+
+// TestPGVersionReachesTheOtherProcess: an update made by one process
+// reaches the other's index by the change sequence: there too the old
+// figure is found, marked superseded, and an unchanged sentence only once;
+// removing the source removes its version there as well.
+func TestPGVersionReachesTheOtherProcess(t *testing.T) {
+	dsn := pgTestURL(t)
+	ctx := context.Background()
+	a := openPGTest(t, t.TempDir(), dsn)
+	b := openPGTest(t, t.TempDir(), dsn)
+	s := mustAdd(t, a, Source{Title: "Cameras", Text: camerasV1, Scope: "1"})
+	if _, err := b.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Update(ctx, s.ID, Source{Scope: "1", Text: camerasV2}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ans := ask(t, b, Query{Question: "how many cameras were hacked?", Scope: "1"})
+	if q, ok := quoteOf(ans, versionID(s.ID, 1), "5,000"); !ok || q.Superseded == nil {
+		t.Errorf("the other process lost or did not mark the superseded figure: %+v", ans.Quotes)
+	}
+	same := ask(t, b, Query{Question: "was the municipality website suspended?", Scope: "1"})
+	if _, ok := quoteOf(same, versionID(s.ID, 1), "website"); ok {
+		t.Errorf("the other process quotes a kept sentence from the superseded version: %+v", same.Quotes)
+	}
+	if _, err := a.Remove(ctx, "1", s.ID, "mod"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if art, n := indexed(t, b, versionID(s.ID, 1)); art || n != 0 {
+		t.Errorf("the other process still indexes a removed source's version: article %v, %d sentences", art, n)
+	}
+}
