@@ -155,6 +155,9 @@ func printWhole(w io.Writer, q search.Quote, color bool) {
 	if line := attributed(q.Attribution(), citation(q.Source, false)); line != "" {
 		fmt.Fprintf(w, "  — %s\n", line)
 	}
+	if q.Superseded != nil {
+		fmt.Fprintf(w, "  (superseded: the outlet updated this article on %s)\n", q.Superseded.At.Local().Format("2 Jan 2006"))
+	}
 }
 
 // quoted wraps a quote in quotation marks, unless it begins or ends with

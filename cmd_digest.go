@@ -63,7 +63,7 @@ func printDigest(w io.Writer, d search.Digest) {
 			fmt.Fprintln(w)
 			for k, cl := range c.Claims {
 				arrow := ""
-				if k > 0 && c.Kind == "revised" {
+				if k > 0 && (c.Kind == "revised" || c.Kind == "updated") {
 					arrow = "→ "
 				}
 				fmt.Fprintf(w, "    %s“%s”\n      — %s\n", arrow, cl.Quote, claimSource(cl))
@@ -172,6 +172,8 @@ func storyLabel(kind string) string {
 		return "Revised"
 	case "disputed":
 		return "Disputed"
+	case "updated":
+		return "Updated by the outlet"
 	}
 	return "New"
 }

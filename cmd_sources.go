@@ -103,7 +103,7 @@ func runAdd(ctx context.Context, e env) error {
 		return err
 	}
 	defer lib.Close()
-	stored, err := lib.Add(ctx, src)
+	stored, rev, err := lib.AddOrUpdate(ctx, src)
 	if err != nil {
 		return fmt.Errorf("add: %w", err)
 	}
@@ -111,7 +111,15 @@ func runAdd(ctx context.Context, e env) error {
 	if stored.Outlet != "" {
 		what += ", " + stored.Outlet
 	}
-	fmt.Fprintf(e.stdout, "added %s (%s): %s\n", stored.ID, what, plural(stored.Sentences, "sentence", "sentences"))
+	switch {
+	case rev != nil && rev.Changed:
+		fmt.Fprintf(e.stdout, "updated %s (%s): version %d, %s changed; the earlier text stays answerable, marked superseded\n",
+			stored.ID, what, stored.Version, plural(rev.Sentences, "sentence", "sentences"))
+	case rev != nil:
+		fmt.Fprintf(e.stdout, "unchanged: %s (%s) already has this link and text (version %d)\n", stored.ID, what, max(stored.Version, 1))
+	default:
+		fmt.Fprintf(e.stdout, "added %s (%s): %s\n", stored.ID, what, plural(stored.Sentences, "sentence", "sentences"))
+	}
 	return nil
 }
 

@@ -75,6 +75,7 @@ type Reader interface {
 // logs so).
 type Curator interface {
 	Add(ctx context.Context, s search.Source) (search.Source, error)
+	AddOrUpdate(ctx context.Context, s search.Source) (search.Source, *search.Revision, error)
 	Remove(ctx context.Context, scope, id, actor string) (search.Source, error)
 	FollowUps(ctx context.Context, src search.Source) ([]search.FollowUp, error)
 	MarkFollowedUp(scope string, ids []string) error
@@ -295,7 +296,7 @@ func (b *Bot) DigestPoster() schedule.Poster { return digestPoster{b} }
 // FeedHooks follow up the questions a feed's new items answer and tell a
 // server, in its digest channel, of a feed that stopped working.
 func (b *Bot) FeedHooks() feeds.Hooks {
-	return feeds.Hooks{Added: b.feedSourceAdded, Notify: b.postFeedNotice}
+	return feeds.Hooks{Added: b.feedSourceAdded, Updated: b.feedSourceAdded, Notify: b.postFeedNotice}
 }
 
 // Run connects to the gateway, registers the commands on READY, runs the

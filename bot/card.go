@@ -306,6 +306,9 @@ func citeLine(q search.Quote, short bool) string {
 	if d := textclip.OneLine(r.Published); d != "" {
 		parts = append(parts, escapeFrom(clip(d, 20), false))
 	}
+	if q.Superseded != nil {
+		parts = append(parts, "superseded: updated "+q.Superseded.At.UTC().Format("2 Jan 2006"))
+	}
 	if t := textclip.OneLine(r.Title); t != "" && (!short || outlet == "") {
 		title := linked(escapeFrom(trimWords(t, headlineRunes), false), r.URL, "*")
 		if who != "" {

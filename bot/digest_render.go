@@ -149,7 +149,11 @@ func visibleRunes(md string) int {
 // they include: /ask on Discord, in this server.
 func digestCounts(d search.Digest) string {
 	c := d.Counts
-	line := fmt.Sprintf("%s · %d in the library", plural(c.NewSources, "new source", "new sources"), c.Sources)
+	line := plural(c.NewSources, "new source", "new sources")
+	if c.Updated > 0 {
+		line += fmt.Sprintf(" · %d updated", c.Updated)
+	}
+	line += fmt.Sprintf(" · %d in the library", c.Sources)
 	if c.Questions == 0 {
 		return line + " · no questions asked with /ask here"
 	}
@@ -177,7 +181,7 @@ func storyBlock(c search.StoryChange, quotes int) string {
 		quoted[k] = k
 	}
 	if quotes > 0 && len(quoted) > quotes {
-		if c.Kind == "revised" {
+		if c.Kind == "revised" || c.Kind == "updated" {
 			quoted = append(quoted[:quotes-1:quotes-1], len(c.Claims)-1)
 		} else {
 			quoted = quoted[:quotes]
@@ -194,7 +198,7 @@ func storyBlock(c search.StoryChange, quotes int) string {
 	}
 	for k, cl := range claims {
 		b.WriteString("\n> ")
-		if k > 0 && c.Kind == "revised" {
+		if k > 0 && (c.Kind == "revised" || c.Kind == "updated") {
 			b.WriteString("→ ")
 		}
 		short := cl.Short
@@ -212,9 +216,12 @@ func storyBlock(c search.StoryChange, quotes int) string {
 
 // storyHeading names a change: "**Revised · cameras**".
 func storyHeading(c search.StoryChange) string {
-	label := map[string]string{"revised": "Revised", "disputed": "Disputed", "new": "New"}[c.Kind]
+	label := map[string]string{"revised": "Revised", "disputed": "Disputed", "new": "New", "updated": "Updated"}[c.Kind]
 	if label == "" {
 		label = "Changed"
+	}
+	if c.Kind == "updated" && len(c.Claims) > 0 && c.Claims[0].Source.Outlet != "" {
+		label += " by " + escapeFrom(clip(textclip.OneLine(c.Claims[0].Source.Outlet), screenNameRunes), false)
 	}
 	return fmt.Sprintf("**%s · %s**", label, escapeFrom(clip(textclip.OneLine(c.About), screenNameRunes), false))
 }

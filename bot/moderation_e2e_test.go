@@ -69,6 +69,11 @@ func newPageServer(tb testing.TB) *pageServer {
 		case "/cranes", "/cranes-again", "/other":
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			fmt.Fprint(w, cranesPage)
+		case "/cranes-updated":
+			// The outlet's update of /cranes: same canonical link, one
+			// sentence changed.
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, strings.Replace(cranesPage, "stopped for six hours on Tuesday", "stopped for nine hours on Tuesday", 1))
 		case "/attachments/1/fishing-notes.md":
 			w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
 			fmt.Fprint(w, notesFile)
@@ -311,6 +316,23 @@ func TestModerationEndToEnd(t *testing.T) {
 		}
 		if n := len(guildSources(t, lib, guild)); n != 1 {
 			t.Errorf("%d sources after a duplicate, want 1", n)
+		}
+	})
+
+	t.Run("the outlet's update of the article is stored as version 2", func(t *testing.T) {
+		ic := moderator(h)
+		m := h.deferredPrivate(t, ic, ic.SlashCommand("source", sub("add", discordtest.StringOption("url", pages.URL+"/cranes-updated"))))
+		if !strings.HasPrefix(m.Content, "Updated in this server's library: version 2, 1 sentence changed") {
+			t.Errorf("reply %q: the moderator is not told the link's text changed and was stored as a new version", m.Content)
+		}
+		own := guildSources(t, lib, guild)
+		if len(own) != 1 || own[0].ID != cranesID || own[0].Version != 2 {
+			t.Errorf("sources after the update = %+v; want %s at version 2", own, cranesID)
+		}
+		ic = moderator(h)
+		m = h.deferredPrivate(t, ic, ic.SlashCommand("source", sub("add", discordtest.StringOption("url", pages.URL+"/cranes-updated"))))
+		if !strings.Contains(m.Content, "with the same link and text") || !strings.Contains(m.Content, "Nothing was added") {
+			t.Errorf("reply to the same update again %q; want it called unchanged", m.Content)
 		}
 	})
 

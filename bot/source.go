@@ -172,9 +172,17 @@ func extOf(name string) string {
 // not; the follow-ups on the questions the new source answers are queued
 // (sourceAdded), not posted here.
 func (b *Bot) addSource(ctx context.Context, i *discordgo.Interaction, src search.Source) (message, error) {
-	stored, err := b.cur.Add(ctx, src)
+	stored, rev, err := b.cur.AddOrUpdate(ctx, src)
 	var dup *search.DuplicateError
 	switch {
+	case err == nil && rev != nil && !rev.Changed:
+		return plain(duplicateText(&search.DuplicateError{Existing: stored, By: "unchanged"}, i.GuildID), true), nil
+	case err == nil && rev != nil:
+		// An outlet's update: the earlier text stays answerable, marked superseded.
+		b.log.Info("source updated", "guild", i.GuildID, "source", stored.ID, "version", stored.Version)
+		b.sourceAdded(ctx, stored.Scope, stored) // its new text may answer what was waiting
+		return plain(fmt.Sprintf("Updated in this server's library: version %d, %s changed. Quotes from the earlier text stay answerable, marked as superseded.",
+			stored.Version, plural(rev.Sentences, "sentence", "sentences")), true), nil
 	case errors.As(err, &dup):
 		return plain(duplicateText(dup, i.GuildID), true), nil
 	case errors.Is(err, search.ErrEmptyText):
@@ -231,8 +239,11 @@ func renderAdded(s search.Source, text string) message {
 func duplicateText(dup *search.DuplicateError, guild string) string {
 	e := dup.Existing
 	by := "the same text"
-	if dup.By == "url" {
+	switch dup.By {
+	case "url":
 		by = "the same link"
+	case "unchanged":
+		by = "the same link and text"
 	}
 	where := "this server's library"
 	if e.Scope == search.SharedScope {

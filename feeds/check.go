@@ -20,6 +20,9 @@ type Hooks struct {
 	// Added is called once for each source a check stored, after all the
 	// items of the check are stored (the bot follows up waiting questions).
 	Added func(ctx context.Context, s search.Source)
+	// Updated is called likewise for each source a check stored a new
+	// version of (its text may answer what was waiting).
+	Updated func(ctx context.Context, s search.Source)
 	// Notify announces a failing feed or its recovery, and a scope's
 	// limit reached. A notice counts as given only when Notify returns
 	// nil; without Notify none is given, and the feed's state keeps it
@@ -52,15 +55,18 @@ type Status int
 // Outcomes of a check.
 const (
 	Unchanged Status = iota // no new item (or 304 Not Modified)
-	Fresh                   // at least one new source
+	Fresh                   // at least one new source, or a new version of one
 	Failed                  // the feed could not be fetched or read
 )
 
 // Result is one check of one feed.
 type Result struct {
-	Feed        search.Feed // with the state after the check
-	Status      Status
-	Added       []search.Source
+	Feed   search.Feed // with the state after the check
+	Status Status
+	Added  []search.Source
+	// Updated are the known items whose page changed: each a new
+	// version of its source (see search.Library.Update).
+	Updated     []search.Revision
 	NotModified bool
 	// Skipped counts items passed over for good (duplicates, links
 	// refused, pages without text); Deferred, items to try again next time
@@ -82,6 +88,9 @@ func (r Result) Line() string {
 		return fmt.Sprintf("%s: failed: %s", name, Describe(r.Err))
 	case Fresh:
 		name = fmt.Sprintf("%s: new %d", name, len(r.Added))
+		if len(r.Updated) > 0 {
+			name += fmt.Sprintf(", updated %d", len(r.Updated))
+		}
 	default:
 		name += ": unchanged"
 	}
@@ -211,7 +220,10 @@ func (f *Poller) take(ctx, fetchCtx context.Context, feed search.Feed, st search
 	// The newest MaxItems are candidates, taken newest first: when a check
 	// may add only MaxNewPerCheck, members get the latest news now and the
 	// rest next check. Older unseen items are passed over.
-	var todo []*gofeed.Item
+	var todo, changed []*gofeed.Item
+	// revs are the item revisions this check leaves behind: a changed
+	// item keeps its old one until its update is handled.
+	revs := make(map[string]string)
 	for n, it := range items {
 		keys := itemKeys(it, resp.URL)
 		known := false
@@ -220,6 +232,14 @@ func (f *Poller) take(ctx, fetchCtx context.Context, feed search.Feed, st search
 		}
 		switch {
 		case known:
+			if n < f.opts.MaxItems {
+				rev, prev := itemRevision(it), st.Revisions[keys[0]]
+				if prev != "" && prev != rev {
+					changed = append(changed, it)
+					rev = prev
+				}
+				revs[keys[0]] = rev
+			}
 		case n < f.opts.MaxItems:
 			todo = append(todo, it)
 			continue
@@ -228,7 +248,7 @@ func (f *Poller) take(ctx, fetchCtx context.Context, feed search.Feed, st search
 			keep = append(keep, keys...)
 		}
 	}
-	if len(todo) > 0 && !f.followed(feed) {
+	if len(todo)+len(changed) > 0 && !f.followed(feed) {
 		log.Info("feed removed during its check; its items are not taken")
 		return Result{Feed: feed, Status: Unchanged}, nil
 	}
@@ -265,11 +285,16 @@ func (f *Poller) take(ctx, fetchCtx context.Context, feed search.Feed, st search
 		if len(keep) < maxSeen {
 			keep = append(keep, itemKeys(it, resp.URL)...)
 		}
+		revs[revisionKey(it, resp.URL)] = itemRevision(it)
+	}
+	if err := f.takeUpdates(ctx, fetchCtx, feed, changed, resp.URL, revs, &r, b); err != nil {
+		return Result{Feed: feed}, err // the library failed: state unchanged, the check repeats
 	}
 	if ctx.Err() != nil {
 		return Result{Feed: feed}, ctx.Err()
 	}
 	st.Seen = keep
+	st.Revisions = revs
 	st.ETag, st.LastModified = resp.ETag, resp.LastModified
 	if r.Deferred > 0 || r.Held > 0 {
 		// A 304 next time would hide the items left: fetch in full.
@@ -278,18 +303,24 @@ func (f *Poller) take(ctx, fetchCtx context.Context, feed search.Feed, st search
 	if fetchCtx.Err() != nil && r.Deferred > 0 {
 		log.Warn("feed check out of time; the items left wait for the next check", "budget", f.opts.CheckBudget, "deferred", r.Deferred)
 	}
-	if len(r.Added) > 0 {
+	if len(r.Added)+len(r.Updated) > 0 {
 		r.Status = Fresh
 		st.NewAt = now.UTC()
 		st.Items += len(r.Added)
 		if st.Day != b.today {
 			st.Day, st.DayItems = b.today, 0
 		}
-		st.DayItems += len(r.Added)
+		// A new version is a text stored too: the day's limit counts it.
+		st.DayItems += len(r.Added) + len(r.Updated)
 	}
 	if hooks.Added != nil {
 		for _, s := range r.Added {
 			hooks.Added(ctx, s)
+		}
+	}
+	if hooks.Updated != nil {
+		for _, u := range r.Updated {
+			hooks.Updated(ctx, u.Source)
 		}
 	}
 	if r.Limit != nil {
@@ -351,7 +382,7 @@ func (f *Poller) succeeded(ctx context.Context, feed search.Feed, st search.Feed
 	}
 	feed.State = st
 	r.Feed = feed
-	log.Info("feed checked", "new", len(r.Added), "skipped", r.Skipped, "deferred", r.Deferred, "not_modified", r.NotModified)
+	log.Info("feed checked", "new", len(r.Added), "updated", len(r.Updated), "skipped", r.Skipped, "deferred", r.Deferred, "not_modified", r.NotModified)
 	return r, nil
 }
 

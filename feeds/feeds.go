@@ -62,6 +62,7 @@ type Store interface {
 	Add(ctx context.Context, s search.Source) (search.Source, error)
 	NearDuplicate(ctx context.Context, scope, text string) (search.Source, bool, error)
 	SourceByURL(scope, url string) (search.Source, bool, error)
+	Update(ctx context.Context, id string, s search.Source) (search.Revision, error)
 	AddFeed(f search.Feed) (search.Feed, error)
 	Feeds(scope string) ([]search.Feed, error)
 	AllFeeds() ([]search.Feed, error)

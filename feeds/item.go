@@ -78,12 +78,17 @@ func (f *Poller) takeItem(ctx, fetchCtx context.Context, feed search.Feed, it *g
 	switch {
 	case err == nil:
 		return stored, itemAdded, nil
-	case errors.Is(err, search.ErrDuplicate), errors.Is(err, search.ErrEmptyText),
-		errors.Is(err, search.ErrTooLarge), errors.Is(err, search.ErrInvalid):
+	case errors.Is(err, search.ErrDuplicate), refusedText(err):
 		log.Info("feed item not added", "reason", err)
 		return search.Source{}, itemSkipped, nil
 	}
 	return search.Source{}, itemDeferred, err
+}
+
+// refusedText reports whether the library refused an item's text for
+// good (no sentence, too large, invalid): trying again changes nothing.
+func refusedText(err error) bool {
+	return errors.Is(err, search.ErrEmptyText) || errors.Is(err, search.ErrTooLarge) || errors.Is(err, search.ErrInvalid)
 }
 
 // permanent reports whether a fetch error will not change by trying again:

@@ -63,6 +63,9 @@ type Quote struct {
 	// where it names no one.
 	SaidBy      string   `json:"said_by,omitempty"`
 	AccordingTo []string `json:"according_to,omitempty"`
+	// Superseded is set when the quote is from an earlier version of its
+	// source, which the outlet has since updated: what was said then.
+	Superseded *Superseded `json:"superseded,omitempty"`
 }
 
 // Answer is what the library says to a question.

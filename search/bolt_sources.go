@@ -30,6 +30,9 @@ func (t boltTx) PutSource(s storedSource, old *storedSource) error {
 	tx := t.tx
 	stale := 0
 	if old != nil {
+		if old.Superseded != nil {
+			return fmt.Errorf("source %s: a superseded version is never replaced", old.ID)
+		}
 		if err := deleteKeys(tx, *old); err != nil {
 			return err
 		}
@@ -46,6 +49,9 @@ func (t boltTx) PutSource(s storedSource, old *storedSource) error {
 	}
 	if err := tx.Bucket(bucketTexts).Put([]byte(s.ID), []byte(text)); err != nil {
 		return err
+	}
+	if s.Superseded != nil {
+		return putPending(tx, s.ID, pendingOp{Stale: stale})
 	}
 	if err := tx.Bucket(bucketByScope).Put(scopedKey(s.Scope, s.ID), nil); err != nil {
 		return err
@@ -66,8 +72,10 @@ func (t boltTx) PutSource(s storedSource, old *storedSource) error {
 
 func (t boltTx) DeleteSource(s storedSource) error {
 	tx := t.tx
-	if err := deleteKeys(tx, s); err != nil {
-		return err
+	if s.Superseded == nil {
+		if err := deleteKeys(tx, s); err != nil {
+			return err
+		}
 	}
 	if err := tx.Bucket(bucketSources).Delete([]byte(s.ID)); err != nil {
 		return err
@@ -128,6 +136,18 @@ func (t boltTx) SourceIDByURL(scope, url string) (string, error) {
 	return string(t.tx.Bucket(bucketURLs).Get(scopedKey(scope, url))), nil
 }
 
+// VersionIDs finds the versions by their id's prefix: bucketSources is
+// keyed by id.
+func (t boltTx) VersionIDs(id string) ([]string, error) {
+	var out []string
+	prefix := []byte(id + versionSep)
+	c := t.tx.Bucket(bucketSources).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && hasPrefix(k, prefix); k, _ = c.Next() {
+		out = append(out, string(k))
+	}
+	return out, nil
+}
+
 func (t boltTx) ScopeSourceIDs(scope string) ([]string, error) {
 	var out []string
 	prefix := scopedKey(scope, "")
@@ -152,10 +172,13 @@ func (t boltTx) CountSources() (total, guild int64, err error) {
 	c := t.tx.Bucket(bucketByScope).Cursor()
 	shared := []byte(scopeKey(SharedScope) + "\x00")
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		total++
 		if !hasPrefix(k, shared) {
 			guild++
 		}
+	}
+	all := t.tx.Bucket(bucketSources).Cursor()
+	for k, _ := all.First(); k != nil; k, _ = all.Next() {
+		total++
 	}
 	return total, guild, nil
 }

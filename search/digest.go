@@ -59,11 +59,12 @@ type DigestQuestion struct {
 // questions are not logged. A member asking the same words again is
 // counted once.
 type DigestCounts struct {
-	Sources    int `json:"sources"`     // in the library, visible from the scope
-	NewSources int `json:"new_sources"` // added in the period, all of them
-	Questions  int `json:"questions"`   // asked in the period, private ones included
-	Answered   int `json:"answered"`    // of those, answered when asked
-	Private    int `json:"private"`     // of those, asked privately (counted, never shown)
+	Sources    int `json:"sources"`         // in the library, visible from the scope
+	NewSources int `json:"new_sources"`     // added in the period, all of them
+	Updated    int `json:"updated_sources"` // updated by their outlet in the period (a new version)
+	Questions  int `json:"questions"`       // asked in the period, private ones included
+	Answered   int `json:"answered"`        // of those, answered when asked
+	Private    int `json:"private"`         // of those, asked privately (counted, never shown)
 	// OffTopic counts the questions the library has nothing near now:
 	// not gaps for moderators to fill.
 	OffTopic int `json:"off_topic"`
@@ -71,7 +72,7 @@ type DigestCounts struct {
 
 // Empty reports whether nothing happened in the period.
 func (d Digest) Empty() bool {
-	return d.Counts.NewSources == 0 && len(d.NewSources) == 0 && d.Counts.Questions == 0
+	return d.Counts.NewSources == 0 && len(d.NewSources) == 0 && d.Counts.Questions == 0 && d.Counts.Updated == 0
 }
 
 // Digest limits: a digest is read in a minute, not studied.
@@ -101,7 +102,7 @@ func (l *Library) DigestPeriod(ctx context.Context, scope string, since, until t
 	if err != nil {
 		return d, err
 	}
-	var news []Source
+	var news, updated []Source
 	for _, s := range srcs {
 		if s.AddedAt.After(until) {
 			continue // added after the period: not in the library it speaks of
@@ -110,7 +111,11 @@ func (l *Library) DigestPeriod(ctx context.Context, scope string, since, until t
 		if !s.AddedAt.Before(since) && s.AddedBy != "seed" { // seeds are the starting library, not news
 			news = append(news, s)
 		}
+		if s.Version > 1 && !s.UpdatedAt.Before(since) && !s.UpdatedAt.After(until) {
+			updated = append(updated, s)
+		}
 	}
+	d.Counts.Updated = len(updated)
 	d.Counts.NewSources = len(news)
 	if d.FromFeeds, err = l.digestFeeds(scope, news); err != nil {
 		return d, err
@@ -142,7 +147,7 @@ func (l *Library) DigestPeriod(ctx context.Context, scope string, since, until t
 	if err != nil {
 		return d, err
 	}
-	if d.Story, err = l.story(ctx, scope, news, since, hits); err != nil {
+	if d.Story, err = l.story(ctx, scope, news, updated, since, hits); err != nil {
 		return d, err
 	}
 	return d, nil

@@ -55,6 +55,10 @@ type FeedState struct {
 	// Seen are the keys (guid, normalised link) of the items of the last
 	// copy already handled, so they are not fetched again.
 	Seen []string `json:"seen,omitempty"`
+	// Revisions are what the feed said of its newest known items' versions
+	// (see feeds.itemRevision), by the item's first key: a change means
+	// the outlet updated the item, and its page is fetched again.
+	Revisions map[string]string `json:"revisions,omitempty"`
 
 	CheckedAt time.Time `json:"checked_at,omitzero"` // last check, whatever its outcome
 	OKAt      time.Time `json:"ok_at,omitzero"`      // last successful check

@@ -60,7 +60,7 @@ func group(cands []candidate, story []int) []Quote {
 		quoteOf[j] = len(quotes)
 		quotes = append(quotes, Quote{
 			Text: c.text, Source: c.ref, Score: round(c.score), AlsoReportedBy: []Reporter{},
-			Highlights: c.hl, sentence: c.sentence, terms: c.sorted,
+			Highlights: c.hl, sentence: c.sentence, terms: c.sorted, Superseded: c.ref.superseded,
 		})
 	}
 	return quotes

@@ -180,6 +180,9 @@ func (ix *indexes) add(b batches, s storedSource, text string, stale int) error 
 		return err
 	}
 	for n, sp := range s.Spans {
+		if !s.indexed(n) {
+			continue
+		}
 		doc := document.NewDocument(sentenceID(s.ID, n))
 		doc.AddField(ix.textField(fieldText, text[sp.Start:sp.End]))
 		doc.AddField(ix.keywordField(fieldScope, scopeKey(s.Scope)))

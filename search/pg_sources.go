@@ -38,18 +38,26 @@ func (t pgTx) PutSource(s storedSource, old *storedSource) error {
 	var b pgx.Batch
 	// A source removed earlier and now back owes its index the removed
 	// version's sentences too.
+	current := ""
+	if s.Superseded != nil {
+		current = s.Superseded.Current
+	}
 	b.Queue(`
-		INSERT INTO sources (id, scope, hash, url, added_ns, record, body, stale)
+		INSERT INTO sources (id, scope, hash, url, added_ns, record, body, stale, current_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7,
-			GREATEST($8, (SELECT COALESCE(max(stale), 0) FROM source_removals WHERE id = $1)))
+			GREATEST($8, (SELECT COALESCE(max(stale), 0) FROM source_removals WHERE id = $1)), $9)
 		ON CONFLICT (id) DO UPDATE SET scope = excluded.scope, hash = excluded.hash, url = excluded.url,
 			added_ns = excluded.added_ns, record = excluded.record, body = excluded.body,
-			stale = GREATEST(sources.stale, excluded.stale),
+			stale = GREATEST(sources.stale, excluded.stale), current_id = excluded.current_id,
 			change_seq = nextval(pg_get_serial_sequence('sources', 'change_seq'))`,
-		s.ID, s.Scope, s.Hash, s.URL, s.AddedAt.UnixNano(), raw, text, stale)
+		s.ID, s.Scope, s.Hash, s.URL, s.AddedAt.UnixNano(), raw, text, stale, current)
 	b.Queue("DELETE FROM source_removals WHERE id = $1", s.ID)
 	if old != nil {
 		b.Queue("DELETE FROM source_names WHERE id = $1", s.ID)
+	}
+	if s.Superseded != nil {
+		queuePending(&b, s.ID, pendingOp{Stale: stale})
+		return t.tx.SendBatch(t.ctx, &b).Close()
 	}
 	names := catalogNames(s.Source)
 	list, kinds := make([]string, 0, len(names)), make([]int16, 0, len(names))
@@ -89,18 +97,22 @@ func (t pgTx) DeleteSource(s storedSource) error {
 
 func (t pgTx) SourceIDByHash(scope, hash string) (string, error) {
 	var id string
-	_, err := t.one("SELECT id FROM sources WHERE scope = $1 AND hash = $2 ORDER BY change_seq DESC LIMIT 1", []any{scope, hash}, &id)
+	_, err := t.one("SELECT id FROM sources WHERE scope = $1 AND hash = $2 AND current_id = '' ORDER BY change_seq DESC LIMIT 1", []any{scope, hash}, &id)
 	return id, err
 }
 
 func (t pgTx) SourceIDByURL(scope, url string) (string, error) {
 	var id string
-	_, err := t.one("SELECT id FROM sources WHERE scope = $1 AND url = $2 AND url <> '' ORDER BY change_seq DESC LIMIT 1", []any{scope, url}, &id)
+	_, err := t.one("SELECT id FROM sources WHERE scope = $1 AND url = $2 AND url <> '' AND current_id = '' ORDER BY change_seq DESC LIMIT 1", []any{scope, url}, &id)
 	return id, err
 }
 
+func (t pgTx) VersionIDs(id string) ([]string, error) {
+	return t.strings("SELECT id FROM sources WHERE current_id = $1 ORDER BY id", id)
+}
+
 func (t pgTx) ScopeSourceIDs(scope string) ([]string, error) {
-	return t.strings("SELECT id FROM sources WHERE scope = $1 ORDER BY id", scope)
+	return t.strings("SELECT id FROM sources WHERE scope = $1 AND current_id = '' ORDER BY id", scope)
 }
 
 func (t pgTx) AllSourceIDs() ([]string, error) {
@@ -108,18 +120,18 @@ func (t pgTx) AllSourceIDs() ([]string, error) {
 }
 
 func (t pgTx) CountSources() (total, guild int64, err error) {
-	_, err = t.one("SELECT count(*), count(*) FILTER (WHERE scope <> $1) FROM sources", []any{SharedScope}, &total, &guild)
+	_, err = t.one("SELECT count(*), count(*) FILTER (WHERE scope <> $1 AND current_id = '') FROM sources", []any{SharedScope}, &total, &guild)
 	return total, guild, err
 }
 
 func (t pgTx) SourceCount(scope string) (int, error) {
 	var n int
-	_, err := t.one("SELECT count(*) FROM sources WHERE scope = $1", []any{scope}, &n)
+	_, err := t.one("SELECT count(*) FROM sources WHERE scope = $1 AND current_id = ''", []any{scope}, &n)
 	return n, err
 }
 
 func (t pgTx) NewestIDs(scopes []string, n int) ([]string, error) {
-	return t.strings("SELECT id FROM sources WHERE scope = ANY($1) ORDER BY added_ns DESC, id LIMIT $2", scopes, n)
+	return t.strings("SELECT id FROM sources WHERE scope = ANY($1) AND current_id = '' ORDER BY added_ns DESC, id LIMIT $2", scopes, n)
 }
 
 func (t pgTx) names(sql string, args ...any) ([]catalogName, error) {

@@ -33,6 +33,24 @@ type Source struct {
 	Hash      string    `json:"hash"`           // sha256 of the normalised text
 	Text      string    `json:"text,omitempty"` // empty in listings
 	Sentences int       `json:"sentences"`      // passage count
+	// Version counts the texts the source has had: 1 (or 0, from before
+	// versions) until an outlet's update of the article is stored, when
+	// UpdatedAt says when that version was fetched.
+	Version   int       `json:"version,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+	// Superseded is set on an earlier version kept so that what was said
+	// then stays answerable (see Library.Update).
+	Superseded *Superseded `json:"superseded,omitempty"`
+}
+
+// Superseded says which version replaced an earlier version of a source,
+// and when.
+type Superseded struct {
+	At time.Time `json:"at"`
+	// By is the version that replaced it; Current the id of the source,
+	// whose text is the latest version.
+	By      int    `json:"by_version"`
+	Current string `json:"current_id"`
 }
 
 // Ref is what a quote says of its source.
@@ -42,11 +60,14 @@ type Ref struct {
 	Outlet    string `json:"outlet"`
 	URL       string `json:"url"`
 	Published string `json:"published"`
+	// superseded travels with the citation so that a quote from an
+	// earlier version is marked as such (Quote.Superseded).
+	superseded *Superseded
 }
 
 // Ref returns the citation fields of s.
 func (s Source) Ref() Ref {
-	return Ref{ID: s.ID, Title: s.Title, Outlet: s.Outlet, URL: s.URL, Published: s.Published}
+	return Ref{ID: s.ID, Title: s.Title, Outlet: s.Outlet, URL: s.URL, Published: s.Published, superseded: s.Superseded}
 }
 
 var (

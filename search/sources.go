@@ -18,17 +18,38 @@ func (l *Library) Remove(ctx context.Context, scope, id, actor string) (Source, 
 		return Source{}, err
 	}
 	var removed storedSource
+	var versions []storedSource
 	err := l.update(ctx, func(tx storeTx) error {
+		versions = nil
 		s, ok, err := tx.Source(id)
 		if err != nil {
 			return err
 		}
-		if !ok || s.Scope != scope {
+		if !ok || s.Scope != scope || s.Superseded != nil {
 			return ErrNotFound
 		}
 		removed = s
 		if err := tx.DeleteSource(s); err != nil {
 			return err
+		}
+		// Its earlier versions go with it: removing a source removes
+		// everything it said.
+		vids, err := tx.VersionIDs(id)
+		if err != nil {
+			return err
+		}
+		for _, vid := range vids {
+			v, ok, err := tx.Source(vid)
+			if err != nil {
+				return err
+			}
+			if !ok || v.Superseded == nil || v.Superseded.Current != id {
+				continue
+			}
+			if err := tx.DeleteSource(v); err != nil {
+				return err
+			}
+			versions = append(versions, v)
 		}
 		return tx.AddAudit(AuditEntry{At: l.now().UTC(), Actor: actor, Action: "remove", SourceID: id, Scope: scope, Title: s.Title})
 	})
@@ -43,13 +64,21 @@ func (l *Library) Remove(ctx context.Context, scope, id, actor string) (Source, 
 	}
 	l.cache.forget(id)
 	b := l.ix.newBatches()
+	ids := []string{id}
 	if l.changes == nil {
 		l.ix.remove(b, id, len(removed.Spans))
+	}
+	for _, v := range versions {
+		l.cache.forget(v.ID)
+		ids = append(ids, v.ID)
+		if l.changes == nil {
+			l.ix.remove(b, v.ID, len(v.Spans))
+		}
 	}
 	if err := l.indexWritten(ctx, b); err != nil {
 		return Source{}, err
 	}
-	if err := l.clearPending([]string{id}); err != nil {
+	if err := l.clearPending(ids); err != nil {
 		return Source{}, err
 	}
 	return removed.Source, nil

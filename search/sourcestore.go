@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"sitrep/attrib"
@@ -16,7 +17,9 @@ type sourceTx interface {
 	Text(id string) (string, error)
 	// PutSource writes s, its text and its lookup and catalog keys,
 	// replacing old (the source stored under the same id) if given, and
-	// records the index work owed (a pendingOp).
+	// records the index work owed (a pendingOp). A superseded version
+	// (s.Superseded set) gets no lookup or catalog keys: it is found by
+	// its sentences only, and never listed or counted.
 	PutSource(s storedSource, old *storedSource) error
 	// DeleteSource removes s with its keys and records its removal from
 	// the index as owed.
@@ -25,11 +28,15 @@ type sourceTx interface {
 	// hash or URL; "" when there is none.
 	SourceIDByHash(scope, hash string) (string, error)
 	SourceIDByURL(scope, url string) (string, error)
+	// VersionIDs lists the ids of the superseded versions of source id.
+	VersionIDs(id string) ([]string, error)
 	// ScopeSourceIDs lists the ids of scope's sources.
 	ScopeSourceIDs(scope string) ([]string, error)
 	// AllSourceIDs lists every source id, sorted.
 	AllSourceIDs() ([]string, error)
-	// CountSources counts every source and those outside the shared scope.
+	// CountSources counts every stored text (superseded versions too:
+	// the article index holds one document each) and the sources outside
+	// the shared scope.
 	CountSources() (total, guild int64, err error)
 	// SourceCount counts scope's sources.
 	SourceCount(scope string) (int, error)
@@ -77,6 +84,15 @@ type storedSource struct {
 	// attribute); absent when no sentence names anyone.
 	Attribution        []attrib.Attribution `json:"attrib,omitempty"`
 	AttributionVersion int                  `json:"attrib_v,omitempty"`
+	// Kept, on a superseded version, lists the spans whose sentence the
+	// next version still has: they are not indexed, so a sentence that
+	// did not change is found once, in its latest version.
+	Kept []int `json:"kept,omitempty"`
+}
+
+// indexed reports whether span n of s belongs in the index.
+func (s storedSource) indexed(n int) bool {
+	return s.Superseded == nil || !slices.Contains(s.Kept, n)
 }
 
 // pendingOp records index work that a crash may have interrupted. It is
@@ -93,7 +109,7 @@ type pendingOp struct {
 type AuditEntry struct {
 	At       time.Time `json:"at"`
 	Actor    string    `json:"actor,omitempty"`
-	Action   string    `json:"action"` // "add", "replace" or "remove"
+	Action   string    `json:"action"` // "add", "replace", "update" or "remove"
 	SourceID string    `json:"source_id"`
 	Scope    string    `json:"scope,omitempty"`
 	Title    string    `json:"title"`

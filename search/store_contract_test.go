@@ -56,6 +56,7 @@ func testStoreContract(t *testing.T, open func(testing.TB) store) {
 	}{
 		{"sources", contractSources},
 		{"replace and remove", contractReplaceRemove},
+		{"versions", contractVersions},
 		{"catalog", contractCatalog},
 		{"pending", contractPending},
 		{"rollback", contractRollback},
@@ -222,6 +223,88 @@ func contractReplaceRemove(t *testing.T, st store) {
 		jobs, err := tx.Pending()
 		if err != nil || len(jobs) != 1 || jobs[0].ID != "a" || !jobs[0].Op.Remove || jobs[0].Op.Stale != len(a.Spans) {
 			t.Errorf("Pending after add, replace, remove = %+v, %v; want one removal of a owing %d sentences", jobs, err, len(a.Spans))
+		}
+		return nil
+	})
+}
+
+// contractVersions: a superseded version is stored and indexed like a
+// source but never listed, counted as a source, named in the catalog, or
+// found by its text or link (that would send a re-added link to the old
+// text); it is counted among the texts the index holds.
+func contractVersions(t *testing.T, st store) {
+	a := contractSource(t, "a", "1", "Cameras hacked", articleCameras, "https://example.com/a", contractT0)
+	update(t, st, func(tx storeTx) error { return tx.PutSource(a, nil) })
+	prev := a
+	prev.ID, prev.Version, prev.Text = versionID("a", 1), 1, articleCameras
+	prev.Superseded = &Superseded{At: contractT0.Add(time.Hour), By: 2, Current: "a"}
+	prev.Kept = []int{1}
+	cur := contractSource(t, "a", "1", "Cameras hacked, updated", articleCouncil, "https://example.com/a", contractT0)
+	cur.Version, cur.UpdatedAt = 2, contractT0.Add(time.Hour)
+	update(t, st, func(tx storeTx) error {
+		if err := tx.PutSource(prev, nil); err != nil {
+			return err
+		}
+		return tx.PutSource(cur, &a)
+	})
+	view(t, st, func(tx storeTx) error {
+		got, ok, err := tx.Source(prev.ID)
+		if err != nil || !ok || got.Superseded == nil || *got.Superseded != *prev.Superseded || len(got.Kept) != 1 || got.Version != 1 {
+			t.Errorf("Source(%s) = %+v, %v, %v; want the superseded version as stored", prev.ID, got, ok, err)
+		}
+		if text, _ := tx.Text(prev.ID); text != articleCameras {
+			t.Errorf("the superseded version's text = %q", text)
+		}
+		if now, _, _ := tx.Source("a"); now.Version != 2 || !now.UpdatedAt.Equal(cur.UpdatedAt) {
+			t.Errorf("current version = %d updated %v; want 2 at %v", now.Version, now.UpdatedAt, cur.UpdatedAt)
+		}
+		if ids, err := tx.VersionIDs("a"); err != nil || !reflect.DeepEqual(ids, []string{prev.ID}) {
+			t.Errorf("VersionIDs(a) = %v, %v", ids, err)
+		}
+		if ids, _ := tx.ScopeSourceIDs("1"); !reflect.DeepEqual(ids, []string{"a"}) {
+			t.Errorf("ScopeSourceIDs lists a superseded version: %v", ids)
+		}
+		if ids, _ := tx.NewestIDs([]string{"1"}, 5); !reflect.DeepEqual(ids, []string{"a"}) {
+			t.Errorf("NewestIDs lists a superseded version: %v", ids)
+		}
+		if ids, _ := tx.AllSourceIDs(); !reflect.DeepEqual(ids, []string{"a", prev.ID}) {
+			t.Errorf("AllSourceIDs = %v; the index needs the superseded version too", ids)
+		}
+		if n, _ := tx.SourceCount("1"); n != 1 {
+			t.Errorf("SourceCount counts a superseded version: %d", n)
+		}
+		if total, guild, _ := tx.CountSources(); total != 2 || guild != 1 {
+			t.Errorf("CountSources = %d, %d; want 2 texts, 1 guild source", total, guild)
+		}
+		if id, _ := tx.SourceIDByHash("1", a.Hash); id != "" {
+			t.Errorf("the old text finds %q", id)
+		}
+		if id, _ := tx.SourceIDByURL("1", a.URL); id != "a" {
+			t.Errorf("the link finds %q; want the current source", id)
+		}
+		if names, _ := tx.Names("1", "", 20); len(names) == 0 || names[0].ID != "a" {
+			t.Errorf("catalog = %+v", names)
+		} else {
+			for _, n := range names {
+				if n.ID != "a" {
+					t.Errorf("the catalog names a superseded version: %+v", n)
+				}
+			}
+		}
+		return nil
+	})
+	update(t, st, func(tx storeTx) error { return tx.ClearAllPending() })
+	update(t, st, func(tx storeTx) error { return tx.DeleteSource(prev) })
+	view(t, st, func(tx storeTx) error {
+		if _, ok, _ := tx.Source(prev.ID); ok {
+			t.Error("deleted version still there")
+		}
+		if n, _ := tx.SourceCount("1"); n != 1 {
+			t.Errorf("deleting a version changed the source count to %d", n)
+		}
+		jobs, _ := tx.Pending()
+		if len(jobs) != 1 || jobs[0].ID != prev.ID || !jobs[0].Op.Remove {
+			t.Errorf("Pending after deleting a version = %+v; want its removal from the index owed", jobs)
 		}
 		return nil
 	})

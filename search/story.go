@@ -14,9 +14,11 @@ import (
 // StoryChange is one way the story moved in a digest's period.
 type StoryChange struct {
 	// Kind is "new" (no earlier source says it), "revised" (a source of
-	// the period, dated later, gives another value for the same thing)
-	// or "disputed" (sources differ, and neither is the later word:
-	// claimants, or sources of the same day).
+	// the period, dated later, gives another value for the same thing),
+	// "disputed" (sources differ, and neither is the later word:
+	// claimants, or sources of the same day) or "updated" (an outlet
+	// updated its article: the earlier wording, then the current one, or
+	// only the current one for a sentence it added).
 	Kind string `json:"kind"`
 	// What is "figure", "claimant", "cause" or "date".
 	What string `json:"what"`
@@ -125,7 +127,10 @@ func merge(changes []*storyChange, c *storyChange) []*storyChange {
 // other sources visible from scope say of the same things (found by
 // asking the library with the claim's sentence), and returns the
 // changes, most asked about first. hits are the period's question groups.
-func (l *Library) story(ctx context.Context, scope string, news []Source, since time.Time, hits []questionHits) ([]StoryChange, error) {
+//
+// updated are the sources updated in the period: what each update changed
+// is named too (storyUpdates).
+func (l *Library) story(ctx context.Context, scope string, news, updated []Source, since time.Time, hits []questionHits) ([]StoryChange, error) {
 	var changes, fresh []*storyChange
 	isNew := make(map[string]bool, len(news))
 	for _, s := range news {
@@ -256,6 +261,11 @@ func (l *Library) story(ctx context.Context, scope string, news []Source, since 
 			changes = append(changes, f)
 		}
 	}
+	ups, err := l.storyUpdates(ctx, updated, hits)
+	if err != nil {
+		return nil, err
+	}
+	changes = append(changes, ups...)
 	for _, c := range changes {
 		c.Asked = askedAboutAny(hits, c.at)
 		sort.SliceStable(c.Claims, func(i, j int) bool { return c.Claims[i].Dated.Before(c.Claims[j].Dated) })
@@ -307,7 +317,7 @@ func (l *Library) withReporters(quotes []Quote) []Quote {
 
 // kindRank orders changes asked about as often: a revision first, then a
 // dispute, then what is merely new.
-var kindRank = map[string]int{"revised": 0, "disputed": 1, "new": 2}
+var kindRank = map[string]int{"revised": 0, "updated": 0, "disputed": 1, "new": 2}
 
 // claimDate is when a source said what it says: its publication date
 // where known, else when it was added.
