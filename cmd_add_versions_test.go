@@ -21,7 +21,7 @@ func TestAddKnownLinkStoresAVersion(t *testing.T) {
 	}{
 		{v1, "added "},
 		{v1, "unchanged: "},
-		{v2, "version 2, 1 sentences changed"},
+		{v2, "version 2, 1 sentence changed"},
 		{v2, "unchanged: "},
 	}
 	for _, s := range steps {
