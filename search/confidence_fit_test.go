@@ -33,6 +33,8 @@ func TestDumpConfidence(t *testing.T) {
 		Holds3       bool
 		Holds1       bool
 		Answered     bool
+		Spans        []bool // each quote holds an answer span of the asked kind
+		Also         []int  // how many other sources tell each quote
 		Features     []float64
 		Names        []string
 	}
@@ -42,15 +44,19 @@ func TestDumpConfidence(t *testing.T) {
 			t.Fatal(err)
 		}
 		var texts []string
+		var spans []bool
+		var also []int
 		for _, q := range ans.Quotes {
 			texts = append(texts, q.Text)
+			spans = append(spans, len(q.Answer) > 0)
+			also = append(also, len(q.AlsoReportedBy))
 		}
 		v, err := search.ConfidenceVector(lib, x.Q, search.SharedScope)
 		if err != nil {
 			t.Fatal(err)
 		}
 		r := row{Set: set, Q: x.Q, Unanswerable: x.Unanswerable, Offtopic: x.Offtopic, Answered: ans.Answered,
-			Features: v, Names: search.ConfidenceNames}
+			Spans: spans, Also: also, Features: v, Names: search.ConfidenceNames}
 		if !x.Unanswerable {
 			r.Holds3 = holds(texts, x.Any)
 			r.Holds1 = len(texts) > 0 && holds(texts[:1], x.Any)
