@@ -50,7 +50,7 @@ const (
 	cfKnownArticle          // the same of the best candidate's article
 	cfStory1                // the softmax share of the best candidate's story, its near-copies in other sources included
 	cfStory3                // the same of the first three stories, as the first three quotes show them
-	cfSubject               // the share of the whole question's weight the best article of the first three quotes says more than once
+	cfSubject               // the share of the whole question's weight the best article of the first three quotes says more than once (past the first article, only where offSubjectMaybe)
 	cfTogether              // how many of the question's held terms the best of the first three holds with its neighbours, of three
 	cfSpan                  // the best candidate holds the kind asked for beyond the question's words (1 where no kind is asked)
 	cfNamed                 // one of the first three holds a question word as a name, capitalised inside the sentence
@@ -137,10 +137,15 @@ func (l *Library) confidenceFeatures(p prepared, cands []candidate, story []int)
 	}
 	// Whether the question's subject is in the articles the first three
 	// quotes come from, or only passes through them: "circle" in a
-	// story about a circle of advisers is said once.
+	// story about a circle of advisers is said once. The articles after
+	// the best one are read only where the rest of offSubject holds: it
+	// matters nowhere else, and reading them costs.
 	var article map[string]bool
 	seen := make(map[string]bool, 3)
-	for _, i := range firsts {
+	for k, i := range firsts {
+		if k > 0 && !offSubjectMaybe(&v) {
+			break
+		}
 		if seen[cands[i].source] {
 			continue
 		}
@@ -301,5 +306,11 @@ var (
 // offSubject reports whether the features show a question whose subject the
 // library holds nothing of.
 func offSubject(v *[numConfidence]float64) bool {
-	return v[cfTogether] <= 1.0/3 && v[cfNamed] == 0 && v[cfSubject] < offSubjectShare && v[cfTop1] < offSubjectTop1
+	return offSubjectMaybe(v) && v[cfSubject] < offSubjectShare
+}
+
+// offSubjectMaybe is offSubject without the articles' share, which costs
+// reading them.
+func offSubjectMaybe(v *[numConfidence]float64) bool {
+	return v[cfTogether] <= 1.0/3 && v[cfNamed] == 0 && v[cfTop1] < offSubjectTop1
 }
