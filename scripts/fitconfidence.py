@@ -22,13 +22,6 @@ dev questions as Go literals. "Answered" counts only the questions that
 pass its preconditions (the hand rule and the kind asked for in the best
 quote: features rule and span).
 
-Then the plain no's second door (offSubject in search/confidence.go, a
-hand rule, not fitted): for each pair of thresholds on the subject share
-and the ranking's top share, the off-topic questions given none, the
-answers the top 3 held that it hides, and the on-subject questions
-(unanswerable or missed) given none, next to what the fitted model gives
-alone (at the tiers the dump recorded).
-
 It never reads the test halves unless the dump was written with
 SITREP_CONFIDENCE_SPLIT=test, to report a curve chosen on dev.
 """
@@ -125,47 +118,15 @@ def main():
     probs = crossval(xs, ys, 10)
     print("nothing near, ten-fold cross-validated: off-topic questions given none, answers hidden")
     for th in [0.5, 0.6, 0.7, 0.8, 0.9]:
-        off = sum(1 for i, y in enumerate(ys) if y and probs[i] >= th)
-        hidden = sum(1 for i, y in enumerate(ys) if not y and probs[i] >= th)
-        print("  at %.2f: off-topic none %d/%d, answers hidden %d/%d" % (th, off, sum(ys), hidden, len(ys) - sum(ys)))
-    print("  " + golit("nothingWeights", NOTHING, fit(xs, ys)))
-
-    # The second door: offSubject over the tiers the dump recorded.
-    f = lambda r, n: r["Features"][names.index(n)]
-    def kind(r):
-        return "off" if r["Offtopic"] else "unans" if r["Unanswerable"] else "hit3" if r["Holds3"] else "miss"
-    print("offSubject (together <= 1/3, named 0, subject < S, top1 < T) or the model: per set, off-topic none, "
-          "answers hidden, on-subject unanswerable none, misses none")
-    for S, T in [(0, 0), (0.3, 0.3), (0.35, 0.3), (0.35, 0.4), (0.4, 0.3), (0.4, 0.5), (0.6, 0.5), (0.7, 0.5)]:
         cells = []
         for s in ("bbc", "seeds"):
-            c = {"off": 0, "hit3": 0, "unans": 0, "miss": 0}
-            n = {"off": 0, "hit3": 0, "unans": 0, "miss": 0}
-            for r in rows:
-                if r["Set"] != s:
-                    continue
-                k = kind(r)
-                n[k] += 1
-                rule = f(r, "together") <= 1 / 3 + 1e-9 and f(r, "named") == 0 and f(r, "subject") < S and f(r, "top1") < T
-                model = r["Confidence"] == "none" and not rule_at_dump(r, f)
-                if r["Confidence"] != "answered" and (model or rule):
-                    c[k] += 1
-            cells.append("%s %d/%d, %d/%d, %d/%d, %d/%d" % (s, c["off"], n["off"], c["hit3"], n["hit3"],
-                                                             c["unans"], n["unans"], c["miss"], n["miss"]))
-        print("  S %.2f T %.2f: %s" % (S, T, " | ".join(cells)))
-
-
-def rule_at_dump(r, f):
-    """Whether offSubject at the shipped thresholds gave r its plain no (not the model)."""
-    return (f(r, "together") <= 1 / 3 + 1e-9 and f(r, "named") == 0 and f(r, "subject") < 0.35 and f(r, "top1") < 0.3
-            and chance_nothing(r, f) < 0.7)
-
-
-def chance_nothing(r, f):
-    """The fitted nothing-near model's chance (search/confidence.go's nothingWeights)."""
-    w = {"bias": 4.353, "known": -1.396, "knowncontext": -1.450, "knownarticle": -1.856, "articlemissing": 0.358,
-         "missing": -0.475, "termshare": -0.980, "top1": -0.479, "top3": -0.413, "context": -0.468}
-    return sigmoid(sum(x * f(r, n) for n, x in w.items()))
+            idx = [i for i, r in enumerate(sel) if r["Set"] == s]
+            off = sum(1 for i in idx if ys[i] and probs[i] >= th)
+            hidden = sum(1 for i in idx if not ys[i] and probs[i] >= th)
+            cells.append("%s off-topic none %d/%d, answers hidden %d/%d" % (
+                s, off, sum(ys[i] for i in idx), hidden, sum(1 - ys[i] for i in idx)))
+        print("  at %.2f: %s" % (th, " | ".join(cells)))
+    print("  " + golit("nothingWeights", NOTHING, fit(xs, ys)))
 
 
 if __name__ == "__main__":

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"math"
 	"slices"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Confidence is the tier an answer is shown in.
@@ -50,17 +48,14 @@ const (
 	cfKnownArticle          // the same of the best candidate's article
 	cfStory1                // the softmax share of the best candidate's story, its near-copies in other sources included
 	cfStory3                // the same of the first three stories, as the first three quotes show them
-	cfSubject               // the share of the whole question's weight the best article of the first three quotes says more than once (past the first article, only where offSubjectMaybe)
-	cfTogether              // how many of the question's held terms the best of the first three holds with its neighbours, of three
 	cfSpan                  // the best candidate holds the kind asked for beyond the question's words (1 where no kind is asked)
-	cfNamed                 // one of the first three holds a question word as a name, capitalised inside the sentence
 	numConfidence
 )
 
 var confidenceNames = [numConfidence]string{"bias", "known", "context", "coverage", "exact", "termshare",
 	"missing", "kindnear", "kindany", "typed", "bestof3", "nearof3", "terms", "article", "articlemissing",
 	"score", "margin", "rule", "top1", "top3",
-	"knowncontext", "knownarticle", "story1", "story3", "subject", "together", "span", "named"}
+	"knowncontext", "knownarticle", "story1", "story3", "span"}
 
 // confidenceFeatures reads the confidence's features off a question, its
 // candidates, best first, and the story each tells (stories).
@@ -92,12 +87,6 @@ func (l *Library) confidenceFeatures(p prepared, cands []candidate, story []int)
 	v[cfKindNear] = c.feat[fKindNear]
 	v[cfKindAny] = c.feat[fKindAny]
 	for _, o := range cands[:min(3, len(cands))] {
-		v[cfTogether] = max(v[cfTogether], min(3, float64(p.heldIn(o.terms)))/3)
-		for _, h := range o.hl {
-			if r, _ := utf8.DecodeRuneInString(o.text[h.Start:]); h.Start > 0 && unicode.IsUpper(r) {
-				v[cfNamed] = 1
-			}
-		}
 		v[cfBestOf3] = max(v[cfBestOf3], o.context)
 		v[cfNearOf3] = max(v[cfNearOf3], o.feat[fKindNear])
 	}
@@ -135,38 +124,12 @@ func (l *Library) confidenceFeatures(p prepared, cands []candidate, story []int)
 	if p.answers(c) {
 		v[cfRule] = 1
 	}
-	// Whether the question's subject is in the articles the first three
-	// quotes come from, or only passes through them: "circle" in a
-	// story about a circle of advisers is said once. The articles after
-	// the best one are read only where the rest of offSubject holds: it
-	// matters nowhere else, and reading them costs.
-	var article map[string]bool
-	seen := make(map[string]bool, 3)
-	for k, i := range firsts {
-		if k > 0 && !offSubjectMaybe(&v) {
-			break
-		}
-		if seen[cands[i].source] {
-			continue
-		}
-		seen[cands[i].source] = true
-		counts, err := l.articleCounts(cands[i].source)
-		if errors.Is(err, ErrNotFound) {
-			continue // removed since ranked
-		}
-		if err != nil {
-			return v, err
-		}
-		v[cfSubject] = max(v[cfSubject], p.subject(counts))
-		if i == 0 {
-			article = make(map[string]bool, len(counts))
-			for t := range counts {
-				article[t] = true
-			}
-		}
+	article, err := l.articleTerms(c.source)
+	if errors.Is(err, ErrNotFound) {
+		return v, nil // removed since ranked
 	}
-	if article == nil {
-		return v, nil
+	if err != nil {
+		return v, err
 	}
 	v[cfArticle] = p.coverage(article)
 	v[cfKnownArticle] = v[cfKnown] * min(1, v[cfArticle])
@@ -176,49 +139,18 @@ func (l *Library) confidenceFeatures(p prepared, cands []candidate, story []int)
 	return v, nil
 }
 
-// heldIn is how many of the terms the library holds a sentence's terms
-// hold, an alternative standing for its term.
-func (p prepared) heldIn(terms map[string]bool) int {
-	n := 0
-	for _, t := range p.terms {
-		if p.held[t.Term] && (terms[t.Term] || slices.ContainsFunc(t.Alts, func(a alt) bool { return terms[a.Term] })) {
-			n++
-		}
-	}
-	return n
-}
-
-// articleCounts is how often each term of a source's whole text occurs.
-func (l *Library) articleCounts(id string) (map[string]int, error) {
+// articleTerms is the set of terms of a source's whole text.
+func (l *Library) articleTerms(id string) (map[string]bool, error) {
 	_, text, err := l.load(id)
 	if err != nil {
 		return nil, err
 	}
 	toks := l.an.tokens(text)
-	counts := make(map[string]int, len(toks)/2)
+	set := make(map[string]bool, len(toks))
 	for _, t := range toks {
-		counts[t.Term]++
+		set[t.Term] = true
 	}
-	return counts, nil
-}
-
-// subject is the share of the question's whole weight, the terms the
-// library lacks included, that an article's term counts hold, a term said
-// once counting half: a subject an article is about recurs in it.
-func (p prepared) subject(counts map[string]int) float64 {
-	if p.total <= 0 {
-		return 0
-	}
-	said := func(term string) float64 { return min(float64(counts[term]), 2) / 2 }
-	covered := 0.0
-	for _, t := range p.terms {
-		best := said(t.Term)
-		for _, a := range t.Alts {
-			best = max(best, a.Boost*said(a.Term))
-		}
-		covered += best * p.weight[t.Term]
-	}
-	return covered / p.total
+	return set, nil
 }
 
 // The confidence's weights, fitted on the dev halves of the question sets
@@ -281,36 +213,8 @@ func (l *Library) confidence(p prepared, cands []candidate, story []int) (Confid
 			return Answered, err
 		}
 	}
-	if chance(&nothingWeights, &v) >= nothingAt || offSubject(&v) {
+	if chance(&nothingWeights, &v) >= nothingAt {
 		return None, nil
 	}
 	return Closest, nil
-}
-
-// The plain no's second door: a question whose subject the library only
-// brushes against. Its closest passages each hold at most one of its
-// words, none as a name; its words are said about once in their articles
-// (cfSubject, the unknown ones counting against); and the ranking favours
-// none of them. "what causes a solar eclipse" of BBC meets a solar panel
-// once and an album "eclipsed" by Doom 3. Calibrated on the dev halves'
-// off-topic questions against everything else: it adds 1 of BBC's 7 to
-// the model's 5, and gives a plain no to no other dev question, the
-// seeds' on-subject ones included (their short texts say each word once
-// or twice too, so the subject and ranking thresholds stay low; see
-// README for the curve).
-var (
-	offSubjectShare = 0.35 // cfSubject below this
-	offSubjectTop1  = 0.3  // cfTop1 below this
-)
-
-// offSubject reports whether the features show a question whose subject the
-// library holds nothing of.
-func offSubject(v *[numConfidence]float64) bool {
-	return offSubjectMaybe(v) && v[cfSubject] < offSubjectShare
-}
-
-// offSubjectMaybe is offSubject without the articles' share, which costs
-// reading them.
-func offSubjectMaybe(v *[numConfidence]float64) bool {
-	return v[cfTogether] <= 1.0/3 && v[cfNamed] == 0 && v[cfTop1] < offSubjectTop1
 }

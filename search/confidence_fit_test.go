@@ -57,13 +57,7 @@ func TestDumpConfidence(t *testing.T) {
 			spans = append(spans, len(q.Answer) > 0)
 			also = append(also, len(q.AlsoReportedBy))
 		}
-		// The subject share past the best article is read only where the
-		// ranking favours no quote (offSubjectTop1): read it always here, so
-		// the curve over that threshold is exact.
-		top1 := *search.Tuning["offsubjecttop1"]
-		*search.Tuning["offsubjecttop1"] = 1
 		v, err := search.ConfidenceVector(lib, x.Q, search.SharedScope)
-		*search.Tuning["offsubjecttop1"] = top1
 		if err != nil {
 			t.Fatal(err)
 		}

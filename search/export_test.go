@@ -13,7 +13,6 @@ var Tuning = map[string]*float64{
 	"known": &answeredKnown, "answered": &answeredCoverage, "missing": &answeredMissing, "missingcoverage": &answeredMissingCoverage, "terms": &answeredTerms, "nearrelief": &answeredNearRelief,
 	"inflection": &inflectionBoost, "light": &lightWeight, "synonym": &synonymBoost, "synonymknown": &synonymKnown, "near": &nearBoost, "articlealt": &articleAltBoost,
 	"sentencearticles": &sentenceArticles,
-	"offsubjectshare":  &offSubjectShare, "offsubjecttop1": &offSubjectTop1,
 }
 
 func init() {
