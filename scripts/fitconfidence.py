@@ -18,8 +18,12 @@ L2 on every weight but the bias, by Adam:
 
 For each it prints five-fold (answered) or ten-fold (nothing near)
 cross-validated counts per threshold, then the weights fitted on all the
-dev questions as Go literals. It never reads the test halves: the dump
-holds none of them.
+dev questions as Go literals. "Answered" counts only the questions that
+pass its preconditions (the hand rule and the kind asked for in the best
+quote: features rule and span).
+
+It never reads the test halves unless the dump was written with
+SITREP_CONFIDENCE_SPLIT=test, to report a curve chosen on dev.
 """
 import json
 import math
@@ -92,6 +96,9 @@ def main():
     xs = [vec(r, ANSWERED) for r in rows]
     ys = [1 if r["Holds3"] else 0 for r in rows]
     probs = crossval(xs, ys, 5)
+    gated = [1.0 if r["Features"][names.index("rule")] == 1 and r["Features"][names.index("span")] == 1 else 0.0
+             for r in rows]
+    probs = [p * g for p, g in zip(probs, gated)]
     print("answered, five-fold cross-validated on the dev halves: precision (top 3 holds the answer) and answers confirmed")
     for th in [0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]:
         cells = []
@@ -111,9 +118,14 @@ def main():
     probs = crossval(xs, ys, 10)
     print("nothing near, ten-fold cross-validated: off-topic questions given none, answers hidden")
     for th in [0.5, 0.6, 0.7, 0.8, 0.9]:
-        off = sum(1 for i, y in enumerate(ys) if y and probs[i] >= th)
-        hidden = sum(1 for i, y in enumerate(ys) if not y and probs[i] >= th)
-        print("  at %.2f: off-topic none %d/%d, answers hidden %d/%d" % (th, off, sum(ys), hidden, len(ys) - sum(ys)))
+        cells = []
+        for s in ("bbc", "seeds"):
+            idx = [i for i, r in enumerate(sel) if r["Set"] == s]
+            off = sum(1 for i in idx if ys[i] and probs[i] >= th)
+            hidden = sum(1 for i in idx if not ys[i] and probs[i] >= th)
+            cells.append("%s off-topic none %d/%d, answers hidden %d/%d" % (
+                s, off, sum(ys[i] for i in idx), hidden, sum(1 - ys[i] for i in idx)))
+        print("  at %.2f: %s" % (th, " | ".join(cells)))
     print("  " + golit("nothingWeights", NOTHING, fit(xs, ys)))
 
 

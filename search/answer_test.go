@@ -283,16 +283,19 @@ func TestAnswerQuality(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the BBC question set imports 2,223 articles")
 	}
-	// Measured on the test halves when the calibrated confidence landed;
-	// issue 25's targets are 80% (BBC) and 95% (seeds) precision of
-	// answered, every top-3 answer shown, every off-topic question none.
+	// Measured on the test halves; issue 25's targets are 80% (BBC) and
+	// 95% (seeds) precision of answered, every top-3 answer shown, every
+	// off-topic question none.
 	type floor struct {
 		precision        float64 // % of the questions shown as answered whose top 3 holds the answer
 		hidden, offtopic int     // top-3 answers hidden behind a plain no, at most; off-topic questions given none, at least
 	}
-	// BBC: 42 of 50 (84%), 121 of 121 shown, 2 of 6 off-topic none;
-	// seeds: 11 of 13 (85%), 25 of 26 shown, 3 of 3 off-topic none.
-	floors := map[string]floor{"bbc": {80, 0, 2}, "seeds": {80, 1, 3}}
+	// With the kind asked for in the best quote required for answered:
+	// BBC 40 of 48 (83%), 121 of 121 shown, 10 of 26 off-topic none (2 of
+	// the first 6, 8 of the fourth batch's 20); seeds 11 of 12 (92%), 25
+	// of 26 shown, 3 of 3 off-topic none. One more wrong answer fails
+	// either precision floor.
+	floors := map[string]floor{"bbc": {82, 0, 10}, "seeds": {90, 1, 3}}
 	for _, set := range []string{"bbc", "seeds"} {
 		t.Run(set, func(t *testing.T) {
 			if set == "bbc" && raceEnabled {

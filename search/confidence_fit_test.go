@@ -14,11 +14,16 @@ import (
 // confidence's features and whether the first three quotes Ask returns hold
 // the answer: the data the confidence's weights and thresholds are fitted
 // on (scripts/fitconfidence.py). Off unless SITREP_CONFIDENCE_DUMP names
-// the file to write. It never reads the test halves.
+// the file to write. It reads the test halves only when
+// SITREP_CONFIDENCE_SPLIT=test, to report a threshold curve chosen on dev.
 func TestDumpConfidence(t *testing.T) {
 	path := os.Getenv("SITREP_CONFIDENCE_DUMP")
 	if path == "" {
 		t.Skip("set SITREP_CONFIDENCE_DUMP to the file to write the dev halves' confidence features to")
+	}
+	split := "dev"
+	if os.Getenv("SITREP_CONFIDENCE_SPLIT") == "test" {
+		split = "test"
 	}
 	f, err := os.Create(path)
 	if err != nil {
@@ -33,24 +38,31 @@ func TestDumpConfidence(t *testing.T) {
 		Holds3       bool
 		Holds1       bool
 		Answered     bool
+		Confidence   search.Confidence
+		Spans        []bool // each quote holds an answer span of the asked kind
+		Also         []int  // how many other sources tell each quote
 		Features     []float64
 		Names        []string
 	}
-	eachDev(t, func(lib *search.Library, set string, x qaItem) {
+	eachSplit(t, split, func(lib *search.Library, set string, x qaItem) {
 		ans, err := lib.Ask(context.Background(), search.Query{Question: x.Q, Limit: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var texts []string
+		var spans []bool
+		var also []int
 		for _, q := range ans.Quotes {
 			texts = append(texts, q.Text)
+			spans = append(spans, len(q.Answer) > 0)
+			also = append(also, len(q.AlsoReportedBy))
 		}
 		v, err := search.ConfidenceVector(lib, x.Q, search.SharedScope)
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := row{Set: set, Q: x.Q, Unanswerable: x.Unanswerable, Offtopic: x.Offtopic, Answered: ans.Answered,
-			Features: v, Names: search.ConfidenceNames}
+		r := row{Set: set, Q: x.Q, Unanswerable: x.Unanswerable, Offtopic: x.Offtopic, Answered: ans.Answered, Confidence: ans.Confidence,
+			Spans: spans, Also: also, Features: v, Names: search.ConfidenceNames}
 		if !x.Unanswerable {
 			r.Holds3 = holds(texts, x.Any)
 			r.Holds1 = len(texts) > 0 && holds(texts[:1], x.Any)

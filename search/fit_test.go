@@ -233,9 +233,14 @@ func TestFitMisses(t *testing.T) {
 
 // eachDev calls f with each question of the dev halves and its library.
 func eachDev(t *testing.T, f func(lib *search.Library, set string, x qaItem)) {
+	eachSplit(t, "dev", f)
+}
+
+// eachSplit calls f with each question of one half and its library.
+func eachSplit(t *testing.T, split string, f func(lib *search.Library, set string, x qaItem)) {
 	for _, set := range []string{"bbc", "seeds"} {
 		lib, _ := qaLibrary(t, set)
-		for _, x := range loadQA(t, set, "dev") {
+		for _, x := range loadQA(t, set, split) {
 			f(lib, set, x)
 		}
 	}

@@ -35,11 +35,7 @@ func (p prepared) setAnswerSpans(quotes []Quote) {
 	if want == 0 {
 		return
 	}
-	asked := make(map[string]bool, 2*len(p.asked))
-	for w := range p.asked {
-		asked[w] = true
-		asked[strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")] = true
-	}
+	asked := askedForms(p.asked)
 	speaker := speakerAsked(p.question)
 	for i := range quotes {
 		q := &quotes[i]
@@ -51,6 +47,21 @@ func (p prepared) setAnswerSpans(quotes []Quote) {
 			q.Answer = []Highlight{{Start: from, End: to}}
 		}
 	}
+}
+
+// askedForms is the question's words as a sentence may write them: with
+// or without a possessive, with a straight or a curly apostrophe, so
+// "Iran’s" is no answer to "who hacked iran's gas stations".
+func askedForms(words map[string]bool) map[string]bool {
+	asked := make(map[string]bool, 4*len(words))
+	for w := range words {
+		w = strings.ReplaceAll(w, "’", "'")
+		base := strings.TrimSuffix(w, "'s")
+		for _, f := range []string{w, base, base + "'s", base + "’s", strings.ReplaceAll(w, "'", "’")} {
+			asked[f] = true
+		}
+	}
+	return asked
 }
 
 // auxiliaries open a question that wants a yes or a no: "are they going
