@@ -96,7 +96,7 @@ func TestShardFollowUpsGoToTheOwner(t *testing.T) {
 		if err := r.Decode(&m); err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(m.Content, "A source just added does") && strings.Contains(m.Content, "<@"+asker+">") && strings.Contains(m.text(), "Maren Holt") {
+		if strings.Contains(m.Content, "One does now") && strings.Contains(m.Content, "<@"+asker+">") && strings.Contains(m.text(), "Maren Holt") {
 			told++
 		}
 	}

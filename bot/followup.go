@@ -323,7 +323,7 @@ func renderFollowUp(q search.QuestionRecord, users []string, quote search.Quote)
 		mentions.Users = users
 	}
 	m := message{
-		Content: fmt.Sprintf("%s you asked “%s” (<t:%d:R>) and no source answered it then. A source just added does:",
+		Content: fmt.Sprintf("%s you asked “%s” (<t:%d:R>) and no source answered it then. One does now:",
 			who, escapeMarkdown(clip(textclip.OneLine(q.Text), 300)), q.At.Unix()),
 		Embeds: []*discordgo.MessageEmbed{renderQuote(quote, maxEmbedTotal-200)},
 	}
@@ -336,7 +336,7 @@ func renderFollowUp(q search.QuestionRecord, users []string, quote search.Quote)
 // asker's eyes only.
 func renderPrivateFollowUp(q search.QuestionRecord, quote search.Quote) message {
 	return message{
-		Content: fmt.Sprintf("Earlier you asked privately “%s” (<t:%d:R>) and no source answered it then. A source just added does:",
+		Content: fmt.Sprintf("Earlier you asked privately “%s” (<t:%d:R>) and no source answered it then. One does now:",
 			escapeMarkdown(clip(textclip.OneLine(q.Text), 300)), q.At.Unix()),
 		Embeds:    []*discordgo.MessageEmbed{renderQuote(quote, maxEmbedTotal-200)},
 		Ephemeral: true,
