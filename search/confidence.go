@@ -132,20 +132,6 @@ func (l *Library) confidenceFeatures(p prepared, cands []candidate, story []int)
 	return v, nil
 }
 
-// articleTerms is the set of terms of a source's whole text.
-func (l *Library) articleTerms(id string) (map[string]bool, error) {
-	_, text, err := l.load(id)
-	if err != nil {
-		return nil, err
-	}
-	toks := l.an.tokens(text)
-	set := make(map[string]bool, len(toks))
-	for _, t := range toks {
-		set[t.Term] = true
-	}
-	return set, nil
-}
-
 // The confidence's weights, fitted on the dev halves of the question sets
 // by scripts/fitconfidence.py over TestDumpConfidence's features. See that
 // script for what each model predicts and README for the figures.
