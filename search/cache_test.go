@@ -94,43 +94,18 @@ func TestTokenCache(t *testing.T) {
 	c.tokens(an, &replaced, other, Span{Start: 0, End: 6})  // cur full: {first, second} becomes old
 	c.tokens(an, &src, text, second)                        // found in old: moves to cur
 	c.tokens(an, &replaced, other, Span{Start: 7, End: 11}) // cur full again: old {first, second} dropped
-	if n := len(c.sentences.cur) + len(c.sentences.old); n > 4 {
+	if n := len(c.cur) + len(c.old); n > 4 {
 		t.Errorf("%d entries held, want at most 2 generations of 2", n)
 	}
-	_, kept := c.sentences.old[tokenKey{"a", "h1", second.Start, second.End}]
-	_, keptCur := c.sentences.cur[tokenKey{"a", "h1", second.Start, second.End}]
+	_, kept := c.old[tokenKey{"a", "h1", second.Start, second.End}]
+	_, keptCur := c.cur[tokenKey{"a", "h1", second.Start, second.End}]
 	if !kept && !keptCur {
 		t.Error("the sentence read again was evicted")
 	}
-	if _, ok := c.sentences.cur[tokenKey{"a", "h1", first.Start, first.End}]; ok {
+	if _, ok := c.cur[tokenKey{"a", "h1", first.Start, first.End}]; ok {
 		t.Error("the sentence not read since is still in the newer generation")
 	}
-	if _, ok := c.sentences.old[tokenKey{"a", "h1", first.Start, first.End}]; ok {
+	if _, ok := c.old[tokenKey{"a", "h1", first.Start, first.End}]; ok {
 		t.Error("the sentence not read since survived two generations")
-	}
-}
-
-func TestArticleTermsCache(t *testing.T) {
-	an, err := newAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := "Hackers took over 5,000 cameras. The city said little."
-	src := storedSource{Source: Source{ID: "a", Hash: "h1"}}
-	c := newTokenCache(2)
-	got := c.terms(an, &src, text)
-	for _, tok := range an.tokens(text) {
-		if !got[tok.Term] {
-			t.Errorf("the article's terms lack %q: the confidence would count the question's word as missing from the article", tok.Term)
-		}
-	}
-	if again := c.terms(an, &src, text); len(again) != len(got) {
-		t.Errorf("a second read of the article gave %d terms, the first %d", len(again), len(got))
-	}
-	// A replaced source (same id, another text) is analysed anew: its old
-	// words must not make the confidence think the new text holds them.
-	replaced := storedSource{Source: Source{ID: "a", Hash: "h2"}}
-	if terms := c.terms(an, &replaced, "Nobody took anything today."); terms[an.tokens("cameras")[0].Term] {
-		t.Error("a replaced source kept its old text's terms")
 	}
 }

@@ -3,11 +3,13 @@ package search
 // Candidate search: the Bleve queries for the articles and sentences that may answer.
 
 import (
+	"bytes"
 	"context"
 	"sort"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Candidate search (tuned weights; see ask.go).
@@ -180,4 +182,46 @@ func topArticles(order []string) map[string]bool {
 		top[id] = true
 	}
 	return top
+}
+
+// articleTerms is the set of p's terms and alternatives that source id's
+// text holds, read from the article index: the confidence weighs those
+// alone, and analysing the whole article for them on every question was a
+// twentieth of Ask's CPU at 100k passages (searchbench profile). The
+// article's text field is analysed as l.an analyses, so the set is the
+// one the text's analysis would give. ErrNotFound when id is not indexed.
+func (l *Library) articleTerms(p prepared, id string) (map[string]bool, error) {
+	ctx := context.Background() // reads of the open index alone: nothing to cancel
+	adv, err := l.ix.articles.Advanced()
+	if err != nil {
+		return nil, errorf("article terms: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, errorf("article terms: %w", err)
+	}
+	defer r.Close()
+	doc, err := r.InternalID(id)
+	if err != nil {
+		return nil, errorf("article terms: %w", err)
+	}
+	if doc == nil {
+		return nil, ErrNotFound
+	}
+	set := make(map[string]bool)
+	for term := range p.wanted() {
+		tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, false, false, false)
+		if err != nil {
+			return nil, errorf("article terms: %w", err)
+		}
+		m, err := tfr.Advance(doc, &index.TermFieldDoc{})
+		tfr.Close()
+		if err != nil {
+			return nil, errorf("article terms: %w", err)
+		}
+		if m != nil && bytes.Equal(m.ID, doc) {
+			set[term] = true
+		}
+	}
+	return set, nil
 }

@@ -117,7 +117,7 @@ func (l *Library) confidenceFeatures(p prepared, cands []candidate, story []int)
 	if p.answers(c) {
 		v[cfRule] = 1
 	}
-	article, err := l.articleTerms(c.source)
+	article, err := l.articleTerms(p, c.source)
 	if errors.Is(err, ErrNotFound) {
 		return v, nil // removed since ranked
 	}
