@@ -57,7 +57,7 @@ func (l *Library) filtered(q query.Query, scope, sourceID string) query.Query {
 //
 // The text's terms are coordinated by weight (coverageQuery), not by
 // Bleve's count of clauses matched.
-func articleQuery(p prepared, st *scopeStats) query.Query {
+func articleQuery(p prepared, st *scopeStats) *sumQuery {
 	p = p.onlyAlts(articleAltBoost)
 	return coverageQuery(p, fieldText, 1, st).withBonus(termsQuery(p, fieldTitle, titleBoost, st))
 }
@@ -66,13 +66,27 @@ func articleQuery(p prepared, st *scopeStats) query.Query {
 // normalised to the best article (1.0), and the sources best first, all
 // from the statistics scope sees.
 func (l *Library) articleScores(ctx context.Context, p prepared, scope, sourceID string, size int) (map[string]float64, []string, error) {
-	var q query.Query = articleQuery(p, l.scopeStats(scope))
+	// Only the best size articles are wanted: the search passes over
+	// those its words cannot lift among them (prune.go), so its filters
+	// go inside it.
+	q := articleQuery(p, l.scopeStats(scope))
+	var filters []query.Query
 	if sourceID != "" {
 		ids := bleve.NewDocIDQuery([]string{sourceID})
 		ids.SetBoost(0)
-		q = bleve.NewConjunctionQuery(q, ids)
+		filters = append(filters, ids)
 	}
-	q = l.filtered(q, scope, "")
+	if scope != SharedScope || l.guildSources.Load() > 0 {
+		filters = append(filters, scopeFilter(scope))
+	}
+	q.prune = &pruning{bounds: l.bounds}
+	switch len(filters) {
+	case 0:
+	case 1:
+		q.prune.filter = filters[0]
+	default:
+		q.prune.filter = bleve.NewConjunctionQuery(filters...)
+	}
 	res, err := searchTop(ctx, l.ix.articles, q, size)
 	if err != nil {
 		return nil, nil, errorf("search articles: %w", err)

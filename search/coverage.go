@@ -99,6 +99,7 @@ type sumQuery struct {
 	weight   []float64     // question term → weight (coverage only)
 	total    float64       // weight of all question terms
 	coverage bool          // coordinate by coverage, not by clauses matched
+	prune    *pruning      // nil: every match is returned
 }
 
 // Searcher implements query.Query.
@@ -113,6 +114,14 @@ func (q *sumQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.
 			return nil, err
 		}
 		s.clauses = append(s.clauses, cs)
+	}
+	if q.prune != nil {
+		pr, err := newPruner(ctx, s, r, m, q.prune)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.prune = pr
 	}
 	return s, nil
 }
@@ -130,6 +139,7 @@ type sumSearcher struct {
 	on      []bool                  // the clauses on the document being scored
 	at      []float64               // their scores there
 	seen    []bool
+	prune   *pruner // nil: not pruning
 }
 
 // score sets dm's score from the clauses on it; false when it matched
@@ -235,11 +245,17 @@ func (s *sumSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, er
 			return nil, err
 		}
 	}
+	if s.prune != nil {
+		return s.nextPruned(ctx)
+	}
 	return s.next(ctx)
 }
 
 // Advance implements search.Searcher.
 func (s *sumSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	if s.prune != nil {
+		return nil, errorf("a pruned search was advanced: it must be the whole query")
+	}
 	if !s.started {
 		if err := s.start(ctx); err != nil {
 			return nil, err
@@ -293,6 +309,11 @@ func (s *sumSearcher) Close() error {
 			first = err
 		}
 	}
+	if s.prune != nil && s.prune.filter != nil {
+		if err := s.prune.filter.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
 	return first
 }
 
@@ -314,6 +335,9 @@ func (s *sumSearcher) DocumentMatchPoolSize() int {
 	n := len(s.clauses)
 	for _, c := range s.clauses {
 		n += c.DocumentMatchPoolSize()
+	}
+	if s.prune != nil && s.prune.filter != nil {
+		n += s.prune.filter.DocumentMatchPoolSize()
 	}
 	return n
 }
