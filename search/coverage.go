@@ -219,23 +219,29 @@ func (s *sumSearcher) next(ctx *search.SearchContext) (*search.DocumentMatch, er
 			}
 		}
 		for i, on := range s.on {
-			if !on {
-				continue
+			if on {
+				if err := s.moveOn(ctx, i, first); err != nil {
+					return nil, err
+				}
 			}
-			if s.cur[i] != first {
-				ctx.DocumentMatchPool.Put(s.cur[i])
-			}
-			dm, err := s.clauses[i].Next(ctx)
-			if err != nil {
-				return nil, err
-			}
-			s.cur[i] = dm
 		}
 		if s.score(first) {
 			return first, nil
 		}
 		ctx.DocumentMatchPool.Put(first)
 	}
+}
+
+// moveOn moves clause i, which stands on first's document, to its next
+// match. first goes to the caller; the clause's own match, if another,
+// goes back to the pool.
+func (s *sumSearcher) moveOn(ctx *search.SearchContext, i int, first *search.DocumentMatch) error {
+	if s.cur[i] != first {
+		ctx.DocumentMatchPool.Put(s.cur[i])
+	}
+	dm, err := s.clauses[i].Next(ctx)
+	s.cur[i] = dm
+	return err
 }
 
 // Next implements search.Searcher.

@@ -341,17 +341,11 @@ func (s *sumSearcher) nextPruned(ctx *search.SearchContext) (*search.DocumentMat
 		// The essential clauses on the document move past it; the others
 		// stay where they are, on it or before their next match.
 		for _, i := range pr.order[pr.ness:] {
-			if !s.on[i] {
-				continue
+			if s.on[i] {
+				if err := s.moveOn(ctx, i, first); err != nil {
+					return nil, err
+				}
 			}
-			if s.cur[i] != first {
-				ctx.DocumentMatchPool.Put(s.cur[i])
-			}
-			dm, err := s.clauses[i].Next(ctx)
-			if err != nil {
-				return nil, err
-			}
-			s.cur[i] = dm
 		}
 		if keep && s.score(first) && first.Score >= theta {
 			pr.kept(first.Score)
