@@ -314,7 +314,7 @@ func (s *sumSearcher) nextPruned(ctx *search.SearchContext) (*search.DocumentMat
 		bound := own*pr.coordination(pr.weightOn()) + bonus
 		pr.id = append(pr.id[:0], first.IndexInternalID...)
 		id := pr.id
-		keep := bound*(1+boundSlack) >= theta
+		keep := !(bound*(1+boundSlack) < theta) // an unbounded (NaN) bound keeps
 		if keep && pr.ness > 0 {
 			for _, i := range pr.order[:pr.ness] {
 				dm := s.cur[i]
