@@ -122,3 +122,39 @@ func TestArticleStagePrunesWithoutChangingTheTop(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrentAsksShareTheTermBounds pins that questions asked at once,
+// which share the library's cache of term bounds, get the answers they
+// get alone: a bound read half-written would drop an article from a
+// user's answer. Run it with -race.
+func TestConcurrentAsksShareTheTermBounds(t *testing.T) {
+	ctx := context.Background()
+	lib := openTest(t, t.TempDir(), nil)
+	mustAdd(t, lib, Source{Title: "Cameras", Text: articleCameras})
+	mustAdd(t, lib, Source{Title: "Hospital", Text: articleHospital})
+	questions := []string{"how many cameras were hacked?", "who targeted the hospital in Boston?",
+		"what did the FBI director say?", "were the cameras hacked by Iranian hackers?"}
+	want := map[string]string{}
+	for _, q := range questions {
+		want[q] = fmt.Sprint(ask(t, lib, Query{Question: q}).Quotes)
+	}
+	lib.bounds = newTermBounds() // every goroutine starts from an empty cache
+	errs := make(chan error, 8*len(questions))
+	for g := range 8 {
+		go func() {
+			for i := range questions {
+				q := questions[(g+i)%len(questions)]
+				ans, err := lib.Ask(ctx, Query{Question: q})
+				if err == nil && fmt.Sprint(ans.Quotes) != want[q] {
+					err = fmt.Errorf("%q asked alongside others got %v, alone %v", q, ans.Quotes, want[q])
+				}
+				errs <- err
+			}
+		}()
+	}
+	for range 8 * len(questions) {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
