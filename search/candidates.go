@@ -3,11 +3,13 @@ package search
 // Candidate search: the Bleve queries for the articles and sentences that may answer.
 
 import (
+	"bytes"
 	"context"
 	"sort"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Candidate search (tuned weights; see ask.go).
@@ -55,7 +57,7 @@ func (l *Library) filtered(q query.Query, scope, sourceID string) query.Query {
 //
 // The text's terms are coordinated by weight (coverageQuery), not by
 // Bleve's count of clauses matched.
-func articleQuery(p prepared, st *scopeStats) query.Query {
+func articleQuery(p prepared, st *scopeStats) *sumQuery {
 	p = p.onlyAlts(articleAltBoost)
 	return coverageQuery(p, fieldText, 1, st).withBonus(termsQuery(p, fieldTitle, titleBoost, st))
 }
@@ -64,13 +66,27 @@ func articleQuery(p prepared, st *scopeStats) query.Query {
 // normalised to the best article (1.0), and the sources best first, all
 // from the statistics scope sees.
 func (l *Library) articleScores(ctx context.Context, p prepared, scope, sourceID string, size int) (map[string]float64, []string, error) {
-	var q query.Query = articleQuery(p, l.scopeStats(scope))
+	// Only the best size articles are wanted: the search passes over
+	// those its words cannot lift among them (prune.go), so its filters
+	// go inside it.
+	q := articleQuery(p, l.scopeStats(scope))
+	var filters []query.Query
 	if sourceID != "" {
 		ids := bleve.NewDocIDQuery([]string{sourceID})
 		ids.SetBoost(0)
-		q = bleve.NewConjunctionQuery(q, ids)
+		filters = append(filters, ids)
 	}
-	q = l.filtered(q, scope, "")
+	if scope != SharedScope || l.guildSources.Load() > 0 {
+		filters = append(filters, scopeFilter(scope))
+	}
+	q.prune = &pruning{bounds: l.bounds}
+	switch len(filters) {
+	case 0:
+	case 1:
+		q.prune.filter = filters[0]
+	default:
+		q.prune.filter = bleve.NewConjunctionQuery(filters...)
+	}
 	res, err := searchTop(ctx, l.ix.articles, q, size)
 	if err != nil {
 		return nil, nil, errorf("search articles: %w", err)
@@ -180,4 +196,46 @@ func topArticles(order []string) map[string]bool {
 		top[id] = true
 	}
 	return top
+}
+
+// articleTerms is the set of p's terms and alternatives that source id's
+// text holds, read from the article index: the confidence weighs those
+// alone, and analysing the whole article for them on every question was a
+// twentieth of Ask's CPU at 100k passages (searchbench profile). The
+// article's text field is analysed as l.an analyses, so the set is the
+// one the text's analysis would give. ErrNotFound when id is not indexed.
+func (l *Library) articleTerms(p prepared, id string) (map[string]bool, error) {
+	ctx := context.Background() // reads of the open index alone: nothing to cancel
+	adv, err := l.ix.articles.Advanced()
+	if err != nil {
+		return nil, errorf("article terms: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, errorf("article terms: %w", err)
+	}
+	defer r.Close()
+	doc, err := r.InternalID(id)
+	if err != nil {
+		return nil, errorf("article terms: %w", err)
+	}
+	if doc == nil {
+		return nil, ErrNotFound
+	}
+	set := make(map[string]bool)
+	for term := range p.wanted() {
+		tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, false, false, false)
+		if err != nil {
+			return nil, errorf("article terms: %w", err)
+		}
+		m, err := tfr.Advance(doc, &index.TermFieldDoc{})
+		tfr.Close()
+		if err != nil {
+			return nil, errorf("article terms: %w", err)
+		}
+		if m != nil && bytes.Equal(m.ID, doc) {
+			set[term] = true
+		}
+	}
+	return set, nil
 }

@@ -127,7 +127,7 @@ func (l *Library) confidenceFeatures(p prepared, cands []candidate, story []int)
 	if p.answers(c) {
 		v[cfRule] = 1
 	}
-	article, err := l.articleTerms(c.source)
+	article, err := l.articleTerms(p, c.source)
 	if errors.Is(err, ErrNotFound) {
 		return v, nil // removed since ranked
 	}
@@ -140,20 +140,6 @@ func (l *Library) confidenceFeatures(p prepared, cands []candidate, story []int)
 		v[cfArticleMissing] = p.missing(article) / p.heaviest
 	}
 	return v, nil
-}
-
-// articleTerms is the set of terms of a source's whole text.
-func (l *Library) articleTerms(id string) (map[string]bool, error) {
-	_, text, err := l.load(id)
-	if err != nil {
-		return nil, err
-	}
-	toks := l.an.tokens(text)
-	set := make(map[string]bool, len(toks))
-	for _, t := range toks {
-		set[t.Term] = true
-	}
-	return set, nil
 }
 
 // The confidence's weights, fitted on the dev halves of the question sets

@@ -1,10 +1,10 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"math"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -12,13 +12,9 @@ import (
 )
 
 // This file is Sitrep's extension of Bleve's query machinery (with
-// scoring.go), and the one place that depends on a Bleve internal: a
-// DisjunctionQuery that retrieves its score breakdown keys each matched
-// clause by its index in the disjunction, in the order the clauses were
-// given (bleve v2.5.7, search/searcher/search_disjunction*.go).
-// sumSearcher maps clause indices back to question terms on that basis. A
-// Bleve upgrade that changes it breaks the ranking silently;
-// TestScoreBreakdownClauseOrder (coverage_test.go) pins it.
+// scoring.go): sumQuery, a disjunction of term clauses that knows which
+// clauses each document matched, so a match can be scored by the share of
+// the question it covers (TestSumSearcherScoresFromItsClauses).
 
 // articleCoordination is the exponent of an article's coverage of the
 // question (coverageQuery). Bleve's own coordination (exponent 1, over
@@ -95,7 +91,7 @@ func (q *sumQuery) withBonus(b *sumQuery) *sumQuery {
 }
 
 // sumQuery is the query termsQuery and coverageQuery build: one
-// disjunction of term clauses, scored from its breakdown by sumSearcher.
+// disjunction of term clauses, scored by sumSearcher.
 type sumQuery struct {
 	clauses  []query.Query // q's own, then the bonus's
 	term     []int         // own clause → question term
@@ -103,44 +99,63 @@ type sumQuery struct {
 	weight   []float64     // question term → weight (coverage only)
 	total    float64       // weight of all question terms
 	coverage bool          // coordinate by coverage, not by clauses matched
+	prune    *pruning      // nil: every match is returned
 }
 
 // Searcher implements query.Query.
 func (q *sumQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
-	d := bleve.NewDisjunctionQuery(q.clauses...)
-	// The breakdown (clause → score) is how the searcher learns which
-	// clauses matched; it leaves the score for sumSearcher to set.
-	d.RetrieveScoreBreakdown(true)
-	s, err := d.Searcher(ctx, r, m, o)
-	if err != nil {
-		return nil, err
+	n := len(q.clauses)
+	s := &sumSearcher{q: q, clauses: make([]search.Searcher, 0, n), cur: make([]*search.DocumentMatch, n),
+		on: make([]bool, n), at: make([]float64, n)}
+	for _, c := range q.clauses {
+		cs, err := c.Searcher(ctx, r, m, o)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.clauses = append(s.clauses, cs)
 	}
-	return &sumSearcher{Searcher: s, q: q}, nil
+	if q.prune != nil {
+		pr, err := newPruner(ctx, s, r, m, q.prune)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.prune = pr
+	}
+	return s, nil
 }
 
-// sumSearcher scores the matches of a disjunction that retrieves its
-// score breakdown.
+// sumSearcher is the disjunction of a sumQuery's clauses, which knows
+// which clauses each document matched and scores it from them. It is its
+// own disjunction, not Bleve's with its score breakdown: that one kept the
+// clauses in a heap and built a map per match, and took a third of the
+// article and sentence searches' CPU (searchbench profile at 100k).
 type sumSearcher struct {
-	search.Searcher
-	q    *sumQuery
-	seen []bool
+	q       *sumQuery
+	clauses []search.Searcher
+	started bool
+	cur     []*search.DocumentMatch // each clause's next match; nil when it has no more
+	on      []bool                  // the clauses on the document being scored
+	at      []float64               // their scores there
+	seen    []bool
+	prune   *pruner // nil: not pruning
 }
 
-// score sets dm's score; false when it matched none of the query's own
-// clauses (only its bonus).
+// score sets dm's score from the clauses on it; false when it matched
+// none of the query's own clauses (only its bonus).
 func (s *sumSearcher) score(dm *search.DocumentMatch) bool {
 	if s.q.coverage && s.seen == nil {
 		s.seen = make([]bool, len(s.q.weight))
 	}
 	clear(s.seen)
 	sum, covered, matched := 0.0, 0.0, 0
-	// In clause order, not the map's: the same sum every time.
+	// In clause order: the same sum every time.
 	for clause, t := range s.q.term {
-		v, ok := dm.ScoreBreakdown[clause]
-		if !ok {
+		if !s.on[clause] {
 			continue
 		}
-		sum += v
+		sum += s.at[clause]
 		matched++
 		if s.q.coverage && !s.seen[t] {
 			s.seen[t] = true
@@ -161,8 +176,8 @@ func (s *sumSearcher) score(dm *search.DocumentMatch) bool {
 	if s.q.bonus > 0 {
 		bonus, bmatched := 0.0, 0
 		for clause := len(s.q.term); clause < len(s.q.term)+s.q.bonus; clause++ {
-			if v, ok := dm.ScoreBreakdown[clause]; ok {
-				bonus += v
+			if s.on[clause] {
+				bonus += s.at[clause]
 				bmatched++
 			}
 		}
@@ -171,24 +186,164 @@ func (s *sumSearcher) score(dm *search.DocumentMatch) bool {
 	return true
 }
 
-// keep scores dm, or passes on to the next match while dm matched only
-// the bonus.
-func (s *sumSearcher) keep(ctx *search.SearchContext, dm *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
-	for err == nil && dm != nil && !s.score(dm) {
-		ctx.DocumentMatchPool.Put(dm)
-		dm, err = s.Searcher.Next(ctx)
+// start puts every clause on its first match.
+func (s *sumSearcher) start(ctx *search.SearchContext) error {
+	s.started = true
+	for i, c := range s.clauses {
+		dm, err := c.Next(ctx)
+		if err != nil {
+			return err
+		}
+		s.cur[i] = dm
 	}
-	return dm, err
+	return nil
+}
+
+// next returns the first document a clause stands on that matched one of
+// the query's own clauses, scored, and moves the clauses on it past it.
+func (s *sumSearcher) next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	for {
+		var first *search.DocumentMatch
+		for _, dm := range s.cur {
+			if dm != nil && (first == nil || bytes.Compare(dm.IndexInternalID, first.IndexInternalID) < 0) {
+				first = dm
+			}
+		}
+		if first == nil {
+			return nil, nil
+		}
+		for i, dm := range s.cur {
+			s.on[i] = dm != nil && bytes.Equal(dm.IndexInternalID, first.IndexInternalID)
+			if s.on[i] {
+				s.at[i] = dm.Score
+			}
+		}
+		for i, on := range s.on {
+			if on {
+				if err := s.moveOn(ctx, i, first); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if s.score(first) {
+			return first, nil
+		}
+		ctx.DocumentMatchPool.Put(first)
+	}
+}
+
+// moveOn moves clause i, which stands on first's document, to its next
+// match. first goes to the caller; the clause's own match, if another,
+// goes back to the pool.
+func (s *sumSearcher) moveOn(ctx *search.SearchContext, i int, first *search.DocumentMatch) error {
+	if s.cur[i] != first {
+		ctx.DocumentMatchPool.Put(s.cur[i])
+	}
+	dm, err := s.clauses[i].Next(ctx)
+	s.cur[i] = dm
+	return err
 }
 
 // Next implements search.Searcher.
 func (s *sumSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	dm, err := s.Searcher.Next(ctx)
-	return s.keep(ctx, dm, err)
+	if !s.started {
+		if err := s.start(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if s.prune != nil {
+		return s.nextPruned(ctx)
+	}
+	return s.next(ctx)
 }
 
 // Advance implements search.Searcher.
 func (s *sumSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
-	dm, err := s.Searcher.Advance(ctx, id)
-	return s.keep(ctx, dm, err)
+	if s.prune != nil {
+		return nil, errorf("a pruned search was advanced: it must be the whole query")
+	}
+	if !s.started {
+		if err := s.start(ctx); err != nil {
+			return nil, err
+		}
+	}
+	for i, dm := range s.cur {
+		if dm == nil || bytes.Compare(dm.IndexInternalID, id) >= 0 {
+			continue
+		}
+		ctx.DocumentMatchPool.Put(dm)
+		next, err := s.clauses[i].Advance(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		s.cur[i] = next
+	}
+	return s.next(ctx)
+}
+
+// Weight implements search.Searcher: the sum of the clauses', as Bleve's
+// disjunction has it.
+func (s *sumSearcher) Weight() float64 {
+	w := 0.0
+	for _, c := range s.clauses {
+		w += c.Weight()
+	}
+	return w
+}
+
+// SetQueryNorm implements search.Searcher.
+func (s *sumSearcher) SetQueryNorm(n float64) {
+	for _, c := range s.clauses {
+		c.SetQueryNorm(n)
+	}
+}
+
+// Count implements search.Searcher: at most the sum of the clauses'.
+func (s *sumSearcher) Count() uint64 {
+	var n uint64
+	for _, c := range s.clauses {
+		n += c.Count()
+	}
+	return n
+}
+
+// Close implements search.Searcher.
+func (s *sumSearcher) Close() error {
+	var first error
+	for _, c := range s.clauses {
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	if s.prune != nil && s.prune.filter != nil {
+		if err := s.prune.filter.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// Min implements search.Searcher.
+func (s *sumSearcher) Min() int { return 0 }
+
+// Size implements search.Searcher.
+func (s *sumSearcher) Size() int {
+	n := 128 + 17*len(s.clauses)
+	for _, c := range s.clauses {
+		n += c.Size()
+	}
+	return n
+}
+
+// DocumentMatchPoolSize implements search.Searcher: a match held per
+// clause, and what each clause holds.
+func (s *sumSearcher) DocumentMatchPoolSize() int {
+	n := len(s.clauses)
+	for _, c := range s.clauses {
+		n += c.DocumentMatchPoolSize()
+	}
+	if s.prune != nil && s.prune.filter != nil {
+		n += s.prune.filter.DocumentMatchPoolSize()
+	}
+	return n
 }

@@ -78,8 +78,9 @@ type Library struct {
 	qlog         *questionLog
 	cache        *sourceCache
 	toks         *tokenCache
-	wordTerms    sync.Map // WordNet word → index term (wordTerm); bounded by WordNet's words
-	maxQuestions uint64   // per scope; maxQuestionsPerScope
+	bounds       *termBounds // the article stage's per-segment term bounds (prune.go)
+	wordTerms    sync.Map    // WordNet word → index term (wordTerm); bounded by WordNet's words
+	maxQuestions uint64      // per scope; maxQuestionsPerScope
 
 	// opened says what Open had to do to bring the index in line with
 	// the store; tests read it.
@@ -109,7 +110,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, errorf("create data directory: %w", err)
 	}
-	l := &Library{dir: dir, now: opts.Now, log: opts.Logger, cache: newSourceCache(sourceCacheBytes), toks: newTokenCache(tokenCacheSentences), maxQuestions: maxQuestionsPerScope}
+	l := &Library{dir: dir, now: opts.Now, log: opts.Logger, cache: newSourceCache(sourceCacheBytes), toks: newTokenCache(tokenCacheSentences), bounds: newTermBounds(), maxQuestions: maxQuestionsPerScope}
 	if l.now == nil {
 		l.now = time.Now
 	}

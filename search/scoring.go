@@ -152,6 +152,9 @@ func searchTop(ctx context.Context, idx bleve.Index, q query.Query, n int) (*ble
 	n = max(n, 1)
 	size := n + 1
 	for {
+		if sq, ok := q.(*sumQuery); ok && sq.prune != nil {
+			sq.prune.top = size // what the collector keeps, ties with its last included
+		}
 		res, err := idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, size, 0, false))
 		if err != nil {
 			return nil, err
