@@ -286,9 +286,13 @@ func speaker(cl search.Claim) string {
 	return who
 }
 
-// claimDay is when a claim was made: "14 Jun", or "added 14 Jun" when the
-// source's publication date is unknown.
+// claimDay is when a claim was made: "14 Jun", "updated 14 Jun" for an
+// article's later version, or "added 14 Jun" when the source's
+// publication date is unknown.
 func claimDay(cl search.Claim) string {
+	if cl.Updated {
+		return "updated " + cl.Dated.UTC().Format("2 Jan")
+	}
 	if cl.Published {
 		return cl.Dated.UTC().Format("2 Jan")
 	}

@@ -57,6 +57,9 @@ func TestUpdatedArticleAsShown(t *testing.T) {
 	if !strings.Contains(dtext, "Updated by Iran International") || !strings.Contains(dtext, "→") || !strings.Contains(dtext, "5,000") {
 		t.Errorf("the digest does not name what the update changed:\n%s", dtext)
 	}
+	if !strings.Contains(dtext, "updated 14 Jun") {
+		t.Errorf("the digest dates the new wording as if the article were new, not \"updated 14 Jun\": the team cannot tell an update from a new source:\n%s", dtext)
+	}
 	if out := os.Getenv("SITREP_RENDER_OUT"); out != "" {
 		for name, m := range map[string][]message{"card": {card}, "digest": msgs} {
 			if err := os.WriteFile(filepath.Join(out, name+".json"), digestJSON(t, m), 0o644); err != nil {

@@ -43,6 +43,9 @@ type Claim struct {
 	// was added (Published says which).
 	Dated     time.Time `json:"dated"`
 	Published bool      `json:"published"`
+	// Updated says Dated is when the outlet updated its article (the
+	// claim is from a later version), not when it was published or added.
+	Updated bool `json:"updated,omitempty"`
 }
 
 // Story limits: a digest names the few changes that matter, not every

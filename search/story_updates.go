@@ -79,7 +79,7 @@ func updateChanges(prev storedSource, ptext string, cur storedSource, text strin
 	oldAt, newAt := versionTime(prev.Source), versionTime(cur.Source)
 	claim := func(st storedSource, s sentence, value string, at time.Time) Claim {
 		a := st.attribution(s.i)
-		return Claim{Side: Side{Quote: s.text, Source: st.Source.Ref(), Value: value, SaidBy: a.SaidBy, AccordingTo: a.AccordingTo}, Dated: at}
+		return Claim{Side: Side{Quote: s.text, Source: st.Source.Ref(), Value: value, SaidBy: a.SaidBy, AccordingTo: a.AccordingTo}, Dated: at, Updated: !st.UpdatedAt.IsZero()}
 	}
 	type scored struct {
 		c      *storyChange
