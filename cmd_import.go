@@ -24,9 +24,8 @@ type importLine struct {
 	Text      string `json:"text"`
 }
 
-// importChunk is how many lines are read before they are handed to the
-// library, which batches them again for the index.
-const importChunk = 2048
+// importProgressEvery is how many sources pass between progress lines.
+const importProgressEvery = 2048
 
 // maxImportLine bounds one line of an import file. An article's text is at
 // most search.MaxTextBytes, and JSON written with every non-ASCII character
@@ -104,32 +103,15 @@ func runImport(ctx context.Context, e env) error {
 	defer lib.Close()
 	progress := isTerminal(e.stderr, e.getenv)
 	r := bufio.NewReaderSize(in, 1<<20)
-	var total search.ImportResult
+	// The library takes the lines as they are read: while one batch is
+	// written, the next is prepared, and at most a few are held.
+	imp := lib.NewImporter(ctx, search.ImportOptions{Actor: "cli"})
 	bad := 0
 	lineNo := 0
-	var batch []search.Source
-	var lines []int
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		res, err := lib.Import(ctx, batch, search.ImportOptions{Actor: "cli"})
-		total.Added += res.Added
-		total.Replaced += res.Replaced
-		for _, fe := range res.Failed {
-			bad++
-			fmt.Fprintf(e.stderr, "line %d: %s\n", lines[fe.Index], errorLine(fe.Err))
-		}
-		for _, i := range res.Superseded {
-			fmt.Fprintf(e.stderr, "line %d: id %q comes again later; the later line wins\n", lines[i], batch[i].ID)
-		}
-		if progress {
-			fmt.Fprintf(e.stderr, "\r%d lines read, %d sources stored", lineNo, total.Added+total.Replaced)
-		}
-		batch, lines = batch[:0], lines[:0]
-		return err
-	}
-	for {
+	var lines []int  // line number of each source given to the importer
+	var ids []string // and its id as written in the file
+	var importErr error
+	for importErr == nil {
 		line, size, readErr := readLine(r, maxImportLine)
 		if size > maxImportLine {
 			lineNo++
@@ -142,25 +124,32 @@ func runImport(ctx context.Context, e env) error {
 				bad++
 				fmt.Fprintf(e.stderr, "line %d: %s\n", lineNo, errorLine(err))
 			} else {
-				batch = append(batch, src)
-				lines = append(lines, lineNo)
+				lines, ids = append(lines, lineNo), append(ids, src.ID)
+				importErr = imp.Add(src)
+				if progress && len(lines)%importProgressEvery == 0 {
+					fmt.Fprintf(e.stderr, "\r%d lines read, %d sources handled", lineNo, imp.Handled())
+				}
 			}
 		} else if readErr == nil {
 			lineNo++
-		}
-		if len(batch) >= importChunk {
-			if err := flush(); err != nil {
-				return fmt.Errorf("import: %w", err)
-			}
 		}
 		if readErr == io.EOF {
 			break
 		}
 		if readErr != nil {
+			imp.Close()
 			return fmt.Errorf("import: reading line %d: %w", lineNo+1, readErr)
 		}
 	}
-	if err := flush(); err != nil {
+	total, err := imp.Close()
+	for _, fe := range total.Failed {
+		bad++
+		fmt.Fprintf(e.stderr, "line %d: %s\n", lines[fe.Index], errorLine(fe.Err))
+	}
+	for _, i := range total.Superseded {
+		fmt.Fprintf(e.stderr, "line %d: id %q comes again later; the later line wins\n", lines[i], ids[i])
+	}
+	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	if total.Added+total.Replaced > 0 {

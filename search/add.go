@@ -4,12 +4,6 @@ package search
 
 import (
 	"context"
-	"runtime"
-	"sort"
-	"sync"
-	"sync/atomic"
-
-	"sitrep/attrib"
 )
 
 // importBatch is how many sources share one store transaction and one pair
@@ -47,108 +41,6 @@ type ImportResult struct {
 	Superseded []int `json:"-"`
 }
 
-// Import stores many sources at once, in batches: a given id is kept, an
-// existing id is replaced (within the same scope), and a source that fails
-// validation is reported in the result while the rest are stored. The
-// returned error is for failures of the store or index, which stop the
-// import; sources of earlier batches stay stored.
-func (l *Library) Import(ctx context.Context, srcs []Source, opts ImportOptions) (ImportResult, error) {
-	var res ImportResult
-	if err := l.checkOpen(); err != nil {
-		return res, err
-	}
-	type item struct {
-		i     int
-		s     Source
-		spans []Span
-		attr  []attrib.Attribution
-	}
-	norm := normalizeAll(srcs, opts.Actor)
-	last := make(map[string]int)
-	items := make([]item, 0, len(srcs))
-	for i, n := range norm {
-		s, spans, attr, err := n.s, n.spans, n.attr, n.err
-		if err != nil {
-			res.Failed = append(res.Failed, ItemError{Index: i, ID: s.ID, Err: err})
-			continue
-		}
-		if j, ok := last[s.ID]; ok {
-			res.Superseded = append(res.Superseded, items[j].i)
-			items[j].s.ID = "" // dropped below
-		}
-		last[s.ID] = len(items)
-		items = append(items, item{i, s, spans, attr})
-	}
-	kept := items[:0]
-	for _, it := range items {
-		if it.s.ID != "" {
-			kept = append(kept, it)
-		}
-	}
-	for start := 0; start < len(kept); start += importBatch {
-		chunk := kept[start:min(start+importBatch, len(kept))]
-		batch := make([]storedSource, len(chunk))
-		for k, it := range chunk {
-			batch[k] = storedSource{Source: it.s, Spans: it.spans, Attribution: it.attr, AttributionVersion: attributionVersion}
-		}
-		added, replaced, failed, err := l.write(ctx, batch, false)
-		if err != nil {
-			return res, err
-		}
-		for _, f := range failed {
-			f.Index = chunk[f.Index].i
-			res.Failed = append(res.Failed, f)
-		}
-		res.Added += added
-		res.Replaced += replaced
-		if opts.Progress != nil {
-			opts.Progress(start+len(chunk), len(kept))
-		}
-	}
-	sort.Slice(res.Failed, func(i, j int) bool { return res.Failed[i].Index < res.Failed[j].Index })
-	return res, nil
-}
-
-type normalized struct {
-	s     Source
-	spans []Span
-	attr  []attrib.Attribution
-	err   error
-}
-
-// normalizeAll validates and splits srcs on every core: sentence splitting
-// is the largest single cost of an import after indexing itself.
-func normalizeAll(srcs []Source, actor string) []normalized {
-	out := make([]normalized, len(srcs))
-	workers := min(runtime.GOMAXPROCS(0), (len(srcs)+15)/16)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(srcs) {
-					return
-				}
-				s := srcs[i]
-				if s.AddedBy == "" {
-					s.AddedBy = actor
-				}
-				spans, err := s.normalize()
-				var attr []attrib.Attribution
-				if err == nil {
-					attr = attribute(s.Text, spans)
-				}
-				out[i] = normalized{s, spans, attr, err}
-			}
-		}()
-	}
-	wg.Wait()
-	return out
-}
-
 // Add stores one new source and indexes it. The same article already in
 // the library (same text or same URL, in the source's scope or the shared
 // one) is refused with a *DuplicateError; so is an id already in use.
@@ -165,7 +57,7 @@ func (l *Library) Add(ctx context.Context, s Source) (Source, error) {
 		return Source{}, err
 	}
 	batch := []storedSource{{Source: s, Spans: spans, Attribution: attribute(s.Text, spans), AttributionVersion: attributionVersion}}
-	_, _, failed, err := l.write(ctx, batch, true)
+	_, _, failed, err := l.write(ctx, batch, nil, true)
 	if err != nil {
 		return Source{}, err
 	}
@@ -176,12 +68,13 @@ func (l *Library) Add(ctx context.Context, s Source) (Source, error) {
 }
 
 // write commits srcs to the store (with their audit entries and pending
-// marks), then indexes them, then clears the marks. With refuseDuplicates,
+// marks), then indexes them (with docs[k] for srcs[k] where the caller
+// analysed it already), then clears the marks. With refuseDuplicates,
 // a source matching an existing one is reported instead of stored. ctx is
 // checked once, before the transaction: what is committed is finished
 // (indexed, marks cleared) and reported as done, so callers never tell a
 // user "nothing was added" about a source that was.
-func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicates bool) (added, replaced int, failed []ItemError, err error) {
+func (l *Library) write(ctx context.Context, srcs []storedSource, docs []*sourceDocs, refuseDuplicates bool) (added, replaced int, failed []ItemError, err error) {
 	l.wmu.Lock()
 	defer l.wmu.Unlock()
 	if err := l.checkOpen(); err != nil {
@@ -238,7 +131,12 @@ func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicat
 				stale = len(old.Spans)
 			}
 			if l.changes == nil {
-				if err := l.ix.add(b, *s, s.Text, stale); err != nil {
+				if k < len(docs) && docs[k] != nil {
+					err = l.ix.addDocs(b, s.ID, *docs[k], stale)
+				} else {
+					err = l.ix.add(b, *s, s.Text, stale)
+				}
+				if err != nil {
 					return err
 				}
 			}

@@ -8,10 +8,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -34,8 +33,7 @@ const (
 type indexes struct {
 	articles  bleve.Index
 	sentences bleve.Index
-	text      analysis.Analyzer
-	keyword   analysis.Analyzer
+	docs      docBuilder
 }
 
 func indexMapping() *mapping.IndexMappingImpl {
@@ -102,8 +100,7 @@ func privateMeta(path string) error {
 }
 
 func openIndexes(dir string) (*indexes, bool, error) {
-	m := indexMapping()
-	ix := &indexes{text: m.AnalyzerNamed(textAnalyzer), keyword: m.AnalyzerNamed(keyword.Name)}
+	ix := &indexes{docs: newDocBuilder()}
 	var createdA, createdS bool
 	var err error
 	if ix.articles, createdA, err = openIndex(filepath.Join(dir, "articles.bleve")); err != nil {
@@ -151,11 +148,11 @@ func parseSentenceID(id string) (string, int, bool) {
 }
 
 func (ix *indexes) keywordField(name, value string) *document.TextField {
-	return document.NewTextFieldCustom(name, nil, []byte(value), index.IndexField, ix.keyword)
+	return document.NewTextFieldCustom(name, nil, []byte(value), index.IndexField, ix.docs.keyword)
 }
 
 func (ix *indexes) textField(name, value string) *document.TextField {
-	return document.NewTextFieldCustom(name, nil, []byte(value), index.IndexField, ix.text)
+	return document.NewTextFieldCustom(name, nil, []byte(value), index.IndexField, ix.docs.text)
 }
 
 // batches holds one batch per index, filled together and applied together.
@@ -167,30 +164,25 @@ func (ix *indexes) newBatches() batches {
 	return batches{articles: ix.articles.NewBatch(), sentences: ix.sentences.NewBatch()}
 }
 
-// add queues the documents of s: one article document and one per span.
-// stale sentence documents of an older version beyond the new count go.
+// add queues the documents of s, analysed now.
 func (ix *indexes) add(b batches, s storedSource, text string, stale int) error {
-	art := document.NewDocument(s.ID)
-	art.AddField(ix.textField(fieldText, text))
-	art.AddField(ix.textField(fieldTitle, s.Title))
-	art.AddField(ix.keywordField(fieldScope, scopeKey(s.Scope)))
-	ix.addGuildField(art, s.Scope, fieldText, text)
-	ix.addGuildField(art, s.Scope, fieldTitle, s.Title)
-	if err := b.articles.IndexAdvanced(art); err != nil {
+	return ix.addDocs(b, s.ID, ix.docs.build(s, text), stale)
+}
+
+// addDocs queues a source's documents (see docBuilder): its article and
+// one per span. Sentence documents of an older version beyond the new
+// count (stale of them) go.
+func (ix *indexes) addDocs(b batches, id string, docs sourceDocs, stale int) error {
+	if err := b.articles.IndexAdvanced(docs.article); err != nil {
 		return err
 	}
-	for n, sp := range s.Spans {
-		doc := document.NewDocument(sentenceID(s.ID, n))
-		doc.AddField(ix.textField(fieldText, text[sp.Start:sp.End]))
-		doc.AddField(ix.keywordField(fieldScope, scopeKey(s.Scope)))
-		doc.AddField(ix.keywordField(fieldSource, s.ID))
-		ix.addGuildField(doc, s.Scope, fieldText, text[sp.Start:sp.End])
+	for _, doc := range docs.sentences {
 		if err := b.sentences.IndexAdvanced(doc); err != nil {
 			return err
 		}
 	}
-	for n := len(s.Spans); n < stale; n++ {
-		b.sentences.Delete(sentenceID(s.ID, n))
+	for n := len(docs.sentences); n < stale; n++ {
+		b.sentences.Delete(sentenceID(id, n))
 	}
 	return nil
 }
@@ -203,20 +195,30 @@ func (ix *indexes) remove(b batches, id string, sentences int) {
 	}
 }
 
-// apply writes both batches. Bleve's default (safe) batches return once the
-// segment is persisted, so after apply the change survives a crash.
+// apply writes both batches, each in a goroutine of its own: Bleve builds
+// a batch's segment on one core, and the sentence and article segments
+// are independent. Bleve's default (safe) batches return once the segment
+// is persisted, so after apply the change survives a crash.
 func (ix *indexes) apply(b batches) error {
+	var serr error
+	var wg sync.WaitGroup
 	if b.sentences.Size() > 0 {
-		if err := ix.sentences.Batch(b.sentences); err != nil {
-			return fmt.Errorf("index sentences: %w", err)
-		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := ix.sentences.Batch(b.sentences); err != nil {
+				serr = fmt.Errorf("index sentences: %w", err)
+			}
+		}()
 	}
+	var aerr error
 	if b.articles.Size() > 0 {
 		if err := ix.articles.Batch(b.articles); err != nil {
-			return fmt.Errorf("index articles: %w", err)
+			aerr = fmt.Errorf("index articles: %w", err)
 		}
 	}
-	return nil
+	wg.Wait()
+	return errors.Join(serr, aerr)
 }
 
 // scopeFilter matches documents visible from scope: the shared scope's and,

@@ -66,6 +66,7 @@ type Library struct {
 	indexScope     func(scope string) bool
 	indexScopeName string
 	ix             *indexes
+	docs           docBuilder // the index's analysis, for import's workers
 	an             analyzer
 	now            func() time.Time
 	log            *slog.Logger
@@ -109,7 +110,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, errorf("create data directory: %w", err)
 	}
-	l := &Library{dir: dir, now: opts.Now, log: opts.Logger, cache: newSourceCache(sourceCacheBytes), toks: newTokenCache(tokenCacheSentences), maxQuestions: maxQuestionsPerScope}
+	l := &Library{dir: dir, docs: newDocBuilder(), now: opts.Now, log: opts.Logger, cache: newSourceCache(sourceCacheBytes), toks: newTokenCache(tokenCacheSentences), maxQuestions: maxQuestionsPerScope}
 	if l.now == nil {
 		l.now = time.Now
 	}
