@@ -9,8 +9,11 @@ package search
 
 import (
 	"bytes"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -203,6 +206,36 @@ func (d docBuilder) build(s storedSource, text string) sourceDocs {
 		out.sentences[n] = doc
 	}
 	return out
+}
+
+// buildAll builds the documents of the additions among ops that have
+// none yet, with GOMAXPROCS workers.
+func (d docBuilder) buildAll(ops []indexOp) {
+	var todo []int
+	for i, op := range ops {
+		if !op.remove && op.docs == nil {
+			todo = append(todo, i)
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), (len(todo)+7)/8)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= len(todo) {
+					return
+				}
+				op := &ops[todo[k]]
+				docs := d.build(op.s, op.text)
+				op.docs, op.text = &docs, ""
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // sumTerms is the analysis of a text made of parts analysed apart.

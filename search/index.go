@@ -155,65 +155,89 @@ func (ix *indexes) textField(name, value string) *document.TextField {
 	return document.NewTextFieldCustom(name, nil, []byte(value), index.IndexField, ix.docs.text)
 }
 
-// batches holds one batch per index, filled together and applied together.
+// batches collects the index work of one write, in order; apply does it
+// to both indexes together.
 type batches struct {
-	articles, sentences *bleve.Batch
+	ops []indexOp
 }
 
-func (ix *indexes) newBatches() batches {
-	return batches{articles: ix.articles.NewBatch(), sentences: ix.sentences.NewBatch()}
+// indexOp is one source's index work: adding its documents (built
+// already, or built by apply from s and text), or removing them.
+type indexOp struct {
+	id     string
+	remove bool
+	// n is, for a removal, how many sentence documents the source has;
+	// for an addition, how many an older version may have left.
+	n    int
+	s    storedSource
+	text string
+	docs *sourceDocs
 }
 
-// add queues the documents of s, analysed now.
-func (ix *indexes) add(b batches, s storedSource, text string, stale int) error {
-	return ix.addDocs(b, s.ID, ix.docs.build(s, text), stale)
-}
+func (ix *indexes) newBatches() *batches { return &batches{} }
 
-// addDocs queues a source's documents (see docBuilder): its article and
-// one per span. Sentence documents of an older version beyond the new
-// count (stale of them) go.
-func (ix *indexes) addDocs(b batches, id string, docs sourceDocs, stale int) error {
-	if err := b.articles.IndexAdvanced(docs.article); err != nil {
-		return err
-	}
-	for _, doc := range docs.sentences {
-		if err := b.sentences.IndexAdvanced(doc); err != nil {
-			return err
-		}
-	}
-	for n := len(docs.sentences); n < stale; n++ {
-		b.sentences.Delete(sentenceID(id, n))
-	}
+// add queues the documents of s, whose text is text; apply analyses it.
+// Sentence documents of an older version beyond the new count (stale of
+// them) go.
+func (ix *indexes) add(b *batches, s storedSource, text string, stale int) error {
+	b.ops = append(b.ops, indexOp{id: s.ID, n: stale, s: s, text: text})
 	return nil
 }
 
-// remove queues the deletion of a source's documents.
-func (ix *indexes) remove(b batches, id string, sentences int) {
-	b.articles.Delete(id)
-	for n := 0; n < sentences; n++ {
-		b.sentences.Delete(sentenceID(id, n))
-	}
+// addDocs queues a source's documents, built already (see docBuilder).
+func (ix *indexes) addDocs(b *batches, id string, docs *sourceDocs, stale int) {
+	b.ops = append(b.ops, indexOp{id: id, n: stale, docs: docs})
 }
 
-// apply writes both batches, each in a goroutine of its own: Bleve builds
+// remove queues the deletion of a source's documents.
+func (ix *indexes) remove(b *batches, id string, sentences int) {
+	b.ops = append(b.ops, indexOp{id: id, remove: true, n: sentences})
+}
+
+// apply writes the queued work: the documents not built yet are analysed
+// on every core (a rebuild or a catch-up is an import too), then both
+// indexes take their batch, each in a goroutine of its own: Bleve builds
 // a batch's segment on one core, and the sentence and article segments
 // are independent. Bleve's default (safe) batches return once the segment
 // is persisted, so after apply the change survives a crash.
-func (ix *indexes) apply(b batches) error {
+func (ix *indexes) apply(b *batches) error {
+	ix.docs.buildAll(b.ops)
+	art, sen := ix.articles.NewBatch(), ix.sentences.NewBatch()
+	for _, op := range b.ops {
+		if op.remove {
+			art.Delete(op.id)
+			for n := 0; n < op.n; n++ {
+				sen.Delete(sentenceID(op.id, n))
+			}
+			continue
+		}
+		if err := art.IndexAdvanced(op.docs.article); err != nil {
+			return err
+		}
+		for _, doc := range op.docs.sentences {
+			if err := sen.IndexAdvanced(doc); err != nil {
+				return err
+			}
+		}
+		for n := len(op.docs.sentences); n < op.n; n++ {
+			sen.Delete(sentenceID(op.id, n))
+		}
+	}
+	b.ops = nil
 	var serr error
 	var wg sync.WaitGroup
-	if b.sentences.Size() > 0 {
+	if sen.Size() > 0 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := ix.sentences.Batch(b.sentences); err != nil {
+			if err := ix.sentences.Batch(sen); err != nil {
 				serr = fmt.Errorf("index sentences: %w", err)
 			}
 		}()
 	}
 	var aerr error
-	if b.articles.Size() > 0 {
-		if err := ix.articles.Batch(b.articles); err != nil {
+	if art.Size() > 0 {
+		if err := ix.articles.Batch(art); err != nil {
 			aerr = fmt.Errorf("index articles: %w", err)
 		}
 	}
