@@ -4,6 +4,7 @@ package search
 
 import (
 	"context"
+	"errors"
 )
 
 // importBatch is how many sources share one store transaction and one pair
@@ -12,6 +13,13 @@ import (
 // CPU in batches of 512, 1,024 or 2,048 sources (256: 2.5% more), and
 // each doubling held about 140 MB more at the peak (332, 470, 776 MB).
 const importBatch = 512
+
+// storeChunk is how many sources one store transaction writes. A write
+// transaction holds every page it changes, and a source changes about
+// fifteen pages scattered through the store (its catalog names, hash and
+// id keys): at a million passages, a batch of 512 held 60 MB until its
+// commit. A batch is stored in several transactions, then indexed.
+const storeChunk = 128
 
 // ImportOptions tune Import.
 type ImportOptions struct {
@@ -87,62 +95,80 @@ func (l *Library) write(ctx context.Context, srcs []storedSource, docs []*source
 	b := l.ix.newBatches()
 	var ids []string
 	var guildDelta int64
-	err = l.update(ctx, func(tx storeTx) error {
-		for k := range srcs {
-			s := &srcs[k]
-			s.AddedAt = now
-			old, exists, err := tx.Source(s.ID)
-			if err != nil {
-				return err
-			}
-			if exists && old.Scope != s.Scope {
-				failed = append(failed, ItemError{Index: k, ID: s.ID, Err: invalidf("The id %s is used by another server's source", s.ID)})
-				continue
-			}
-			if refuseDuplicates {
-				dup, err := findDuplicate(tx, s.Source, exists)
+	for from := 0; from < len(srcs) && err == nil; from += storeChunk {
+		part := srcs[from:min(from+storeChunk, len(srcs))]
+		uctx := ctx
+		if from > 0 {
+			uctx = context.WithoutCancel(ctx) // checked once, for the whole batch
+		}
+		// What a transaction that fails to commit did is undone below.
+		nOps, nIDs, nFailed, nAdded, nReplaced, nGuild := len(b.ops), len(ids), len(failed), added, replaced, guildDelta
+		err = l.update(uctx, func(tx storeTx) error {
+			for j := range part {
+				k := from + j
+				s := &srcs[k]
+				s.AddedAt = now
+				old, exists, err := tx.Source(s.ID)
 				if err != nil {
 					return err
 				}
-				if dup != nil {
-					failed = append(failed, ItemError{Index: k, ID: s.ID, Err: dup})
+				if exists && old.Scope != s.Scope {
+					failed = append(failed, ItemError{Index: k, ID: s.ID, Err: invalidf("The id %s is used by another server's source", s.ID)})
 					continue
 				}
-			}
-			var oldp *storedSource
-			action := "add"
-			if exists {
-				oldp, action = &old, "replace"
-				replaced++
-			} else {
-				added++
-				if s.Scope != SharedScope {
-					guildDelta++
+				if refuseDuplicates {
+					dup, err := findDuplicate(tx, s.Source, exists)
+					if err != nil {
+						return err
+					}
+					if dup != nil {
+						failed = append(failed, ItemError{Index: k, ID: s.ID, Err: dup})
+						continue
+					}
 				}
-			}
-			if err := tx.PutSource(*s, oldp); err != nil {
-				return err
-			}
-			if err := tx.AddAudit(AuditEntry{At: now, Actor: s.AddedBy, Action: action, SourceID: s.ID, Scope: s.Scope, Title: s.Title}); err != nil {
-				return err
-			}
-			stale := 0
-			if exists {
-				stale = len(old.Spans)
-			}
-			if l.changes == nil {
-				if k < len(docs) && docs[k] != nil {
-					l.ix.addDocs(b, s.ID, docs[k], stale)
-				} else if err := l.ix.add(b, *s, s.Text, stale); err != nil {
+				var oldp *storedSource
+				action := "add"
+				if exists {
+					oldp, action = &old, "replace"
+					replaced++
+				} else {
+					added++
+					if s.Scope != SharedScope {
+						guildDelta++
+					}
+				}
+				if err := tx.PutSource(*s, oldp); err != nil {
 					return err
 				}
+				if err := tx.AddAudit(AuditEntry{At: now, Actor: s.AddedBy, Action: action, SourceID: s.ID, Scope: s.Scope, Title: s.Title}); err != nil {
+					return err
+				}
+				stale := 0
+				if exists {
+					stale = len(old.Spans)
+				}
+				if l.changes == nil {
+					if k < len(docs) && docs[k] != nil {
+						l.ix.addDocs(b, s.ID, docs[k], stale)
+					} else if err := l.ix.add(b, *s, s.Text, stale); err != nil {
+						return err
+					}
+				}
+				ids = append(ids, s.ID)
 			}
-			ids = append(ids, s.ID)
+			return nil
+		})
+		if err != nil {
+			b.ops, ids, failed, added, replaced, guildDelta = b.ops[:nOps], ids[:nIDs], failed[:nFailed], nAdded, nReplaced, nGuild
 		}
-		return nil
-	})
+	}
 	if err != nil {
-		return 0, 0, nil, errorf("store sources: %w", err)
+		err = errorf("store sources: %w", err)
+		if len(ids) == 0 {
+			return 0, 0, nil, err
+		}
+		// Earlier parts are committed: they are finished below, and the
+		// error still stops the caller.
 	}
 	l.guildSources.Add(guildDelta)
 	for _, id := range ids {
@@ -151,10 +177,13 @@ func (l *Library) write(ctx context.Context, srcs []storedSource, docs []*source
 	// The store holds the sources now; if indexing fails or we crash, the
 	// pending marks make the next Open finish the work (or, with a change
 	// log, the change sequence does).
-	if err := l.indexWritten(ctx, b); err != nil {
-		return 0, 0, nil, err
+	if ierr := l.indexWritten(ctx, b); ierr != nil {
+		return 0, 0, nil, errors.Join(err, ierr)
 	}
-	if err := l.clearPending(ids); err != nil {
+	if cerr := l.clearPending(ids); cerr != nil {
+		return 0, 0, nil, errors.Join(err, cerr)
+	}
+	if err != nil {
 		return 0, 0, nil, err
 	}
 	return added, replaced, failed, nil

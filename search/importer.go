@@ -26,12 +26,13 @@ type Importer struct {
 	ctx  context.Context
 	opts ImportOptions
 
-	fill  []importItem      // the batch being filled
-	next  int               // position of the next source
-	raw   chan []importItem // to the preparer
-	ready chan []importItem // to the writer
-	done  chan struct{}     // closed when the writer has finished
-	total int               // for Progress: len of Import's slice, or 0
+	fill        []importItem      // the batch being filled
+	next        int               // position of the next source
+	raw         chan []importItem // to the preparer
+	ready       chan []importItem // to the writer
+	done        chan struct{}     // closed when the writer has finished
+	total       int               // for Progress: len of Import's slice, or 0
+	stopRelease func()            // ends the release of mapped pages (mapped.go)
 
 	handled atomic.Int64 // sources written or failed so far
 	failed  atomic.Bool  // the writer stopped on an error
@@ -53,6 +54,7 @@ type importItem struct {
 // and indexed in batches; Close finishes the last batch and reports.
 func (l *Library) NewImporter(ctx context.Context, opts ImportOptions) *Importer {
 	imp := &Importer{l: l, ctx: ctx, opts: opts, raw: make(chan []importItem), ready: make(chan []importItem), done: make(chan struct{})}
+	imp.stopRelease = l.releasing() // Bleve's merges read whole segments meanwhile
 	go imp.prepareLoop()
 	go imp.writeLoop()
 	return imp
@@ -102,6 +104,7 @@ func (imp *Importer) Close() (ImportResult, error) {
 	}
 	close(imp.raw)
 	<-imp.done
+	imp.stopRelease()
 	sort.Slice(imp.res.Failed, func(i, j int) bool { return imp.res.Failed[i].Index < imp.res.Failed[j].Index })
 	return imp.res, imp.err
 }

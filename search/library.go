@@ -57,8 +57,9 @@ const metaSeeded = "seeded"
 // for concurrent use; writes are serialised so the store and the index
 // change in the same order.
 type Library struct {
-	dir string
-	st  store
+	dir    string
+	mapped string // dir as /proc/self/maps names it (mapped.go)
+	st     store
 	// changes is st when it numbers its changes (PostgreSQL): the index
 	// then follows the change sequence instead of the pending marks.
 	changes changeLog
@@ -110,7 +111,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, errorf("create data directory: %w", err)
 	}
-	l := &Library{dir: dir, docs: newDocBuilder(), now: opts.Now, log: opts.Logger, cache: newSourceCache(sourceCacheBytes), toks: newTokenCache(tokenCacheSentences), maxQuestions: maxQuestionsPerScope}
+	l := &Library{dir: dir, mapped: mappedDir(dir), docs: newDocBuilder(), now: opts.Now, log: opts.Logger, cache: newSourceCache(sourceCacheBytes), toks: newTokenCache(tokenCacheSentences), maxQuestions: maxQuestionsPerScope}
 	if l.now == nil {
 		l.now = time.Now
 	}
@@ -183,6 +184,8 @@ func (l *Library) Compact(ctx context.Context) error {
 	if l.quit.Load() {
 		return errorf("compact: %w", ErrClosed)
 	}
+	stop := l.releasing()
+	defer stop()
 	if err := l.ix.compact(ctx); err != nil {
 		return errorf("compact: %w", err)
 	}
@@ -398,7 +401,10 @@ func (l *Library) rebuildLocked(ctx context.Context) error {
 	// A rebuild is a bulk import: leave one segment, as sitrep import
 	// does (see Compact). Questions work without it, only slower.
 	if len(ids) > 0 {
-		if err := l.ix.compact(ctx); err != nil {
+		stop := l.releasing()
+		err := l.ix.compact(ctx)
+		stop()
+		if err != nil {
 			l.log.Warn("merging the rebuilt index", "err", err)
 		}
 	}
