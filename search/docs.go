@@ -209,7 +209,7 @@ func (d docBuilder) build(s storedSource, text string) sourceDocs {
 }
 
 // buildAll builds the documents of the additions among ops that have
-// none yet, with GOMAXPROCS workers.
+// none yet, on every core.
 func (d docBuilder) buildAll(ops []indexOp) {
 	var todo []int
 	for i, op := range ops {
@@ -217,21 +217,25 @@ func (d docBuilder) buildAll(ops []indexOp) {
 			todo = append(todo, i)
 		}
 	}
-	workers := min(runtime.GOMAXPROCS(0), (len(todo)+7)/8)
+	onEveryCore(len(todo), 8, func(k int) {
+		op := &ops[todo[k]]
+		docs := d.build(op.s, op.text)
+		op.docs, op.text = &docs, ""
+	})
+}
+
+// onEveryCore calls do(i) for every i below n, on up to GOMAXPROCS
+// goroutines (at least per calls each), and returns when all are done.
+func onEveryCore(n, per int, do func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), (n+per-1)/per)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= len(todo) {
-					return
-				}
-				op := &ops[todo[k]]
-				docs := d.build(op.s, op.text)
-				op.docs, op.text = &docs, ""
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				do(i)
 			}
 		}()
 	}

@@ -2,9 +2,7 @@ package search
 
 import (
 	"context"
-	"runtime"
 	"sort"
-	"sync"
 	"sync/atomic"
 )
 
@@ -126,39 +124,25 @@ func (imp *Importer) prepareLoop() {
 }
 
 // prepare validates, splits, attributes and analyses the sources of a
-// batch with GOMAXPROCS workers.
+// batch on every core.
 func prepare(batch []importItem, actor string, docs docBuilder, index bool) {
-	workers := min(runtime.GOMAXPROCS(0), (len(batch)+15)/16)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(batch) {
-					return
-				}
-				it := &batch[i]
-				if it.s.AddedBy == "" {
-					it.s.AddedBy = actor
-				}
-				spans, err := it.s.normalize()
-				if err != nil {
-					it.err = err
-					continue
-				}
-				it.st = storedSource{Source: it.s, Spans: spans, Attribution: attribute(it.s.Text, spans), AttributionVersion: attributionVersion}
-				it.s = Source{}
-				if index {
-					d := docs.build(it.st, it.st.Text)
-					it.docs = &d
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	onEveryCore(len(batch), 16, func(i int) {
+		it := &batch[i]
+		if it.s.AddedBy == "" {
+			it.s.AddedBy = actor
+		}
+		spans, err := it.s.normalize()
+		if err != nil {
+			it.err = err
+			return
+		}
+		it.st = storedSource{Source: it.s, Spans: spans, Attribution: attribute(it.s.Text, spans), AttributionVersion: attributionVersion}
+		it.s = Source{}
+		if index {
+			d := docs.build(it.st, it.st.Text)
+			it.docs = &d
+		}
+	})
 }
 
 // writeLoop writes each prepared batch; after an error it only drains.
