@@ -153,11 +153,12 @@ func runImport(ctx context.Context, e env) error {
 		return fmt.Errorf("import: %w", err)
 	}
 	if total.Added+total.Replaced > 0 {
-		// One index segment instead of several: questions run faster.
+		// One index segment instead of several: questions run faster
+		// (skipped where a few sources joined a large library).
 		if progress {
 			fmt.Fprintf(e.stderr, "\r%d lines read, %d sources stored; merging the index", lineNo, total.Added+total.Replaced)
 		}
-		if err := lib.Compact(ctx); err != nil {
+		if _, err := lib.CompactIfItPays(ctx); err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
 	}

@@ -113,21 +113,69 @@ func openIndexes(dir string) (*indexes, bool, error) {
 	return ix, createdA || createdS, nil
 }
 
-// compact merges each index into one segment (see Library.Compact).
-func (ix *indexes) compact(ctx context.Context) error {
+// compact merges each index into one segment (see Library.Compact); with
+// onlyIfPays, only an index where mergePays. It reports whether it merged
+// any.
+func (ix *indexes) compact(ctx context.Context, onlyIfPays bool) (bool, error) {
+	merged := false
 	for _, bi := range []bleve.Index{ix.articles, ix.sentences} {
 		adv, err := bi.Advanced()
 		if err != nil {
-			return err
+			return merged, err
 		}
-		if s, ok := adv.(*scorch.Scorch); ok {
-			if err := s.ForceMerge(ctx, nil); err != nil {
-				return err
+		s, ok := adv.(*scorch.Scorch)
+		if !ok {
+			continue
+		}
+		if onlyIfPays {
+			pays, err := mergePays(s)
+			if err != nil || !pays {
+				if err != nil {
+					return merged, err
+				}
+				continue
 			}
 		}
+		if err := s.ForceMerge(ctx, nil); err != nil {
+			return merged, err
+		}
+		merged = true
 	}
-	return ctx.Err()
+	return merged, ctx.Err()
 }
+
+// mergePays reports whether merging an index into one segment is worth
+// rewriting it: when its segments besides the largest hold a tenth of its
+// documents or more (a bulk import's), or there are more than
+// maxCheapSegments of them. A few sources added to a large library leave
+// one small segment beside a large one: a question costs about the same
+// with it, and merging would rewrite the whole index.
+func mergePays(s *scorch.Scorch) (bool, error) {
+	r, err := s.Reader()
+	if err != nil {
+		return false, err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return true, nil
+	}
+	segs := snap.Segments()
+	if len(segs) <= 1 {
+		return false, nil
+	}
+	var total, largest uint64
+	for _, seg := range segs {
+		n := seg.Count()
+		total += n
+		largest = max(largest, n)
+	}
+	return len(segs) > maxCheapSegments || (total-largest)*10 >= total, nil
+}
+
+// maxCheapSegments is how many segments an index may keep without a
+// merge after an import, however small they are.
+const maxCheapSegments = 4
 
 func (ix *indexes) Close() error {
 	return errors.Join(ix.articles.Close(), ix.sentences.Close())

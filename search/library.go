@@ -179,17 +179,35 @@ func (l *Library) Close() error {
 // each of them: at 100k passages, merging the six sentence segments into
 // one took 0.8 s and cut the CPU of 650 questions, process start
 // included, by 17%. Questions and writes may go on meanwhile; sitrep
-// import calls it once at the end.
+// import calls CompactIfItPays once at the end.
 func (l *Library) Compact(ctx context.Context) error {
 	if l.quit.Load() {
 		return errorf("compact: %w", ErrClosed)
 	}
 	stop := l.releasing()
 	defer stop()
-	if err := l.ix.compact(ctx); err != nil {
+	if _, err := l.ix.compact(ctx, false); err != nil {
 		return errorf("compact: %w", err)
 	}
 	return nil
+}
+
+// CompactIfItPays is Compact for the end of an import: it merges only an
+// index where that pays (a bulk import's segments), not one where a few
+// sources joined a large library, which merging would rewrite whole. One
+// article imported into a million passages: 2.3 s and 150 MB at the peak,
+// against 2.8-3.6 s and 238 MB with Compact. It reports whether it merged.
+func (l *Library) CompactIfItPays(ctx context.Context) (bool, error) {
+	if l.quit.Load() {
+		return false, errorf("compact: %w", ErrClosed)
+	}
+	stop := l.releasing()
+	defer stop()
+	merged, err := l.ix.compact(ctx, true)
+	if err != nil {
+		return merged, errorf("compact: %w", err)
+	}
+	return merged, nil
 }
 
 // Dir returns the data directory.
@@ -402,7 +420,7 @@ func (l *Library) rebuildLocked(ctx context.Context) error {
 	// does (see Compact). Questions work without it, only slower.
 	if len(ids) > 0 {
 		stop := l.releasing()
-		err := l.ix.compact(ctx)
+		_, err := l.ix.compact(ctx, false)
 		stop()
 		if err != nil {
 			l.log.Warn("merging the rebuilt index", "err", err)

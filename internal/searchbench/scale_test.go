@@ -128,7 +128,7 @@ func buildSitrep(ctx context.Context, dir string, c *Corpus, opts search.Options
 		return 0, fmt.Errorf("%d sources failed, first: %v", len(res.Failed), res.Failed[0])
 	}
 	// As sitrep import does at its end.
-	if err := lib.Compact(ctx); err != nil {
+	if _, err := lib.CompactIfItPays(ctx); err != nil {
 		lib.Close()
 		return 0, err
 	}
