@@ -8,10 +8,7 @@ package search
 // analysis runs on the import's workers, beside the writing.
 
 import (
-	"bytes"
 	"runtime"
-	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode"
@@ -24,17 +21,20 @@ import (
 )
 
 // analysedField is an indexed (not stored) text field whose text was
-// analysed already. It holds its terms compactly until Bleve analyses the
-// batch, and builds Bleve's term map then, on Bleve's analysis workers: a
-// prepared batch waiting for the writer holds a third of the memory it
-// would as maps.
+// analysed already. It holds its terms as one string until Bleve analyses
+// the batch, and builds Bleve's term map then, on Bleve's analysis
+// workers: a prepared batch waiting for the writer holds a third of the
+// memory it would as maps.
 type analysedField struct {
 	name          string
 	length, bytes int // tokens (for the field's norm) and text bytes
-	t             *terms
-	// sum, when t is nil, are the texts whose terms add up to the field's
-	// (an article's sentences).
-	sum []*terms
+	// parts are the analysed texts whose terms are the field's: one
+	// sentence, or an article's sentences.
+	parts []*terms
+	// like, when set, is a field of the same document with the same
+	// terms, whose map this one shares (a guild sentence's copies).
+	like  *analysedField
+	freqs index.TokenFrequencies // built by Analyze, or shared
 }
 
 func (f *analysedField) Name() string                        { return f.name }
@@ -42,78 +42,95 @@ func (f *analysedField) ArrayPositions() []uint64            { return nil }
 func (f *analysedField) Options() index.FieldIndexingOptions { return index.IndexField }
 func (f *analysedField) Value() []byte                       { return nil }
 func (f *analysedField) EncodedFieldType() byte              { return 't' }
+func (f *analysedField) NumPlainTextBytes() uint64           { return uint64(f.bytes) }
+func (f *analysedField) AnalyzedLength() int                 { return f.length }
 
 // Analyze builds the term map; Bleve calls it once per field, before the
-// segment is built. The fields of one document are analysed in turn, so
-// the guild copies of a sentence share its map.
+// segment is built.
 func (f *analysedField) Analyze() {
-	if f.t == nil {
-		f.t = sumTerms(f.sum)
-		f.sum = nil
-	}
-	if f.t.freqs == nil {
-		f.t.freqs = f.t.frequencies()
+	switch {
+	case f.freqs != nil:
+	case f.like != nil:
+		// One worker analyses a document's fields, so like is not
+		// analysed concurrently.
+		f.like.Analyze()
+		f.freqs = f.like.freqs
+	default:
+		f.freqs = frequencies(f.parts)
+		f.parts = nil
 	}
 }
 
-func (f *analysedField) NumPlainTextBytes() uint64 { return uint64(f.bytes) }
-func (f *analysedField) AnalyzedLength() int       { return f.length }
-
 // AnalyzedTokenFrequencies is the term map; nil before Analyze.
 func (f *analysedField) AnalyzedTokenFrequencies() index.TokenFrequencies {
-	if f.t == nil {
-		return nil
-	}
-	return f.t.freqs
+	return f.freqs
 }
 
 // Size estimates the memory the field holds (Bleve sizes its batches by it).
 func (f *analysedField) Size() int {
-	n := 64 + len(f.name) + 8*len(f.sum)
-	if f.t != nil {
-		n += 24*len(f.t.counts) + 48*len(f.t.freqs)
+	n := 64 + len(f.name) + 48*len(f.freqs)
+	for _, p := range f.parts {
+		n += len(p.all) + 4*len(p.ends)
 	}
 	return n
 }
 
-// terms is one analysed text: its token count (for the field's norm) and
-// each distinct term with its count, the terms slices of one string.
+// terms is one analysed text: its terms in order (repeats included), one
+// after another in all, each ending where ends says.
 type terms struct {
-	length int
-	counts []termCount
-	bytes  int
-	freqs  index.TokenFrequencies // built by Analyze
+	all   string
+	ends  []int32
+	bytes int // the text's
 }
 
-type termCount struct {
-	term string
-	n    int
-}
-
+// field is a field of t's terms.
 func (t *terms) field(name string) *analysedField {
-	return &analysedField{name: name, length: t.length, bytes: t.bytes, t: t}
+	return &analysedField{name: name, length: len(t.ends), bytes: t.bytes, parts: []*terms{t}}
 }
 
 // sumField is a field whose terms are those of parts together.
 func sumField(name string, parts []*terms) *analysedField {
-	f := &analysedField{name: name, sum: parts}
+	f := &analysedField{name: name, parts: parts}
 	for _, p := range parts {
-		f.length += p.length
+		f.length += len(p.ends)
 		f.bytes += p.bytes
 	}
 	return f
 }
 
-// frequencies is the term map Bleve's segment builder reads. Its entries
-// carry no Term bytes: the builder reads the map's keys, and the bytes
-// matter only for a field named twice in one document, which these
-// documents never have.
-func (t *terms) frequencies() index.TokenFrequencies {
-	m := make(index.TokenFrequencies, len(t.counts))
-	tfs := make([]index.TokenFreq, len(t.counts))
-	for i, c := range t.counts {
-		tfs[i].SetFrequency(c.n)
-		m[c.term] = &tfs[i]
+// sharedField is a field of t's terms whose map is built now, for fields
+// that many documents share (Bleve analyses documents on several workers).
+func sharedField(name string, t *terms) *analysedField {
+	f := t.field(name)
+	f.Analyze()
+	return f
+}
+
+// frequencies is the term map Bleve's segment builder reads, of the terms
+// of parts together. Its entries carry no Term bytes: the builder reads
+// the map's keys, and the bytes matter only for a field named twice in one
+// document, which these documents never have.
+func frequencies(parts []*terms) index.TokenFrequencies {
+	n := 0
+	for _, p := range parts {
+		n += len(p.ends)
+	}
+	m := make(index.TokenFrequencies, n)
+	tfs := make([]index.TokenFreq, 0, n)
+	for _, p := range parts {
+		start := int32(0)
+		for _, end := range p.ends {
+			term := p.all[start:end]
+			start = end
+			if tf, ok := m[term]; ok {
+				tf.SetFrequency(tf.Frequency() + 1)
+				continue
+			}
+			tfs = append(tfs, index.TokenFreq{})
+			tf := &tfs[len(tfs)-1]
+			tf.SetFrequency(1)
+			m[term] = tf
+		}
 	}
 	return m
 }
@@ -136,76 +153,69 @@ type sourceDocs struct {
 	sentences []*document.Document
 }
 
-// analyse counts the terms of text as the index analyses it.
+// analyse is text's terms as the index analyses it.
 func analyse(a analysis.Analyzer, text string) *terms {
 	// The analyzer's filters may rewrite the bytes in place: give it a copy.
 	toks := a.Analyze([]byte(text))
-	sort.Slice(toks, func(i, j int) bool { return bytes.Compare(toks[i].Term, toks[j].Term) < 0 })
-	var buf strings.Builder
-	t := &terms{length: len(toks), bytes: len(text)}
-	var ends []int
+	n := 0
+	for _, tok := range toks {
+		n += len(tok.Term)
+	}
+	all := make([]byte, 0, n)
+	t := &terms{ends: make([]int32, len(toks)), bytes: len(text)}
 	for i, tok := range toks {
-		if i > 0 && bytes.Equal(tok.Term, toks[i-1].Term) {
-			t.counts[len(t.counts)-1].n++
-			continue
-		}
-		buf.Write(tok.Term)
-		ends = append(ends, buf.Len())
-		t.counts = append(t.counts, termCount{n: 1})
+		all = append(all, tok.Term...)
+		t.ends[i] = int32(len(all))
 	}
-	all, start := buf.String(), 0
-	for i, end := range ends {
-		t.counts[i].term = all[start:end]
-		start = end
-	}
+	t.all = string(all)
 	return t
 }
 
 // build analyses s (whose text is text) into its documents.
 func (d docBuilder) build(s storedSource, text string) sourceDocs {
-	// Every sentence document shares these two, and Bleve analyses
-	// documents on several workers: their maps are built now.
-	scope := analyse(d.keyword, scopeKey(s.Scope))
-	source := analyse(d.keyword, s.ID)
-	scope.freqs, source.freqs = scope.frequencies(), source.frequencies()
+	// Every document of the source shares these two fields.
+	scope := sharedField(fieldScope, analyse(d.keyword, scopeKey(s.Scope)))
+	source := sharedField(fieldSource, analyse(d.keyword, s.ID))
 	sent := make([]*terms, len(s.Spans))
 	for n, sp := range s.Spans {
 		sent[n] = analyse(d.text, text[sp.Start:sp.End])
 	}
 	out := sourceDocs{article: document.NewDocument(s.ID), sentences: make([]*document.Document, len(s.Spans))}
-	var body *terms
+	var body *analysedField
 	if spansHoldEveryToken(text, s.Spans) {
-		body = sumTerms(sent)
+		body = sumField(fieldText, sent)
 	} else {
-		body = analyse(d.text, text)
+		body = analyse(d.text, text).field(fieldText)
 	}
-	title := analyse(d.text, s.Title)
-	out.article.AddField(body.field(fieldText))
-	out.article.AddField(title.field(fieldTitle))
-	out.article.AddField(scope.field(fieldScope))
+	title := analyse(d.text, s.Title).field(fieldTitle)
+	out.article.AddField(body)
+	out.article.AddField(title)
+	out.article.AddField(scope)
 	if s.Scope != SharedScope {
-		// The per-scope copies behind scope-true statistics (vocab.go).
-		for _, f := range []struct {
-			name string
-			t    *terms
-		}{{fieldText, body}, {fieldTitle, title}} {
-			out.article.AddField(f.t.field(guildField(f.name)))
-			out.article.AddField(f.t.field(guildFieldOf(f.name, s.Scope)))
-		}
+		addGuildCopies(out.article, s.Scope, fieldText, body)
+		addGuildCopies(out.article, s.Scope, fieldTitle, title)
 	}
 	for n, t := range sent {
 		doc := document.NewDocument(sentenceID(s.ID, n))
-		doc.AddField(t.field(fieldText))
-		doc.AddField(scope.field(fieldScope))
-		doc.AddField(source.field(fieldSource))
+		body := t.field(fieldText)
+		doc.AddField(body)
+		doc.AddField(scope)
+		doc.AddField(source)
 		if s.Scope != SharedScope {
-			// The per-scope copies behind scope-true statistics (vocab.go).
-			doc.AddField(t.field(guildField(fieldText)))
-			doc.AddField(t.field(guildFieldOf(fieldText, s.Scope)))
+			addGuildCopies(doc, s.Scope, fieldText, body)
 		}
 		out.sentences[n] = doc
 	}
 	return out
+}
+
+// addGuildCopies adds to doc the per-scope copies of its field named
+// field, f, behind scope-true statistics (vocab.go): they share f's term
+// map.
+func addGuildCopies(doc *document.Document, scope, field string, f *analysedField) {
+	for _, name := range []string{guildField(field), guildFieldOf(field, scope)} {
+		doc.AddField(&analysedField{name: name, length: f.length, bytes: f.bytes, like: f})
+	}
 }
 
 // buildAll builds the documents of the additions among ops that have
@@ -240,29 +250,6 @@ func onEveryCore(n, per int, do func(i int)) {
 		}()
 	}
 	wg.Wait()
-}
-
-// sumTerms is the analysis of a text made of parts analysed apart.
-func sumTerms(parts []*terms) *terms {
-	sum := &terms{}
-	n := 0
-	for _, p := range parts {
-		n += len(p.counts)
-	}
-	at := make(map[string]int, n)
-	for _, p := range parts {
-		sum.length += p.length
-		sum.bytes += p.bytes
-		for _, c := range p.counts {
-			if i, ok := at[c.term]; ok {
-				sum.counts[i].n += c.n
-				continue
-			}
-			at[c.term] = len(sum.counts)
-			sum.counts = append(sum.counts, c)
-		}
-	}
-	return sum
 }
 
 // spansHoldEveryToken reports whether analysing text whole gives exactly

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -15,7 +16,13 @@ import (
 // articleTerms are the token count and term counts of a source's article
 // text field as built, beside Bleve's own analysis of the whole text;
 // every sentence's field is checked against Bleve's analysis on the way.
-func articleTerms(tb testing.TB, text string) (built, whole terms, fast bool) {
+// analysed is a field's analysis as Bleve's segment builder reads it.
+type analysed struct {
+	length int
+	freqs  index.TokenFrequencies
+}
+
+func articleTerms(tb testing.TB, text string) (built, whole analysed, fast bool) {
 	tb.Helper()
 	d := newDocBuilder()
 	s := storedSource{Source: Source{ID: "a", Scope: SharedScope, Text: text}, Spans: Split(text)}
@@ -29,24 +36,24 @@ func articleTerms(tb testing.TB, text string) (built, whole terms, fast bool) {
 }
 
 // fieldTerms analyses a built text field as Bleve does before indexing.
-func fieldTerms(tb testing.TB, f document.Field) terms {
+func fieldTerms(tb testing.TB, f document.Field) analysed {
 	tb.Helper()
 	af, ok := f.(*analysedField)
-	if !ok || af.Name() != fieldText {
+	if !ok || af.Name() == fieldScope || af.Name() == fieldSource {
 		tb.Fatalf("field %T %q, want the analysed text", f, f.Name())
 	}
 	af.Analyze()
-	return terms{length: af.AnalyzedLength(), freqs: af.AnalyzedTokenFrequencies()}
+	return analysed{length: af.AnalyzedLength(), freqs: af.AnalyzedTokenFrequencies()}
 }
 
 // bleveTerms is what Bleve's own text field makes of text.
-func bleveTerms(d docBuilder, text string) terms {
+func bleveTerms(d docBuilder, text string) analysed {
 	f := document.NewTextFieldCustom(fieldText, nil, []byte(text), index.IndexField, d.text)
 	f.Analyze()
-	return terms{length: f.AnalyzedLength(), freqs: f.AnalyzedTokenFrequencies()}
+	return analysed{length: f.AnalyzedLength(), freqs: f.AnalyzedTokenFrequencies()}
 }
 
-func sameTerms(a, b terms) bool {
+func sameTerms(a, b analysed) bool {
 	return a.length == b.length && maps.Equal(counts(a.freqs), counts(b.freqs))
 }
 
@@ -132,5 +139,46 @@ func FuzzArticleTerms(f *testing.F) {
 		if !sameTerms(built, whole) {
 			t.Errorf("%q: article terms %v (%d tokens), whole text %v (%d tokens)", text, counts(built.freqs), built.length, counts(whole.freqs), whole.length)
 		}
+	})
+}
+
+// TestGuildFields: a guild's sentence carries its terms three times (its
+// text, every guild's text, its guild's text: vocab.go), and its article
+// its text and title likewise, each as Bleve would analyse them, so a
+// guild's statistics and scope-true scores count what its sources say.
+func TestGuildFields(t *testing.T) {
+	d := newDocBuilder()
+	text := "The council's spokesman said 12 cameras were hacked. Officials blamed foreign enemies."
+	s := storedSource{Source: Source{ID: "memo", Scope: "1001", Title: "Cameras hacked at the plant", Text: text}, Spans: Split(text)}
+	docs := d.build(s, text)
+	check := func(what string, doc *document.Document, want map[string]analysed) {
+		t.Helper()
+		seen := map[string]bool{}
+		for _, f := range doc.Fields {
+			w, ok := want[f.Name()]
+			if !ok {
+				continue
+			}
+			seen[f.Name()] = true
+			if got := fieldTerms(t, f); !sameTerms(got, w) {
+				t.Errorf("%s field %s: %v (%d tokens), want %v (%d)", what, f.Name(), counts(got.freqs), got.length, counts(w.freqs), w.length)
+			}
+		}
+		for name := range want {
+			if !seen[name] {
+				t.Errorf("%s has no field %s: without it, the guild's term statistics and scores would leave it out", what, name)
+			}
+		}
+	}
+	for n, doc := range docs.sentences {
+		w := bleveTerms(d, text[s.Spans[n].Start:s.Spans[n].End])
+		check(fmt.Sprintf("sentence %d", n), doc, map[string]analysed{
+			fieldText: w, guildField(fieldText): w, guildFieldOf(fieldText, "1001"): w,
+		})
+	}
+	body, title := bleveTerms(d, text), bleveTerms(d, s.Title)
+	check("article", docs.article, map[string]analysed{
+		fieldText: body, guildField(fieldText): body, guildFieldOf(fieldText, "1001"): body,
+		fieldTitle: title, guildField(fieldTitle): title, guildFieldOf(fieldTitle, "1001"): title,
 	})
 }
