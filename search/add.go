@@ -41,8 +41,11 @@ func (e ItemError) Error() string { return e.Err.Error() }
 
 // ImportResult says what an import did.
 type ImportResult struct {
-	Added    int         `json:"added"`
-	Replaced int         `json:"replaced"`
+	Added    int `json:"added"`
+	Replaced int `json:"replaced"`
+	// Passages is how many sentence passages the added and replaced
+	// sources hold.
+	Passages int         `json:"passages"`
 	Failed   []ItemError `json:"-"`
 	// Superseded lists positions whose id came again later in the same
 	// import: the later one won.

@@ -32,8 +32,9 @@ type Importer struct {
 	total       int               // for Progress: len of Import's slice, or 0
 	stopRelease func()            // ends the release of mapped pages (mapped.go)
 
-	handled atomic.Int64 // sources written or failed so far
-	failed  atomic.Bool  // the writer stopped on an error
+	handled  atomic.Int64 // sources written or failed so far
+	passages atomic.Int64 // res.Passages, for Passages
+	failed   atomic.Bool  // the writer stopped on an error
 	// Written by the writer goroutine, read after done.
 	res ImportResult
 	err error
@@ -71,6 +72,9 @@ func (imp *Importer) Add(s Source) error {
 
 // Handled is how many of the sources added so far were written or failed.
 func (imp *Importer) Handled() int { return int(imp.handled.Load()) }
+
+// Passages is how many passages the sources written so far hold.
+func (imp *Importer) Passages() int { return int(imp.passages.Load()) }
 
 func (imp *Importer) send() error {
 	if err := imp.stopped(); err != nil {
@@ -161,10 +165,11 @@ func (imp *Importer) writeLoop() {
 
 // write stores and indexes one batch, after leaving out its invalid
 // sources and all but the last of each id.
-// writtenItem is a source this import wrote: its position and scope.
+// writtenItem is a source this import wrote: its position, scope and
+// passages.
 type writtenItem struct {
-	pos   int
-	scope string
+	pos, passages int
+	scope         string
 }
 
 func (imp *Importer) write(batch []importItem, written map[string]writtenItem) error {
@@ -191,6 +196,7 @@ func (imp *Importer) write(batch []importItem, written map[string]writtenItem) e
 		}
 		if prev, ok := written[it.st.ID]; ok && prev.scope == it.st.Scope {
 			imp.res.Superseded = append(imp.res.Superseded, prev.pos)
+			imp.res.Passages -= prev.passages // replaced below, or kept if this one fails
 			again++
 		}
 		items = append(items, it)
@@ -211,10 +217,16 @@ func (imp *Importer) write(batch []importItem, written map[string]writtenItem) e
 		imp.res.Failed = append(imp.res.Failed, f)
 	}
 	for k, it := range items {
-		if !failedAt[k] {
-			written[it.st.ID] = writtenItem{it.pos, it.st.Scope}
+		if failedAt[k] {
+			if prev, ok := written[it.st.ID]; ok && prev.scope == it.st.Scope {
+				imp.res.Passages += prev.passages // still stored
+			}
+			continue
 		}
+		written[it.st.ID] = writtenItem{pos: it.pos, passages: len(it.st.Spans), scope: it.st.Scope}
+		imp.res.Passages += len(it.st.Spans)
 	}
+	imp.passages.Store(int64(imp.res.Passages))
 	imp.res.Added += added
 	imp.res.Replaced += replaced - again
 	imp.handled.Add(int64(len(batch)))
