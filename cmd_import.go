@@ -9,6 +9,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"sitrep/search"
@@ -24,9 +30,9 @@ type importLine struct {
 	Text      string `json:"text"`
 }
 
-// importChunk is how many lines are read before they are handed to the
-// library, which batches them again for the index.
-const importChunk = 2048
+// importProgressEvery is how often import prints a progress line: often
+// enough that a long import is seen to move, rarely enough to read.
+const importProgressEvery = 3 * time.Second
 
 // maxImportLine bounds one line of an import file. An article's text is at
 // most search.MaxTextBytes, and JSON written with every non-ASCII character
@@ -83,11 +89,18 @@ func parseImportLine(line []byte) (search.Source, error) {
 }
 
 func runImport(ctx context.Context, e env) error {
-	f := newFlags(e, "import", "import [--data DIR] FILE.jsonl\n\nOne article a line: {\"id\",\"title\",\"outlet\",\"url\",\"published\",\"text\"}; only text is required.\nA given id is kept; an existing id is replaced; a bad line is reported and the rest imported.\nFILE may be - for standard input.")
+	return importWithProgress(ctx, e, importProgressEvery)
+}
+
+// importWithProgress is the import command, with a progress line on
+// stderr every interval (tests shorten it).
+func importWithProgress(ctx context.Context, e env, every time.Duration) error {
+	f := newFlags(e, "import", "import [--data DIR] FILE.jsonl\n\nOne article a line: {\"id\",\"title\",\"outlet\",\"url\",\"published\",\"text\"}; only text is required.\nA given id is kept; an existing id is replaced; a bad line is reported and the rest imported.\nFILE may be - for standard input.\nA progress line goes to standard error every few seconds; the last line says what was imported.")
 	arg, err := f.parseOne(e, "FILE.jsonl")
 	if err != nil {
 		return err
 	}
+	start := time.Now()
 	in := e.stdin
 	if arg != "-" {
 		file, err := os.Open(arg)
@@ -97,91 +110,165 @@ func runImport(ctx context.Context, e env) error {
 		defer file.Close()
 		in = file
 	}
+	cfg, err := f.config(e)
+	if err != nil {
+		return err
+	}
+	dir := cfg.DataDir
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	// The progress lines, the bad lines and the library's log share stderr.
+	e.stderr = &lockedWriter{w: e.stderr}
 	lib, err := f.open(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer lib.Close()
-	progress := isTerminal(e.stderr, e.getenv)
 	r := bufio.NewReaderSize(in, 1<<20)
-	var total search.ImportResult
+	// The library takes the lines as they are read: while one batch is
+	// written, the next is prepared, and at most a few are held.
+	imp := lib.NewImporter(ctx, search.ImportOptions{Actor: "cli"})
+	var lineNo atomic.Int64
+	var merging atomic.Bool
+	stopProgress := everyInterval(every, func() {
+		took := formatDuration(time.Since(start).Round(time.Second))
+		if merging.Load() {
+			fmt.Fprintf(e.stderr, "import: %s articles stored (%s passages); merging the index, %s\n",
+				thousands(imp.Handled()), thousands(imp.Passages()), took)
+			return
+		}
+		fmt.Fprintf(e.stderr, "import: %s lines read, %s articles stored (%s passages), %s\n",
+			thousands(int(lineNo.Load())), thousands(imp.Handled()), thousands(imp.Passages()), took)
+	})
+	defer stopProgress()
 	bad := 0
-	lineNo := 0
-	var batch []search.Source
-	var lines []int
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		res, err := lib.Import(ctx, batch, search.ImportOptions{Actor: "cli"})
-		total.Added += res.Added
-		total.Replaced += res.Replaced
-		for _, fe := range res.Failed {
-			bad++
-			fmt.Fprintf(e.stderr, "line %d: %s\n", lines[fe.Index], errorLine(fe.Err))
-		}
-		for _, i := range res.Superseded {
-			fmt.Fprintf(e.stderr, "line %d: id %q comes again later; the later line wins\n", lines[i], batch[i].ID)
-		}
-		if progress {
-			fmt.Fprintf(e.stderr, "\r%d lines read, %d sources stored", lineNo, total.Added+total.Replaced)
-		}
-		batch, lines = batch[:0], lines[:0]
-		return err
-	}
-	for {
+	var lines []int  // line number of each source given to the importer
+	var ids []string // and its id as written in the file
+	var importErr error
+	for importErr == nil {
 		line, size, readErr := readLine(r, maxImportLine)
 		if size > maxImportLine {
-			lineNo++
+			n := lineNo.Add(1)
 			bad++
-			fmt.Fprintf(e.stderr, "line %d: %d bytes, over the %d a line may have (an article's text is at most %d bytes)\n", lineNo, size, maxImportLine, search.MaxTextBytes)
+			fmt.Fprintf(e.stderr, "line %d: %d bytes, over the %d a line may have (an article's text is at most %d bytes)\n", n, size, maxImportLine, search.MaxTextBytes)
 		} else if len(bytes.TrimSpace(line)) > 0 {
-			lineNo++
+			n := int(lineNo.Add(1))
 			src, err := parseImportLine(line)
 			if err != nil {
 				bad++
-				fmt.Fprintf(e.stderr, "line %d: %s\n", lineNo, errorLine(err))
+				fmt.Fprintf(e.stderr, "line %d: %s\n", n, errorLine(err))
 			} else {
-				batch = append(batch, src)
-				lines = append(lines, lineNo)
+				lines, ids = append(lines, n), append(ids, src.ID)
+				importErr = imp.Add(src)
 			}
 		} else if readErr == nil {
-			lineNo++
-		}
-		if len(batch) >= importChunk {
-			if err := flush(); err != nil {
-				return fmt.Errorf("import: %w", err)
-			}
+			lineNo.Add(1)
 		}
 		if readErr == io.EOF {
 			break
 		}
 		if readErr != nil {
-			return fmt.Errorf("import: reading line %d: %w", lineNo+1, readErr)
+			imp.Close()
+			return fmt.Errorf("import: reading line %d: %w", lineNo.Load()+1, readErr)
 		}
 	}
-	if err := flush(); err != nil {
+	total, err := imp.Close()
+	for _, fe := range total.Failed {
+		bad++
+		fmt.Fprintf(e.stderr, "line %d: %s\n", lines[fe.Index], errorLine(fe.Err))
+	}
+	for _, i := range total.Superseded {
+		fmt.Fprintf(e.stderr, "line %d: id %q comes again later; the later line wins\n", lines[i], ids[i])
+	}
+	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	if total.Added+total.Replaced > 0 {
-		// One index segment instead of several: questions run faster.
-		if progress {
-			fmt.Fprintf(e.stderr, "\r%d lines read, %d sources stored; merging the index", lineNo, total.Added+total.Replaced)
-		}
-		if err := lib.Compact(ctx); err != nil {
+		// One index segment instead of several: questions run faster
+		// (skipped where a few sources joined a large library).
+		merging.Store(true)
+		if _, err := lib.CompactIfItPays(ctx); err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
 	}
-	if progress {
-		fmt.Fprintln(e.stderr)
-	}
-	fmt.Fprintf(e.stdout, "imported %d new and %d replaced sources", total.Added, total.Replaced)
+	stopProgress()
+	fmt.Fprintf(e.stdout, "imported %s new and %s replaced articles (%s passages)",
+		thousands(total.Added), thousands(total.Replaced), thousands(total.Passages))
 	if bad > 0 {
-		fmt.Fprintf(e.stdout, "; %d lines skipped (see above)", bad)
+		fmt.Fprintf(e.stdout, "; %s lines skipped (see above)", thousands(bad))
 	}
-	fmt.Fprintln(e.stdout)
+	fmt.Fprintf(e.stdout, " in %s, into %s\n", formatDuration(time.Since(start)), dir)
 	if bad > 0 && total.Added+total.Replaced == 0 {
 		return errors.New("import: no line could be imported")
 	}
 	return nil
+}
+
+// everyInterval calls do every interval, in a goroutine of its own, until
+// the returned stop is called; stop waits for a call under way and may be
+// called again.
+func everyInterval(interval time.Duration, do func()) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				do()
+			case <-quit:
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() { close(quit) })
+		<-done
+	}
+}
+
+// lockedWriter serialises writes from several goroutines, so lines do not
+// interleave.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.w.Write(p)
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// formatDuration is d as a person reads it: "0.4 s", "12 s", "3 min 5 s".
+func formatDuration(d time.Duration) string {
+	switch {
+	case d < 10*time.Second:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d.Round(time.Second).Seconds()))
+	}
+	d = d.Round(time.Second)
+	return fmt.Sprintf("%d min %d s", int(d/time.Minute), int(d%time.Minute/time.Second))
 }

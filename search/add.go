@@ -4,20 +4,22 @@ package search
 
 import (
 	"context"
-	"runtime"
-	"sort"
-	"sync"
-	"sync/atomic"
-
-	"sitrep/attrib"
+	"errors"
 )
 
 // importBatch is how many sources share one store transaction and one pair
-// of index batches during an import. Larger batches make fewer, larger
-// Bleve segments and so less merging: 1024 (about 19k sentences of news)
-// took a 100k-passage build from 11.5 to 10 s CPU, for about 100 MB more
-// peak memory while a batch is analysed.
-const importBatch = 1024
+// of index segments during an import. With the analysis out of Bleve's
+// batches, their size no longer buys CPU: 236k passages took the same
+// CPU in batches of 512, 1,024 or 2,048 sources (256: 2.5% more), and
+// each doubling held about 140 MB more at the peak (332, 470, 776 MB).
+const importBatch = 512
+
+// storeChunk is how many sources one store transaction writes. A write
+// transaction holds every page it changes, and a source changes about
+// fifteen pages scattered through the store (its catalog names, hash and
+// id keys): at a million passages, a batch of 512 held 60 MB until its
+// commit. A batch is stored in several transactions, then indexed.
+const storeChunk = 128
 
 // ImportOptions tune Import.
 type ImportOptions struct {
@@ -39,114 +41,15 @@ func (e ItemError) Error() string { return e.Err.Error() }
 
 // ImportResult says what an import did.
 type ImportResult struct {
-	Added    int         `json:"added"`
-	Replaced int         `json:"replaced"`
+	Added    int `json:"added"`
+	Replaced int `json:"replaced"`
+	// Passages is how many sentence passages the added and replaced
+	// sources hold.
+	Passages int         `json:"passages"`
 	Failed   []ItemError `json:"-"`
 	// Superseded lists positions whose id came again later in the same
 	// import: the later one won.
 	Superseded []int `json:"-"`
-}
-
-// Import stores many sources at once, in batches: a given id is kept, an
-// existing id is replaced (within the same scope), and a source that fails
-// validation is reported in the result while the rest are stored. The
-// returned error is for failures of the store or index, which stop the
-// import; sources of earlier batches stay stored.
-func (l *Library) Import(ctx context.Context, srcs []Source, opts ImportOptions) (ImportResult, error) {
-	var res ImportResult
-	if err := l.checkOpen(); err != nil {
-		return res, err
-	}
-	type item struct {
-		i     int
-		s     Source
-		spans []Span
-		attr  []attrib.Attribution
-	}
-	norm := normalizeAll(srcs, opts.Actor)
-	last := make(map[string]int)
-	items := make([]item, 0, len(srcs))
-	for i, n := range norm {
-		s, spans, attr, err := n.s, n.spans, n.attr, n.err
-		if err != nil {
-			res.Failed = append(res.Failed, ItemError{Index: i, ID: s.ID, Err: err})
-			continue
-		}
-		if j, ok := last[s.ID]; ok {
-			res.Superseded = append(res.Superseded, items[j].i)
-			items[j].s.ID = "" // dropped below
-		}
-		last[s.ID] = len(items)
-		items = append(items, item{i, s, spans, attr})
-	}
-	kept := items[:0]
-	for _, it := range items {
-		if it.s.ID != "" {
-			kept = append(kept, it)
-		}
-	}
-	for start := 0; start < len(kept); start += importBatch {
-		chunk := kept[start:min(start+importBatch, len(kept))]
-		batch := make([]storedSource, len(chunk))
-		for k, it := range chunk {
-			batch[k] = storedSource{Source: it.s, Spans: it.spans, Attribution: it.attr, AttributionVersion: attributionVersion}
-		}
-		added, replaced, failed, err := l.write(ctx, batch, false)
-		if err != nil {
-			return res, err
-		}
-		for _, f := range failed {
-			f.Index = chunk[f.Index].i
-			res.Failed = append(res.Failed, f)
-		}
-		res.Added += added
-		res.Replaced += replaced
-		if opts.Progress != nil {
-			opts.Progress(start+len(chunk), len(kept))
-		}
-	}
-	sort.Slice(res.Failed, func(i, j int) bool { return res.Failed[i].Index < res.Failed[j].Index })
-	return res, nil
-}
-
-type normalized struct {
-	s     Source
-	spans []Span
-	attr  []attrib.Attribution
-	err   error
-}
-
-// normalizeAll validates and splits srcs on every core: sentence splitting
-// is the largest single cost of an import after indexing itself.
-func normalizeAll(srcs []Source, actor string) []normalized {
-	out := make([]normalized, len(srcs))
-	workers := min(runtime.GOMAXPROCS(0), (len(srcs)+15)/16)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(srcs) {
-					return
-				}
-				s := srcs[i]
-				if s.AddedBy == "" {
-					s.AddedBy = actor
-				}
-				spans, err := s.normalize()
-				var attr []attrib.Attribution
-				if err == nil {
-					attr = attribute(s.Text, spans)
-				}
-				out[i] = normalized{s, spans, attr, err}
-			}
-		}()
-	}
-	wg.Wait()
-	return out
 }
 
 // Add stores one new source and indexes it. The same article already in
@@ -165,7 +68,7 @@ func (l *Library) Add(ctx context.Context, s Source) (Source, error) {
 		return Source{}, err
 	}
 	batch := []storedSource{{Source: s, Spans: spans, Attribution: attribute(s.Text, spans), AttributionVersion: attributionVersion}}
-	_, _, failed, err := l.write(ctx, batch, true)
+	_, _, failed, err := l.write(ctx, batch, nil, true)
 	if err != nil {
 		return Source{}, err
 	}
@@ -176,12 +79,13 @@ func (l *Library) Add(ctx context.Context, s Source) (Source, error) {
 }
 
 // write commits srcs to the store (with their audit entries and pending
-// marks), then indexes them, then clears the marks. With refuseDuplicates,
+// marks), then indexes them (with docs[k] for srcs[k] where the caller
+// analysed it already), then clears the marks. With refuseDuplicates,
 // a source matching an existing one is reported instead of stored. ctx is
 // checked once, before the transaction: what is committed is finished
 // (indexed, marks cleared) and reported as done, so callers never tell a
 // user "nothing was added" about a source that was.
-func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicates bool) (added, replaced int, failed []ItemError, err error) {
+func (l *Library) write(ctx context.Context, srcs []storedSource, docs []*sourceDocs, refuseDuplicates bool) (added, replaced int, failed []ItemError, err error) {
 	l.wmu.Lock()
 	defer l.wmu.Unlock()
 	if err := l.checkOpen(); err != nil {
@@ -194,60 +98,80 @@ func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicat
 	b := l.ix.newBatches()
 	var ids []string
 	var guildDelta int64
-	err = l.update(ctx, func(tx storeTx) error {
-		for k := range srcs {
-			s := &srcs[k]
-			s.AddedAt = now
-			old, exists, err := tx.Source(s.ID)
-			if err != nil {
-				return err
-			}
-			if exists && old.Scope != s.Scope {
-				failed = append(failed, ItemError{Index: k, ID: s.ID, Err: invalidf("The id %s is used by another server's source", s.ID)})
-				continue
-			}
-			if refuseDuplicates {
-				dup, err := findDuplicate(tx, s.Source, exists)
+	for from := 0; from < len(srcs) && err == nil; from += storeChunk {
+		part := srcs[from:min(from+storeChunk, len(srcs))]
+		uctx := ctx
+		if from > 0 {
+			uctx = context.WithoutCancel(ctx) // checked once, for the whole batch
+		}
+		// What a transaction that fails to commit did is undone below.
+		nOps, nIDs, nFailed, nAdded, nReplaced, nGuild := len(b.ops), len(ids), len(failed), added, replaced, guildDelta
+		err = l.update(uctx, func(tx storeTx) error {
+			for j := range part {
+				k := from + j
+				s := &srcs[k]
+				s.AddedAt = now
+				old, exists, err := tx.Source(s.ID)
 				if err != nil {
 					return err
 				}
-				if dup != nil {
-					failed = append(failed, ItemError{Index: k, ID: s.ID, Err: dup})
+				if exists && old.Scope != s.Scope {
+					failed = append(failed, ItemError{Index: k, ID: s.ID, Err: invalidf("The id %s is used by another server's source", s.ID)})
 					continue
 				}
-			}
-			var oldp *storedSource
-			action := "add"
-			if exists {
-				oldp, action = &old, "replace"
-				replaced++
-			} else {
-				added++
-				if s.Scope != SharedScope {
-					guildDelta++
+				if refuseDuplicates {
+					dup, err := findDuplicate(tx, s.Source, exists)
+					if err != nil {
+						return err
+					}
+					if dup != nil {
+						failed = append(failed, ItemError{Index: k, ID: s.ID, Err: dup})
+						continue
+					}
 				}
-			}
-			if err := tx.PutSource(*s, oldp); err != nil {
-				return err
-			}
-			if err := tx.AddAudit(AuditEntry{At: now, Actor: s.AddedBy, Action: action, SourceID: s.ID, Scope: s.Scope, Title: s.Title}); err != nil {
-				return err
-			}
-			stale := 0
-			if exists {
-				stale = len(old.Spans)
-			}
-			if l.changes == nil {
-				if err := l.ix.add(b, *s, s.Text, stale); err != nil {
+				var oldp *storedSource
+				action := "add"
+				if exists {
+					oldp, action = &old, "replace"
+					replaced++
+				} else {
+					added++
+					if s.Scope != SharedScope {
+						guildDelta++
+					}
+				}
+				if err := tx.PutSource(*s, oldp); err != nil {
 					return err
 				}
+				if err := tx.AddAudit(AuditEntry{At: now, Actor: s.AddedBy, Action: action, SourceID: s.ID, Scope: s.Scope, Title: s.Title}); err != nil {
+					return err
+				}
+				stale := 0
+				if exists {
+					stale = len(old.Spans)
+				}
+				if l.changes == nil {
+					if k < len(docs) && docs[k] != nil {
+						l.ix.addDocs(b, s.ID, docs[k], stale)
+					} else if err := l.ix.add(b, *s, s.Text, stale); err != nil {
+						return err
+					}
+				}
+				ids = append(ids, s.ID)
 			}
-			ids = append(ids, s.ID)
+			return nil
+		})
+		if err != nil {
+			b.ops, ids, failed, added, replaced, guildDelta = b.ops[:nOps], ids[:nIDs], failed[:nFailed], nAdded, nReplaced, nGuild
 		}
-		return nil
-	})
+	}
 	if err != nil {
-		return 0, 0, nil, errorf("store sources: %w", err)
+		err = errorf("store sources: %w", err)
+		if len(ids) == 0 {
+			return 0, 0, nil, err
+		}
+		// Earlier parts are committed: they are finished below, and the
+		// error still stops the caller.
 	}
 	l.guildSources.Add(guildDelta)
 	for _, id := range ids {
@@ -256,10 +180,13 @@ func (l *Library) write(ctx context.Context, srcs []storedSource, refuseDuplicat
 	// The store holds the sources now; if indexing fails or we crash, the
 	// pending marks make the next Open finish the work (or, with a change
 	// log, the change sequence does).
-	if err := l.indexWritten(ctx, b); err != nil {
-		return 0, 0, nil, err
+	if ierr := l.indexWritten(ctx, b); ierr != nil {
+		return 0, 0, nil, errors.Join(err, ierr)
 	}
-	if err := l.clearPending(ids); err != nil {
+	if cerr := l.clearPending(ids); cerr != nil {
+		return 0, 0, nil, errors.Join(err, cerr)
+	}
+	if err != nil {
 		return 0, 0, nil, err
 	}
 	return added, replaced, failed, nil

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -79,4 +80,46 @@ func TestAddUnderCancelledContext(t *testing.T) {
 			t.Errorf("indexed(%s) = %v, %d; want the article and its sentences", got.ID, article, passages)
 		}
 	})
+}
+
+// TestImportBatchStoredInParts: a batch is stored in several transactions
+// (storeChunk sources each). When a later one fails to commit, the
+// sources already committed are indexed all the same (a user finds what
+// the library lists) and those of the failed part are in neither the store
+// nor the index.
+func TestImportBatchStoredInParts(t *testing.T) {
+	dir := t.TempDir()
+	lib := openTest(t, dir, nil)
+	srcs := make([]Source, storeChunk+10)
+	for i := range srcs {
+		srcs[i] = Source{ID: fmt.Sprintf("r%d", i), Text: fmt.Sprintf("Report %d says the bridge closed on day %d.", i, i)}
+	}
+	diskFull := errors.New("no space left on device (injected)")
+	commits := 0
+	lib.commitHook = func() error {
+		if commits++; commits == 2 {
+			return diskFull
+		}
+		return nil
+	}
+	if _, err := lib.Import(context.Background(), srcs, ImportOptions{}); !errors.Is(err, diskFull) {
+		t.Fatalf("Import with the second commit failing: %v, want the commit's error", err)
+	}
+	lib.commitHook = nil
+	listed, err := lib.Sources(SharedScope)
+	if err != nil || len(listed) != storeChunk {
+		t.Fatalf("%d sources stored (%v), want the first part's %d", len(listed), err, storeChunk)
+	}
+	for _, id := range []string{"r0", fmt.Sprintf("r%d", storeChunk-1)} {
+		if art, n := indexed(t, lib, id); !art || n == 0 {
+			t.Errorf("%s is stored but not indexed (article %v, %d passages): the library lists a source no answer can quote", id, art, n)
+		}
+	}
+	if art, n := indexed(t, lib, fmt.Sprintf("r%d", storeChunk)); art || n > 0 {
+		t.Errorf("the failed part's source is indexed (article %v, %d passages): answers would quote a source the library does not have", art, n)
+	}
+	lib.Close()
+	if lib = openTest(t, dir, nil); lib.opened != (openReport{}) {
+		t.Errorf("reopening did %+v; the index should already agree with the store", lib.opened)
+	}
 }

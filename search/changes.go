@@ -158,7 +158,7 @@ func (l *Library) countGuildSources(ctx context.Context) error {
 // indexWritten brings the index up to what this process just committed:
 // with a change log by catching up (which also applies what others
 // wrote), else by applying b, the batch built with the write.
-func (l *Library) indexWritten(ctx context.Context, b batches) error {
+func (l *Library) indexWritten(ctx context.Context, b *batches) error {
 	if l.changes == nil {
 		if err := l.ix.apply(b); err != nil {
 			return errorf("%w", err)

@@ -8,10 +8,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -34,8 +33,7 @@ const (
 type indexes struct {
 	articles  bleve.Index
 	sentences bleve.Index
-	text      analysis.Analyzer
-	keyword   analysis.Analyzer
+	docs      docBuilder
 }
 
 func indexMapping() *mapping.IndexMappingImpl {
@@ -102,8 +100,7 @@ func privateMeta(path string) error {
 }
 
 func openIndexes(dir string) (*indexes, bool, error) {
-	m := indexMapping()
-	ix := &indexes{text: m.AnalyzerNamed(textAnalyzer), keyword: m.AnalyzerNamed(keyword.Name)}
+	ix := &indexes{docs: newDocBuilder()}
 	var createdA, createdS bool
 	var err error
 	if ix.articles, createdA, err = openIndex(filepath.Join(dir, "articles.bleve")); err != nil {
@@ -116,21 +113,69 @@ func openIndexes(dir string) (*indexes, bool, error) {
 	return ix, createdA || createdS, nil
 }
 
-// compact merges each index into one segment (see Library.Compact).
-func (ix *indexes) compact(ctx context.Context) error {
+// compact merges each index into one segment (see Library.Compact); with
+// onlyIfPays, only an index where mergePays. It reports whether it merged
+// any.
+func (ix *indexes) compact(ctx context.Context, onlyIfPays bool) (bool, error) {
+	merged := false
 	for _, bi := range []bleve.Index{ix.articles, ix.sentences} {
 		adv, err := bi.Advanced()
 		if err != nil {
-			return err
+			return merged, err
 		}
-		if s, ok := adv.(*scorch.Scorch); ok {
-			if err := s.ForceMerge(ctx, nil); err != nil {
-				return err
+		s, ok := adv.(*scorch.Scorch)
+		if !ok {
+			continue
+		}
+		if onlyIfPays {
+			pays, err := mergePays(s)
+			if err != nil || !pays {
+				if err != nil {
+					return merged, err
+				}
+				continue
 			}
 		}
+		if err := s.ForceMerge(ctx, nil); err != nil {
+			return merged, err
+		}
+		merged = true
 	}
-	return ctx.Err()
+	return merged, ctx.Err()
 }
+
+// mergePays reports whether merging an index into one segment is worth
+// rewriting it: when its segments besides the largest hold a tenth of its
+// documents or more (a bulk import's), or there are more than
+// maxCheapSegments of them. A few sources added to a large library leave
+// one small segment beside a large one: a question costs about the same
+// with it, and merging would rewrite the whole index.
+func mergePays(s *scorch.Scorch) (bool, error) {
+	r, err := s.Reader()
+	if err != nil {
+		return false, err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return true, nil
+	}
+	segs := snap.Segments()
+	if len(segs) <= 1 {
+		return false, nil
+	}
+	var total, largest uint64
+	for _, seg := range segs {
+		n := seg.Count()
+		total += n
+		largest = max(largest, n)
+	}
+	return len(segs) > maxCheapSegments || (total-largest)*10 >= total, nil
+}
+
+// maxCheapSegments is how many segments an index may keep without a
+// merge after an import, however small they are.
+const maxCheapSegments = 4
 
 func (ix *indexes) Close() error {
 	return errors.Join(ix.articles.Close(), ix.sentences.Close())
@@ -151,75 +196,104 @@ func parseSentenceID(id string) (string, int, bool) {
 }
 
 func (ix *indexes) keywordField(name, value string) *document.TextField {
-	return document.NewTextFieldCustom(name, nil, []byte(value), index.IndexField, ix.keyword)
+	return document.NewTextFieldCustom(name, nil, []byte(value), index.IndexField, ix.docs.keyword)
 }
 
 func (ix *indexes) textField(name, value string) *document.TextField {
-	return document.NewTextFieldCustom(name, nil, []byte(value), index.IndexField, ix.text)
+	return document.NewTextFieldCustom(name, nil, []byte(value), index.IndexField, ix.docs.text)
 }
 
-// batches holds one batch per index, filled together and applied together.
+// batches collects the index work of one write, in order; apply does it
+// to both indexes together.
 type batches struct {
-	articles, sentences *bleve.Batch
+	ops []indexOp
 }
 
-func (ix *indexes) newBatches() batches {
-	return batches{articles: ix.articles.NewBatch(), sentences: ix.sentences.NewBatch()}
+// indexOp is one source's index work: adding its documents (built
+// already, or built by apply from s and text), or removing them.
+type indexOp struct {
+	id     string
+	remove bool
+	// n is, for a removal, how many sentence documents the source has;
+	// for an addition, how many an older version may have left.
+	n    int
+	s    storedSource
+	text string
+	docs *sourceDocs
 }
 
-// add queues the documents of s: one article document and one per span.
-// stale sentence documents of an older version beyond the new count go.
-func (ix *indexes) add(b batches, s storedSource, text string, stale int) error {
-	art := document.NewDocument(s.ID)
-	art.AddField(ix.textField(fieldText, text))
-	art.AddField(ix.textField(fieldTitle, s.Title))
-	art.AddField(ix.keywordField(fieldScope, scopeKey(s.Scope)))
-	ix.addGuildField(art, s.Scope, fieldText, text)
-	ix.addGuildField(art, s.Scope, fieldTitle, s.Title)
-	if err := b.articles.IndexAdvanced(art); err != nil {
-		return err
-	}
-	for n, sp := range s.Spans {
-		if !s.indexed(n) {
-			continue
-		}
-		doc := document.NewDocument(sentenceID(s.ID, n))
-		doc.AddField(ix.textField(fieldText, text[sp.Start:sp.End]))
-		doc.AddField(ix.keywordField(fieldScope, scopeKey(s.Scope)))
-		doc.AddField(ix.keywordField(fieldSource, s.ID))
-		ix.addGuildField(doc, s.Scope, fieldText, text[sp.Start:sp.End])
-		if err := b.sentences.IndexAdvanced(doc); err != nil {
-			return err
-		}
-	}
-	for n := len(s.Spans); n < stale; n++ {
-		b.sentences.Delete(sentenceID(s.ID, n))
-	}
+func (ix *indexes) newBatches() *batches { return &batches{} }
+
+// add queues the documents of s, whose text is text; apply analyses it.
+// Sentence documents of an older version beyond the new count (stale of
+// them) go.
+func (ix *indexes) add(b *batches, s storedSource, text string, stale int) error {
+	b.ops = append(b.ops, indexOp{id: s.ID, n: stale, s: s, text: text})
 	return nil
+}
+
+// addDocs queues a source's documents, built already (see docBuilder).
+func (ix *indexes) addDocs(b *batches, id string, docs *sourceDocs, stale int) {
+	b.ops = append(b.ops, indexOp{id: id, n: stale, docs: docs})
 }
 
 // remove queues the deletion of a source's documents.
-func (ix *indexes) remove(b batches, id string, sentences int) {
-	b.articles.Delete(id)
-	for n := 0; n < sentences; n++ {
-		b.sentences.Delete(sentenceID(id, n))
-	}
+func (ix *indexes) remove(b *batches, id string, sentences int) {
+	b.ops = append(b.ops, indexOp{id: id, remove: true, n: sentences})
 }
 
-// apply writes both batches. Bleve's default (safe) batches return once the
-// segment is persisted, so after apply the change survives a crash.
-func (ix *indexes) apply(b batches) error {
-	if b.sentences.Size() > 0 {
-		if err := ix.sentences.Batch(b.sentences); err != nil {
-			return fmt.Errorf("index sentences: %w", err)
+// apply writes the queued work: the documents not built yet are analysed
+// on every core (a rebuild or a catch-up is an import too), then both
+// indexes take their batch, each in a goroutine of its own: Bleve builds
+// a batch's segment on one core, and the sentence and article segments
+// are independent. Bleve's default (safe) batches return once the segment
+// is persisted, so after apply the change survives a crash.
+func (ix *indexes) apply(b *batches) error {
+	ix.docs.buildAll(b.ops)
+	art, sen := ix.articles.NewBatch(), ix.sentences.NewBatch()
+	for _, op := range b.ops {
+		if op.remove {
+			art.Delete(op.id)
+			for n := 0; n < op.n; n++ {
+				sen.Delete(sentenceID(op.id, n))
+			}
+			continue
+		}
+		if err := art.IndexAdvanced(op.docs.article); err != nil {
+			return err
+		}
+		for _, doc := range op.docs.sentences {
+			if doc == nil {
+				continue // not indexed: see storedSource.indexed
+			}
+			if err := sen.IndexAdvanced(doc); err != nil {
+				return err
+			}
+		}
+		for n := len(op.docs.sentences); n < op.n; n++ {
+			sen.Delete(sentenceID(op.id, n))
 		}
 	}
-	if b.articles.Size() > 0 {
-		if err := ix.articles.Batch(b.articles); err != nil {
-			return fmt.Errorf("index articles: %w", err)
+	b.ops = nil
+	var serr error
+	var wg sync.WaitGroup
+	if sen.Size() > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := ix.sentences.Batch(sen); err != nil {
+				serr = fmt.Errorf("index sentences: %w", err)
+			}
+		}()
+	}
+	var aerr error
+	if art.Size() > 0 {
+		if err := ix.articles.Batch(art); err != nil {
+			aerr = fmt.Errorf("index articles: %w", err)
 		}
 	}
-	return nil
+	wg.Wait()
+	return errors.Join(serr, aerr)
 }
 
 // scopeFilter matches documents visible from scope: the shared scope's and,

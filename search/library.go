@@ -57,8 +57,9 @@ const metaSeeded = "seeded"
 // for concurrent use; writes are serialised so the store and the index
 // change in the same order.
 type Library struct {
-	dir string
-	st  store
+	dir    string
+	mapped string // dir as /proc/self/maps names it (mapped.go)
+	st     store
 	// changes is st when it numbers its changes (PostgreSQL): the index
 	// then follows the change sequence instead of the pending marks.
 	changes changeLog
@@ -66,6 +67,7 @@ type Library struct {
 	indexScope     func(scope string) bool
 	indexScopeName string
 	ix             *indexes
+	docs           docBuilder // the index's analysis, for import's workers
 	an             analyzer
 	now            func() time.Time
 	log            *slog.Logger
@@ -110,7 +112,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, errorf("create data directory: %w", err)
 	}
-	l := &Library{dir: dir, now: opts.Now, log: opts.Logger, cache: newSourceCache(sourceCacheBytes), toks: newTokenCache(tokenCacheSentences), bounds: newTermBounds(), maxQuestions: maxQuestionsPerScope}
+	l := &Library{dir: dir, mapped: mappedDir(dir), docs: newDocBuilder(), now: opts.Now, log: opts.Logger, cache: newSourceCache(sourceCacheBytes), toks: newTokenCache(tokenCacheSentences), bounds: newTermBounds(), maxQuestions: maxQuestionsPerScope}
 	if l.now == nil {
 		l.now = time.Now
 	}
@@ -178,15 +180,35 @@ func (l *Library) Close() error {
 // each of them: at 100k passages, merging the six sentence segments into
 // one took 0.8 s and cut the CPU of 650 questions, process start
 // included, by 17%. Questions and writes may go on meanwhile; sitrep
-// import calls it once at the end.
+// import calls CompactIfItPays once at the end.
 func (l *Library) Compact(ctx context.Context) error {
 	if l.quit.Load() {
 		return errorf("compact: %w", ErrClosed)
 	}
-	if err := l.ix.compact(ctx); err != nil {
+	stop := l.releasing()
+	defer stop()
+	if _, err := l.ix.compact(ctx, false); err != nil {
 		return errorf("compact: %w", err)
 	}
 	return nil
+}
+
+// CompactIfItPays is Compact for the end of an import: it merges only an
+// index where that pays (a bulk import's segments), not one where a few
+// sources joined a large library, which merging would rewrite whole. One
+// article imported into a million passages: 2.3 s and 150 MB at the peak,
+// against 2.8-3.6 s and 238 MB with Compact. It reports whether it merged.
+func (l *Library) CompactIfItPays(ctx context.Context) (bool, error) {
+	if l.quit.Load() {
+		return false, errorf("compact: %w", ErrClosed)
+	}
+	stop := l.releasing()
+	defer stop()
+	merged, err := l.ix.compact(ctx, true)
+	if err != nil {
+		return merged, errorf("compact: %w", err)
+	}
+	return merged, nil
 }
 
 // Dir returns the data directory.
@@ -398,7 +420,10 @@ func (l *Library) rebuildLocked(ctx context.Context) error {
 	// A rebuild is a bulk import: leave one segment, as sitrep import
 	// does (see Compact). Questions work without it, only slower.
 	if len(ids) > 0 {
-		if err := l.ix.compact(ctx); err != nil {
+		stop := l.releasing()
+		_, err := l.ix.compact(ctx, false)
+		stop()
+		if err != nil {
 			l.log.Warn("merging the rebuilt index", "err", err)
 		}
 	}

@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 
-	"github.com/blevesearch/bleve/v2/document"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -39,15 +38,6 @@ func guildField(field string) string { return "g" + field }
 
 // guildFieldOf is the field holding field's text of scope's documents.
 func guildFieldOf(field, scope string) string { return "g" + field + ":" + scopeKey(scope) }
-
-// addGuildField adds the per-scope copies of a document's field to doc.
-func (ix *indexes) addGuildField(doc *document.Document, scope, field, text string) {
-	if scope == SharedScope {
-		return
-	}
-	doc.AddField(ix.textField(guildField(field), text))
-	doc.AddField(ix.textField(guildFieldOf(field, scope), text))
-}
 
 // layoutCurrent reports whether the index was written with indexLayout.
 // An index without guild sentences needs no rebuild: it has nothing to

@@ -109,19 +109,26 @@ func buildSitrep(ctx context.Context, dir string, c *Corpus, opts search.Options
 	if err != nil {
 		return 0, err
 	}
+	// As sitrep import does: one import, fed source by source.
+	imp := lib.NewImporter(ctx, search.ImportOptions{Actor: "bench"})
 	for from := 0; from < c.Len(); from += importChunk {
-		res, err := lib.Import(ctx, c.Sources(from, min(from+importChunk, c.Len())), search.ImportOptions{Actor: "bench"})
-		if err != nil {
-			lib.Close()
-			return 0, err
-		}
-		if len(res.Failed) > 0 {
-			lib.Close()
-			return 0, fmt.Errorf("%d sources failed, first: %v", len(res.Failed), res.Failed[0])
+		for _, s := range c.Sources(from, min(from+importChunk, c.Len())) {
+			if err := imp.Add(s); err != nil {
+				break
+			}
 		}
 	}
+	res, err := imp.Close()
+	if err != nil {
+		lib.Close()
+		return 0, err
+	}
+	if len(res.Failed) > 0 {
+		lib.Close()
+		return 0, fmt.Errorf("%d sources failed, first: %v", len(res.Failed), res.Failed[0])
+	}
 	// As sitrep import does at its end.
-	if err := lib.Compact(ctx); err != nil {
+	if _, err := lib.CompactIfItPays(ctx); err != nil {
 		lib.Close()
 		return 0, err
 	}
