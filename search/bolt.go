@@ -88,6 +88,9 @@ func createBuckets(tx *bolt.Tx) error {
 			return fmt.Errorf("create bucket %s: %w", b, err)
 		}
 	}
+	if err := ensureVersions(tx); err != nil {
+		return fmt.Errorf("index the source versions: %w", err)
+	}
 	return ensureCatalog(tx)
 }
 

@@ -3,9 +3,12 @@ package search
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 const (
@@ -276,5 +279,40 @@ func TestPGVersionReachesTheOtherProcess(t *testing.T) {
 	}
 	if art, n := indexed(t, b, versionID(s.ID, 1)); art || n != 0 {
 		t.Errorf("the other process still indexes a removed source's version: article %v, %d sentences", art, n)
+	}
+}
+
+// TestVersionsIndexedForOldStores: a store written before the versions
+// bucket gets it filled once on open, so its earlier versions still count
+// and the index is not rebuilt on every open.
+func TestVersionsIndexedForOldStores(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	clock := &testClock{t: time.Date(2026, 6, 13, 9, 0, 0, 0, time.UTC)}
+	lib := openTest(t, dir, clock)
+	first := mustAdd(t, lib, Source{Scope: "g1", Title: "Cameras hacked", Text: camerasV1})
+	if _, err := lib.Update(ctx, first.ID, Source{Scope: "g1", Text: camerasV2}); err != nil {
+		t.Fatal(err)
+	}
+	lib.Close()
+	db, err := bolt.Open(filepath.Join(dir, "library.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bucketVersions); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Delete(metaVersions)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for range 2 {
+		lib = openTest(t, dir, clock)
+		if lib.opened.rebuilt {
+			t.Error("a store from before the versions bucket rebuilt the whole index on open: its earlier versions went uncounted")
+		}
+		lib.Close()
 	}
 }
