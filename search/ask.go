@@ -18,7 +18,7 @@ func (l *Library) Ask(ctx context.Context, q Query) (Answer, error) {
 		return Answer{}, err
 	}
 	ans, err := l.ask(ctx, q)
-	l.trimMapped(mappedBudget)
+	l.trimMapped()
 	if err != nil {
 		return Answer{}, err
 	}

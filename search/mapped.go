@@ -19,13 +19,8 @@ import (
 // read again is mapped again from the cache, not from disk: at a million
 // passages, releasing after every 16th question cost 7% more CPU per
 // question and kept the resident set at 215 MB, against 456.
-//
-// While an import or a merge runs, the budget is smaller (importBudget):
-// a merge reads every segment, so its pages grow fast between two checks,
-// and those pages are rarely read again.
 const (
 	mappedBudget  = 96 << 20
-	importBudget  = 32 << 20
 	importRelease = 50 * time.Millisecond
 )
 
@@ -42,9 +37,9 @@ func mappedDir(dir string) string {
 }
 
 // trimMapped releases the library's mapped pages once the process holds
-// more than budget of file-backed pages.
-func (l *Library) trimMapped(budget int64) {
-	if residentShared() > budget {
+// more than mappedBudget of file-backed pages.
+func (l *Library) trimMapped() {
+	if residentShared() > mappedBudget {
 		if _, err := releaseMapped(l.mapped); err != nil {
 			l.log.Debug("releasing mapped index pages", "err", err)
 		}
@@ -65,7 +60,7 @@ func (l *Library) releasing() (stop func()) {
 			case <-quit:
 				return
 			case <-t.C:
-				l.trimMapped(importBudget)
+				l.trimMapped()
 			}
 		}
 	}()
