@@ -124,16 +124,8 @@ func TestUpdateKeepsWhatWasSaid(t *testing.T) {
 // TestVersionsSurviveReopen: a reopened library neither rebuilds its index
 // for the versions (their article documents count) nor loses them.
 func TestVersionsSurviveReopen(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	clock := &testClock{t: time.Date(2026, 6, 13, 9, 0, 0, 0, time.UTC)}
+	dir, clock, first := closedWithVersion(t)
 	lib := openTest(t, dir, clock)
-	first := mustAdd(t, lib, Source{Scope: "g1", Title: "Cameras hacked", Text: camerasV1})
-	if _, err := lib.Update(ctx, first.ID, Source{Scope: "g1", Text: camerasV2}); err != nil {
-		t.Fatal(err)
-	}
-	lib.Close()
-	lib = openTest(t, dir, clock)
 	if lib.opened.rebuilt {
 		t.Error("reopening a library with a superseded version rebuilt the whole index")
 	}
@@ -286,15 +278,7 @@ func TestPGVersionReachesTheOtherProcess(t *testing.T) {
 // bucket gets it filled once on open, so its earlier versions still count
 // and the index is not rebuilt on every open.
 func TestVersionsIndexedForOldStores(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	clock := &testClock{t: time.Date(2026, 6, 13, 9, 0, 0, 0, time.UTC)}
-	lib := openTest(t, dir, clock)
-	first := mustAdd(t, lib, Source{Scope: "g1", Title: "Cameras hacked", Text: camerasV1})
-	if _, err := lib.Update(ctx, first.ID, Source{Scope: "g1", Text: camerasV2}); err != nil {
-		t.Fatal(err)
-	}
-	lib.Close()
+	dir, clock, _ := closedWithVersion(t)
 	db, err := bolt.Open(filepath.Join(dir, "library.db"), 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -309,10 +293,25 @@ func TestVersionsIndexedForOldStores(t *testing.T) {
 	}
 	db.Close()
 	for range 2 {
-		lib = openTest(t, dir, clock)
+		lib := openTest(t, dir, clock)
 		if lib.opened.rebuilt {
 			t.Error("a store from before the versions bucket rebuilt the whole index on open: its earlier versions went uncounted")
 		}
 		lib.Close()
 	}
+}
+
+// closedWithVersion writes a library whose source has an earlier version
+// kept, closes it, and returns its directory, clock and source.
+func closedWithVersion(t *testing.T) (string, *testClock, Source) {
+	t.Helper()
+	dir := t.TempDir()
+	clock := &testClock{t: time.Date(2026, 6, 13, 9, 0, 0, 0, time.UTC)}
+	lib := openTest(t, dir, clock)
+	first := mustAdd(t, lib, Source{Scope: "g1", Title: "Cameras hacked", Text: camerasV1})
+	if _, err := lib.Update(context.Background(), first.ID, Source{Scope: "g1", Text: camerasV2}); err != nil {
+		t.Fatal(err)
+	}
+	lib.Close()
+	return dir, clock, first
 }
