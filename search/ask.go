@@ -53,7 +53,6 @@ func (l *Library) ask(ctx context.Context, q Query) (Answer, error) {
 	if err != nil {
 		return ans, err
 	}
-	preferCurrent(cands)
 	// The verdict is separate from the quotes: the ranking's best quotes
 	// are returned whatever the tier, and callers show them as the answer,
 	// as the closest passages, or not at all (confidence.go).

@@ -102,8 +102,21 @@ func (l *Library) rank(ctx context.Context, p prepared, q Query, want int) ([]ca
 		c.score = rankScore(p, &c.feat)
 		kept = append(kept, c)
 	}
-	sort.SliceStable(kept, func(i, j int) bool { return kept[i].score > kept[j].score })
+	sortCandidates(kept)
 	return kept, nil
+}
+
+// sortCandidates orders candidates by score, best first; among equal
+// scores a source's current text comes before a superseded version of it
+// (what an outlet says now leads when both answer as well), and otherwise
+// the order they came in is kept.
+func sortCandidates(cands []candidate) {
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].score != cands[j].score {
+			return cands[i].score > cands[j].score
+		}
+		return cands[i].ref.superseded == nil && cands[j].ref.superseded != nil
+	})
 }
 
 // sentenceTerms holds the analysed sentences of one question's ranking, so

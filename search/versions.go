@@ -164,21 +164,6 @@ func compareVersions(oldText string, oldSpans []Span, newText string, newSpans [
 
 func sentenceKey(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// preferCurrent puts, among candidates of equal score, those of a
-// source's current text before those of a superseded version: what an
-// outlet says now leads when both answer as well.
-func preferCurrent(cands []candidate) {
-	for moved := true; moved; {
-		moved = false
-		for i := 1; i < len(cands); i++ {
-			if cands[i].score == cands[i-1].score && cands[i-1].ref.superseded != nil && cands[i].ref.superseded == nil {
-				cands[i], cands[i-1] = cands[i-1], cands[i]
-				moved = true
-			}
-		}
-	}
-}
-
 // AddOrUpdate adds s, unless the library already holds a source of s's
 // own scope with the same link: then s is stored as a new version of it
 // when the text changed (Update), and rev says what happened. rev is nil

@@ -224,7 +224,7 @@ func TestPreferCurrent(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			preferCurrent(c.in)
+			sortCandidates(c.in)
 			var got []string
 			for _, x := range c.in {
 				got = append(got, x.source)
