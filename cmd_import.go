@@ -10,12 +10,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"sitrep/search"
 )
@@ -244,22 +245,10 @@ func (w *lockedWriter) Write(p []byte) (int, error) {
 }
 
 // thousands writes n with commas between groups of three digits.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func thousands(n int) string { return english.Sprint(n) }
+
+// english formats numbers as a person reads them: 236078 as "236,078".
+var english = message.NewPrinter(language.English)
 
 // formatDuration is d as a person reads it: "0.4 s", "12 s", "3 min 5 s".
 func formatDuration(d time.Duration) string {

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"golang.org/x/text/language"
+	numbers "golang.org/x/text/message"
 
 	"sitrep/feeds"
 	"sitrep/ingest"
@@ -282,13 +283,7 @@ func feedLimitNotice(l *feeds.LimitError, title, id string) string {
 }
 
 // groupDigits writes n with thousands separators: 20000 as "20,000".
-func groupDigits(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+func groupDigits(n int) string { return numbers.NewPrinter(language.English).Sprint(n) }
 
 // feedFix says what a moderator (or the operator) can do about a feed's
 // failure; the feeds package gives the cause, the bot words the advice.
