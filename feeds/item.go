@@ -3,6 +3,7 @@ package feeds
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/url"
 	"sort"
 	"strings"
@@ -49,16 +50,9 @@ func (f *Poller) takeItem(ctx, fetchCtx context.Context, feed search.Feed, it *g
 		log.Info("feed item skipped: no link and no full text")
 		return search.Source{}, itemSkipped, nil
 	} else {
-		a, err := f.fetch.Fetch(fetchCtx, link)
-		switch {
-		case fetchCtx.Err() != nil:
-			return search.Source{}, itemDeferred, nil
-		case err != nil && permanent(err):
-			log.Info("feed item refused", "link", link, "reason", err)
-			return search.Source{}, itemSkipped, nil
-		case err != nil:
-			log.Warn("feed item not fetched; next check tries again", "link", link, "err", err)
-			return search.Source{}, itemDeferred, nil
+		a, failed, ok := f.fetchItem(fetchCtx, log, "feed item", link)
+		if !ok {
+			return search.Source{}, failed, nil
 		}
 		if canon := NormalizeURL(a.URL); canon != "" && canon != link {
 			if _, dup, err := f.lib.SourceByURL(feed.Scope, canon); err != nil || dup {
@@ -83,6 +77,25 @@ func (f *Poller) takeItem(ctx, fetchCtx context.Context, feed search.Feed, it *g
 		return search.Source{}, itemSkipped, nil
 	}
 	return search.Source{}, itemDeferred, err
+}
+
+// fetchItem fetches an item's page on fetchCtx. When it cannot, ok is
+// false and failed says whether a later check should try again
+// (itemDeferred: the check's time ran out, or a passing failure) or not
+// (itemSkipped: refused for good); what names the item in the log.
+func (f *Poller) fetchItem(fetchCtx context.Context, log *slog.Logger, what, link string) (a ingest.Article, failed itemOutcome, ok bool) {
+	a, err := f.fetch.Fetch(fetchCtx, link)
+	switch {
+	case fetchCtx.Err() != nil:
+		return a, itemDeferred, false
+	case err != nil && permanent(err):
+		log.Info(what+" refused", "link", link, "reason", err)
+		return a, itemSkipped, false
+	case err != nil:
+		log.Warn(what+" not fetched; next check tries again", "link", link, "err", err)
+		return a, itemDeferred, false
+	}
+	return a, 0, true
 }
 
 // refusedText reports whether the library refused an item's text for

@@ -59,16 +59,9 @@ func (f *Poller) takeUpdate(ctx, fetchCtx context.Context, feed search.Feed, it 
 	if text := fullContent(it, link); text != "" {
 		src.Text = text
 	} else {
-		a, err := f.fetch.Fetch(fetchCtx, link)
-		switch {
-		case fetchCtx.Err() != nil:
-			return rev, false, nil
-		case err != nil && permanent(err):
-			log.Info("updated feed item refused", "link", link, "reason", err)
-			return rev, true, nil
-		case err != nil:
-			log.Warn("updated feed item not fetched; next check tries again", "link", link, "err", err)
-			return rev, false, nil
+		a, failed, ok := f.fetchItem(fetchCtx, log, "updated feed item", link)
+		if !ok {
+			return rev, failed == itemSkipped, nil
 		}
 		src = fromarticle.Source(a, src)
 		src.URL = prior.URL
