@@ -150,7 +150,7 @@ func (l *Library) candidates(ctx context.Context, p prepared, q Query, want int)
 		return nil, nil, err
 	}
 	size := max(sentenceCandidates, want*10)
-	sq := bleve.NewConjunctionQuery(termsQuery(p, fieldText, 1, l.scopeStats(q.Scope)), sourceIn(order))
+	sq := termsQuery(p, fieldText, 1, l.scopeStats(q.Scope)).within(sourceIn(order))
 	res, err := searchTop(ctx, l.ix.sentences, sq, size)
 	if err != nil {
 		return nil, nil, errorf("search sentences: %w", err)
