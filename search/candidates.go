@@ -149,6 +149,9 @@ func (l *Library) candidates(ctx context.Context, p prepared, q Query, want int)
 	if err != nil || len(order) == 0 {
 		return nil, nil, err
 	}
+	// The sentences found are read from their articles; those are read
+	// from the store while the sentences are searched, on another core.
+	defer l.warm(ctx, order)()
 	size := max(sentenceCandidates, want*10)
 	sq := termsQuery(p, fieldText, 1, l.scopeStats(q.Scope)).within(sourceIn(order))
 	res, err := searchTop(ctx, l.ix.sentences, sq, size)

@@ -136,6 +136,23 @@ func (l *Library) Source(scope, id string) (Source, error) {
 	return src, nil
 }
 
+// warm loads the sources ids into the cache in the background; the
+// function it returns waits for it. Errors are left to the load that
+// needs the source.
+func (l *Library) warm(ctx context.Context, ids []string) (wait func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, id := range ids {
+			if ctx.Err() != nil {
+				return
+			}
+			_, _, _ = l.load(id) // an error is the ranking's own load's to report
+		}
+	}()
+	return func() { <-done }
+}
+
 // load returns a source and its text, through the cache.
 func (l *Library) load(id string) (storedSource, string, error) {
 	if e, ok := l.cache.get(id); ok {
