@@ -81,6 +81,7 @@ type Library struct {
 	cache        *sourceCache
 	toks         *tokenCache
 	bounds       *termBounds // the article stage's per-segment term bounds (prune.go)
+	counts       *termCounts // documents holding a term, per index snapshot (counts.go)
 	wordTerms    sync.Map    // WordNet word → index term (wordTerm); bounded by WordNet's words
 	maxQuestions uint64      // per scope; maxQuestionsPerScope
 
@@ -112,7 +113,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, errorf("create data directory: %w", err)
 	}
-	l := &Library{dir: dir, mapped: mappedDir(dir), docs: newDocBuilder(), now: opts.Now, log: opts.Logger, cache: newSourceCache(sourceCacheBytes), toks: newTokenCache(tokenCacheSentences), bounds: newTermBounds(), maxQuestions: maxQuestionsPerScope}
+	l := &Library{dir: dir, mapped: mappedDir(dir), docs: newDocBuilder(), now: opts.Now, log: opts.Logger, cache: newSourceCache(sourceCacheBytes), toks: newTokenCache(tokenCacheSentences), bounds: newTermBounds(), counts: newTermCounts(), maxQuestions: maxQuestionsPerScope}
 	if l.now == nil {
 		l.now = time.Now
 	}

@@ -30,18 +30,19 @@ type scopeStats struct {
 	scope  string
 	guilds bool // some guild has sources: counts must leave out the others'
 	// n is the number of documents scope sees in the index r reads.
-	r index.IndexReader
-	n uint64
+	r      index.IndexReader
+	n      uint64
+	counts *termCounts
 }
 
 // scopeStats starts the statistics of one search from scope.
 func (l *Library) scopeStats(scope string) *scopeStats {
-	return &scopeStats{scope: scope, guilds: l.guildSources.Load() > 0}
+	return &scopeStats{scope: scope, guilds: l.guildSources.Load() > 0, counts: l.counts}
 }
 
 // vocab reads r's term statistics from st's scope. It does not own r.
 func (st *scopeStats) vocab(r index.IndexReader) *vocab {
-	return &vocab{r: r, scope: st.scope, guilds: st.guilds}
+	return &vocab{r: r, scope: st.scope, guilds: st.guilds, counts: st.counts}
 }
 
 // docCount is how many documents of r st's scope sees, counted once per reader.

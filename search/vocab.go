@@ -60,7 +60,8 @@ func markLayout(tx storeTx) error {
 type vocab struct {
 	r      index.IndexReader
 	scope  string
-	guilds bool // some guild has sources: subtract what scope may not see
+	guilds bool        // some guild has sources: subtract what scope may not see
+	counts *termCounts // nil: counted afresh every time
 }
 
 func (l *Library) vocab(scope string) (*vocab, error) {
@@ -72,18 +73,23 @@ func (l *Library) vocab(scope string) (*vocab, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &vocab{r: r, scope: scope, guilds: l.guildSources.Load() > 0}, nil
+	return &vocab{r: r, scope: scope, guilds: l.guildSources.Load() > 0, counts: l.counts}, nil
 }
 
 func (v *vocab) Close() error { return v.r.Close() }
 
 func (v *vocab) count(ctx context.Context, field, term string) (uint64, error) {
+	if n, ok := v.counts.get(v.r, field, term); ok {
+		return n, nil
+	}
 	tfr, err := v.r.TermFieldReader(ctx, []byte(term), field, false, false, false)
 	if err != nil {
 		return 0, err
 	}
 	defer tfr.Close()
-	return tfr.Count(), nil
+	n := tfr.Count()
+	v.counts.put(v.r, field, term, n)
+	return n, nil
 }
 
 // docCount is how many documents of the index scope sees.
