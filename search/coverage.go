@@ -108,23 +108,15 @@ func (q *sumQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.
 	n := len(q.clauses)
 	s := &sumSearcher{q: q, clauses: make([]search.Searcher, 0, n), cur: make([]*search.DocumentMatch, n),
 		on: make([]bool, n), at: make([]float64, n)}
-	var docs []index.IndexInternalID
 	if q.only != nil {
-		var err error
-		if docs, err = listed(ctx, r, m, q.only); err != nil {
+		cs, err := q.withinSearchers(ctx, r, m, o)
+		if err != nil {
 			return nil, err
 		}
+		s.clauses = cs
 	}
-	for _, c := range q.clauses {
-		var cs search.Searcher
-		var err error
-		if t, ok := c.(*scopedTerm); ok && q.only != nil {
-			cs, err = t.searcherWithin(ctx, r, m, o, docs)
-		} else if q.only != nil {
-			err = errorf("a %T clause cannot be confined to a filter's documents", c)
-		} else {
-			cs, err = c.Searcher(ctx, r, m, o)
-		}
+	for _, c := range q.clauses[len(s.clauses):] {
+		cs, err := c.Searcher(ctx, r, m, o)
 		if err != nil {
 			s.Close()
 			return nil, err

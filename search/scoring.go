@@ -103,10 +103,16 @@ type scopedTermSearcher struct {
 func (s *scopedTermSearcher) match(ctx *search.SearchContext, m *index.TermFieldDoc) *search.DocumentMatch {
 	dm := ctx.DocumentMatchPool.Get()
 	dm.IndexInternalID = append(dm.IndexInternalID, m.ID...)
-	if s.score {
-		dm.Score = s.boost * s.idf * s.idf * math.Sqrt(float64(m.Freq)) * m.Norm
-	}
+	dm.Score = s.scoreOf(m)
 	return dm
+}
+
+// scoreOf is what the term scores in m's document; 0 when not scoring.
+func (s *scopedTermSearcher) scoreOf(m *index.TermFieldDoc) float64 {
+	if !s.score {
+		return 0
+	}
+	return s.boost * s.idf * s.idf * math.Sqrt(float64(m.Freq)) * m.Norm
 }
 
 // Next implements search.Searcher.

@@ -14,6 +14,10 @@ package search
 import (
 	"bytes"
 	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -28,6 +32,74 @@ import (
 func (q *sumQuery) within(filter query.Query) *sumQuery {
 	q.only = filter
 	return q
+}
+
+// withinSearchers are the searchers of q's clauses, confined to the
+// documents q.only matches. Each clause reads its own postings, so they
+// are read side by side, on as many cores as there are (a question's
+// other work, the articles read from the store, shares them).
+func (q *sumQuery) withinSearchers(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) ([]search.Searcher, error) {
+	docs, err := listed(ctx, r, m, q.only)
+	if err != nil {
+		return nil, err
+	}
+	terms := make([]*scopedTerm, len(q.clauses))
+	for i, c := range q.clauses {
+		t, ok := c.(*scopedTerm)
+		if !ok {
+			return nil, errorf("a %T clause cannot be confined to a filter's documents", c)
+		}
+		// The scope's document count, counted once before the clauses
+		// share it.
+		if _, err := t.stats.docCount(ctx, r); err != nil {
+			return nil, err
+		}
+		terms[i] = t
+	}
+	ctx = serialCallbacks(ctx)
+	out := make([]search.Searcher, len(terms))
+	errs := make([]error, len(terms))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(terms)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(terms); i = int(next.Add(1) - 1) {
+				out[i], errs[i] = terms[i].searcherWithin(ctx, r, m, o, docs)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		for _, s := range out {
+			if s != nil {
+				s.Close()
+			}
+		}
+		return nil, err
+	}
+	return out, nil
+}
+
+// serialCallbacks is ctx with the search's cost callbacks, which Bleve
+// calls as each term reader closes and which count without a lock,
+// called one at a time.
+func serialCallbacks(ctx context.Context) context.Context {
+	var mu sync.Mutex
+	if fn, ok := ctx.Value(search.SearchIOStatsCallbackKey).(search.SearchIOStatsCallbackFunc); ok {
+		ctx = context.WithValue(ctx, search.SearchIOStatsCallbackKey, search.SearchIOStatsCallbackFunc(func(n uint64) {
+			mu.Lock()
+			defer mu.Unlock()
+			fn(n)
+		}))
+	}
+	if fn, ok := ctx.Value(search.SearchIncrementalCostKey).(search.SearchIncrementalCostCallbackFn); ok {
+		ctx = context.WithValue(ctx, search.SearchIncrementalCostKey, search.SearchIncrementalCostCallbackFn(func(m search.SearchIncrementalCostCallbackMsg, t search.SearchQueryType, n uint64) {
+			mu.Lock()
+			defer mu.Unlock()
+			fn(m, t, n)
+		}))
+	}
+	return ctx
 }
 
 // listed is every document f matches, in index order.
@@ -85,7 +157,9 @@ func holding(ctx context.Context, r index.IndexReader, field, term string, docs 
 	return held, nil
 }
 
-// searcherWithin is q's searcher over docs only (index order).
+// searcherWithin is q's searcher over docs only (index order). Its
+// matches are read at once: the clauses of a search are read side by
+// side (sumQuery.Searcher).
 func (q *scopedTerm) searcherWithin(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions, docs []index.IndexInternalID) (search.Searcher, error) {
 	held, err := holding(ctx, r, q.field, q.term, docs)
 	if err != nil {
@@ -102,33 +176,59 @@ func (q *scopedTerm) searcherWithin(ctx context.Context, r index.IndexReader, m 
 	if !ok {
 		return s, nil // scope sees no document holding it: it matches none
 	}
-	return &withinSearcher{scopedTermSearcher: ts, docs: held}, nil
+	defer ts.Close()
+	ws := &withinSearcher{weight: ts.Weight(), hits: make([]withinHit, 0, len(held))}
+	for _, id := range held {
+		tfd, err := ts.tfr.Advance(id, ts.tfd.Reset())
+		if err != nil {
+			return nil, err
+		}
+		if tfd == nil || !bytes.Equal(tfd.ID, id) {
+			return nil, errorf("within: %q is not where its postings said", q.term)
+		}
+		ws.hits = append(ws.hits, withinHit{id: id, score: ts.scoreOf(tfd)})
+	}
+	return ws, nil
+}
+
+// withinHit is a listed document a term's searcher stands on, scored.
+type withinHit struct {
+	id    index.IndexInternalID
+	score float64
 }
 
 // withinSearcher is a term's searcher that stands only on the listed
-// documents holding the term.
+// documents holding the term, read beforehand.
 type withinSearcher struct {
-	*scopedTermSearcher
-	docs []index.IndexInternalID // the documents left, in index order
+	hits   []withinHit // those left, in index order
+	weight float64
 }
 
 // Next implements search.Searcher.
 func (s *withinSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	if len(s.docs) == 0 {
+	if len(s.hits) == 0 {
 		return nil, nil
 	}
-	id := s.docs[0]
-	s.docs = s.docs[1:]
-	return s.scopedTermSearcher.Advance(ctx, id)
+	h := s.hits[0]
+	s.hits = s.hits[1:]
+	dm := ctx.DocumentMatchPool.Get()
+	dm.IndexInternalID = append(dm.IndexInternalID, h.id...)
+	dm.Score = h.score
+	return dm, nil
 }
 
 // Advance implements search.Searcher.
 func (s *withinSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
-	for len(s.docs) > 0 && bytes.Compare(s.docs[0], id) < 0 {
-		s.docs = s.docs[1:]
+	for len(s.hits) > 0 && bytes.Compare(s.hits[0].id, id) < 0 {
+		s.hits = s.hits[1:]
 	}
 	return s.Next(ctx)
 }
 
-// Count implements search.Searcher.
-func (s *withinSearcher) Count() uint64 { return uint64(len(s.docs)) }
+func (s *withinSearcher) Weight() float64            { return s.weight }
+func (s *withinSearcher) SetQueryNorm(float64)       {}
+func (s *withinSearcher) Count() uint64              { return uint64(len(s.hits)) }
+func (s *withinSearcher) Close() error               { return nil }
+func (s *withinSearcher) Min() int                   { return 0 }
+func (s *withinSearcher) Size() int                  { return 64 + 32*len(s.hits) }
+func (s *withinSearcher) DocumentMatchPoolSize() int { return 1 }
