@@ -127,7 +127,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Library, error) {
 	if l.st, err = openStore(ctx, dir, opts.DatabaseURL); err != nil {
 		return nil, err
 	}
-	l.qlog = newQuestionLog(l.st, l.log.Error)
+	l.qlog = newQuestionLog(l.st, l.log.Error, questionLinger)
 	if l.changes, _ = l.st.(changeLog); l.changes != nil {
 		l.indexScope, l.indexScopeName = opts.IndexScope, opts.IndexScopeName
 	}
