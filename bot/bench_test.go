@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -18,6 +19,7 @@ import (
 
 	"sitrep/bot/discordtest"
 	"sitrep/internal/searchbench"
+	"sitrep/ops"
 	"sitrep/search"
 )
 
@@ -70,6 +72,10 @@ func (s *swapLibrary) ListSources(scope string, offset, limit int) (search.Sourc
 // milliseconds, on the seeds and on a library of 100,000+ passages built
 // from ../shared/eval/bbc (skipped when absent). The goal is p99 < 100 ms.
 func BenchmarkAskEndToEnd(b *testing.B) {
+	// Timed as sitrep serve runs the bot: with the collector it sets.
+	if prev, ok := ops.TuneGC(os.Getenv); ok {
+		b.Cleanup(func() { debug.SetGCPercent(prev) })
+	}
 	seeded := openSeeded(b)
 	lib := &swapLibrary{}
 	lib.set(seeded)

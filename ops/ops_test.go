@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -218,5 +219,28 @@ func TestServeStopsWithItsContext(t *testing.T) {
 	}
 	if _, err := http.Get(url); err == nil {
 		t.Error("still serving after its context ended")
+	}
+}
+
+// TestTuneGCLeavesTheOperatorsSetting: sitrep serve raises the
+// collector's target unless GOGC or GOMEMLIMIT says otherwise; an
+// operator who set either keeps what they set.
+func TestTuneGCLeavesTheOperatorsSetting(t *testing.T) {
+	prev := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(prev)
+	tests := []struct {
+		env  map[string]string
+		want int
+	}{
+		{nil, ops.ServeGCPercent},
+		{map[string]string{"GOGC": "50"}, 100},
+		{map[string]string{"GOMEMLIMIT": "1GiB"}, 100},
+	}
+	for _, tt := range tests {
+		debug.SetGCPercent(100)
+		_, changed := ops.TuneGC(func(k string) string { return tt.env[k] })
+		if got := debug.SetGCPercent(100); got != tt.want || changed != (tt.want != 100) {
+			t.Errorf("env %v: GC percent %d (changed %v), want %d", tt.env, got, changed, tt.want)
+		}
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/sys/unix"
 	_ "modernc.org/sqlite"
 
+	"sitrep/ops"
 	"sitrep/search"
 )
 
@@ -296,6 +297,8 @@ func runJob(ctx context.Context, j job) (measure, error) {
 		m.DiskMB, err = diskMB(j.Dir)
 		return m, err
 	case "query":
+		// Every engine answers with the collector sitrep serve sets.
+		ops.TuneGC(os.Getenv)
 		base, err := LoadBBC(j.BBC)
 		if err != nil {
 			return m, err
