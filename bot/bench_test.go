@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -73,9 +72,8 @@ func (s *swapLibrary) ListSources(scope string, offset, limit int) (search.Sourc
 // from ../shared/eval/bbc (skipped when absent). The goal is p99 < 100 ms.
 func BenchmarkAskEndToEnd(b *testing.B) {
 	// Timed as sitrep serve runs the bot: with the collector it sets.
-	if prev, ok := ops.TuneGC(os.Getenv); ok {
-		b.Cleanup(func() { debug.SetGCPercent(prev) })
-	}
+	restore, _ := ops.TuneGC(os.Getenv)
+	b.Cleanup(restore)
 	seeded := openSeeded(b)
 	lib := &swapLibrary{}
 	lib.set(seeded)

@@ -223,24 +223,35 @@ func TestServeStopsWithItsContext(t *testing.T) {
 }
 
 // TestTuneGCLeavesTheOperatorsSetting: sitrep serve raises the
-// collector's target unless GOGC or GOMEMLIMIT says otherwise; an
-// operator who set either keeps what they set.
+// collector's target and caps the heap unless GOGC or GOMEMLIMIT says
+// otherwise; an operator who set either keeps what they set, and restore
+// puts back what was there.
 func TestTuneGCLeavesTheOperatorsSetting(t *testing.T) {
-	prev := debug.SetGCPercent(100)
-	defer debug.SetGCPercent(prev)
+	const percent, limit = 100, int64(1) << 40
+	prevPercent, prevLimit := debug.SetGCPercent(percent), debug.SetMemoryLimit(limit)
+	defer func() { debug.SetGCPercent(prevPercent); debug.SetMemoryLimit(prevLimit) }()
 	tests := []struct {
-		env  map[string]string
-		want int
+		env          map[string]string
+		wantPercent  int
+		wantLimit    int64
+		wantsChanged bool
 	}{
-		{nil, ops.ServeGCPercent},
-		{map[string]string{"GOGC": "50"}, 100},
-		{map[string]string{"GOMEMLIMIT": "1GiB"}, 100},
+		{nil, ops.ServeGCPercent, ops.ServeMemoryLimit, true},
+		{map[string]string{"GOGC": "50"}, percent, limit, false},
+		{map[string]string{"GOMEMLIMIT": "1GiB"}, percent, limit, false},
 	}
 	for _, tt := range tests {
-		debug.SetGCPercent(100)
-		_, changed := ops.TuneGC(func(k string) string { return tt.env[k] })
-		if got := debug.SetGCPercent(100); got != tt.want || changed != (tt.want != 100) {
-			t.Errorf("env %v: GC percent %d (changed %v), want %d", tt.env, got, changed, tt.want)
+		restore, changed := ops.TuneGC(func(k string) string { return tt.env[k] })
+		gotPercent := debug.SetGCPercent(-1)
+		debug.SetGCPercent(gotPercent)
+		gotLimit := debug.SetMemoryLimit(-1) // -1 reads without changing
+		if gotPercent != tt.wantPercent || gotLimit != tt.wantLimit || changed != tt.wantsChanged {
+			t.Errorf("env %v: GC percent %d, limit %d (changed %v), want %d, %d", tt.env, gotPercent, gotLimit, changed, tt.wantPercent, tt.wantLimit)
 		}
+		restore()
+		if p := debug.SetGCPercent(-1); p != percent || debug.SetMemoryLimit(-1) != limit {
+			t.Errorf("env %v: restore left GC percent %d, want %d and the limit as it was", tt.env, p, percent)
+		}
+		debug.SetGCPercent(percent)
 	}
 }
