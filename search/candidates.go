@@ -154,7 +154,7 @@ func (l *Library) candidates(ctx context.Context, p prepared, q Query, want int)
 	defer l.warm(ctx, order)()
 	size := max(sentenceCandidates, want*10)
 	sq := termsQuery(p, fieldText, 1, l.scopeStats(q.Scope)).within(sourceIn(order))
-	res, err := searchTop(ctx, l.ix.sentences, sq, size)
+	res, err := searchTopWithin(ctx, l.ix.sentences, sq, size)
 	if err != nil {
 		return nil, nil, errorf("search sentences: %w", err)
 	}

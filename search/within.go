@@ -13,12 +13,16 @@ package search
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -232,3 +236,75 @@ func (s *withinSearcher) Close() error               { return nil }
 func (s *withinSearcher) Min() int                   { return 0 }
 func (s *withinSearcher) Size() int                  { return 64 + 32*len(s.hits) }
 func (s *withinSearcher) DocumentMatchPoolSize() int { return 1 }
+
+// searchTopWithin is searchTop for a confined query (within): the same n
+// best hits, best first, ties in document id order, and the best score
+// of all. Its matches are few and already scored, so they are collected
+// here rather than by Bleve's collector, which set aside a match for
+// each of the n it may keep (a tenth of what a question allocated) and
+// looked up the id of every hit it kept; only the hits that make the cut
+// are named here.
+func searchTopWithin(ctx context.Context, idx bleve.Index, q *sumQuery, n int) (*bleve.SearchResult, error) {
+	if q.only == nil {
+		return nil, errorf("searchTopWithin: the query is not confined")
+	}
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	s, err := q.Searcher(ctx, r, idx.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
+	type scored struct {
+		id    index.IndexInternalID
+		score float64
+	}
+	var all []scored
+	res := &bleve.SearchResult{}
+	for {
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return nil, err
+		}
+		if dm == nil {
+			break
+		}
+		all = append(all, scored{append(index.IndexInternalID(nil), dm.IndexInternalID...), dm.Score})
+		res.MaxScore = max(res.MaxScore, dm.Score)
+		sctx.DocumentMatchPool.Put(dm)
+	}
+	res.Total = uint64(len(all))
+	n = max(n, 1)
+	slices.SortStableFunc(all, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
+	cut := len(all)
+	if cut > n {
+		// Every hit that ties with the n-th may make the cut, by its id.
+		cut = n
+		for cut < len(all) && all[cut].score == all[n-1].score {
+			cut++
+		}
+	}
+	for _, h := range all[:cut] {
+		id, err := r.ExternalID(h.id)
+		if err != nil {
+			return nil, err
+		}
+		res.Hits = append(res.Hits, &search.DocumentMatch{ID: id, Score: h.score})
+	}
+	slices.SortStableFunc(res.Hits, func(a, b *search.DocumentMatch) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	res.Hits = res.Hits[:min(n, len(res.Hits))]
+	return res, nil
+}

@@ -62,24 +62,25 @@ func TestSentenceStageConfinedAsTheConjunction(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if len(want.Hits) == 0 {
+			t.Fatal("the conjunction found nothing: the comparison tests nothing")
+		}
+		for _, size := range []int{sentenceCandidates, 3} { // all hits, and a cut among them
+			want, err := searchTop(ctx, lib.ix.sentences, bleve.NewConjunctionQuery(termsQuery(p, fieldText, 1, st), sourceIn(order)), size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := searchTopWithin(ctx, lib.ix.sentences, termsQuery(p, fieldText, 1, st).within(sourceIn(order)), size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameHits(t, fmt.Sprintf("collected here, %d best", size), got, want)
+		}
 		got, err := searchTop(ctx, lib.ix.sentences, termsQuery(p, fieldText, 1, st).within(sourceIn(order)), sentenceCandidates)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(want.Hits) == 0 {
-			t.Fatal("the conjunction found nothing: the comparison tests nothing")
-		}
-		if len(got.Hits) != len(want.Hits) {
-			t.Fatalf("confined: %d hits, the conjunction %d", len(got.Hits), len(want.Hits))
-		}
-		for i := range want.Hits {
-			if got.Hits[i].ID != want.Hits[i].ID || got.Hits[i].Score != want.Hits[i].Score {
-				t.Errorf("hit %d: confined %s %v, the conjunction %s %v", i, got.Hits[i].ID, got.Hits[i].Score, want.Hits[i].ID, want.Hits[i].Score)
-			}
-		}
-		if got.MaxScore != want.MaxScore {
-			t.Errorf("best score %v confined, %v in the conjunction", got.MaxScore, want.MaxScore)
-		}
+		sameHits(t, "Bleve's collector", got, want)
 		// Whether some term of the question is in none of the listed
 		// sentences, the case where it is not read at all.
 		r := indexReader(t, lib.ix.sentences)
@@ -122,6 +123,23 @@ func TestSentenceStageConfinedAsTheConjunction(t *testing.T) {
 	}
 	if absent == 0 {
 		t.Error("every clause's term was in the best articles' sentences: the terms read not at all went untested")
+	}
+}
+
+// sameHits fails t unless got has want's hits, in order, scored the same,
+// and its best score.
+func sameHits(t *testing.T, how string, got, want *bleve.SearchResult) {
+	t.Helper()
+	if len(got.Hits) != len(want.Hits) {
+		t.Fatalf("confined (%s): %d hits, the conjunction %d", how, len(got.Hits), len(want.Hits))
+	}
+	for i := range want.Hits {
+		if got.Hits[i].ID != want.Hits[i].ID || got.Hits[i].Score != want.Hits[i].Score {
+			t.Errorf("confined (%s), hit %d: %s %v, the conjunction %s %v", how, i, got.Hits[i].ID, got.Hits[i].Score, want.Hits[i].ID, want.Hits[i].Score)
+		}
+	}
+	if got.MaxScore != want.MaxScore {
+		t.Errorf("confined (%s): best score %v, %v in the conjunction", how, got.MaxScore, want.MaxScore)
 	}
 }
 
