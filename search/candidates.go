@@ -87,7 +87,7 @@ func (l *Library) articleScores(ctx context.Context, p prepared, scope, sourceID
 	default:
 		q.prune.filter = bleve.NewConjunctionQuery(filters...)
 	}
-	res, err := searchTop(ctx, l.ix.articles, q, size)
+	res, err := searchTopSplit(ctx, l.ix.articles, q, size)
 	if err != nil {
 		return nil, nil, errorf("search articles: %w", err)
 	}

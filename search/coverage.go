@@ -148,6 +148,14 @@ type sumSearcher struct {
 	at      []float64               // their scores there
 	seen    []bool
 	prune   *pruner // nil: not pruning
+	// from and to confine it to the documents from (inclusive) to to
+	// (exclusive), in index order; nil is no bound (split.go).
+	from, to index.IndexInternalID
+}
+
+// past reports whether dm lies beyond s's documents.
+func (s *sumSearcher) past(dm *search.DocumentMatch) bool {
+	return s.to != nil && bytes.Compare(dm.IndexInternalID, s.to) >= 0
 }
 
 // score sets dm's score from the clauses on it; false when it matched
@@ -198,7 +206,13 @@ func (s *sumSearcher) score(dm *search.DocumentMatch) bool {
 func (s *sumSearcher) start(ctx *search.SearchContext) error {
 	s.started = true
 	for i, c := range s.clauses {
-		dm, err := c.Next(ctx)
+		var dm *search.DocumentMatch
+		var err error
+		if s.from != nil {
+			dm, err = c.Advance(ctx, s.from)
+		} else {
+			dm, err = c.Next(ctx)
+		}
 		if err != nil {
 			return err
 		}
@@ -217,7 +231,7 @@ func (s *sumSearcher) next(ctx *search.SearchContext) (*search.DocumentMatch, er
 				first = dm
 			}
 		}
-		if first == nil {
+		if first == nil || s.past(first) {
 			return nil, nil
 		}
 		for i, dm := range s.cur {

@@ -296,8 +296,8 @@ func (s *sumSearcher) nextPruned(ctx *search.SearchContext) (*search.DocumentMat
 				first = dm
 			}
 		}
-		if first == nil {
-			return nil, nil // what is left holds only words too light to reach the threshold
+		if first == nil || s.past(first) {
+			return nil, nil // what is left holds only words too light to reach the threshold, or lies past s
 		}
 		clear(s.on)
 		own, bonus := pr.lightUB, pr.lightBonus

@@ -84,42 +84,51 @@ func TestArticleStagePrunesWithoutChangingTheTop(t *testing.T) {
 		{question: "council officials budget", scope: SharedScope, source: one, size: 15},
 		{question: "quxtrophane", scope: "guild-b", size: 15},
 	}
-	for _, tt := range tests {
-		t.Run(fmt.Sprintf("%s/%s/%s/%d", tt.question, tt.scope, tt.source, tt.size), func(t *testing.T) {
-			p, err := lib.prepare(ctx, tt.question, tt.scope)
-			if err != nil {
-				t.Fatal(err)
-			}
-			wantIDs, wantScores, all := articleScoresUnpruned(t, lib, p, tt.scope, tt.source, tt.size)
-			q := articleQuery(p, lib.scopeStats(tt.scope))
-			scores, order, err := lib.articleScores(ctx, p, tt.scope, tt.source, tt.size)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fmt.Sprint(order) != fmt.Sprint(wantIDs) {
-				t.Fatalf("pruned top %v, scoring every article gives %v", order, wantIDs)
-			}
-			for i, id := range order {
-				if want := wantScores[i] / wantScores[0]; scores[id] != want {
-					t.Errorf("%s scored %v pruned, %v unpruned", id, scores[id], want)
+	// The stage searches two halves of the index side by side from
+	// splitArticles documents (split.go); here both ways.
+	defer func(v uint64) { splitArticles = v }(splitArticles)
+	for _, split := range []bool{false, true} {
+		splitArticles = 1 << 62
+		if split {
+			splitArticles = 1
+		}
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("split %v/%s/%s/%s/%d", split, tt.question, tt.scope, tt.source, tt.size), func(t *testing.T) {
+				p, err := lib.prepare(ctx, tt.question, tt.scope)
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-			// How many articles the pruned search returned to the collector.
-			q.prune = &pruning{bounds: lib.bounds}
-			q.prune.filter = scopeFilter(tt.scope) // guild-a has sources: every scope is filtered
-			if tt.source != "" {
-				ids := bleve.NewDocIDQuery([]string{tt.source})
-				ids.SetBoost(0)
-				q.prune.filter = bleve.NewConjunctionQuery(ids, scopeFilter(tt.scope))
-			}
-			pres, err := searchTop(ctx, lib.ix.articles, q, tt.size)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tt.passesOver && pres.Total >= all {
-				t.Errorf("the pruned search returned %d articles of %d: it passed over none holding only the common words", pres.Total, all)
-			}
-		})
+				wantIDs, wantScores, all := articleScoresUnpruned(t, lib, p, tt.scope, tt.source, tt.size)
+				q := articleQuery(p, lib.scopeStats(tt.scope))
+				scores, order, err := lib.articleScores(ctx, p, tt.scope, tt.source, tt.size)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fmt.Sprint(order) != fmt.Sprint(wantIDs) {
+					t.Fatalf("pruned top %v, scoring every article gives %v", order, wantIDs)
+				}
+				for i, id := range order {
+					if want := wantScores[i] / wantScores[0]; scores[id] != want {
+						t.Errorf("%s scored %v pruned, %v unpruned", id, scores[id], want)
+					}
+				}
+				// How many articles the pruned search returned to the collector.
+				q.prune = &pruning{bounds: lib.bounds}
+				q.prune.filter = scopeFilter(tt.scope) // guild-a has sources: every scope is filtered
+				if tt.source != "" {
+					ids := bleve.NewDocIDQuery([]string{tt.source})
+					ids.SetBoost(0)
+					q.prune.filter = bleve.NewConjunctionQuery(ids, scopeFilter(tt.scope))
+				}
+				pres, err := searchTop(ctx, lib.ix.articles, q, tt.size)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tt.passesOver && pres.Total >= all {
+					t.Errorf("the pruned search returned %d articles of %d: it passed over none holding only the common words", pres.Total, all)
+				}
+			})
+		}
 	}
 }
 

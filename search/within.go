@@ -243,7 +243,7 @@ func (s *withinSearcher) DocumentMatchPoolSize() int { return 1 }
 // here rather than by Bleve's collector, which set aside a match for
 // each of the n it may keep (a tenth of what a question allocated) and
 // looked up the id of every hit it kept; only the hits that make the cut
-// are named here.
+// are named here (topOf).
 func searchTopWithin(ctx context.Context, idx bleve.Index, q *sumQuery, n int) (*bleve.SearchResult, error) {
 	if q.only == nil {
 		return nil, errorf("searchTopWithin: the query is not confined")
@@ -257,36 +257,60 @@ func searchTopWithin(ctx context.Context, idx bleve.Index, q *sumQuery, n int) (
 		return nil, err
 	}
 	defer r.Close()
-	s, err := q.Searcher(ctx, r, idx.Mapping(), search.SearcherOptions{})
+	all, err := collect(ctx, r, idx.Mapping(), q, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	defer s.Close()
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
-	type scored struct {
-		id    index.IndexInternalID
-		score float64
+	return topOf(r, all, n)
+}
+
+// scored is a document a search returned, with its score.
+type scored struct {
+	id    index.IndexInternalID
+	score float64
+}
+
+// collect runs q over r, confined to the documents from to to (nil: no
+// bound), and returns every document it returns.
+func collect(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q *sumQuery, from, to index.IndexInternalID) ([]scored, error) {
+	qs, err := q.Searcher(ctx, r, m, search.SearcherOptions{})
+	if err != nil {
+		return nil, err
 	}
+	defer qs.Close()
+	s, ok := qs.(*sumSearcher)
+	if !ok {
+		return nil, errorf("collect: a %T", qs)
+	}
+	s.from, s.to = from, to
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
 	var all []scored
-	res := &bleve.SearchResult{}
 	for {
 		dm, err := s.Next(sctx)
 		if err != nil {
 			return nil, err
 		}
 		if dm == nil {
-			break
+			return all, nil
 		}
 		all = append(all, scored{append(index.IndexInternalID(nil), dm.IndexInternalID...), dm.Score})
-		res.MaxScore = max(res.MaxScore, dm.Score)
 		sctx.DocumentMatchPool.Put(dm)
 	}
-	res.Total = uint64(len(all))
+}
+
+// topOf is the n best of all, as searchTop returns them: best first, ties
+// in document id order, and the best score of all. Only the hits that
+// may make the cut (the n best by score and those tied with the n-th)
+// have their ids looked up.
+func topOf(r index.IndexReader, all []scored, n int) (*bleve.SearchResult, error) {
+	res := &bleve.SearchResult{Total: uint64(len(all))}
+	for _, h := range all {
+		res.MaxScore = max(res.MaxScore, h.score)
+	}
 	n = max(n, 1)
 	slices.SortStableFunc(all, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
 	cut := len(all)
 	if cut > n {
-		// Every hit that ties with the n-th may make the cut, by its id.
 		cut = n
 		for cut < len(all) && all[cut].score == all[n-1].score {
 			cut++
