@@ -180,3 +180,12 @@ func searchTop(ctx context.Context, idx bleve.Index, q query.Query, n int) (*ble
 		size *= 2
 	}
 }
+
+// readerOf opens a reader of idx's current snapshot; close it when done.
+func readerOf(idx bleve.Index) (index.IndexReader, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}

@@ -30,11 +30,7 @@ func searchTopSplit(ctx context.Context, idx bleve.Index, q *sumQuery, n int) (*
 	if q.prune == nil || runtime.GOMAXPROCS(0) < 2 {
 		return searchTop(ctx, idx, q, n)
 	}
-	adv, err := idx.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
+	r, err := readerOf(idx)
 	if err != nil {
 		return nil, err
 	}

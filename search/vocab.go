@@ -65,11 +65,7 @@ type vocab struct {
 }
 
 func (l *Library) vocab(scope string) (*vocab, error) {
-	adv, err := l.ix.sentences.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
+	r, err := readerOf(l.ix.sentences)
 	if err != nil {
 		return nil, err
 	}

@@ -248,11 +248,7 @@ func searchTopWithin(ctx context.Context, idx bleve.Index, q *sumQuery, n int) (
 	if q.only == nil {
 		return nil, errorf("searchTopWithin: the query is not confined")
 	}
-	adv, err := idx.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
+	r, err := readerOf(idx)
 	if err != nil {
 		return nil, err
 	}
