@@ -188,3 +188,56 @@ func TestTermCountsFollowTheIndex(t *testing.T) {
 		t.Fatalf("after a source with the term was added, the count is %d; it was %d", after, before)
 	}
 }
+
+// TestPretokenizeFillsTheCache pins that the ranking's sentences (the
+// candidates, and the neighbours of those in the best articles) are
+// analysed before the ranking reads them, so that its loop, one sentence
+// after another, finds them analysed. Were any missing, the ranking
+// would still be right, but analyse it again on its one core.
+func TestPretokenizeFillsTheCache(t *testing.T) {
+	ctx := context.Background()
+	lib := openTest(t, t.TempDir(), nil)
+	for i := range 12 {
+		mustAdd(t, lib, Source{Title: fmt.Sprintf("Report %d", i), Text: fmt.Sprintf(
+			"Officials met on day %d. The quxtrophane valve failed at the plant, engineers said. Repairs took %d hours. The council paid for them.", i, i+2)})
+	}
+	p, err := lib.prepare(ctx, "how long did the quxtrophane valve repairs take?", SharedScope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cands, order, err := lib.candidates(ctx, p, Query{Scope: SharedScope}, 5)
+	if err != nil || len(cands) == 0 {
+		t.Fatalf("candidates: %d, %v", len(cands), err)
+	}
+	top := topArticles(order)
+	lib.pretokenize(ctx, cands, top)
+	cached := func(source string, n int) bool {
+		s, _, err := lib.load(source)
+		if err != nil || n < 0 || n >= len(s.Spans) {
+			return true // nothing to analyse
+		}
+		k := tokenKey{s.ID, s.Hash, s.Spans[n].Start, s.Spans[n].End}
+		lib.toks.mu.Lock()
+		defer lib.toks.mu.Unlock()
+		_, cur := lib.toks.cur[k]
+		_, old := lib.toks.old[k]
+		return cur || old
+	}
+	neighbours := 0
+	for _, c := range cands {
+		if !cached(c.source, c.sentence) {
+			t.Errorf("candidate %s#%d was not analysed beforehand", c.source, c.sentence)
+		}
+		if top[c.source] {
+			for _, n := range []int{c.sentence - 1, c.sentence + 1} {
+				neighbours++
+				if !cached(c.source, n) {
+					t.Errorf("neighbour %s#%d of a best article's candidate was not analysed beforehand", c.source, n)
+				}
+			}
+		}
+	}
+	if neighbours == 0 {
+		t.Error("no candidate came from the best articles: the neighbours went untested")
+	}
+}
