@@ -162,6 +162,9 @@ func sameFigure(x, y figure) bool {
 // figures finds the counted quantities of a text. Years ("in 2013") are
 // dates, not figures.
 func figures(text string) []figure {
+	if !strings.ContainsAny(text, digits) {
+		return nil // every figure has one; the pattern is slow to find none
+	}
 	var out []figure
 	for _, m := range figurePattern.FindAllStringSubmatch(text, -1) {
 		num := strings.ReplaceAll(m[1], ",", "")
@@ -204,8 +207,15 @@ func newFigure(text, after string, v float64) (figure, bool) {
 	return figure{text: strings.TrimSpace(text), value: v, nouns: contentWords(after), head: singularNoun(last)}, true
 }
 
+const digits = "0123456789"
+
 func dates(text string) map[string]bool {
 	out := make(map[string]bool)
+	// A date phrase holds a digit or a weekday ("-day"): the pattern is
+	// slow to find none.
+	if !strings.ContainsAny(text, digits) && !strings.Contains(strings.ToLower(text), "day") {
+		return out
+	}
 	for _, m := range datePhrase.FindAllString(text, -1) {
 		out[strings.ToLower(m)] = true
 	}

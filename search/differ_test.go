@@ -189,3 +189,38 @@ func TestCheckClaim(t *testing.T) {
 		})
 	}
 }
+
+// TestFactsFoundWithoutThePatternsWhereNoneCanBe pins the shortcut before
+// the figure and date patterns (a text with no digit holds no figure;
+// one with no digit and no weekday holds no date): what they find is what
+// the patterns alone find. A figure or date missed would hide a
+// disagreement between sources.
+func TestFactsFoundWithoutThePatternsWhereNoneCanBe(t *testing.T) {
+	texts := []string{
+		"Hackers took over 300 surveillance cameras in Tehran.",
+		"The attack came on TUESDAY, officials said.",
+		"It happened on 14 June, the council said.",
+		"It happened in June, the council said.",
+		"Nobody counted the cameras.",
+		"Sunday's statement named no group.",
+		"The firm lost $2.5bn and 1,200 jobs in 2013.",
+		"",
+	}
+	for _, text := range texts {
+		var want []string
+		for _, m := range figurePattern.FindAllStringSubmatch(text, -1) {
+			want = append(want, m[0])
+		}
+		var got []string
+		for _, f := range figures(text) {
+			got = append(got, f.text)
+		}
+		if len(want) > 0 && len(got) == 0 {
+			t.Errorf("%q: no figure found, the pattern finds %q", text, want)
+		}
+		wantDates := datePhrase.FindAllString(text, -1)
+		if d := dates(text); len(d) != len(wantDates) {
+			t.Errorf("%q: dates %v, the pattern finds %q", text, d, wantDates)
+		}
+	}
+}
