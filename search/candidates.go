@@ -209,11 +209,7 @@ func topArticles(order []string) map[string]bool {
 // one the text's analysis would give. ErrNotFound when id is not indexed.
 func (l *Library) articleTerms(p prepared, id string) (map[string]bool, error) {
 	ctx := context.Background() // reads of the open index alone: nothing to cancel
-	adv, err := l.ix.articles.Advanced()
-	if err != nil {
-		return nil, errorf("article terms: %w", err)
-	}
-	r, err := adv.Reader()
+	r, err := readerOf(l.ix.articles)
 	if err != nil {
 		return nil, errorf("article terms: %w", err)
 	}
