@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"sitrep/ops"
 	"sitrep/search"
 )
 
@@ -126,7 +127,7 @@ func importWithProgress(ctx context.Context, e env, every time.Duration) error {
 		return err
 	}
 	defer lib.Close()
-	defer search.LimitImportMemory()()
+	defer ops.LimitImportMemory()()
 	r := bufio.NewReaderSize(in, 1<<20)
 	// The library takes the lines as they are read: while one batch is
 	// written, the next is prepared, and at most a few are held.

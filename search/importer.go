@@ -2,50 +2,9 @@ package search
 
 import (
 	"context"
-	"math"
-	"runtime/debug"
 	"sort"
 	"sync/atomic"
 )
-
-// importMemoryLimit is the Go runtime's soft memory limit while a bulk
-// import runs (LimitImportMemory). An import's live heap stays small (60
-// to 90 MB at a million passages: the batches in flight, the store's
-// transaction), but the collector lets the heap grow to twice what was
-// live at its last cycle, and a cycle that ends amid a merge or a store
-// commit set goals of 200 MB and more: the anonymous memory peaked at
-// 213-245 MB, and with the index's mapped pages (up to 180 MB between two
-// releases, see mapped.go) the build peaked at 349-422 MB. Under this
-// limit it peaked at 186-190 MB, the build at 323-339 MB.
-//
-// importGCPercent goes with it: the heap may grow to three times the live
-// heap, so the limit, not the live heap's size, sets when the collector
-// runs. Under the limit alone it ran 596-613 times at a million passages
-// (550-570 without either); with both, 442.
-const (
-	importMemoryLimit = 192 << 20
-	importGCPercent   = 200
-)
-
-// LimitImportMemory sets the process's soft memory limit (and the
-// collector's pace, see importGCPercent) for a bulk import and returns
-// what restores them. It leaves a process that has a limit already
-// (GOMEMLIMIT) alone, and a GOGC other than the default. The limit is the
-// process's, so it is for a command that runs one import, not a server.
-func LimitImportMemory() (restore func()) {
-	if debug.SetMemoryLimit(-1) != math.MaxInt64 {
-		return func() {}
-	}
-	debug.SetMemoryLimit(importMemoryLimit)
-	gc := debug.SetGCPercent(importGCPercent)
-	if gc != 100 {
-		debug.SetGCPercent(gc)
-	}
-	return func() {
-		debug.SetMemoryLimit(math.MaxInt64)
-		debug.SetGCPercent(gc)
-	}
-}
 
 // Importer adds a stream of sources in batches, as a pipeline: while one
 // batch is written (the store transaction, then Bleve building its

@@ -112,7 +112,7 @@ func buildSitrep(ctx context.Context, dir string, c *Corpus, opts search.Options
 	}
 	// As sitrep import does: a soft memory limit, one import, fed source
 	// by source.
-	defer search.LimitImportMemory()()
+	defer ops.LimitImportMemory()()
 	imp := lib.NewImporter(ctx, search.ImportOptions{Actor: "bench"})
 	for from := 0; from < c.Len(); from += importChunk {
 		for _, s := range c.Sources(from, min(from+importChunk, c.Len())) {

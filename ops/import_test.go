@@ -1,9 +1,11 @@
-package search
+package ops_test
 
 import (
 	"math"
 	"runtime/debug"
 	"testing"
+
+	"sitrep/ops"
 )
 
 func TestLimitImportMemory(t *testing.T) {
@@ -14,8 +16,8 @@ func TestLimitImportMemory(t *testing.T) {
 		limit, gc          int64 // before the import (GOMEMLIMIT, GOGC)
 		duringLimit, durGC int64
 	}{
-		{"neither set", math.MaxInt64, 100, importMemoryLimit, importGCPercent},
-		{"GOGC set", math.MaxInt64, 50, importMemoryLimit, 50},
+		{"neither set", math.MaxInt64, 100, ops.ImportMemoryLimit, ops.ImportGCPercent},
+		{"GOGC set", math.MaxInt64, 50, ops.ImportMemoryLimit, 50},
 		{"GOMEMLIMIT set", 1 << 30, 100, 1 << 30, 100},
 		{"GOMEMLIMIT below ours", 64 << 20, 100, 64 << 20, 100},
 	}
@@ -23,7 +25,7 @@ func TestLimitImportMemory(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			debug.SetMemoryLimit(tc.limit)
 			debug.SetGCPercent(int(tc.gc))
-			restore := LimitImportMemory()
+			restore := ops.LimitImportMemory()
 			if got := debug.SetMemoryLimit(-1); got != tc.duringLimit {
 				t.Errorf("memory limit during the import = %d, want %d: a bulk import would hold twice its live heap (100 MB more at the peak at a million passages), or an operator's GOMEMLIMIT would be overridden", got, tc.duringLimit)
 			}
