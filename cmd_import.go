@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"sitrep/internal/every"
 	"sitrep/ops"
 	"sitrep/search"
 )
@@ -96,7 +97,7 @@ func runImport(ctx context.Context, e env) error {
 
 // importWithProgress is the import command, with a progress line on
 // stderr every interval (tests shorten it).
-func importWithProgress(ctx context.Context, e env, every time.Duration) error {
+func importWithProgress(ctx context.Context, e env, interval time.Duration) error {
 	f := newFlags(e, "import", "import [--data DIR] FILE.jsonl\n\nOne article a line: {\"id\",\"title\",\"outlet\",\"url\",\"published\",\"text\"}; only text is required.\nA given id is kept; an existing id is replaced; a bad line is reported and the rest imported.\nFILE may be - for standard input.\nA progress line goes to standard error every few seconds; the last line says what was imported.")
 	arg, err := f.parseOne(e, "FILE.jsonl")
 	if err != nil {
@@ -134,7 +135,7 @@ func importWithProgress(ctx context.Context, e env, every time.Duration) error {
 	imp := lib.NewImporter(ctx, search.ImportOptions{Actor: "cli"})
 	var lineNo atomic.Int64
 	var merging atomic.Bool
-	stopProgress := everyInterval(every, func() {
+	stopProgress := every.Tick(interval, func() {
 		took := formatDuration(time.Since(start).Round(time.Second))
 		if merging.Load() {
 			fmt.Fprintf(e.stderr, "import: %s articles stored (%s passages); merging the index, %s\n",
@@ -206,31 +207,6 @@ func importWithProgress(ctx context.Context, e env, every time.Duration) error {
 		return errors.New("import: no line could be imported")
 	}
 	return nil
-}
-
-// everyInterval calls do every interval, in a goroutine of its own, until
-// the returned stop is called; stop waits for a call under way and may be
-// called again.
-func everyInterval(interval time.Duration, do func()) (stop func()) {
-	quit, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-t.C:
-				do()
-			case <-quit:
-				return
-			}
-		}
-	}()
-	var once sync.Once
-	return func() {
-		once.Do(func() { close(quit) })
-		<-done
-	}
 }
 
 // lockedWriter serialises writes from several goroutines, so lines do not

@@ -2,8 +2,9 @@ package search
 
 import (
 	"path/filepath"
-	"sync"
 	"time"
+
+	"sitrep/internal/every"
 )
 
 // Memory that is the index's files. Bleve reads its segments, and bbolt
@@ -50,25 +51,5 @@ func (l *Library) trimMapped() {
 // importRelease until the returned stop is called (it waits for the
 // goroutine to end).
 func (l *Library) releasing() (stop func()) {
-	quit, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(importRelease)
-		defer t.Stop()
-		for {
-			select {
-			case <-quit:
-				return
-			case <-t.C:
-				l.trimMapped()
-			}
-		}
-	}()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			close(quit)
-			<-done
-		})
-	}
+	return every.Tick(importRelease, l.trimMapped)
 }

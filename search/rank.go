@@ -6,11 +6,8 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"runtime"
 	"slices"
 	"sort"
-	"sync"
-	"sync/atomic"
 )
 
 // candidate is a sentence being ranked.
@@ -135,20 +132,16 @@ func (l *Library) pretokenize(ctx context.Context, cands []candidate, top map[st
 			want(sentence{c.source, c.sentence + 1})
 		}
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(todo)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(todo) && ctx.Err() == nil; i = int(next.Add(1) - 1) {
-				s, text, err := l.load(todo[i].source)
-				if err != nil || todo[i].n >= len(s.Spans) {
-					continue
-				}
-				l.toks.tokens(l.an, &s, text, s.Spans[todo[i].n])
-			}
-		})
-	}
-	wg.Wait()
+	onEveryCore(len(todo), 1, func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
+		s, text, err := l.load(todo[i].source)
+		if err != nil || todo[i].n >= len(s.Spans) {
+			return
+		}
+		l.toks.tokens(l.an, &s, text, s.Spans[todo[i].n])
+	})
 }
 
 // sortCandidates orders candidates by score, best first; among equal

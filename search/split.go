@@ -11,7 +11,6 @@ import (
 	"context"
 	"encoding/binary"
 	"runtime"
-	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -46,25 +45,17 @@ func searchTopSplit(ctx context.Context, idx bleve.Index, q *sumQuery, n int) (*
 	if size < splitArticles {
 		return searchTop(ctx, idx, q, n)
 	}
-	// The halves' term readers share the search's statistics: the
-	// scope's document count is counted once, before.
-	for _, c := range q.clauses {
-		if t, ok := c.(*scopedTerm); ok {
-			if _, err := t.stats.docCount(ctx, r); err != nil {
-				return nil, err
-			}
-		}
+	if err := q.countScope(ctx, r); err != nil { // the halves share its statistics
+		return nil, err
 	}
 	q.prune.top = max(n, 1) // every document that may be among a half's n best is returned
 	mid := binary.BigEndian.AppendUint64(nil, size/2)
 	bounds := [][2]index.IndexInternalID{{nil, mid}, {mid, nil}}
 	halves := make([][]scored, len(bounds))
 	errs := make([]error, len(bounds))
-	var wg sync.WaitGroup
-	for i, b := range bounds {
-		wg.Go(func() { halves[i], errs[i] = collect(ctx, r, idx.Mapping(), q, b[0], b[1]) })
-	}
-	wg.Wait()
+	onEveryCore(len(bounds), 1, func(i int) {
+		halves[i], errs[i] = collect(ctx, r, idx.Mapping(), q, bounds[i][0], bounds[i][1])
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err

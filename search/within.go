@@ -16,11 +16,9 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -53,26 +51,17 @@ func (q *sumQuery) withinSearchers(ctx context.Context, r index.IndexReader, m m
 		if !ok {
 			return nil, errorf("a %T clause cannot be confined to a filter's documents", c)
 		}
-		// The scope's document count, counted once before the clauses
-		// share it.
-		if _, err := t.stats.docCount(ctx, r); err != nil {
-			return nil, err
-		}
 		terms[i] = t
+	}
+	if err := q.countScope(ctx, r); err != nil {
+		return nil, err
 	}
 	ctx = serialCallbacks(ctx)
 	out := make([]search.Searcher, len(terms))
 	errs := make([]error, len(terms))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(terms)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(terms); i = int(next.Add(1) - 1) {
-				out[i], errs[i] = terms[i].searcherWithin(ctx, r, m, o, docs)
-			}
-		})
-	}
-	wg.Wait()
+	onEveryCore(len(terms), 1, func(i int) {
+		out[i], errs[i] = terms[i].searcherWithin(ctx, r, m, o, docs)
+	})
 	if err := errors.Join(errs...); err != nil {
 		for _, s := range out {
 			if s != nil {
@@ -82,6 +71,20 @@ func (q *sumQuery) withinSearchers(ctx context.Context, r index.IndexReader, m m
 		return nil, err
 	}
 	return out, nil
+}
+
+// countScope counts the documents the scope of q's clauses sees in r,
+// once, before clauses that share those statistics are read side by side
+// (scopeStats caches the count without a lock).
+func (q *sumQuery) countScope(ctx context.Context, r index.IndexReader) error {
+	for _, c := range q.clauses {
+		if t, ok := c.(*scopedTerm); ok {
+			if _, err := t.stats.docCount(ctx, r); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // serialCallbacks is ctx with the search's cost callbacks, which Bleve
