@@ -116,17 +116,23 @@ func listed(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, f 
 		return nil, err
 	}
 	defer s.Close()
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
 	var ids []index.IndexInternalID
+	err = drain(s, func(dm *search.DocumentMatch) {
+		ids = append(ids, append(index.IndexInternalID(nil), dm.IndexInternalID...))
+	})
+	return ids, err
+}
+
+// drain hands each match s returns to keep, which must copy what it keeps:
+// the match goes back to the pool.
+func drain(s search.Searcher, keep func(*search.DocumentMatch)) error {
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
 	for {
 		dm, err := s.Next(sctx)
-		if err != nil {
-			return nil, err
+		if err != nil || dm == nil {
+			return err
 		}
-		if dm == nil {
-			return ids, nil
-		}
-		ids = append(ids, append(index.IndexInternalID(nil), dm.IndexInternalID...))
+		keep(dm)
 		sctx.DocumentMatchPool.Put(dm)
 	}
 }
@@ -282,19 +288,11 @@ func collect(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, q
 		return nil, errorf("collect: a %T", qs)
 	}
 	s.from, s.to = from, to
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
 	var all []scored
-	for {
-		dm, err := s.Next(sctx)
-		if err != nil {
-			return nil, err
-		}
-		if dm == nil {
-			return all, nil
-		}
+	err = drain(s, func(dm *search.DocumentMatch) {
 		all = append(all, scored{append(index.IndexInternalID(nil), dm.IndexInternalID...), dm.Score})
-		sctx.DocumentMatchPool.Put(dm)
-	}
+	})
+	return all, err
 }
 
 // topOf is the n best of all, as searchTop returns them: best first, ties
